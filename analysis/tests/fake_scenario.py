@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""A stand-in scenario program for the Python tests (never used for results).
+
+It obeys the scenario contract of the C++ programs:
+  NAME --opt=value ... --RngRun=N --db=FILE --point=KEY
+writes exactly one runs row (point=KEY) and its child rows in ONE transaction at its end and
+exits 0; exits 2 with a message on stderr on bad input; other failures exit non-zero.
+NAME (the runs.scenario) is the name it was started as, so a symlink bin/compare-modes works.
+
+Test knobs (ordinary options, so a spec can vary them):
+  --sleep=S        sleep S seconds before writing (to make a sweep slow enough to kill)
+  --fail=true      print 25 lines on stderr and exit 3
+  --fail-if-exists=PATH  fail like --fail=true while PATH exists
+  --write-failed=true  record the point as failed itself (status 'failed'), then exit 1
+  --no-write=true  exit 0 without writing anything (a broken program)
+  --exit-after-write=N  exit N after committing the results (a program that fails at its very end)
+  --pid-dir=DIR    write DIR/PID at start (lets a test check that children were stopped)
+  --mode=M         one of the six modes (anything else: exit 2)
+  --size=B         frame size in bytes, an integer >= 1 (anything else: exit 2)
+Results are a deterministic function of the options and RngRun, so two sweeps of the same
+points give the same rows (only ids, start and wall times differ).
+"""
+
+import hashlib
+import os
+import random
+import sqlite3
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+
+import vmcomm_db  # noqa: E402
+
+MODES = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
+TRUE = ("1", "true", "yes")
+
+
+def bad_input(message):
+    print(f"{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def parse(argv):
+    opts = {}
+    for arg in argv:
+        if not arg.startswith("--") or "=" not in arg:
+            bad_input(f"invalid argument {arg!r} (expected --name=value)")
+        name, value = arg[2:].split("=", 1)
+        opts[name] = value
+    for required in ("db", "point", "RngRun"):
+        if required not in opts:
+            bad_input(f"missing --{required}")
+    return opts
+
+
+def results(opts, rng_run):
+    """Made-up but plausible numbers, deterministic in (options, RngRun)."""
+    params = sorted((k, v) for k, v in opts.items() if k not in ("db", "point", "sleep"))
+    seed = hashlib.sha256(repr((params, rng_run)).encode()).hexdigest()
+    rnd = random.Random(int(seed[:16], 16))
+    mode = opts.get("mode", "vf-dma")
+    size = int(opts.get("size", "1500"))
+    software = mode.startswith("vswitch") and mode != "vswitch-offload"
+    gbps = (8.0 if software else 40.0) * size / (size + 24) * (0.95 + 0.1 * rnd.random())
+    base_ns = (6000.0 if software else 1500.0) + 2.0 * size
+    cpu = 0.0 if mode in ("vf-dma", "veb", "vepa") else (0.01 if mode == "vswitch-offload" else 0.02)
+    return rnd, gbps, base_ns, cpu
+
+
+def write(opts, scenario, started, started_at):
+    rng_run = int(opts["RngRun"])
+    rnd, gbps, base_ns, cpu = results(opts, rng_run)
+    mode = opts.get("mode")
+    size = int(opts.get("size", "1500"))
+    sim_s = 0.01
+    conn = vmcomm_db.connect(opts["db"])
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # As the C++ writer (ResultsDb::WriteRun): an ok run of the point is kept, a failed one
+        # replaced.
+        row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (opts["point"],)).fetchone()
+        if row is not None and row[1] == "ok":
+            conn.execute("ROLLBACK")
+            return
+        if row is not None:
+            vmcomm_db.delete_run(conn, row[0])
+        run = dict(point=opts["point"], scenario=scenario, topology=opts.get("topology"), mode=mode,
+                   rng_seed=1, rng_run=rng_run, version="fake-1", started_at=started_at,
+                   wall_seconds=time.monotonic() - started, sim_seconds=sim_s, status="ok")
+        params = {k: v for k, v in opts.items() if k not in ("db", "point", "RngRun")}
+        run_id = vmcomm_db.insert_run(conn, run, params)
+        hist_total = {}
+        for flow in (0, 1):
+            frames = int(gbps * 1e9 / 2 * sim_s / 8 / size)
+            lat = [base_ns * (1 + 0.5 * rnd.random()) for _ in range(200)]
+            lat.sort()
+            conn.execute(
+                "INSERT INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run_id, flow, f"vm{flow}", f"vm{flow + 2}", "host0", "host0", 1, frames + 3,
+                 (frames + 3) * size, frames, frames * size, 3, gbps * 1e9 / 2,
+                 sum(lat) / len(lat), lat[100], lat[198], lat[199], lat[199]))
+            for value in lat:
+                lo = 2 ** int(value).bit_length() // 2
+                hist_total[lo] = hist_total.get(lo, 0) + frames // 200 + 1
+        for lo, count in sorted(hist_total.items()):
+            conn.execute("INSERT INTO latency_hist VALUES (?,?,?,?,?)", (run_id, -1, lo, 2 * lo, count))
+        conn.execute("INSERT INTO drops VALUES (?,?,?,?)", (run_id, "host0/vf1", "no-rx-buffer", 6))
+        counters = [("host0/cpu", "forwarding_core_seconds", cpu),
+                    ("host0/pcie", "up_utilization", 0.1 + 0.3 * rnd.random()),
+                    ("host0/pcie", "down_utilization", 0.1 + 0.3 * rnd.random())]
+        if mode in ("vf-dma", "vswitch-offload", None):
+            counters += [("host0/iommu", "iotlb_hits", 900 + rnd.randrange(100)),
+                         ("host0/iommu", "iotlb_misses", 10 + rnd.randrange(50))]
+        conn.executemany("INSERT INTO counters VALUES (?,?,?,?)", [(run_id,) + c for c in counters])
+        conn.execute("COMMIT")
+    except sqlite3.Error as e:
+        conn.execute("ROLLBACK")
+        print(f"{scenario}: cannot write results for point {opts['point']}: {e}", file=sys.stderr)
+        sys.exit(1)
+
+
+def main():
+    started, started_at = time.monotonic(), vmcomm_db.now_iso()
+    scenario = os.path.basename(sys.argv[0]).removesuffix(".py")
+    opts = parse(sys.argv[1:])
+    if "mode" in opts and opts["mode"] not in MODES:
+        bad_input(f"unknown --mode={opts['mode']} (one of {', '.join(MODES)})")
+    if "size" in opts and not (opts["size"].isdigit() and int(opts["size"]) >= 1):
+        bad_input(f"--size={opts['size']}: expected a frame size in bytes")
+    if "pid-dir" in opts:
+        open(os.path.join(opts["pid-dir"], str(os.getpid())), "w").close()
+    time.sleep(float(opts.get("sleep", "0")))
+    fail_file = opts.get("fail-if-exists")
+    if opts.get("fail", "").lower() in TRUE or (fail_file and os.path.exists(fail_file)):
+        for i in range(25):
+            print(f"fake: simulation step {i}", file=sys.stderr)
+        print(f"fake: simulated failure at size {opts.get('size')}", file=sys.stderr)
+        sys.exit(3)
+    if opts.get("no-write", "").lower() in TRUE:
+        return
+    if opts.get("write-failed", "").lower() in TRUE:
+        conn = vmcomm_db.connect(opts["db"])
+        vmcomm_db.record_failed_run(conn, opts["point"], scenario, {}, int(opts["RngRun"]),
+                                    "fake: model error: IOMMU fault storm")
+        print("fake: model error", file=sys.stderr)
+        sys.exit(1)
+    write(opts, scenario, started, started_at)
+    sys.exit(int(opts.get("exit-after-write", "0")))
+
+
+if __name__ == "__main__":
+    main()

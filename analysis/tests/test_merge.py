@@ -1,0 +1,158 @@
+"""Tests of analysis/merge.py and of the schema module vmcomm_db.py."""
+
+import glob
+import os
+import re
+import sqlite3
+import subprocess
+import unittest
+
+import helpers
+from helpers import TempDirTest, content, rows, small_spec
+
+import vmcomm_db
+
+
+def set_version(db, version):
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+class MergeTest(TempDirTest):
+    def spec(self):
+        # 16 points, half of them failing: failed rows must merge like ok ones.
+        return self.write_spec(small_spec(sizes=(64, 256)).replace("[vary]\n", "[vary]\nfail = [false, true]\n"))
+
+    def test_merged_shards_equal_a_single_file_sweep(self):
+        spec = self.spec()
+        single = self.path("single.db")
+        self.assertEqual(self.sweep(spec, single, "--jobs=2").returncode, 1)
+        slurm = self.path("slurm")
+        result = self.sweep(spec, self.path("merged.db"), "--backend=slurm", f"--slurm-dir={slurm}", "--chunk=5")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for task in range(4):  # 16 points, 5 per task
+            env = dict(os.environ, SLURM_ARRAY_TASK_ID=str(task), SLURM_CPUS_PER_TASK="2")
+            subprocess.run(["bash", os.path.join(slurm, "sweep.sbatch")], env=env,
+                           capture_output=True, timeout=60)
+        shards = sorted(glob.glob(os.path.join(slurm, "shards", "shard-*.db")))
+        self.assertEqual(len(shards), 4)
+        merged = self.path("merged.db")
+        result = self.run_tool("merge.py", merged, *shards)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        expected = content(single)
+        self.assertEqual(len(expected), 16)
+        self.assertEqual(content(merged), expected)
+        # Merging again adds nothing.
+        result = self.run_tool("merge.py", merged, *shards)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("0 runs added, 0 replaced, 16 skipped", result.stderr)
+        self.assertEqual(content(merged), expected)
+
+    def test_ok_run_replaces_failed_and_ok_is_kept(self):
+        spec = self.write_spec(small_spec(reps=1, sizes=(64,)))  # 2 points
+        shard = self.path("shard.db")
+        self.assertEqual(self.sweep(spec, shard).returncode, 0)
+        points = [r[0] for r in rows(shard, "SELECT point FROM runs ORDER BY point")]
+        out = self.path("out.db")
+        conn = vmcomm_db.connect(out)
+        vmcomm_db.record_failed_run(conn, points[0], "compare-modes", {"size": "64"}, 1, "exit code 9")
+        conn.execute("BEGIN")
+        vmcomm_db.insert_run(conn, dict(point=points[1], scenario="compare-modes", status="ok",
+                                        message="kept"), {})
+        conn.execute("COMMIT")
+        conn.close()
+        result = self.run_tool("merge.py", out, shard)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("0 runs added, 1 failed runs replaced, 1 already present", result.stderr)
+        got = dict((r[0], r[1:]) for r in rows(out, "SELECT point, status, message FROM runs"))
+        self.assertEqual(got[points[0]], ("ok", None))
+        self.assertEqual(got[points[1]], ("ok", "kept"))
+        self.assertEqual(content(out)[points[0]], content(shard)[points[0]])
+        self.assertEqual(rows(out, "SELECT COUNT(*) FROM run_params WHERE run_id NOT IN (SELECT id FROM runs)")[0][0], 0)
+
+    def test_refuses_newer_foreign_and_missing_databases(self):
+        good = self.path("good.db")
+        vmcomm_db.connect(good).close()
+        newer = self.path("newer.db")
+        vmcomm_db.connect(newer).close()
+        set_version(newer, 2)
+        foreign = self.path("foreign.db")
+        conn = sqlite3.connect(foreign)
+        conn.execute("CREATE TABLE t(x)")
+        conn.commit()
+        conn.close()
+        garbage = self.path("garbage.db")
+        with open(garbage, "w") as f:
+            f.write("this is not a database, just some text that is long enough " * 20)
+        for args, fragment in (
+            ((self.path("out.db"), newer), "schema version 2"),
+            ((newer, good), "schema version 2"),
+            ((self.path("out.db"), foreign), "not a sriov-vmcomm results database"),
+            ((self.path("out.db"), self.path("missing.db")), "no such results database"),
+            ((self.path("out.db"), garbage), "cannot read"),
+            ((good, good), "output database itself"),
+        ):
+            result = self.run_tool("merge.py", *args)
+            self.assertEqual(result.returncode, 2, (args, result.stderr))
+            self.assertIn(fragment, result.stderr)
+        self.assertEqual(self.run_tool("merge.py", "only-one.db").returncode, 2)
+
+
+class SchemaTest(TempDirTest):
+    def test_schema_version_1(self):
+        db = self.path("new.db")
+        conn = vmcomm_db.connect(db)
+        self.assertEqual(conn.execute("PRAGMA user_version").fetchone()[0], 1)
+        self.assertEqual(conn.execute("PRAGMA journal_mode").fetchone()[0], "wal")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self.assertEqual(tables, {"runs", "run_params", "flows", "drops", "counters", "latency_hist"})
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(flows)")]
+        self.assertEqual(cols, ["run_id", "flow_id", "src", "dst", "src_host", "dst_host", "same_host",
+                                "tx_frames", "tx_bytes", "rx_frames", "rx_bytes", "dropped", "throughput_bps",
+                                "lat_mean_ns", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns"])
+        with self.assertRaises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO runs(scenario, status) VALUES ('x', 'maybe')")
+        conn.close()
+        vmcomm_db.connect(db).close()  # opening again keeps it as it is
+        set_version(db, 2)
+        with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 2"):
+            vmcomm_db.connect(db)
+        with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 2"):
+            vmcomm_db.connect_readonly(db)
+
+    def test_schema_text_matches_the_cxx_writer(self):
+        cc = os.path.join(helpers.ANALYSIS, "..", "contrib", "sriov-vmcomm", "helper", "results-db.cc")
+        if not os.path.exists(cc):
+            self.skipTest("results-db.cc not in this tree")
+        with open(cc) as f:
+            source = f.read()
+        match = re.search(r'SCHEMA_SQL = R"sql\((.*?)\)sql"', source, re.S)
+        self.assertIsNotNone(match, "SCHEMA_SQL not found in results-db.cc")
+        version = re.search(r"SCHEMA_VERSION\s*=\s*(\d+)", source + self.header(cc))
+        if version:
+            self.assertEqual(int(version.group(1)), vmcomm_db.SCHEMA_VERSION)
+        normalize = lambda text: " ".join(text.split())  # noqa: E731
+        self.assertEqual(normalize(match.group(1)), normalize(vmcomm_db.SCHEMA_SQL),
+                         "analysis/vmcomm_db.py SCHEMA_SQL differs from results-db.cc")
+
+    @staticmethod
+    def header(cc):
+        h = cc[:-3] + ".h"
+        if not os.path.exists(h):
+            return ""
+        with open(h) as f:
+            return f.read()
+
+    def test_newer_database_refused_by_sweep(self):
+        db = self.path("r.db")
+        vmcomm_db.connect(db).close()
+        set_version(db, 7)
+        result = self.sweep(self.write_spec(small_spec(reps=1)), db)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("schema version 7", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,83 @@
+"""Tests of analysis/plot.py."""
+
+import os
+import sqlite3
+import unittest
+
+from helpers import TempDirTest, small_spec
+
+import vmcomm_db
+
+PLOTS = ("latency-cdf.png", "throughput-vs-size.png", "p99-latency-vs-size.png", "speedup.png",
+         "cpu-per-gbps.png", "iotlb-hit-rate.png", "pcie-utilization.png")
+MODES = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
+
+
+class PlotTest(TempDirTest):
+    def test_all_plots_from_a_small_database(self):
+        db = self.path("r.db")
+        spec = self.write_spec(small_spec(reps=1, modes=MODES, sizes=(64, 1500)))
+        self.assertEqual(self.sweep(spec, db, "--jobs=2").returncode, 0)
+        out = self.path("plots")
+        result = self.run_tool("plot.py", db, "--out", out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for name in PLOTS:
+            path = os.path.join(out, name)
+            self.assertTrue(os.path.isfile(path), f"{name} missing; stderr: {result.stderr}")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        self.assertNotIn("skipped", result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertIn("12 ok runs", lines[0])
+        self.assertEqual(lines[1].split(), ["mode", "runs", "Gb/s", "p50", "us", "p99", "us", "CPU", "cores"])
+        self.assertEqual([line.split()[0] for line in lines[2:8]], list(MODES))
+        vf = lines[2].split()
+        self.assertEqual(vf[1], "2")
+        self.assertEqual(vf[-1], "0.00")  # vf-dma uses no host core
+        self.assertGreater(float(lines[5].split()[-1]), 0)  # vswitch-kernel does
+
+    def test_missing_data_is_skipped_with_a_note(self):
+        db = self.path("sparse.db")
+        conn = vmcomm_db.connect(db)
+        conn.execute("BEGIN")
+        for mode in ("vf-dma", "veb"):
+            run_id = vmcomm_db.insert_run(conn, dict(point=mode, scenario="x", mode=mode, status="ok"), {})
+            conn.execute("INSERT INTO flows(run_id, flow_id, rx_frames, throughput_bps, lat_p50_ns, lat_p99_ns) "
+                         "VALUES (?, 0, 10, 5e9, 1000, 2000)", (run_id,))
+        vmcomm_db.insert_run(conn, dict(point="f", scenario="x", mode="veb", status="failed", message="x"), {})
+        conn.execute("COMMIT")
+        conn.close()
+        result = self.run_tool("plot.py", db, "--out", self.path("p"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for fragment in ("skipped latency CDF: no latency_hist rows", "skipped throughput vs frame size: no frame size",
+                         "missing: vswitch-* runs", "skipped host CPU per Gb/s: no CPU counters",
+                         "skipped IOTLB hit rate", "skipped PCIe utilization", "wrote 0 plots"):
+            self.assertIn(fragment, result.stderr)
+        self.assertIn("2 ok runs, 1 failed runs not shown", result.stdout)
+        self.assertRegex(result.stdout, r"vf-dma\s+1\s+5.00\s+1.00\s+2.00\s+-")
+
+    def test_unusable_databases_exit_2(self):
+        newer = self.path("newer.db")
+        vmcomm_db.connect(newer).close()
+        conn = sqlite3.connect(newer)
+        conn.execute("PRAGMA user_version = 2")
+        conn.close()
+        garbage = self.path("garbage.db")
+        with open(garbage, "w") as f:
+            f.write("not sqlite " * 100)
+        for db, fragment in ((newer, "schema version 2"), (garbage, "cannot read"),
+                             (self.path("missing.db"), "no such results database")):
+            result = self.run_tool("plot.py", db)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn(fragment, result.stderr)
+
+    def test_empty_database(self):
+        db = self.path("empty.db")
+        vmcomm_db.connect(db).close()
+        result = self.run_tool("plot.py", db)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("nothing to plot", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

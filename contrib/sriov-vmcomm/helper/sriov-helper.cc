@@ -1,0 +1,138 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "sriov-helper.h"
+
+#include "ns3/abort.h"
+#include "ns3/dma-engine.h"
+#include "ns3/host.h"
+#include "ns3/iommu.h"
+#include "ns3/log.h"
+#include "ns3/memory-domain.h"
+#include "ns3/pcie-link.h"
+#include "ns3/sriov-nic.h"
+#include "ns3/vf-net-device.h"
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("SriovHelper");
+
+SriovHelper::SriovHelper()
+    : m_iommuEnabled(true)
+{
+    m_host.SetTypeId("ns3::Host");
+    m_pcie.SetTypeId("ns3::PcieLink");
+    m_iommu.SetTypeId("ns3::Iommu");
+    m_nic.SetTypeId("ns3::SriovNic");
+    m_vf.SetTypeId("ns3::VfNetDevice");
+    m_memory.SetTypeId("ns3::MemoryDomain");
+    m_dma.SetTypeId("ns3::DmaEngine");
+}
+
+SriovHelper::~SriovHelper() = default;
+
+void
+SriovHelper::SetHostAttribute(std::string n, const AttributeValue& v)
+{
+    m_host.Set(n, v);
+}
+
+void
+SriovHelper::SetPcieAttribute(std::string n, const AttributeValue& v)
+{
+    m_pcie.Set(n, v);
+}
+
+void
+SriovHelper::SetIommuAttribute(std::string n, const AttributeValue& v)
+{
+    m_iommu.Set(n, v);
+}
+
+void
+SriovHelper::SetNicAttribute(std::string n, const AttributeValue& v)
+{
+    m_nic.Set(n, v);
+}
+
+void
+SriovHelper::SetVfAttribute(std::string n, const AttributeValue& v)
+{
+    m_vf.Set(n, v);
+}
+
+void
+SriovHelper::SetMemoryAttribute(std::string n, const AttributeValue& v)
+{
+    m_memory.Set(n, v);
+}
+
+void
+SriovHelper::SetDmaAttribute(std::string n, const AttributeValue& v)
+{
+    m_dma.Set(n, v);
+}
+
+void
+SriovHelper::SetIommuEnabled(bool enabled)
+{
+    m_iommuEnabled = enabled;
+}
+
+Ptr<Host>
+SriovHelper::Install(uint32_t nVms) const
+{
+    NodeContainer vms;
+    vms.Create(nVms);
+    return Install(vms);
+}
+
+Ptr<Host>
+SriovHelper::Install(NodeContainer vms) const
+{
+    Ptr<Host> host = m_host.Create<Host>();
+    Ptr<PcieLink> link = m_pcie.Create<PcieLink>();
+    Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
+    Ptr<SriovNic> nic = m_nic.Create<SriovNic>();
+    Ptr<DmaEngine> dma = m_dma.Create<DmaEngine>();
+    nic->Attach(link, iommu, dma);
+    host->SetHardware(link, iommu, nic);
+
+    uint64_t hpa = 0;
+    for (uint32_t i = 0; i < vms.GetN(); ++i)
+    {
+        Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
+        // Each VM's memory sits at its own host-physical range, aligned for 1 GiB pages.
+        const uint64_t gib = uint64_t(1) << 30;
+        hpa += gib;
+        memory->Attach(iommu, hpa);
+        hpa += (memory->GetSize() + gib - 1) / gib * gib;
+        dma->AddMemory(memory);
+
+        Ptr<Node> vm = vms.Get(i);
+        Ptr<VfNetDevice> vf = m_vf.Create<VfNetDevice>();
+        vm->AddDevice(vf);
+        nic->AddVf(vf, memory, Mac48Address::Allocate());
+        host->AddVm(vm, memory, vf);
+    }
+    return host;
+}
+
+void
+SriovHelper::EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
+                                bool explicitFilename)
+{
+    Ptr<VfNetDevice> vf = nd->GetObject<VfNetDevice>();
+    if (!vf)
+    {
+        NS_LOG_INFO("SriovHelper::EnablePcapInternal: device " << nd << " is not a VfNetDevice");
+        return;
+    }
+    PcapHelper pcapHelper;
+    std::string filename = explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, nd);
+    Ptr<PcapFileWrapper> file
+        = pcapHelper.CreateFile(filename, std::ios::out, PcapHelper::DLT_EN10MB);
+    pcapHelper.HookDefaultSink<VfNetDevice>(vf, promiscuous ? "PromiscSniffer" : "Sniffer", file);
+}
+
+} // namespace ns3

@@ -1,0 +1,90 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef SRIOV_HELPER_H
+#define SRIOV_HELPER_H
+
+#include "ns3/attribute.h"
+#include "ns3/node-container.h"
+#include "ns3/object-factory.h"
+#include "ns3/trace-helper.h"
+
+#include <string>
+
+namespace ns3 {
+
+class Host;
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief Builds hosts: a PCIe link, an IOMMU, an SR-IOV NIC, and one VF per VM, with each VM's
+ * memory mapped in its own IOMMU domain, MAC addresses assigned and the mapping table filled.
+ *
+ * Attributes of each part are set through its factory, as with ns-3's other helpers:
+ * \code
+ *   SriovHelper sriov;
+ *   sriov.SetIommuAttribute("IotlbEntries", UintegerValue(128));
+ *   NodeContainer vms;
+ *   vms.Create(2);
+ *   Ptr<Host> host = sriov.Install(vms);
+ *   InternetStackHelper().Install(vms);
+ * \endcode
+ */
+class SriovHelper : public PcapHelperForDevice
+{
+  public:
+    SriovHelper();
+    ~SriovHelper() override;
+
+    /** \brief Set an attribute of the hosts built. \param n name \param v value */
+    void SetHostAttribute(std::string n, const AttributeValue& v);
+    /** \brief Set an attribute of the PCIe links built. \param n name \param v value */
+    void SetPcieAttribute(std::string n, const AttributeValue& v);
+    /** \brief Set an attribute of the IOMMUs built. \param n name \param v value */
+    void SetIommuAttribute(std::string n, const AttributeValue& v);
+    /** \brief Set an attribute of the NICs built. \param n name \param v value */
+    void SetNicAttribute(std::string n, const AttributeValue& v);
+    /** \brief Set an attribute of the VFs built. \param n name \param v value */
+    void SetVfAttribute(std::string n, const AttributeValue& v);
+    /** \brief Set an attribute of the VM memories built. \param n name \param v value */
+    void SetMemoryAttribute(std::string n, const AttributeValue& v);
+    /** \brief Set an attribute of the NICs' DMA engines. \param n name \param v value */
+    void SetDmaAttribute(std::string n, const AttributeValue& v);
+
+    /**
+     * \param enabled false builds hosts without DMA remapping (IOVA = guest physical = host
+     * physical offset), as with the IOMMU off in firmware
+     */
+    void SetIommuEnabled(bool enabled);
+
+    /**
+     * \brief Build one host running the given VMs, one VF each.
+     * \param vms the VMs' nodes (without devices of ours yet)
+     * \return the host
+     */
+    Ptr<Host> Install(NodeContainer vms) const;
+
+    /**
+     * \brief Build one host with \p nVms new VM nodes.
+     * \param nVms number of VMs
+     * \return the host
+     */
+    Ptr<Host> Install(uint32_t nVms) const;
+
+  private:
+    void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
+                            bool explicitFilename) override;
+
+    ObjectFactory m_host;   //!< Host factory
+    ObjectFactory m_pcie;   //!< PcieLink factory
+    ObjectFactory m_iommu;  //!< Iommu factory
+    ObjectFactory m_nic;    //!< SriovNic factory
+    ObjectFactory m_vf;     //!< VfNetDevice factory
+    ObjectFactory m_memory; //!< MemoryDomain factory
+    ObjectFactory m_dma;    //!< DmaEngine factory
+    bool m_iommuEnabled;    //!< build an IOMMU
+};
+
+} // namespace ns3
+
+#endif /* SRIOV_HELPER_H */

@@ -1,0 +1,130 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "host.h"
+
+#include "iommu.h"
+#include "memory-domain.h"
+#include "ns3/abort.h"
+#include "ns3/string.h"
+#include "pcie-link.h"
+#include "sriov-nic.h"
+#include "vf-net-device.h"
+
+namespace ns3 {
+
+NS_OBJECT_ENSURE_REGISTERED(Host);
+
+TypeId
+Host::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::Host")
+              .SetParent<Object>()
+              .SetGroupName("SriovVmcomm")
+              .AddConstructor<Host>()
+              .AddAttribute("Name", "Name of the host in results and traces", StringValue("host0"),
+                            MakeStringAccessor(&Host::m_name), MakeStringChecker());
+    return tid;
+}
+
+Host::Host()
+    : m_node(CreateObject<Node>())
+{
+}
+
+Host::~Host() = default;
+
+void
+Host::DoDispose()
+{
+    m_node = nullptr;
+    m_link = nullptr;
+    m_iommu = nullptr;
+    m_nic = nullptr;
+    m_vms = NodeContainer();
+    m_memories.clear();
+    m_vfs.clear();
+    Object::DoDispose();
+}
+
+void
+Host::SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic)
+{
+    m_link = link;
+    m_iommu = iommu;
+    m_nic = nic;
+}
+
+void
+Host::AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<VfNetDevice> vf)
+{
+    m_vms.Add(vm);
+    m_memories.push_back(memory);
+    m_vfs.push_back(vf);
+}
+
+std::string
+Host::GetName() const
+{
+    return m_name;
+}
+
+Ptr<Node>
+Host::GetNode() const
+{
+    return m_node;
+}
+
+Ptr<PcieLink>
+Host::GetPcieLink() const
+{
+    return m_link;
+}
+
+Ptr<Iommu>
+Host::GetIommu() const
+{
+    return m_iommu;
+}
+
+Ptr<SriovNic>
+Host::GetNic() const
+{
+    return m_nic;
+}
+
+uint32_t
+Host::GetNVms() const
+{
+    return m_vms.GetN();
+}
+
+NodeContainer
+Host::GetVms() const
+{
+    return m_vms;
+}
+
+Ptr<Node>
+Host::GetVm(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_vms.GetN(), "Host " << m_name << " has no VM " << i);
+    return m_vms.Get(i);
+}
+
+Ptr<MemoryDomain>
+Host::GetVmMemory(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_memories.size(), "Host " << m_name << " has no VM " << i);
+    return m_memories[i];
+}
+
+Ptr<VfNetDevice>
+Host::GetVf(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_vfs.size(), "Host " << m_name << " has no VM " << i);
+    return m_vfs[i];
+}
+
+} // namespace ns3

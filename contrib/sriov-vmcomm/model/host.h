@@ -1,0 +1,93 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef HOST_H
+#define HOST_H
+
+#include "ns3/node-container.h"
+#include "ns3/node.h"
+#include "ns3/object.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3 {
+
+class Iommu;
+class MemoryDomain;
+class PcieLink;
+class SriovNic;
+class VfNetDevice;
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief One physical server: its PCIe link, IOMMU, SR-IOV NIC, and the VMs it runs, each VM an
+ * ns-3 Node with its own memory. The host's own operating system is a Node too (it owns the
+ * NIC's uplink port).
+ */
+class Host : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    Host();
+    ~Host() override;
+
+    /**
+     * \brief Give the host its hardware.
+     * \param link PCIe link between root complex and NIC
+     * \param iommu IOMMU (may be null: no DMA remapping)
+     * \param nic the NIC, already attached to link and IOMMU
+     */
+    void SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic);
+
+    /**
+     * \brief Add a VM.
+     * \param vm the VM's node
+     * \param memory its memory, attached to the IOMMU
+     * \param vf its VF
+     */
+    void AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<VfNetDevice> vf);
+
+    /** \return the host's name (attribute Name) */
+    std::string GetName() const;
+    /** \return the host OS node */
+    Ptr<Node> GetNode() const;
+    /** \return the PCIe link */
+    Ptr<PcieLink> GetPcieLink() const;
+    /** \return the IOMMU (may be null) */
+    Ptr<Iommu> GetIommu() const;
+    /** \return the NIC */
+    Ptr<SriovNic> GetNic() const;
+    /** \return number of VMs */
+    uint32_t GetNVms() const;
+    /** \return the VMs' nodes */
+    NodeContainer GetVms() const;
+    /** \param i VM index \return VM i's node */
+    Ptr<Node> GetVm(uint32_t i) const;
+    /** \param i VM index \return VM i's memory */
+    Ptr<MemoryDomain> GetVmMemory(uint32_t i) const;
+    /** \param i VM index \return VM i's VF */
+    Ptr<VfNetDevice> GetVf(uint32_t i) const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    std::string m_name;                        //!< attribute
+    Ptr<Node> m_node;                          //!< host OS
+    Ptr<PcieLink> m_link;                      //!< PCIe link
+    Ptr<Iommu> m_iommu;                        //!< IOMMU
+    Ptr<SriovNic> m_nic;                       //!< NIC
+    NodeContainer m_vms;                       //!< VMs
+    std::vector<Ptr<MemoryDomain>> m_memories; //!< per VM
+    std::vector<Ptr<VfNetDevice>> m_vfs;       //!< per VM
+};
+
+} // namespace ns3
+
+#endif /* HOST_H */

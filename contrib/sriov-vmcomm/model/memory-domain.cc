@@ -1,0 +1,322 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "memory-domain.h"
+
+#include "iommu.h"
+#include "ns3/abort.h"
+#include "ns3/log.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("MemoryDomain");
+
+NS_OBJECT_ENSURE_REGISTERED(MemoryDomain);
+
+namespace {
+/** Domain id reported when the memory is not mapped in an IOMMU. */
+constexpr uint32_t NO_DOMAIN = std::numeric_limits<uint32_t>::max();
+} // namespace
+
+TypeId
+MemoryDomain::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::MemoryDomain")
+              .SetParent<Object>()
+              .SetGroupName("SriovVmcomm")
+              .AddConstructor<MemoryDomain>()
+              .AddAttribute("SizeBytes",
+                            "Guest RAM size in bytes; a multiple of PageSize. Default 1 GiB: an "
+                            "estimate of a typical small VM.",
+                            UintegerValue(uint64_t{1} << 30),
+                            MakeUintegerAccessor(&MemoryDomain::m_size),
+                            MakeUintegerChecker<uint64_t>())
+              .AddAttribute(
+                  "PageSize",
+                  "IOMMU page size in bytes used to map the guest memory: 4096, 2097152 "
+                  "or 1073741824. Default 4096: the Linux/VFIO default without hugepages.",
+                  UintegerValue(4096), MakeUintegerAccessor(&MemoryDomain::m_pageBytes),
+                  MakeUintegerChecker<uint64_t>())
+              .AddAttribute("AllocationBase",
+                            "Guest physical address in bytes where the guest allocator starts; "
+                            "memory below it stands for the guest kernel. Default 1 MiB: an "
+                            "estimate (the x86 low-memory region).",
+                            UintegerValue(uint64_t{1} << 20),
+                            MakeUintegerAccessor(&MemoryDomain::m_allocBase),
+                            MakeUintegerChecker<uint64_t>());
+    return tid;
+}
+
+MemoryDomain::MemoryDomain()
+    : m_size(uint64_t{1} << 30)
+    , m_pageBytes(4096)
+    , m_allocBase(uint64_t{1} << 20)
+    , m_next(0)
+    , m_hpaBase(0)
+    , m_domain(NO_DOMAIN)
+    , m_attached(false)
+    , m_deviceWritten(0)
+    , m_lastChunk(0)
+    , m_lastData(nullptr)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+MemoryDomain::~MemoryDomain()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+MemoryDomain::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    m_iommu = nullptr;
+    m_lastData = nullptr;
+    m_chunks.clear();
+    Object::DoDispose();
+}
+
+void
+MemoryDomain::Attach(Ptr<Iommu> iommu, uint64_t hpaBase)
+{
+    NS_LOG_FUNCTION(this << iommu << hpaBase);
+    NS_ABORT_MSG_IF(m_attached, "MemoryDomain::Attach: already attached");
+    NS_ABORT_MSG_IF(m_pageBytes != 4096 && m_pageBytes != 2097152 && m_pageBytes != 1073741824,
+                    "MemoryDomain: PageSize " << m_pageBytes
+                                              << " is not 4096, 2097152 or 1073741824 bytes");
+    NS_ABORT_MSG_IF(m_size == 0 || m_size % m_pageBytes != 0,
+                    "MemoryDomain: SizeBytes " << m_size << " is not a positive multiple of "
+                                               << "PageSize " << m_pageBytes);
+    NS_ABORT_MSG_IF(hpaBase % m_pageBytes != 0,
+                    "MemoryDomain::Attach: hpaBase 0x"
+                        << std::hex << hpaBase << " is not aligned to PageSize 0x" << m_pageBytes);
+    NS_ABORT_MSG_IF(hpaBase + m_size < hpaBase,
+                    "MemoryDomain::Attach: host physical range wraps around");
+    m_hpaBase = hpaBase;
+    m_attached = true;
+    m_iommu = iommu;
+    if (iommu)
+    {
+        // As VFIO device assignment: the whole guest memory, IOVA = guest physical address.
+        m_domain = iommu->CreateDomain();
+        iommu->Map(m_domain, 0, hpaBase, m_size, m_pageBytes, true);
+    }
+}
+
+uint32_t
+MemoryDomain::GetIommuDomain() const
+{
+    // NO_DOMAIN (UINT32_MAX) when not attached or attached without an IOMMU.
+    return m_domain;
+}
+
+uint64_t
+MemoryDomain::GetHpaBase() const
+{
+    return m_hpaBase;
+}
+
+uint64_t
+MemoryDomain::GetSize() const
+{
+    return m_size;
+}
+
+uint64_t
+MemoryDomain::GetPageBytes() const
+{
+    return m_pageBytes;
+}
+
+uint64_t
+MemoryDomain::Allocate(uint64_t bytes, uint64_t align)
+{
+    NS_LOG_FUNCTION(this << bytes << align);
+    NS_ABORT_MSG_IF(bytes == 0, "MemoryDomain::Allocate: zero bytes requested");
+    NS_ABORT_MSG_IF(align == 0 || (align & (align - 1)) != 0,
+                    "MemoryDomain::Allocate: alignment " << align << " is not a power of two");
+    const uint64_t next = std::max(m_next, m_allocBase);
+    const uint64_t addr = (next + align - 1) & ~(align - 1);
+    NS_ABORT_MSG_IF(addr < next || addr + bytes < addr || addr + bytes > m_size,
+                    "MemoryDomain::Allocate: guest memory exhausted: "
+                        << bytes << " bytes aligned to " << align << " requested, "
+                        << (m_size > next ? m_size - next : 0) << " of " << m_size
+                        << " bytes left above 0x" << std::hex << next);
+    m_next = addr + bytes;
+    return addr;
+}
+
+void
+MemoryDomain::CheckRange(const char* what, uint64_t gpa, uint64_t len) const
+{
+    NS_ABORT_MSG_IF(gpa > m_size || len > m_size - gpa,
+                    "MemoryDomain::" << what << ": [0x" << std::hex << gpa << ", 0x" << gpa + len
+                                     << ") is outside guest memory [0, 0x" << m_size << ")");
+}
+
+void
+MemoryDomain::CheckHpaRange(const char* what, uint64_t hpa, uint64_t len) const
+{
+    NS_ABORT_MSG_IF(!m_attached, "MemoryDomain::" << what << ": not attached (no hpaBase)");
+    NS_ABORT_MSG_IF(hpa < m_hpaBase || hpa - m_hpaBase > m_size || len > m_size - (hpa - m_hpaBase),
+                    "MemoryDomain::" << what << ": host physical [0x" << std::hex << hpa << ", 0x"
+                                     << hpa + len << ") is outside this memory [0x" << m_hpaBase
+                                     << ", 0x" << m_hpaBase + m_size << ")");
+}
+
+const uint8_t*
+MemoryDomain::FindChunk(uint64_t chunk) const
+{
+    if (m_lastData != nullptr && m_lastChunk == chunk)
+    {
+        return m_lastData;
+    }
+    auto it = m_chunks.find(chunk);
+    if (it == m_chunks.end())
+    {
+        return nullptr;
+    }
+    m_lastChunk = chunk;
+    m_lastData = it->second.get();
+    return m_lastData;
+}
+
+uint8_t*
+MemoryDomain::Chunk(uint64_t chunk)
+{
+    if (m_lastData != nullptr && m_lastChunk == chunk)
+    {
+        return m_lastData;
+    }
+    auto& slot = m_chunks[chunk];
+    if (!slot)
+    {
+        slot = std::make_unique<uint8_t[]>(CHUNK); // value-initialized: zero
+    }
+    m_lastChunk = chunk;
+    m_lastData = slot.get();
+    return m_lastData;
+}
+
+void
+MemoryDomain::Write(uint64_t gpa, const uint8_t* data, uint32_t len)
+{
+    NS_LOG_FUNCTION(this << gpa << len);
+    CheckRange("Write", gpa, len);
+    while (len > 0)
+    {
+        const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
+        const uint32_t n = std::min(len, CHUNK - offset);
+        std::memcpy(Chunk(gpa >> CHUNK_SHIFT) + offset, data, n);
+        gpa += n;
+        data += n;
+        len -= n;
+    }
+}
+
+void
+MemoryDomain::Read(uint64_t gpa, uint8_t* out, uint32_t len) const
+{
+    NS_LOG_FUNCTION(this << gpa << len);
+    CheckRange("Read", gpa, len);
+    while (len > 0)
+    {
+        const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
+        const uint32_t n = std::min(len, CHUNK - offset);
+        const uint8_t* src = FindChunk(gpa >> CHUNK_SHIFT);
+        if (src != nullptr)
+        {
+            std::memcpy(out, src + offset, n);
+        }
+        else
+        {
+            std::memset(out, 0, n);
+        }
+        gpa += n;
+        out += n;
+        len -= n;
+    }
+}
+
+bool
+MemoryDomain::ContainsHpa(uint64_t hpa) const
+{
+    return m_attached && hpa >= m_hpaBase && hpa - m_hpaBase < m_size;
+}
+
+void
+MemoryDomain::WriteHpa(uint64_t hpa, const uint8_t* data, uint32_t len)
+{
+    NS_LOG_FUNCTION(this << hpa << len);
+    CheckHpaRange("WriteHpa", hpa, len);
+    Write(hpa - m_hpaBase, data, len);
+    m_deviceWritten += len;
+}
+
+void
+MemoryDomain::ReadHpa(uint64_t hpa, uint8_t* out, uint32_t len) const
+{
+    NS_LOG_FUNCTION(this << hpa << len);
+    CheckHpaRange("ReadHpa", hpa, len);
+    Read(hpa - m_hpaBase, out, len);
+}
+
+uint64_t
+MemoryDomain::Fingerprint() const
+{
+    // All-zero chunks are skipped and each chunk is hashed with its number, so the hash depends
+    // only on the contents, not on which chunks happen to be allocated.
+    static const uint8_t zero[CHUNK] = {};
+    std::vector<uint64_t> chunks;
+    chunks.reserve(m_chunks.size());
+    for (const auto& [index, data] : m_chunks)
+    {
+        if (std::memcmp(data.get(), zero, CHUNK) != 0)
+        {
+            chunks.push_back(index);
+        }
+    }
+    std::sort(chunks.begin(), chunks.end());
+
+    uint64_t h = 14695981039346656037ULL; // FNV-1a 64 offset basis
+    auto mix = [&h](uint8_t b)
+    {
+        h ^= b;
+        h *= 1099511628211ULL; // FNV-1a 64 prime
+    };
+    for (uint64_t index : chunks)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            mix(static_cast<uint8_t>(index >> (8 * i)));
+        }
+        const uint8_t* data = m_chunks.at(index).get();
+        for (uint32_t i = 0; i < CHUNK; i++)
+        {
+            mix(data[i]);
+        }
+    }
+    return h;
+}
+
+uint64_t
+MemoryDomain::GetResidentBytes() const
+{
+    return uint64_t{m_chunks.size()} * CHUNK;
+}
+
+uint64_t
+MemoryDomain::GetDeviceBytesWritten() const
+{
+    return m_deviceWritten;
+}
+
+} // namespace ns3

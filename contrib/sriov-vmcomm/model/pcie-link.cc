@@ -1,0 +1,563 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "pcie-link.h"
+
+#include "ns3/abort.h"
+#include "ns3/boolean.h"
+#include "ns3/enum.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("PcieLink");
+
+NS_OBJECT_ENSURE_REGISTERED(PcieLink);
+
+namespace {
+
+// Per-TLP overhead, bytes (DESIGN.md section 6, after pcie-bench).
+constexpr uint32_t DLLP_FRAMING = 8;    // framing + sequence number + LCRC
+constexpr uint32_t TLP_HEADER = 4;      // first header DW
+constexpr uint32_t MEM_REQ_ADDR64 = 12; // rest of a 4DW memory request header
+constexpr uint32_t MEM_REQ_ADDR32 = 8;  // rest of a 3DW memory request header
+constexpr uint32_t COMPLETION = 8;      // rest of a 3DW completion header
+constexpr uint32_t ECRC = 4;            // TLP digest
+
+constexpr int64_t FS_PER_S = 1000000000000000LL;
+
+/**
+ * Ack transmission latency limit in symbol times at 2.5 GT/s, from the PCIe Base Specification's
+ * "Ack Transmission Latency Limit and AckFactor" table (the model of pcie-bench, model/pcie.py,
+ * uses the 8.0 GT/s values). Rows: MPS 128..4096; columns: x1, x2, x4, x8, x16, x32 (x12 omitted).
+ * The values are floor((MPS + 28) x AckFactor / width + InternalDelay) with InternalDelay = 19. The
+ * UpdateFC guideline tables have the same values, so AckLimit = FcGuide.
+ */
+constexpr uint32_t ACK_LIMIT_2G5[6][6] = {
+    {237, 128, 73, 67, 48, 33},        // MPS 128
+    {416, 217, 118, 107, 72, 45},      // MPS 256
+    {559, 289, 154, 86, 86, 52},       // MPS 512
+    {1071, 545, 282, 150, 150, 84},    // MPS 1024
+    {2095, 1057, 538, 278, 278, 148},  // MPS 2048
+    {4143, 2081, 1050, 534, 534, 276}, // MPS 4096
+};
+
+/**
+ * The 5.0 GT/s and 8.0 GT/s tables differ from the 2.5 GT/s one only by InternalDelay (70 and
+ * 115 symbol times instead of 19). 16 and 32 GT/s use the 8.0 GT/s values, as DESIGN.md section 6
+ * does for gen4 (163/203 for x8, 144/168 for x16 at MPS 128/256); gen5 is an extrapolation.
+ */
+uint32_t
+AckLimit(uint32_t generation, uint32_t lanes, uint32_t mps)
+{
+    uint32_t row = 0;
+    for (uint32_t m = 128; m < mps; m <<= 1)
+    {
+        ++row;
+    }
+    uint32_t col = 0;
+    for (uint32_t l = 1; l < lanes; l <<= 1)
+    {
+        ++col;
+    }
+    const uint32_t extraDelay = generation == 1 ? 0 : (generation == 2 ? 51 : 96);
+    return ACK_LIMIT_2G5[row][col] + extraDelay;
+}
+
+bool
+IsPowerOfTwo(uint32_t v)
+{
+    return v != 0 && (v & (v - 1)) == 0;
+}
+
+} // namespace
+
+TypeId
+PcieLink::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::PcieLink")
+              .SetParent<Object>()
+              .SetGroupName("SriovVmcomm")
+              .AddConstructor<PcieLink>()
+              .AddAttribute(
+                  "Generation",
+                  "PCIe generation, 1..5 (2.5, 5, 8, 16, 32 GT/s per lane). Default 3: the "
+                  "pcie-bench nfp6000-bdw setup (NFP6000 on PCIe Gen3 x8, DESIGN.md s. 7).",
+                  UintegerValue(3),
+                  MakeUintegerAccessor(&PcieLink::SetGeneration, &PcieLink::GetGeneration),
+                  MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Lanes",
+                            "Link width in lanes: 1, 2, 4, 8, 16 or 32. Default 8: the pcie-bench "
+                            "nfp6000-bdw setup (Gen3 x8).",
+                            UintegerValue(8),
+                            MakeUintegerAccessor(&PcieLink::SetLanes, &PcieLink::GetLanes),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("MaxPayloadSize",
+                            "Max payload size (MPS) in bytes, a power of two in 128..4096. Default "
+                            "256: the pcie-bench nfp6000-bdw setup.",
+                            UintegerValue(256),
+                            MakeUintegerAccessor(&PcieLink::SetMps, &PcieLink::GetMps),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("MaxReadRequestSize",
+                            "Max read request size (MRRS) in bytes, a power of two in 128..4096. "
+                            "Default 512: the pcie-bench reference model (DESIGN.md s. 6).",
+                            UintegerValue(512),
+                            MakeUintegerAccessor(&PcieLink::SetMrrs, &PcieLink::GetMrrs),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute(
+                  "ReadCompletionBoundary",
+                  "Read completion boundary (RCB) in bytes, 64 or 128. Default 64: the "
+                  "pcie-bench reference model (DESIGN.md s. 6), a root complex's usual RCB.",
+                  UintegerValue(64), MakeUintegerAccessor(&PcieLink::SetRcb, &PcieLink::GetRcb),
+                  MakeUintegerChecker<uint32_t>())
+              .AddAttribute(
+                  "CompletionSplit",
+                  "How read data is split into completion TLPs: MPS (chunks of up to MPS "
+                  "bytes) or RCB (chunks of up to RCB bytes). Default MPS: the pcie-bench "
+                  "reference model (DESIGN.md s. 6).",
+                  EnumValue(SPLIT_MPS), MakeEnumAccessor(&PcieLink::m_split),
+                  MakeEnumChecker(SPLIT_MPS, "MPS", SPLIT_RCB, "RCB"))
+              .AddAttribute(
+                  "Ecrc",
+                  "Append a 4-byte ECRC digest to every TLP. Default false: the pcie-bench "
+                  "reference model (DESIGN.md s. 6).",
+                  BooleanValue(false), MakeBooleanAccessor(&PcieLink::m_ecrc), MakeBooleanChecker())
+              .AddAttribute("Addr64",
+                            "Memory requests use 64-bit addresses (4DW headers, 12 bytes after the "
+                            "first DW; 8 with 32-bit addresses). Default true: the pcie-bench "
+                            "reference model (DESIGN.md s. 6).",
+                            BooleanValue(true), MakeBooleanAccessor(&PcieLink::m_addr64),
+                            MakeBooleanChecker())
+              .AddAttribute("PropagationDelay",
+                            "One-way latency per direction on top of serialization (PHY/DLL "
+                            "pipelines at both ends). Default 80 ns: an estimate, calibrated in "
+                            "issue 4.",
+                            TimeValue(NanoSeconds(80)),
+                            MakeTimeAccessor(&PcieLink::SetPropagation, &PcieLink::GetPropagation),
+                            MakeTimeChecker())
+              .AddAttribute(
+                  "RootComplexReadLatency",
+                  "Time a read spends at the root complex (the memory access), between "
+                  "its last request TLP arriving and its completions being ready. Default "
+                  "300 ns: an estimate, calibrated in issue 4; with the default "
+                  "PropagationDelay a 64 B read takes ~475 ns on the link, against 546 ns "
+                  "median measured end to end by pcie-bench on nfp6000-bdw (the rest is "
+                  "the device's DMA engine).",
+                  TimeValue(NanoSeconds(300)),
+                  MakeTimeAccessor(&PcieLink::SetRootReadLatency, &PcieLink::GetRootReadLatency),
+                  MakeTimeChecker())
+              .AddAttribute("MaxOutstandingReads",
+                            "Non-posted read tags (1..1024): reads in flight at once, each holding "
+                            "a tag from its request to its last completion. Default 32: an "
+                            "estimate, calibrated in issue 4 (32 tags over a ~475 ns round trip "
+                            "give ~34 Gb/s of 64 B reads; pcie-bench measured 31.9 Gb/s).",
+                            UintegerValue(32),
+                            MakeUintegerAccessor(&PcieLink::SetMaxOutstandingReads,
+                                                 &PcieLink::GetMaxOutstandingReads),
+                            MakeUintegerChecker<uint32_t>())
+              .AddTraceSource("Transfer",
+                              "A reservation of one direction: direction (0 up, 1 down), payload "
+                              "bytes, wire bytes, start and end of serialization.",
+                              MakeTraceSourceAccessor(&PcieLink::m_transferTrace),
+                              "ns3::PcieLink::TransferTracedCallback");
+    return tid;
+}
+
+PcieLink::PcieLink()
+    : m_generation(3)
+    , m_lanes(8)
+    , m_mps(256)
+    , m_mrrs(512)
+    , m_rcb(64)
+    , m_split(SPLIT_MPS)
+    , m_ecrc(false)
+    , m_addr64(true)
+    , m_propagation(NanoSeconds(80))
+    , m_rootReadLatency(NanoSeconds(300))
+    , m_maxOutstandingReads(32)
+    , m_tlpBps(0)
+    , m_fsPerByte(0)
+    , m_fsPerTick(0)
+    , m_busyFs{0, 0}
+    , m_payload{0, 0}
+    , m_wire{0, 0}
+    , m_tlps{0, 0}
+    , m_tagStalls(0)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+PcieLink::~PcieLink()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+PcieLink::SetGeneration(uint32_t generation)
+{
+    NS_ABORT_MSG_IF(generation < 1 || generation > 5,
+                    "PcieLink: Generation must be 1..5, got " << generation);
+    m_generation = generation;
+    m_tlpBps = 0;
+}
+
+uint32_t
+PcieLink::GetGeneration() const
+{
+    return m_generation;
+}
+
+void
+PcieLink::SetLanes(uint32_t lanes)
+{
+    NS_ABORT_MSG_IF(!IsPowerOfTwo(lanes) || lanes > 32,
+                    "PcieLink: Lanes must be 1, 2, 4, 8, 16 or 32, got " << lanes);
+    m_lanes = lanes;
+    m_tlpBps = 0;
+}
+
+uint32_t
+PcieLink::GetLanes() const
+{
+    return m_lanes;
+}
+
+void
+PcieLink::SetMps(uint32_t mps)
+{
+    NS_ABORT_MSG_IF(!IsPowerOfTwo(mps) || mps < 128 || mps > 4096,
+                    "PcieLink: MaxPayloadSize must be a power of two in 128..4096 bytes, got "
+                        << mps);
+    m_mps = mps;
+    m_tlpBps = 0;
+}
+
+uint32_t
+PcieLink::GetMps() const
+{
+    return m_mps;
+}
+
+void
+PcieLink::SetMrrs(uint32_t mrrs)
+{
+    NS_ABORT_MSG_IF(!IsPowerOfTwo(mrrs) || mrrs < 128 || mrrs > 4096,
+                    "PcieLink: MaxReadRequestSize must be a power of two in 128..4096 bytes, got "
+                        << mrrs);
+    m_mrrs = mrrs;
+}
+
+uint32_t
+PcieLink::GetMrrs() const
+{
+    return m_mrrs;
+}
+
+void
+PcieLink::SetRcb(uint32_t rcb)
+{
+    NS_ABORT_MSG_IF(rcb != 64 && rcb != 128,
+                    "PcieLink: ReadCompletionBoundary must be 64 or 128 bytes, got " << rcb);
+    m_rcb = rcb;
+}
+
+uint32_t
+PcieLink::GetRcb() const
+{
+    return m_rcb;
+}
+
+void
+PcieLink::SetPropagation(Time delay)
+{
+    NS_ABORT_MSG_IF(delay.IsStrictlyNegative(),
+                    "PcieLink: PropagationDelay must not be negative, got " << delay);
+    m_propagation = delay;
+}
+
+Time
+PcieLink::GetPropagation() const
+{
+    return m_propagation;
+}
+
+void
+PcieLink::SetRootReadLatency(Time latency)
+{
+    NS_ABORT_MSG_IF(latency.IsStrictlyNegative(),
+                    "PcieLink: RootComplexReadLatency must not be negative, got " << latency);
+    m_rootReadLatency = latency;
+}
+
+Time
+PcieLink::GetRootReadLatency() const
+{
+    return m_rootReadLatency;
+}
+
+void
+PcieLink::SetMaxOutstandingReads(uint32_t n)
+{
+    NS_ABORT_MSG_IF(n < 1 || n > 1024,
+                    "PcieLink: MaxOutstandingReads must be 1..1024 (10-bit tags), got " << n);
+    m_maxOutstandingReads = n;
+    // Reserve the heap now so that DeviceRead never allocates.
+    std::vector<int64_t> heap;
+    heap.reserve(n + 1);
+    while (!m_tagRelease.empty())
+    {
+        heap.push_back(m_tagRelease.top());
+        m_tagRelease.pop();
+    }
+    m_tagRelease = decltype(m_tagRelease)(std::greater<int64_t>(), std::move(heap));
+}
+
+uint32_t
+PcieLink::GetMaxOutstandingReads() const
+{
+    return m_maxOutstandingReads;
+}
+
+void
+PcieLink::UpdateRates() const
+{
+    const double raw = GetRawBandwidthBps();
+    // ACK and UpdateFC DLLPs (8 bytes each, AckLimit = FcGuide) and SKP ordered sets (4 in 1538).
+    const double ackLimit = AckLimit(m_generation, m_lanes, m_mps);
+    m_tlpBps = raw * (1.0 - (8.0 / ackLimit + 8.0 / ackLimit + 4.0 / 1538.0));
+    m_fsPerByte = 8.0 * FS_PER_S / m_tlpBps;
+    m_fsPerTick = TimeStep(1).GetFemtoSeconds();
+}
+
+double
+PcieLink::GetRawBandwidthBps() const
+{
+    static const double GTPS[] = {2.5e9, 5e9, 8e9, 16e9, 32e9};
+    // 8b/10b line code up to gen2, 128b/130b from gen3.
+    const double encoding = m_generation <= 2 ? 8.0 / 10.0 : 128.0 / 130.0;
+    return GTPS[m_generation - 1] * encoding * m_lanes;
+}
+
+double
+PcieLink::GetTlpBandwidthBps() const
+{
+    if (m_tlpBps == 0)
+    {
+        UpdateRates();
+    }
+    return m_tlpBps;
+}
+
+uint64_t
+PcieLink::Chunks(uint32_t bytes, uint32_t chunk)
+{
+    // A zero-byte transfer still takes one TLP (a zero-length read or write).
+    return bytes == 0 ? 1 : (static_cast<uint64_t>(bytes) + chunk - 1) / chunk;
+}
+
+uint64_t
+PcieLink::GetWriteWireBytes(uint32_t bytes) const
+{
+    const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + (m_addr64 ? MEM_REQ_ADDR64 : MEM_REQ_ADDR32)
+                          + (m_ecrc ? ECRC : 0);
+    return bytes + Chunks(bytes, m_mps) * perTlp;
+}
+
+uint64_t
+PcieLink::GetReadRequestWireBytes(uint32_t bytes) const
+{
+    const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + (m_addr64 ? MEM_REQ_ADDR64 : MEM_REQ_ADDR32)
+                          + (m_ecrc ? ECRC : 0);
+    return Chunks(bytes, m_mrrs) * perTlp;
+}
+
+uint64_t
+PcieLink::GetReadCompletionWireBytes(uint32_t bytes) const
+{
+    // Each request gets its own completions, so a completion never exceeds MRRS either; with
+    // power-of-two sizes that makes ceil(bytes / min(chunk, MRRS)) completions.
+    uint32_t chunk = m_split == SPLIT_RCB ? m_rcb : m_mps;
+    chunk = std::min(chunk, m_mrrs);
+    const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + COMPLETION + (m_ecrc ? ECRC : 0);
+    return bytes + Chunks(bytes, chunk) * perTlp;
+}
+
+double
+PcieLink::GetEffectiveWriteBps(uint32_t bytes) const
+{
+    return GetTlpBandwidthBps() * bytes / GetWriteWireBytes(bytes);
+}
+
+double
+PcieLink::GetEffectiveReadBps(uint32_t bytes) const
+{
+    // Requests go up and completions come down independently: the busier direction bounds.
+    const uint64_t wire
+        = std::max(GetReadRequestWireBytes(bytes), GetReadCompletionWireBytes(bytes));
+    return GetTlpBandwidthBps() * bytes / wire;
+}
+
+Time
+PcieLink::FsToTime(int64_t fs) const
+{
+    if (m_fsPerTick <= 1)
+    {
+        return FemtoSeconds(fs);
+    }
+    return TimeStep((fs + m_fsPerTick / 2) / m_fsPerTick);
+}
+
+int64_t
+PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps,
+                    int64_t earliestFs)
+{
+    if (m_tlpBps == 0)
+    {
+        UpdateRates();
+    }
+    const int64_t duration = std::llround(wire * m_fsPerByte);
+    const int64_t start
+        = m_schedule[dir].Reserve(earliestFs, duration, Simulator::Now().GetFemtoSeconds());
+    const int64_t end = start + duration;
+    m_busyFs[dir] += duration;
+    m_payload[dir] += payload;
+    m_wire[dir] += wire;
+    m_tlps[dir] += tlps;
+    if (!m_transferTrace.IsEmpty())
+    {
+        m_transferTrace(static_cast<uint8_t>(dir), payload, wire, FsToTime(start), FsToTime(end));
+    }
+    return end;
+}
+
+Time
+PcieLink::DeviceWrite(uint32_t bytes, Time earliest)
+{
+    NS_LOG_FUNCTION(this << bytes << earliest);
+    const int64_t end = Serialize(UPSTREAM, bytes, GetWriteWireBytes(bytes), Chunks(bytes, m_mps),
+                                  earliest.GetFemtoSeconds());
+    return FsToTime(end + m_propagation.GetFemtoSeconds());
+}
+
+Time
+PcieLink::HostWrite(uint32_t bytes, Time earliest)
+{
+    NS_LOG_FUNCTION(this << bytes << earliest);
+    const int64_t end = Serialize(DOWNSTREAM, bytes, GetWriteWireBytes(bytes), Chunks(bytes, m_mps),
+                                  earliest.GetFemtoSeconds());
+    return FsToTime(end + m_propagation.GetFemtoSeconds());
+}
+
+template<typename F>
+Time
+PcieLink::DoDeviceRead(uint32_t bytes, Time earliest, F&& atRootComplex)
+{
+    int64_t issue = earliest.GetFemtoSeconds();
+    // Tags released by now are free. Assumes reads are reserved in roughly increasing time, as
+    // they are when reserved at Simulator::Now().
+    while (!m_tagRelease.empty() && m_tagRelease.top() <= issue)
+    {
+        m_tagRelease.pop();
+    }
+    if (m_tagRelease.size() >= m_maxOutstandingReads)
+    {
+        ++m_tagStalls;
+        while (m_tagRelease.size() >= m_maxOutstandingReads)
+        {
+            issue = std::max(issue, m_tagRelease.top());
+            m_tagRelease.pop();
+        }
+    }
+
+    const int64_t propFs = m_propagation.GetFemtoSeconds();
+    const int64_t requestEnd
+        = Serialize(UPSTREAM, 0, GetReadRequestWireBytes(bytes), Chunks(bytes, m_mrrs), issue);
+    const int64_t arrival = requestEnd + propFs;
+    const Time extra = atRootComplex(FsToTime(arrival));
+    NS_ABORT_MSG_IF(extra.IsStrictlyNegative(),
+                    "PcieLink: negative extra root-complex latency " << extra);
+    const int64_t ready = arrival + m_rootReadLatency.GetFemtoSeconds() + extra.GetFemtoSeconds();
+
+    const uint32_t chunk = std::min(m_split == SPLIT_RCB ? m_rcb : m_mps, m_mrrs);
+    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, GetReadCompletionWireBytes(bytes),
+                                            Chunks(bytes, chunk), ready);
+    const int64_t done = completionEnd + propFs;
+    m_tagRelease.push(done);
+    NS_LOG_LOGIC("read " << bytes << " B issued " << issue << " fs, done " << done << " fs");
+    return FsToTime(done);
+}
+
+Time
+PcieLink::DeviceRead(uint32_t bytes, Time earliest, Time extraRootLatency)
+{
+    NS_LOG_FUNCTION(this << bytes << earliest << extraRootLatency);
+    return DoDeviceRead(bytes, earliest,
+                        [extraRootLatency](Time)
+                        {
+                            return extraRootLatency;
+                        });
+}
+
+Time
+PcieLink::DeviceRead(uint32_t bytes, Time earliest, const std::function<Time(Time)>& atRootComplex)
+{
+    NS_LOG_FUNCTION(this << bytes << earliest);
+    return DoDeviceRead(bytes, earliest, atRootComplex);
+}
+
+uint64_t
+PcieLink::GetPayloadBytes(Direction dir) const
+{
+    return m_payload[dir];
+}
+
+uint64_t
+PcieLink::GetWireBytes(Direction dir) const
+{
+    return m_wire[dir];
+}
+
+uint64_t
+PcieLink::GetTlps(Direction dir) const
+{
+    return m_tlps[dir];
+}
+
+Time
+PcieLink::GetBusyTime(Direction dir) const
+{
+    if (m_tlpBps == 0)
+    {
+        UpdateRates();
+    }
+    return FsToTime(m_busyFs[dir]);
+}
+
+uint64_t
+PcieLink::GetTagStalls() const
+{
+    return m_tagStalls;
+}
+
+void
+PcieLink::ResetCounters()
+{
+    NS_LOG_FUNCTION(this);
+    for (int d = 0; d < 2; ++d)
+    {
+        m_busyFs[d] = 0;
+        m_payload[d] = 0;
+        m_wire[d] = 0;
+        m_tlps[d] = 0;
+    }
+    m_tagStalls = 0;
+}
+
+} // namespace ns3

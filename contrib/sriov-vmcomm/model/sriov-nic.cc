@@ -1,0 +1,412 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "sriov-nic.h"
+
+#include "dma-engine.h"
+#include "iommu.h"
+#include "memory-domain.h"
+#include "ns3/abort.h"
+#include "ns3/enum.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+#include "pcie-link.h"
+#include "sriov-channel.h"
+#include "vf-net-device.h"
+
+#include <cstring>
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("SriovNic");
+NS_OBJECT_ENSURE_REGISTERED(SriovNic);
+
+const char*
+SriovNic::GetDropReasonName(DropReason reason)
+{
+    static const char* names[DROP_REASONS]
+        = {"no-rx-buffer",    "iommu-fault",     "tx-ring-full",  "no-uplink",
+           "frame-too-large", "hold-queue-full", "uplink-refused"};
+    NS_ABORT_MSG_IF(reason >= DROP_REASONS, "unknown drop reason " << reason);
+    return names[reason];
+}
+
+TypeId
+SriovNic::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::SriovNic")
+              .SetParent<Object>()
+              .SetGroupName("SriovVmcomm")
+              .AddConstructor<SriovNic>()
+              .AddAttribute("LookupLatency",
+                            "Time of one mapping-table lookup in the NIC (step 4). Estimate: a "
+                            "hash/TCAM lookup of a few NIC clock cycles (a few ns at ~1 GHz).",
+                            TimeValue(NanoSeconds(5)), MakeTimeAccessor(&SriovNic::m_lookupLatency),
+                            MakeTimeChecker(Time(0)))
+              .AddAttribute("VfMessageLatency",
+                            "Time of one message between two VFs inside the NIC: the length "
+                            "(step 5), the RX buffer address (step 6), the done notice (step 10). "
+                            "Estimate: an on-chip message of ~10-20 cycles.",
+                            TimeValue(NanoSeconds(10)),
+                            MakeTimeAccessor(&SriovNic::m_vfMessageLatency),
+                            MakeTimeChecker(Time(0)))
+              .AddAttribute("NoRxBufferPolicy",
+                            "Step 6 without a free RX buffer: Drop (counted as no-rx-buffer) or "
+                            "Hold the frame in NIC memory until the guest posts buffers. The "
+                            "patent allows either; Drop is what NICs do when a ring is empty.",
+                            EnumValue(POLICY_DROP), MakeEnumAccessor(&SriovNic::m_policy),
+                            MakeEnumChecker(POLICY_DROP, "Drop", POLICY_HOLD, "Hold"))
+              .AddAttribute("HoldQueueFrames",
+                            "Frames the NIC holds per destination VF under the Hold policy; "
+                            "beyond, frames are dropped as hold-queue-full. Estimate: 256 frames "
+                            "of NIC buffer memory per VF.",
+                            UintegerValue(256), MakeUintegerAccessor(&SriovNic::m_holdLimit),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddTraceSource("Drop", "A frame was dropped: VF, reason",
+                              MakeTraceSourceAccessor(&SriovNic::m_dropTrace),
+                              "ns3::SriovNic::DropTracedCallback");
+    return tid;
+}
+
+SriovNic::SriovNic()
+    : m_table(Create<VfMappingTable>())
+    , m_channel(CreateObject<SriovChannel>())
+    , m_nextFrameId(1)
+    , m_uplinkTx(0)
+    , m_uplinkRx(0)
+{
+    std::fill(std::begin(m_drops), std::end(m_drops), 0);
+}
+
+SriovNic::~SriovNic() = default;
+
+void
+SriovNic::DoDispose()
+{
+    for (auto& vf : m_vfs)
+    {
+        vf = nullptr;
+    }
+    m_vfs.clear();
+    m_held.clear();
+    m_frames.clear();
+    m_freeFrames.clear();
+    m_dma = nullptr;
+    m_link = nullptr;
+    m_channel = nullptr;
+    m_uplink = nullptr;
+    Object::DoDispose();
+}
+
+void
+SriovNic::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma)
+{
+    m_link = link;
+    m_dma = dma ? dma : CreateObject<DmaEngine>();
+    m_dma->Attach(link, iommu);
+}
+
+uint32_t
+SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address, uint16_t vlan)
+{
+    NS_ABORT_MSG_IF(!m_dma, "SriovNic::AddVf before Attach");
+    NS_ABORT_MSG_IF(m_table->Lookup(address, vlan) != nullptr,
+                    "SriovNic::AddVf: address " << address << " is already on this NIC");
+    uint32_t index = m_vfs.size();
+    m_vfs.push_back(vf);
+    m_held.emplace_back();
+    m_channel->Add(vf);
+    vf->Attach(this, index, memory);
+    vf->AssignAddress(address);
+    m_table->Add(address, vlan, {index, memory->GetIommuDomain()});
+    // The same table goes to every VF (and, through the domain ids in it, to the IOMMU).
+    for (auto& each : m_vfs)
+    {
+        each->ProvideMappingTable(m_table);
+    }
+    return index;
+}
+
+uint32_t
+SriovNic::GetNVfs() const
+{
+    return m_vfs.size();
+}
+
+Ptr<VfNetDevice>
+SriovNic::GetVf(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_vfs.size(), "SriovNic::GetVf: no VF " << i);
+    return m_vfs[i];
+}
+
+Ptr<const VfMappingTable>
+SriovNic::GetMappingTable() const
+{
+    return m_table;
+}
+
+Ptr<Channel>
+SriovNic::GetChannel() const
+{
+    return m_channel;
+}
+
+Ptr<DmaEngine>
+SriovNic::GetDmaEngine() const
+{
+    return m_dma;
+}
+
+Ptr<PcieLink>
+SriovNic::GetPcieLink() const
+{
+    return m_link;
+}
+
+void
+SriovNic::SetUplink(Ptr<NetDevice> device)
+{
+    NS_ABORT_MSG_IF(device && !device->SupportsSendFrom(),
+                    "SriovNic::SetUplink: the uplink device must support SendFrom");
+    m_uplink = device;
+    if (device)
+    {
+        device->SetPromiscReceiveCallback(MakeCallback(&SriovNic::UplinkReceive, this));
+    }
+}
+
+Ptr<NetDevice>
+SriovNic::GetUplink() const
+{
+    return m_uplink;
+}
+
+Time
+SriovNic::GetLookupLatency() const
+{
+    return m_lookupLatency;
+}
+
+Time
+SriovNic::GetVfMessageLatency() const
+{
+    return m_vfMessageLatency;
+}
+
+SriovNic::NoRxBufferPolicy
+SriovNic::GetNoRxBufferPolicy() const
+{
+    return m_policy;
+}
+
+NicFrame*
+SriovNic::AllocateFrame()
+{
+    NicFrame* f;
+    if (m_freeFrames.empty())
+    {
+        m_frames.push_back(std::make_unique<NicFrame>());
+        f = m_frames.back().get();
+    }
+    else
+    {
+        f = m_freeFrames.back();
+        m_freeFrames.pop_back();
+    }
+    f->id = m_nextFrameId++;
+    f->srcVf = NicFrame::UPLINK;
+    f->length = 0;
+    f->iommu = Time(0);
+    f->nic = Time(0);
+    f->at = Simulator::Now();
+    return f;
+}
+
+void
+SriovNic::FreeFrame(NicFrame* frame)
+{
+    frame->meta = nullptr;
+    m_freeFrames.push_back(frame);
+}
+
+void
+SriovNic::CountDrop(uint32_t vf, DropReason reason)
+{
+    ++m_drops[reason];
+    NS_LOG_LOGIC("drop vf " << vf << " " << GetDropReasonName(reason));
+    m_dropTrace(vf, GetDropReasonName(reason));
+}
+
+void
+SriovNic::Drop(NicFrame* frame, DropReason reason)
+{
+    CountDrop(frame->srcVf == NicFrame::UPLINK ? frame->dstVf : frame->srcVf, reason);
+    FreeFrame(frame);
+}
+
+void
+SriovNic::Hold(NicFrame* frame)
+{
+    auto& q = m_held[frame->dstVf];
+    if (q.size() >= m_holdLimit)
+    {
+        Drop(frame, DROP_HOLD_QUEUE_FULL);
+        return;
+    }
+    q.push_back(frame);
+}
+
+void
+SriovNic::BuffersAvailable(uint32_t vf, Time at)
+{
+    if (!m_held[vf].empty())
+    {
+        Simulator::Schedule(at - Simulator::Now(), &SriovNic::RetryHeld, this, vf);
+    }
+}
+
+void
+SriovNic::RetryHeld(uint32_t vf)
+{
+    auto& q = m_held[vf];
+    Ptr<VfNetDevice> dst = m_vfs[vf];
+    // In order: stop at the first frame that still finds no buffer.
+    while (!q.empty() && dst->HasFreeRxBuffer(Simulator::Now()))
+    {
+        NicFrame* frame = q.front();
+        q.pop_front();
+        DeliverLocal(frame, frame->srcVf == NicFrame::UPLINK ? nullptr : m_vfs[frame->srcVf], dst);
+    }
+}
+
+void
+SriovNic::DeliverLocal(NicFrame* frame, Ptr<VfNetDevice> src, Ptr<VfNetDevice> dst)
+{
+    frame->at = std::max(frame->at, Simulator::Now()); // a held frame resumes now
+    if (frame->length > dst->GetRxBufferBytes())
+    {
+        Drop(frame, DROP_FRAME_TOO_LARGE);
+        return;
+    }
+    bool ok = src ? src->SendLengthToPeer(frame, dst) : dst->ProvideRxBufferAddress(frame);
+    if (!ok)
+    {
+        if (m_policy == POLICY_HOLD)
+        {
+            Hold(frame);
+        }
+        else
+        {
+            Drop(frame, DROP_NO_RX_BUFFER);
+        }
+        return;
+    }
+    (src ? src : dst)->StartDmaWrite(frame, dst);
+}
+
+void
+SriovNic::SendToUplink(NicFrame* frame)
+{
+    if (!m_uplink)
+    {
+        Drop(frame, DROP_NO_UPLINK);
+        return;
+    }
+    // The uplink device frames it again: hand it the payload and the addresses.
+    const uint8_t* b = frame->bytes.data();
+    Mac48Address dst;
+    Mac48Address src;
+    dst.CopyFrom(b);
+    src.CopyFrom(b + 6);
+    uint16_t type = uint16_t(b[12]) << 8 | b[13];
+    Ptr<Packet> p = Create<Packet>(b + 14, frame->length - 14);
+    bool ok = m_uplink->SendFrom(p, src, dst, type);
+    if (!ok)
+    {
+        Drop(frame, DROP_UPLINK_REFUSED);
+        return;
+    }
+    ++m_uplinkTx;
+    FreeFrame(frame);
+}
+
+bool
+SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                        const Address& source, const Address& destination,
+                        NetDevice::PacketType type)
+{
+    if (type == NetDevice::PACKET_OTHERHOST)
+    {
+        Mac48Address to = Mac48Address::ConvertFrom(destination);
+        if (!m_table->Lookup(to, VfMappingTable::NO_VLAN))
+        {
+            return true; // not for a VF of this NIC
+        }
+    }
+    ++m_uplinkRx;
+    Mac48Address to = Mac48Address::ConvertFrom(destination);
+    Mac48Address from = Mac48Address::ConvertFrom(source);
+    auto deliver = [&](uint32_t vf)
+    {
+        NicFrame* f = AllocateFrame();
+        f->srcVf = NicFrame::UPLINK;
+        f->dstVf = vf;
+        f->length = packet->GetSize() + 14;
+        f->bytes.resize(std::max<size_t>(f->bytes.size(), f->length));
+        to.CopyTo(f->bytes.data());
+        from.CopyTo(f->bytes.data() + 6);
+        f->bytes[12] = protocol >> 8;
+        f->bytes[13] = protocol & 0xff;
+        packet->CopyData(f->bytes.data() + 14, packet->GetSize());
+        f->meta = packet;
+        f->sent = Simulator::Now();
+        f->nic += m_lookupLatency;
+        DeliverLocal(f, nullptr, m_vfs[vf]);
+    };
+    if (to.IsBroadcast() || to.IsGroup())
+    {
+        for (uint32_t i = 0; i < m_vfs.size(); ++i)
+        {
+            deliver(i);
+        }
+    }
+    else if (const VfMappingTable::Entry* e = m_table->Lookup(to, VfMappingTable::NO_VLAN))
+    {
+        deliver(e->vf);
+    }
+    return true;
+}
+
+uint64_t
+SriovNic::GetDrops(DropReason reason) const
+{
+    return m_drops[reason];
+}
+
+uint64_t
+SriovNic::GetTotalDrops() const
+{
+    uint64_t sum = 0;
+    for (uint64_t d : m_drops)
+    {
+        sum += d;
+    }
+    return sum;
+}
+
+uint64_t
+SriovNic::GetUplinkTxFrames() const
+{
+    return m_uplinkTx;
+}
+
+uint64_t
+SriovNic::GetUplinkRxFrames() const
+{
+    return m_uplinkRx;
+}
+
+} // namespace ns3

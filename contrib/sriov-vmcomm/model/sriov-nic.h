@@ -1,0 +1,229 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef SRIOV_NIC_H
+#define SRIOV_NIC_H
+
+#include "nic-frame.h"
+#include "ns3/channel.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+#include "vf-mapping-table.h"
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+namespace ns3 {
+
+class DmaEngine;
+class Iommu;
+class MemoryDomain;
+class PcieLink;
+class SriovChannel;
+class VfNetDevice;
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief An SR-IOV NIC: the physical function (which configures the VFs and the mapping table),
+ * its virtual functions, the DMA engine they share, and the uplink port.
+ *
+ * The PF driver gives each VF its MAC address (step 1) and provides one mapping table to the
+ * VFs and the IOMMU (step 2). A frame whose destination is in the table moves VF to VF by DMA
+ * (steps 3-11, in VfNetDevice); any other frame leaves through the uplink port, an ns-3
+ * NetDevice of the host that supports SendFrom. Frames received on the uplink for a VF's MAC are
+ * DMA-written into that VF's RX ring.
+ *
+ * Every frame sent is delivered or counted as a drop with a reason (GetDrops()).
+ */
+class SriovNic : public Object
+{
+  public:
+    /** Why a frame was dropped. */
+    enum DropReason
+    {
+        DROP_NO_RX_BUFFER = 0, //!< step 6: the destination had no free RX buffer
+        DROP_IOMMU_FAULT,      //!< step 8: the write's address is not mapped for the VM
+        DROP_TX_RING_FULL,     //!< the sender's TX ring was full
+        DROP_NO_UPLINK,        //!< not for a VF of this NIC, and no uplink attached
+        DROP_FRAME_TOO_LARGE,  //!< larger than the destination's RX buffer
+        DROP_HOLD_QUEUE_FULL,  //!< HOLD policy, and the hold queue was full
+        DROP_UPLINK_REFUSED,   //!< the uplink device refused the frame
+        DROP_REASONS           //!< number of reasons
+    };
+
+    /** What to do at step 6 when the destination has no free RX buffer. */
+    enum NoRxBufferPolicy
+    {
+        POLICY_DROP = 0, //!< drop and count (no-rx-buffer)
+        POLICY_HOLD = 1  //!< keep the frame in NIC memory until the guest posts buffers
+    };
+
+    /**
+     * \param reason a drop reason
+     * \return its name, as stored in the results database ("no-rx-buffer", ...)
+     */
+    static const char* GetDropReasonName(DropReason reason);
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    SriovNic();
+    ~SriovNic() override;
+
+    /**
+     * \brief Connect the NIC to its host through its DMA engine.
+     * \param link PCIe link to the root complex
+     * \param iommu the host's IOMMU (may be null)
+     * \param dma the NIC's DMA engine (null: one with default attributes)
+     */
+    void Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma = nullptr);
+
+    /**
+     * \brief Enable a VF for a VM: the PF assigns its address (step 1), adds it to the mapping
+     * table and provides the table to every VF (step 2).
+     * \param vf the VF device (already attached to its VM node)
+     * \param memory the VM's memory
+     * \param address MAC address for the VF
+     * \param vlan VLAN id of the VF, or VfMappingTable::NO_VLAN
+     * \return the VF index
+     */
+    uint32_t AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address,
+                   uint16_t vlan = VfMappingTable::NO_VLAN);
+
+    /** \return number of VFs */
+    uint32_t GetNVfs() const;
+    /** \param i index \return VF i */
+    Ptr<VfNetDevice> GetVf(uint32_t i) const;
+    /** \return the mapping table */
+    Ptr<const VfMappingTable> GetMappingTable() const;
+    /** \return the channel joining the VFs (what ns-3's routing sees as their segment) */
+    Ptr<Channel> GetChannel() const;
+    /** \return the DMA engine */
+    Ptr<DmaEngine> GetDmaEngine() const;
+    /** \return the PCIe link */
+    Ptr<PcieLink> GetPcieLink() const;
+
+    /**
+     * \brief Attach the uplink port: frames for addresses not on this NIC leave through it, and
+     * frames it receives for a VF are delivered to that VF.
+     * \param device a NetDevice of the host's node that supports SendFrom
+     */
+    void SetUplink(Ptr<NetDevice> device);
+    /** \return the uplink device (may be null) */
+    Ptr<NetDevice> GetUplink() const;
+
+    /** \return time of a mapping-table lookup */
+    Time GetLookupLatency() const;
+    /** \return time of one VF-to-VF message (length, address, done) inside the NIC */
+    Time GetVfMessageLatency() const;
+    /** \return the step-6 policy */
+    NoRxBufferPolicy GetNoRxBufferPolicy() const;
+
+    /** \return a frame record to fill (recycled) */
+    NicFrame* AllocateFrame();
+    /** \param frame a record no longer in use */
+    void FreeFrame(NicFrame* frame);
+
+    /**
+     * \brief Count a dropped frame, fire the Drop trace and recycle the record.
+     * \param frame the frame
+     * \param reason why
+     */
+    void Drop(NicFrame* frame, DropReason reason);
+    /**
+     * \brief Count a frame dropped before it had a NIC record (the guest's TX ring was full).
+     * \param vf sending VF
+     * \param reason why
+     */
+    void CountDrop(uint32_t vf, DropReason reason);
+
+    /**
+     * \brief Keep a frame that found no RX buffer (HOLD policy); it is retried when the
+     * destination's guest posts buffers.
+     * \param frame the frame (dstVf set)
+     */
+    void Hold(NicFrame* frame);
+    /**
+     * \brief The destination VF has fetched new RX descriptors: schedule a retry of its held
+     * frames at that instant.
+     * \param vf destination VF
+     * \param at instant the descriptors are in the VF
+     */
+    void BuffersAvailable(uint32_t vf, Time at);
+
+    /**
+     * \brief Deliver a frame to a VF of this NIC: steps 5 and 6 (step 6 alone for a frame from
+     * the wire), then step 7 by the sender (by the destination VF's own RX engine for a frame
+     * from the wire). Without a free RX buffer the frame is held or dropped, per policy.
+     * \param frame the frame (dstVf set)
+     * \param src sending VF, or null for a frame from the uplink
+     * \param dst destination VF
+     */
+    void DeliverLocal(NicFrame* frame, Ptr<VfNetDevice> src, Ptr<VfNetDevice> dst);
+
+    /**
+     * \brief Send a fetched frame out of the uplink (the destination is not on this NIC).
+     * \param frame the frame; recycled
+     */
+    void SendToUplink(NicFrame* frame);
+
+    /** \param reason a reason \return frames dropped for it */
+    uint64_t GetDrops(DropReason reason) const;
+    /** \return frames dropped for any reason */
+    uint64_t GetTotalDrops() const;
+    /** \return frames sent out of the uplink */
+    uint64_t GetUplinkTxFrames() const;
+    /** \return frames received from the uplink */
+    uint64_t GetUplinkRxFrames() const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /**
+     * \brief Uplink receive (promiscuous callback): deliver frames for this NIC's VFs.
+     * \param device the uplink
+     * \param packet payload without Ethernet header
+     * \param protocol EtherType
+     * \param source source MAC
+     * \param destination destination MAC
+     * \param type packet type
+     * \return true
+     */
+    bool UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                       const Address& source, const Address& destination,
+                       NetDevice::PacketType type);
+    /** \brief Retry the held frames of a VF. \param vf VF index */
+    void RetryHeld(uint32_t vf);
+
+    Ptr<DmaEngine> m_dma;                            //!< shared DMA engine
+    Ptr<PcieLink> m_link;                            //!< the NIC's PCIe link
+    std::vector<Ptr<VfNetDevice>> m_vfs;             //!< virtual functions
+    Ptr<VfMappingTable> m_table;                     //!< step 2's table
+    Ptr<SriovChannel> m_channel;                     //!< the VFs' segment
+    Ptr<NetDevice> m_uplink;                         //!< uplink port
+    Time m_lookupLatency;                            //!< attribute
+    Time m_vfMessageLatency;                         //!< attribute
+    NoRxBufferPolicy m_policy;                       //!< attribute
+    uint32_t m_holdLimit;                            //!< attribute: frames held per VF
+    std::vector<std::deque<NicFrame*>> m_held;       //!< per destination VF
+    std::vector<std::unique_ptr<NicFrame>> m_frames; //!< every record allocated
+    std::vector<NicFrame*> m_freeFrames;             //!< records ready for reuse
+    uint64_t m_nextFrameId;                          //!< frame numbering
+    uint64_t m_drops[DROP_REASONS];                  //!< drop counters
+    uint64_t m_uplinkTx;                             //!< counter
+    uint64_t m_uplinkRx;                             //!< counter
+
+    /** Fired per drop: VF (source, or destination for wire frames), reason name */
+    TracedCallback<uint32_t, const char*> m_dropTrace;
+};
+
+} // namespace ns3
+
+#endif /* SRIOV_NIC_H */

@@ -1,0 +1,46 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "vf-mapping-table.h"
+
+namespace ns3 {
+
+uint64_t
+VfMappingTable::Key(Mac48Address mac, uint16_t vlan)
+{
+    uint8_t b[6];
+    mac.CopyTo(b);
+    uint64_t key = 0;
+    for (uint8_t byte : b)
+    {
+        key = (key << 8) | byte;
+    }
+    return key | (uint64_t(vlan) << 48);
+}
+
+void
+VfMappingTable::Add(Mac48Address mac, uint16_t vlan, Entry entry)
+{
+    m_entries[Key(mac, vlan)] = entry;
+}
+
+void
+VfMappingTable::Remove(Mac48Address mac, uint16_t vlan)
+{
+    m_entries.erase(Key(mac, vlan));
+}
+
+const VfMappingTable::Entry*
+VfMappingTable::Lookup(Mac48Address mac, uint16_t vlan) const
+{
+    auto it = m_entries.find(Key(mac, vlan));
+    return it == m_entries.end() ? nullptr : &it->second;
+}
+
+std::size_t
+VfMappingTable::GetSize() const
+{
+    return m_entries.size();
+}
+
+} // namespace ns3

@@ -1,0 +1,347 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef VF_NET_DEVICE_H
+#define VF_NET_DEVICE_H
+
+#include "nic-frame.h"
+#include "ns3/event-id.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/traced-callback.h"
+
+#include <vector>
+
+namespace ns3 {
+
+class MemoryDomain;
+class SriovNic;
+class VfMappingTable;
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief One step of patent US9483290B1's claim 1, as fired by the Step* trace sources.
+ */
+struct VfDmaStep
+{
+    uint8_t step;    //!< 1..11, DESIGN.md section 3
+    uint64_t frame;  //!< frame number on the NIC (0 for the setup steps 1 and 2)
+    uint32_t srcVf;  //!< sending VF (NicFrame::UPLINK for a frame from the wire)
+    uint32_t dstVf;  //!< destination VF
+    uint64_t iova;   //!< address the step concerns (IO virtual)
+    uint64_t hpa;    //!< host physical address (step 8 and 9), else 0
+    uint32_t length; //!< bytes
+    bool ok;         //!< false: the step failed (no RX buffer, IOMMU fault)
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief An SR-IOV virtual function as its VM sees it: an Ethernet ns3::NetDevice with TX and RX
+ * descriptor rings in the VM's memory, a doorbell, MSI-X with interrupt coalescing, and the
+ * guest driver that serves them (NAPI-style polling after an interrupt).
+ *
+ * Both the guest side and the VF side of the patent's VF-to-VF DMA are here, each step a named
+ * method in the order of DESIGN.md section 3, each firing its trace source Step<N><Name>:
+ * AssignAddress (1), ProvideMappingTable (2), FetchTxFrame (3), LookUpDestination (4),
+ * SendLengthToPeer (5), ProvideRxBufferAddress (6, on the destination VF), StartDmaWrite (7),
+ * TranslateWrite (8), WriteIntoDestination (9), NotifyTransferDone (10), NotifyGuest (11, on the
+ * destination VF). A trace fires when its step completes in simulated time.
+ *
+ * Descriptors are 16 bytes in guest memory: buffer address (8, little endian), length (2),
+ * status (1: bit 0 descriptor done, bit 1 error), 5 reserved.
+ */
+class VfNetDevice : public NetDevice
+{
+  public:
+    /** How an MSI-X interrupt reaches the VM's vCPU. */
+    enum InterruptDelivery
+    {
+        POSTED = 0, //!< posted interrupt (VT-d PI / APICv): no VM exit
+        VM_EXIT = 1 //!< injected by the hypervisor after an exit
+    };
+
+    /** Per-VF counters. */
+    struct Counters
+    {
+        uint64_t txFrames{0};   //!< frames the guest handed to the VF
+        uint64_t rxFrames{0};   //!< frames delivered to the guest's stack
+        uint64_t interrupts{0}; //!< MSI-X messages sent
+        uint64_t polls{0};      //!< NAPI polls run
+    };
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    VfNetDevice();
+    ~VfNetDevice() override;
+
+    /**
+     * \brief Connect the VF to its NIC and its VM's memory, allocate and post the rings.
+     * \param nic the NIC
+     * \param index VF index on the NIC
+     * \param memory the VM's memory
+     */
+    void Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory);
+
+    /** \return the VF index on its NIC */
+    uint32_t GetVfIndex() const;
+    /** \return the NIC */
+    Ptr<SriovNic> GetNic() const;
+    /** \return the VM memory the VF's rings and buffers live in */
+    Ptr<MemoryDomain> GetMemory() const;
+    /** \return size of the VM's RX buffers, bytes: the largest frame it can receive */
+    uint32_t GetRxBufferBytes() const;
+    /**
+     * \param at instant asked about
+     * \return true if the VF holds a fetched, unused RX descriptor at \p at
+     */
+    bool HasFreeRxBuffer(Time at) const;
+    /** \return counters */
+    const Counters& GetCounters() const;
+    /** \return sum of the latency breakdowns of the frames delivered so far */
+    const LatencyBreakdown& GetLatencySum() const;
+
+    /** \name The patent's steps (DESIGN.md section 3)
+     * @{ */
+    /**
+     * \brief Step 1: the PF gives the VF its network address.
+     * \param address MAC address
+     */
+    void AssignAddress(Mac48Address address);
+    /**
+     * \brief Step 2: the PF provides the mapping table to the VF (and the IOMMU).
+     * \param table the table
+     */
+    void ProvideMappingTable(Ptr<const VfMappingTable> table);
+    /**
+     * \brief Step 3: after the doorbell, DMA-read the TX descriptor and the frame it points to.
+     * \param frame NIC record to fill
+     * \param slot TX ring slot
+     * \param doorbell instant the doorbell reaches the VF
+     */
+    void FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell);
+    /**
+     * \brief Step 4: compare the destination address with the mapping table and dispatch.
+     * \param frame the fetched frame
+     */
+    void LookUpDestination(NicFrame* frame);
+    /**
+     * \brief Step 5: tell the destination VF the frame length; it answers (step 6).
+     * \param frame the frame, dstVf set
+     * \param dst destination VF
+     * \return false when the destination had no RX buffer (frame dropped or held)
+     */
+    bool SendLengthToPeer(NicFrame* frame, Ptr<VfNetDevice> dst);
+    /**
+     * \brief Step 6 (destination VF): hand out the address of the VM's next free RX buffer.
+     * \param frame the frame; rxIova and rxSlot are set on success
+     * \return false if no RX buffer is free (or the frame is larger than the buffer)
+     */
+    bool ProvideRxBufferAddress(NicFrame* frame);
+    /**
+     * \brief Step 7: start the second DMA operation, a write to the RX buffer's address.
+     * \param frame the frame, rxIova set
+     * \param dst destination VF
+     */
+    void StartDmaWrite(NicFrame* frame, Ptr<VfNetDevice> dst);
+    /**
+     * \brief Step 8: the IOMMU has translated the write (or faulted).
+     * \param frame the frame
+     * \param dst destination VF
+     * \return false on a fault
+     */
+    bool TranslateWrite(NicFrame* frame, Ptr<VfNetDevice> dst);
+    /**
+     * \brief Step 9: the frame is written into the destination VM's memory.
+     * \param frame the frame
+     * \param dst destination VF
+     */
+    void WriteIntoDestination(NicFrame* frame, Ptr<VfNetDevice> dst);
+    /**
+     * \brief Step 10: notify the destination VF that the transfer is done.
+     * \param frame the frame
+     * \param dst destination VF
+     */
+    void NotifyTransferDone(NicFrame* frame, Ptr<VfNetDevice> dst);
+    /**
+     * \brief Step 11 (destination VF): write back the RX descriptor and raise MSI-X, subject to
+     * coalescing; the guest driver then hands the frame to the stack.
+     * \param frame the frame
+     * \param at instant the VF learns the transfer is done
+     */
+    void NotifyGuest(NicFrame* frame, Time at);
+    /** @} */
+
+    /**
+     * \brief Complete an RX slot with an error status (the write faulted), so that the guest
+     * recycles the buffer.
+     * \param frame the frame whose slot to complete
+     */
+    void CompleteWithError(NicFrame* frame);
+
+    /**
+     * \brief Guest-side test hook: replace the buffer address of the next RX descriptors the
+     * guest posts (the driver "bug" a fault test needs).
+     * \param iova address to post instead of the VM's own buffer
+     */
+    void PostForeignRxBuffer(uint64_t iova);
+
+    /**
+     * \brief Fetch RX descriptors the guest posted (after its RX doorbell).
+     * \param first first ring slot
+     * \param count number of slots
+     * \param doorbell instant the doorbell reaches the VF
+     * \return instant the descriptors are in the VF
+     */
+    Time FetchRxDescriptors(uint32_t first, uint32_t count, Time doorbell);
+
+    // NetDevice
+    void SetIfIndex(const uint32_t index) override;
+    uint32_t GetIfIndex() const override;
+    Ptr<Channel> GetChannel() const override;
+    void SetAddress(Address address) override;
+    Address GetAddress() const override;
+    bool SetMtu(const uint16_t mtu) override;
+    uint16_t GetMtu() const override;
+    bool IsLinkUp() const override;
+    void AddLinkChangeCallback(Callback<void> callback) override;
+    bool IsBroadcast() const override;
+    Address GetBroadcast() const override;
+    bool IsMulticast() const override;
+    Address GetMulticast(Ipv4Address multicastGroup) const override;
+    Address GetMulticast(Ipv6Address addr) const override;
+    bool IsPointToPoint() const override;
+    bool IsBridge() const override;
+    bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
+    bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
+                  uint16_t protocolNumber) override;
+    Ptr<Node> GetNode() const override;
+    void SetNode(Ptr<Node> node) override;
+    bool NeedsArp() const override;
+    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override;
+    void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
+    bool SupportsSendFrom() const override;
+
+  protected:
+    void DoDispose() override;
+    void DoInitialize() override;
+
+  private:
+    static constexpr uint32_t DESC_BYTES = 16; //!< descriptor size
+    static constexpr uint8_t DESC_DONE = 1;    //!< status: descriptor done
+    static constexpr uint8_t DESC_ERROR = 2;   //!< status: error
+
+    /** What the guest keeps about a completed RX slot until it polls it. */
+    struct RxSlotInfo
+    {
+        Time doneAt{Time::Max()}; //!< write-back visible to the guest
+        Ptr<const Packet> meta;   //!< sender's packet (tags)
+        Time sent;                //!< send instant
+        Time iommu;               //!< IOMMU time of the frame
+        Time nic;                 //!< NIC time of the frame
+    };
+
+    /**
+     * \brief Write a descriptor into guest memory.
+     * \param ring ring base address \param slot slot \param addr buffer
+     * \param len length \param status status bits
+     */
+    void WriteDescriptor(uint64_t ring, uint32_t slot, uint64_t addr, uint16_t len, uint8_t status);
+    /** \brief Event: the frame of a FetchTxFrame() is in the NIC. \param frame the frame */
+    void TxFetched(NicFrame* frame);
+    /** \brief Event: a step-7 write has reached memory. \param frame the frame */
+    void DmaWritten(NicFrame* frame);
+    /** \brief Count a completion towards coalescing. \param at instant it is visible */
+    void CountCompletion(Time at);
+    /** \brief Send the MSI-X message. \param at instant the VF raises it */
+    void FireInterrupt(Time at);
+    /** \brief Guest driver: NAPI poll of the RX ring. */
+    void GuestPoll();
+    /** \brief Guest driver: deliver one completed RX slot to the stack. \param slot slot */
+    void GuestReceive(uint32_t slot);
+    /** \brief Guest driver: free TX slots whose write-back has landed. */
+    void ReclaimTxSlots();
+    /** \return the interrupt delivery latency in force */
+    Time InterruptLatency() const;
+
+    Ptr<Node> m_node;                                    //!< the VM
+    Ptr<SriovNic> m_nic;                                 //!< the NIC
+    Ptr<MemoryDomain> m_memory;                          //!< the VM's memory
+    Ptr<const VfMappingTable> m_table;                   //!< step 2
+    uint32_t m_index;                                    //!< VF index
+    uint32_t m_ifIndex;                                  //!< interface index in the VM
+    Mac48Address m_address;                              //!< step 1
+    uint16_t m_mtu;                                      //!< MTU, bytes
+    NetDevice::ReceiveCallback m_rxCallback;             //!< stack
+    NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous taps
+
+    // Attributes
+    uint32_t m_txRingSize;        //!< TX descriptors
+    uint32_t m_rxRingSize;        //!< RX descriptors
+    uint32_t m_rxBufferBytes;     //!< RX buffer size
+    Time m_coalesceUsecs;         //!< MSI-X coalescing time
+    uint32_t m_coalesceFrames;    //!< MSI-X coalescing frame count
+    InterruptDelivery m_delivery; //!< posted or VM exit
+    Time m_postedLatency;         //!< posted-interrupt delivery
+    Time m_vmExitLatency;         //!< exit-based delivery
+    Time m_guestTxCost;           //!< guest driver time per sent frame
+    Time m_guestRxCost;           //!< guest driver time per received frame
+    uint32_t m_napiBudget;        //!< frames per poll
+
+    // Rings (guest physical addresses) and the guest driver's indices
+    uint64_t m_txRing;                 //!< TX ring base
+    uint64_t m_txBuffers;              //!< TX buffers base
+    uint64_t m_rxRing;                 //!< RX ring base
+    uint64_t m_rxBuffers;              //!< RX buffers base
+    uint32_t m_txTail;                 //!< next TX slot to fill
+    uint32_t m_txHead;                 //!< oldest TX slot in use
+    uint32_t m_txInUse;                //!< TX slots in use
+    std::vector<Time> m_txDoneAt;      //!< TX write-back instants
+    uint32_t m_rxNextClean;            //!< next RX slot the guest polls
+    std::vector<RxSlotInfo> m_rxSlots; //!< guest-side RX slot state
+    uint64_t m_foreignRxBuffer;        //!< test hook: buffer address to post (0: none)
+    std::vector<uint8_t> m_scratch;    //!< guest copy buffer
+
+    // VF state: RX descriptors fetched from the ring and not used yet
+    std::vector<uint64_t> m_rxCacheAddr; //!< buffer address per fetched slot
+    std::vector<Time> m_rxCacheAt;       //!< instant each slot's descriptor is in the VF
+    uint32_t m_rxNextUse;                //!< next slot to hand out at step 6
+    uint32_t m_rxFetched;                //!< fetched, unused slots
+    uint32_t m_pendingCompletions;       //!< completions since the last MSI-X
+    EventId m_coalesceTimer;             //!< coalescing timeout
+    EventId m_pollEvent;                 //!< scheduled NAPI poll
+
+    Counters m_counters;           //!< counters
+    LatencyBreakdown m_latencySum; //!< sum over delivered frames
+
+    /** \brief Fire the trace source of a step. \param s the step record */
+    void FireStep(const VfDmaStep& s);
+
+    /** Type of the step trace sources. */
+    typedef TracedCallback<const VfDmaStep&> StepTrace;
+    static StepTrace VfNetDevice::*const STEP_TRACES[12];    //!< step number -> its trace member
+    StepTrace m_step1;                                       //!< step 1 trace
+    StepTrace m_step2;                                       //!< step 2 trace
+    StepTrace m_step3;                                       //!< step 3 trace
+    StepTrace m_step4;                                       //!< step 4 trace
+    StepTrace m_step5;                                       //!< step 5 trace
+    StepTrace m_step6;                                       //!< step 6 trace
+    StepTrace m_step7;                                       //!< step 7 trace
+    StepTrace m_step8;                                       //!< step 8 trace
+    StepTrace m_step9;                                       //!< step 9 trace
+    StepTrace m_step10;                                      //!< step 10 trace
+    StepTrace m_step11;                                      //!< step 11 trace
+    TracedCallback<Ptr<const Packet>> m_macTxTrace;          //!< frame from the stack
+    TracedCallback<Ptr<const Packet>> m_macTxDropTrace;      //!< frame dropped at send
+    TracedCallback<Ptr<const Packet>> m_macRxTrace;          //!< frame to the stack
+    TracedCallback<Ptr<const Packet>> m_snifferTrace;        //!< Ethernet frames, TX and RX
+    TracedCallback<Ptr<const Packet>> m_promiscSnifferTrace; //!< same, promiscuous
+    TracedCallback<Ptr<const Packet>, const LatencyBreakdown&> m_rxLatencyTrace; //!< per frame
+};
+
+} // namespace ns3
+
+#endif /* VF_NET_DEVICE_H */

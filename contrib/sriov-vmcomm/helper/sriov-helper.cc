@@ -98,13 +98,13 @@ SriovHelper::Install(NodeContainer vms) const
     nic->Attach(link, iommu, dma);
     host->SetHardware(link, iommu, nic);
 
-    uint64_t hpa = 0;
+    // VM memories sit back to back in host-physical space above the host's own first GiB,
+    // each aligned for 1 GiB pages.
+    const uint64_t gib = uint64_t(1) << 30;
+    uint64_t hpa = gib;
     for (uint32_t i = 0; i < vms.GetN(); ++i)
     {
         Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
-        // Each VM's memory sits at its own host-physical range, aligned for 1 GiB pages.
-        const uint64_t gib = uint64_t(1) << 30;
-        hpa += gib;
         memory->Attach(iommu, hpa);
         hpa += (memory->GetSize() + gib - 1) / gib * gib;
         dma->AddMemory(memory);

@@ -635,7 +635,8 @@ TEST_F(VfDmaTest, PcapOfAVfIsEthernetWithEveryFrame)
                             });
     }
     Simulator::Run();
-    Simulator::Destroy(); // closes the file
+    host = nullptr;
+    Simulator::Destroy(); // frees the devices, and with them the file
     PcapFile file;
     file.Open(prefix, std::ios::in);
     ASSERT_FALSE(file.Fail());

@@ -430,6 +430,13 @@ def main(argv=None):
             written.append(fn(res, plt, out_dir))
         except Skip as e:
             print(f"plot: skipped {title}: {e}", file=sys.stderr)
+    # dma-bench runs (the pcie-bench style microbenchmark) have their own plots.
+    import plot_dma
+
+    conn = vmcomm_db.connect_readonly(args.db)
+    if plot_dma.has_dma_runs(conn):
+        written += plot_dma.make_plots(conn, out_dir)
+    conn.close()
     print(f"plot: wrote {len(written)} plots to {out_dir}", file=sys.stderr)
     for path in written:
         print(f"  {path}", file=sys.stderr)

@@ -129,7 +129,8 @@ RunP2p(const Stream& s)
         TrafficControlHelper().Uninstall(devs);
     }
     // Static neighbour entries: ns-3's ARP waits up to 10 ms (RequestJitter) before a request.
-    NeighborCacheHelper().PopulateNeighborCache();
+    // (The IPv4 overload: the all-channels one dereferences IPv6, which is not installed.)
+    NeighborCacheHelper().PopulateNeighborCache(ifs);
     return RunStream(s, nodes.Get(0), nodes.Get(1), ifs.GetAddress(1), t0);
 }
 
@@ -149,7 +150,7 @@ RunVf(const Stream& s)
     vfs.Add(host->GetVf(1));
     Ipv4AddressHelper ip("10.0.0.0", "255.255.255.0");
     Ipv4InterfaceContainer ifs = ip.Assign(vfs);
-    NeighborCacheHelper().PopulateNeighborCache();
+    NeighborCacheHelper().PopulateNeighborCache(ifs);
     RunResult r = RunStream(s, vms.Get(0), vms.Get(1), ifs.GetAddress(1), t0);
     uint64_t drops = host->GetNic()->GetTotalDrops();
     if (drops > 0)

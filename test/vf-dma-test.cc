@@ -143,7 +143,9 @@ TEST_F(VfDmaTest, ElevenStepsInOrderWithAddressesAndLengths)
     RecordSteps(host, &seen);
     Ptr<VfNetDevice> vf1 = host->GetVf(0);
     Ptr<VfNetDevice> vf2 = host->GetVf(1);
-    Simulator::Schedule(MicroSeconds(5),
+    // After VF2's RX ring fill (one 16 KiB descriptor read, ~5.4 us with the nfp6000-bdw DMA
+    // calibration).
+    Simulator::Schedule(MicroSeconds(10),
                         [&]()
                         {
                             vf1->Send(Pattern(1000, 3), vf2->GetAddress(), 0x88b5);
@@ -188,7 +190,7 @@ TEST_F(VfDmaTest, PayloadArrivesByteForByteInDestinationMemory)
     sink.Install(host->GetVm(1));
     Ptr<VfNetDevice> vf2 = host->GetVf(1);
     Ptr<Packet> payload = Pattern(1400, 11);
-    Simulator::Schedule(MicroSeconds(5),
+    Simulator::Schedule(MicroSeconds(10), // after the RX ring fill, as above
                         [&]()
                         {
                             host->GetVf(0)->Send(payload->Copy(), vf2->GetAddress(), 0x88b5);

@@ -6,9 +6,11 @@
 #include "iommu.h"
 #include "memory-domain.h"
 #include "ns3/abort.h"
+#include "ns3/data-rate.h"
 #include "ns3/log.h"
 #include "ns3/nstime.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 #include "pcie-link.h"
 
 #include <algorithm>
@@ -26,13 +28,49 @@ DmaEngine::GetTypeId()
               .SetParent<Object>()
               .SetGroupName("SriovVmcomm")
               .AddConstructor<DmaEngine>()
-              .AddAttribute("IssueInterval",
-                            "Time the DMA engine needs per operation it issues (descriptor "
-                            "processing); bounds small-transfer rates below what the link carries. "
-                            "Default 0 (an ideal engine); the nfp6000-bdw preset calibrates it "
-                            "against pcie-bench (DESIGN.md section 7).",
-                            TimeValue(Time(0)), MakeTimeAccessor(&DmaEngine::m_issueInterval),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "ReadIssueInterval",
+                  "Time the engine's issue stage is busy per DMA read (command processing): at "
+                  "most one read per interval, the small-read rate limit. Default 16 ns: "
+                  "calibrated to pcie-bench nfp6000-bdw (DESIGN.md s. 7), 31.9 Gb/s of 64 B "
+                  "reads = 62.3 M reads/s = one per 16.05 ns (doc/validation.md).",
+                  TimeValue(NanoSeconds(16)), MakeTimeAccessor(&DmaEngine::m_readIssueInterval),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "WriteIssueInterval",
+                  "Time the engine's issue stage is busy per DMA write (command processing and "
+                  "fetching the data from NIC memory). Default 21 ns: calibrated to pcie-bench "
+                  "nfp6000-bdw (DESIGN.md s. 7), 24.3 Gb/s of 64 B writes = 47.5 M writes/s = "
+                  "one per 21.07 ns (doc/validation.md).",
+                  TimeValue(NanoSeconds(21)), MakeTimeAccessor(&DmaEngine::m_writeIssueInterval),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "ProcessingLatency",
+                  "Latency of the engine's pipeline per operation, from the command to its "
+                  "first TLP (pipelined: it does not limit the rate). Default 70 ns: calibrated "
+                  "to pcie-bench nfp6000-bdw, the median 64 B read latency (546 ns, 560 ns with "
+                  "random addresses) less the link and root-complex time (doc/validation.md).",
+                  TimeValue(NanoSeconds(70)), MakeTimeAccessor(&DmaEngine::m_processingLatency),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "ReadDataRate",
+                  "Rate at which a read's data, once its last completion has arrived, is stored "
+                  "into NIC memory (store and forward, per read; reads overlap, so it adds "
+                  "latency, not a rate limit); 0 for none. Default 55 Gb/s: calibrated to "
+                  "pcie-bench nfp6000-bdw, read latency 546 ns at 64 B and 986 ns at 1520 B: a "
+                  "slope of 0.30 ns/B, of which the link's serialization explains 0.15 "
+                  "(doc/validation.md).",
+                  DataRateValue(DataRate("55Gbps")),
+                  MakeDataRateAccessor(&DmaEngine::m_readDataRate), MakeDataRateChecker())
+              .AddAttribute(
+                  "MaxOutstandingReads",
+                  "Reads the engine keeps in flight at once (read contexts), each held from "
+                  "the command until its data is in NIC memory; 0 for no bound of its own (the "
+                  "link's PcieLink::MaxOutstandingReads tags still bound reads). Default 0: "
+                  "pcie-bench nfp6000-bdw shows no engine bound below the link's tags (an "
+                  "estimate; doc/validation.md).",
+                  UintegerValue(0), MakeUintegerAccessor(&DmaEngine::m_maxOutstandingReads),
+                  MakeUintegerChecker<uint32_t>(0, 65536))
               .AddTraceSource("Operation",
                               "A DMA operation: is-write, iova, hpa, length, completion instant",
                               MakeTraceSourceAccessor(&DmaEngine::m_opTrace),
@@ -41,8 +79,14 @@ DmaEngine::GetTypeId()
 }
 
 DmaEngine::DmaEngine()
-    : m_reads(0)
+    : m_readIssueInterval(NanoSeconds(16))
+    , m_writeIssueInterval(NanoSeconds(21))
+    , m_processingLatency(NanoSeconds(70))
+    , m_readDataRate("55Gbps")
+    , m_maxOutstandingReads(0)
+    , m_reads(0)
     , m_writes(0)
+    , m_readSlotStalls(0)
 {
 }
 
@@ -118,15 +162,59 @@ DmaEngine::GetWrites() const
     return m_writes;
 }
 
-Time
-DmaEngine::Issue(Time earliest)
+uint64_t
+DmaEngine::GetReadSlotStalls() const
 {
-    if (m_issueInterval.IsZero())
+    return m_readSlotStalls;
+}
+
+Time
+DmaEngine::Issue(Time earliest, Time interval)
+{
+    if (!interval.IsStrictlyPositive())
     {
         return earliest;
     }
-    return TimeStep(m_engine.Reserve(earliest.GetTimeStep(), m_issueInterval.GetTimeStep(),
+    // Gap-filling reservation (BusyCalendar): an operation reserved ahead of time does not hold
+    // back one that is ready earlier.
+    return TimeStep(m_engine.Reserve(earliest.GetTimeStep(), interval.GetTimeStep(),
                                      Simulator::Now().GetTimeStep()));
+}
+
+Time
+DmaEngine::AcquireReadSlot(Time earliest)
+{
+    if (m_maxOutstandingReads == 0)
+    {
+        return earliest;
+    }
+    int64_t at = earliest.GetTimeStep();
+    // As PcieLink's tags: assumes reads are reserved in roughly increasing time.
+    while (!m_readSlots.empty() && m_readSlots.top() <= at)
+    {
+        m_readSlots.pop();
+    }
+    if (m_readSlots.size() >= m_maxOutstandingReads)
+    {
+        ++m_readSlotStalls;
+        while (m_readSlots.size() >= m_maxOutstandingReads)
+        {
+            at = std::max(at, m_readSlots.top());
+            m_readSlots.pop();
+        }
+    }
+    return TimeStep(at);
+}
+
+Time
+DmaEngine::StoreTime(uint32_t bytes) const
+{
+    const uint64_t bps = m_readDataRate.GetBitRate();
+    if (bps == 0)
+    {
+        return Time(0);
+    }
+    return Seconds(8.0 * bytes / static_cast<double>(bps));
 }
 
 DmaEngine::Result
@@ -179,7 +267,7 @@ DmaEngine::Read(Ptr<MemoryDomain> mem, uint64_t iova, uint8_t* out, uint32_t len
 {
     ++m_reads;
     Result r;
-    Time issue = Issue(earliest);
+    const Time issue = Issue(AcquireReadSlot(earliest) + m_processingLatency, m_readIssueInterval);
     r.done = m_link->DeviceRead(len, issue,
                                 [&](Time atRootComplex)
                                 {
@@ -190,6 +278,11 @@ DmaEngine::Read(Ptr<MemoryDomain> mem, uint64_t iova, uint8_t* out, uint32_t len
                                     r.iommuTime = t.iommuTime;
                                     return t.iommuTime;
                                 });
+    r.done += StoreTime(len);
+    if (m_maxOutstandingReads > 0)
+    {
+        m_readSlots.push(r.done.GetTimeStep());
+    }
     if (!r.fault && out != nullptr)
     {
         Resolve(r.hpa, len, mem)->ReadHpa(r.hpa, out, len);
@@ -202,7 +295,8 @@ DmaEngine::Result
 DmaEngine::Write(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, Time earliest)
 {
     ++m_writes;
-    Time atRootComplex = m_link->DeviceWrite(len, Issue(earliest));
+    const Time issue = Issue(earliest + m_processingLatency, m_writeIssueInterval);
+    const Time atRootComplex = m_link->DeviceWrite(len, issue);
     Result r = Translate(mem, iova, len, true, atRootComplex);
     m_opTrace(true, iova, r.hpa, len, r.done);
     return r;

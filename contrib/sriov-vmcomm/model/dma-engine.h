@@ -5,12 +5,15 @@
 #define DMA_ENGINE_H
 
 #include "busy-calendar.h"
+#include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <vector>
 
 namespace ns3 {
@@ -25,9 +28,16 @@ class PcieLink;
  * VM's memory across the PCIe link, through the IOMMU.
  *
  * Each operation is timed by reservation on the PCIe link (see PcieLink) and on the engine
- * itself, which issues one operation per IssueInterval: the engine costs no simulator event. A
- * write is translated when its TLPs reach the root complex (where VT-d sits); a read when its
- * request does. A fault stops the access: nothing is read or written.
+ * itself: the engine costs no simulator event. An operation spends ProcessingLatency in the
+ * engine's pipeline before its first TLP, then occupies the engine's issue stage for
+ * ReadIssueInterval or WriteIssueInterval (so the engine issues at most one operation per
+ * interval: the small-transfer rate limit). A read holds one of MaxOutstandingReads engine slots
+ * (and one of the link's tags) until its data is in NIC memory; it stores its data there, after
+ * the last completion arrived, at ReadDataRate. A write is translated when its TLPs reach the
+ * root complex (where VT-d sits); a read when its request does. A fault stops the access:
+ * nothing is read or written.
+ *
+ * The defaults are the nfp6000-bdw calibration (helper/preset.h, doc/validation.md).
  *
  * Reads move their bytes at once (the caller owns the result from the returned instant on);
  * writes return their translation so the caller can store the bytes when its own event for the
@@ -43,7 +53,7 @@ class DmaEngine : public Object
         bool iotlbMiss{false}; //!< at least one page missed the IOTLB
         uint64_t hpa{0};       //!< host physical address of the first byte
         Time iommuTime;        //!< time spent waiting for IOMMU walks
-        Time done; //!< read: data at the NIC; write: data at the root complex, translated
+        Time done; //!< read: data in NIC memory; write: data at the root complex, translated
     };
 
     /**
@@ -68,7 +78,7 @@ class DmaEngine : public Object
      * \param iova address in the VM's IO virtual address space
      * \param out destination for the bytes (may be null: timing only)
      * \param len bytes
-     * \param earliest instant the NIC issues the read
+     * \param earliest instant the NIC hands the read to the engine
      * \return result; on a fault nothing is copied
      */
     Result Read(Ptr<MemoryDomain> mem, uint64_t iova, uint8_t* out, uint32_t len, Time earliest);
@@ -79,7 +89,7 @@ class DmaEngine : public Object
      * \param iova address in the VM's IO virtual address space; [iova, iova+len) must lie in one
      *        IOMMU page or in physically contiguous pages (true for MemoryDomain)
      * \param len bytes
-     * \param earliest instant the NIC issues the write
+     * \param earliest instant the NIC hands the write to the engine
      * \return result: hpa is where Commit() writes; on a fault nothing may be written
      */
     Result Write(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, Time earliest);
@@ -123,6 +133,8 @@ class DmaEngine : public Object
     uint64_t GetReads() const;
     /** \return DMA writes issued */
     uint64_t GetWrites() const;
+    /** \return reads that waited for a free engine read slot (MaxOutstandingReads) */
+    uint64_t GetReadSlotStalls() const;
 
   protected:
     void DoDispose() override;
@@ -145,16 +157,36 @@ class DmaEngine : public Object
      * \return the registered region holding [hpa, hpa+len)
      */
     MemoryDomain* Resolve(uint64_t hpa, uint32_t len, Ptr<MemoryDomain> fallback) const;
-    /** \param earliest instant asked \return instant the engine issues the next operation */
-    Time Issue(Time earliest);
+    /**
+     * \brief Reserve the issue stage.
+     * \param earliest instant the operation is ready to issue
+     * \param interval issue-stage occupancy of the operation
+     * \return instant the engine issues it
+     */
+    Time Issue(Time earliest, Time interval);
+    /**
+     * \brief Wait for an engine read slot (MaxOutstandingReads).
+     * \param earliest instant the read is ready
+     * \return instant a slot is free (the caller must then push the read's release instant)
+     */
+    Time AcquireReadSlot(Time earliest);
+    /** \param bytes read size \return time to store the read's data in NIC memory */
+    Time StoreTime(uint32_t bytes) const;
 
     Ptr<PcieLink> m_link;                      //!< the NIC's PCIe link
     Ptr<Iommu> m_iommu;                        //!< the host's IOMMU
     std::vector<Ptr<MemoryDomain>> m_memories; //!< host physical memory, by base address
-    Time m_issueInterval;                      //!< engine time per operation
+    Time m_readIssueInterval;                  //!< issue-stage time per read
+    Time m_writeIssueInterval;                 //!< issue-stage time per write
+    Time m_processingLatency;                  //!< pipeline latency before the first TLP
+    DataRate m_readDataRate;                   //!< store rate of read data (0: instant)
+    uint32_t m_maxOutstandingReads;            //!< engine read slots (0: unbounded)
     BusyCalendar m_engine;                     //!< issue slots reserved
-    uint64_t m_reads;                          //!< counter
-    uint64_t m_writes;                         //!< counter
+    /** release instants (time steps) of the engine read slots in use (min-heap) */
+    std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> m_readSlots;
+    uint64_t m_reads;          //!< counter
+    uint64_t m_writes;         //!< counter
+    uint64_t m_readSlotStalls; //!< counter
 
     /** Fired per operation: is-write, iova, hpa, length, done */
     TracedCallback<bool, uint64_t, uint64_t, uint32_t, Time> m_opTrace;

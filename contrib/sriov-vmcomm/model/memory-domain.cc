@@ -63,8 +63,7 @@ MemoryDomain::MemoryDomain()
     , m_domain(NO_DOMAIN)
     , m_attached(false)
     , m_deviceWritten(0)
-    , m_lastChunk(0)
-    , m_lastData(nullptr)
+    , m_residentChunks(0)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -79,8 +78,8 @@ MemoryDomain::DoDispose()
 {
     NS_LOG_FUNCTION(this);
     m_iommu = nullptr;
-    m_lastData = nullptr;
-    m_chunks.clear();
+    m_leaves.clear();
+    m_residentChunks = 0;
     Object::DoDispose();
 }
 
@@ -155,59 +154,46 @@ MemoryDomain::Allocate(uint64_t bytes, uint64_t align)
 }
 
 void
-MemoryDomain::CheckRange(const char* what, uint64_t gpa, uint64_t len) const
+MemoryDomain::RangeError(const char* what, uint64_t gpa, uint64_t len) const
 {
-    NS_ABORT_MSG_IF(gpa > m_size || len > m_size - gpa,
-                    "MemoryDomain::" << what << ": [0x" << std::hex << gpa << ", 0x" << gpa + len
-                                     << ") is outside guest memory [0, 0x" << m_size << ")");
+    NS_ABORT_MSG("MemoryDomain::" << what << ": [0x" << std::hex << gpa << ", 0x" << gpa + len
+                                  << ") is outside guest memory [0, 0x" << m_size << ")");
 }
 
 void
-MemoryDomain::CheckHpaRange(const char* what, uint64_t hpa, uint64_t len) const
+MemoryDomain::HpaRangeError(const char* what, uint64_t hpa, uint64_t len) const
 {
     NS_ABORT_MSG_IF(!m_attached, "MemoryDomain::" << what << ": not attached (no hpaBase)");
-    NS_ABORT_MSG_IF(hpa < m_hpaBase || hpa - m_hpaBase > m_size || len > m_size - (hpa - m_hpaBase),
-                    "MemoryDomain::" << what << ": host physical [0x" << std::hex << hpa << ", 0x"
-                                     << hpa + len << ") is outside this memory [0x" << m_hpaBase
-                                     << ", 0x" << m_hpaBase + m_size << ")");
-}
-
-const uint8_t*
-MemoryDomain::FindChunk(uint64_t chunk) const
-{
-    if (m_lastData != nullptr && m_lastChunk == chunk)
-    {
-        return m_lastData;
-    }
-    auto it = m_chunks.find(chunk);
-    if (it == m_chunks.end())
-    {
-        return nullptr;
-    }
-    m_lastChunk = chunk;
-    m_lastData = it->second.get();
-    return m_lastData;
+    NS_ABORT_MSG("MemoryDomain::" << what << ": host physical [0x" << std::hex << hpa << ", 0x"
+                                  << hpa + len << ") is outside this memory [0x" << m_hpaBase
+                                  << ", 0x" << m_hpaBase + m_size << ")");
 }
 
 uint8_t*
-MemoryDomain::Chunk(uint64_t chunk)
+MemoryDomain::AllocateChunk(uint64_t chunk)
 {
-    if (m_lastData != nullptr && m_lastChunk == chunk)
+    const uint64_t leaf = chunk >> LEAF_SHIFT;
+    if (leaf >= m_leaves.size())
     {
-        return m_lastData;
+        // The whole table at once: one pointer per 2 MiB of guest memory.
+        m_leaves.resize(std::max<uint64_t>(leaf + 1, (m_size + (uint64_t{CHUNK} << LEAF_SHIFT) - 1)
+                                                         >> (CHUNK_SHIFT + LEAF_SHIFT)));
     }
-    auto& slot = m_chunks[chunk];
+    if (!m_leaves[leaf])
+    {
+        m_leaves[leaf] = std::make_unique<Leaf>();
+    }
+    auto& slot = m_leaves[leaf]->chunks[chunk & (LEAF - 1)];
     if (!slot)
     {
         slot = std::make_unique<uint8_t[]>(CHUNK); // value-initialized: zero
+        ++m_residentChunks;
     }
-    m_lastChunk = chunk;
-    m_lastData = slot.get();
-    return m_lastData;
+    return slot.get();
 }
 
 void
-MemoryDomain::Write(uint64_t gpa, const uint8_t* data, uint32_t len)
+MemoryDomain::WriteSlow(uint64_t gpa, const uint8_t* data, uint32_t len)
 {
     NS_LOG_FUNCTION(this << gpa << len);
     CheckRange("Write", gpa, len);
@@ -223,7 +209,7 @@ MemoryDomain::Write(uint64_t gpa, const uint8_t* data, uint32_t len)
 }
 
 void
-MemoryDomain::Read(uint64_t gpa, uint8_t* out, uint32_t len) const
+MemoryDomain::ReadSlow(uint64_t gpa, uint8_t* out, uint32_t len) const
 {
     NS_LOG_FUNCTION(this << gpa << len);
     CheckRange("Read", gpa, len);
@@ -246,45 +232,28 @@ MemoryDomain::Read(uint64_t gpa, uint8_t* out, uint32_t len) const
     }
 }
 
-bool
-MemoryDomain::ContainsHpa(uint64_t hpa) const
-{
-    return m_attached && hpa >= m_hpaBase && hpa - m_hpaBase < m_size;
-}
-
-void
-MemoryDomain::WriteHpa(uint64_t hpa, const uint8_t* data, uint32_t len)
-{
-    NS_LOG_FUNCTION(this << hpa << len);
-    CheckHpaRange("WriteHpa", hpa, len);
-    Write(hpa - m_hpaBase, data, len);
-    m_deviceWritten += len;
-}
-
-void
-MemoryDomain::ReadHpa(uint64_t hpa, uint8_t* out, uint32_t len) const
-{
-    NS_LOG_FUNCTION(this << hpa << len);
-    CheckHpaRange("ReadHpa", hpa, len);
-    Read(hpa - m_hpaBase, out, len);
-}
-
 uint64_t
 MemoryDomain::Fingerprint() const
 {
     // All-zero chunks are skipped and each chunk is hashed with its number, so the hash depends
     // only on the contents, not on which chunks happen to be allocated.
     static const uint8_t zero[CHUNK] = {};
-    std::vector<uint64_t> chunks;
-    chunks.reserve(m_chunks.size());
-    for (const auto& [index, data] : m_chunks)
+    std::vector<uint64_t> chunks; // in increasing order, as the table holds them
+    for (uint64_t leaf = 0; leaf < m_leaves.size(); ++leaf)
     {
-        if (std::memcmp(data.get(), zero, CHUNK) != 0)
+        if (!m_leaves[leaf])
         {
-            chunks.push_back(index);
+            continue;
+        }
+        for (uint32_t i = 0; i < LEAF; ++i)
+        {
+            const uint8_t* data = m_leaves[leaf]->chunks[i].get();
+            if (data != nullptr && std::memcmp(data, zero, CHUNK) != 0)
+            {
+                chunks.push_back((leaf << LEAF_SHIFT) | i);
+            }
         }
     }
-    std::sort(chunks.begin(), chunks.end());
 
     uint64_t h = 14695981039346656037ULL; // FNV-1a 64 offset basis
     auto mix = [&h](uint8_t b)
@@ -298,7 +267,7 @@ MemoryDomain::Fingerprint() const
         {
             mix(static_cast<uint8_t>(index >> (8 * i)));
         }
-        const uint8_t* data = m_chunks.at(index).get();
+        const uint8_t* data = FindChunk(index);
         for (uint32_t i = 0; i < CHUNK; i++)
         {
             mix(data[i]);
@@ -310,7 +279,7 @@ MemoryDomain::Fingerprint() const
 uint64_t
 MemoryDomain::GetResidentBytes() const
 {
-    return uint64_t{m_chunks.size()} * CHUNK;
+    return m_residentChunks * CHUNK;
 }
 
 uint64_t

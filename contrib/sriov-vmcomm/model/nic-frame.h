@@ -5,6 +5,7 @@
 #define NIC_FRAME_H
 
 #include "dma-engine.h"
+#include "ns3/event-impl.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
 
@@ -37,6 +38,7 @@ struct NicFrame
     Time at;                    //!< instant the NIC's work on the frame has reached
     Time iommu;                 //!< accumulated IOMMU walk time
     Time nic;                   //!< accumulated time inside the NIC (lookup, VF messages)
+    Ptr<EventImpl> event;       //!< the frame's next step as a simulator event, recycled with it
 };
 
 /**

@@ -137,8 +137,10 @@ PcieLink::GetTypeId()
                             MakeBooleanChecker())
               .AddAttribute("PropagationDelay",
                             "One-way latency per direction on top of serialization (PHY/DLL "
-                            "pipelines at both ends). Default 80 ns: an estimate, calibrated in "
-                            "issue 4.",
+                            "pipelines at both ends). Default 80 ns: an estimate; only the sum "
+                            "2 x PropagationDelay + RootComplexReadLatency + "
+                            "DmaEngine::ProcessingLatency = 530 ns is calibrated (pcie-bench "
+                            "nfp6000-bdw 64 B read latency, doc/validation.md), not the split.",
                             TimeValue(NanoSeconds(80)),
                             MakeTimeAccessor(&PcieLink::SetPropagation, &PcieLink::GetPropagation),
                             MakeTimeChecker())
@@ -146,18 +148,21 @@ PcieLink::GetTypeId()
                   "RootComplexReadLatency",
                   "Time a read spends at the root complex (the memory access), between "
                   "its last request TLP arriving and its completions being ready. Default "
-                  "300 ns: an estimate, calibrated in issue 4; with the default "
-                  "PropagationDelay a 64 B read takes ~475 ns on the link, against 546 ns "
-                  "median measured end to end by pcie-bench on nfp6000-bdw (the rest is "
-                  "the device's DMA engine).",
+                  "300 ns: an estimate (host cache warm, as in pcie-bench); with the "
+                  "default PropagationDelay a 64 B read takes ~475 ns on the link, and "
+                  "the DMA engine's ProcessingLatency and ReadDataRate bring it to the "
+                  "546-560 ns median measured by pcie-bench on nfp6000-bdw (DESIGN.md "
+                  "s. 7, doc/validation.md).",
                   TimeValue(NanoSeconds(300)),
                   MakeTimeAccessor(&PcieLink::SetRootReadLatency, &PcieLink::GetRootReadLatency),
                   MakeTimeChecker())
               .AddAttribute("MaxOutstandingReads",
                             "Non-posted read tags (1..1024): reads in flight at once, each holding "
-                            "a tag from its request to its last completion. Default 32: an "
-                            "estimate, calibrated in issue 4 (32 tags over a ~475 ns round trip "
-                            "give ~34 Gb/s of 64 B reads; pcie-bench measured 31.9 Gb/s).",
+                            "a tag from its request to its last completion. Default 32: the "
+                            "PCIe 5-bit Tag field without Extended Tags, an estimate for the "
+                            "NFP6000; 32 tags over the ~475 ns round trip allow ~34 Gb/s of 64 B "
+                            "reads, just above the 31.9 Gb/s pcie-bench measured (the DMA "
+                            "engine's issue rate binds first, doc/validation.md).",
                             UintegerValue(32),
                             MakeUintegerAccessor(&PcieLink::SetMaxOutstandingReads,
                                                  &PcieLink::GetMaxOutstandingReads),

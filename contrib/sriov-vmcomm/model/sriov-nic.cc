@@ -283,7 +283,7 @@ SriovNic::RetryHeld(uint32_t vf)
 }
 
 void
-SriovNic::DeliverLocal(NicFrame* frame, Ptr<VfNetDevice> src, Ptr<VfNetDevice> dst)
+SriovNic::DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
 {
     frame->at = std::max(frame->at, Simulator::Now()); // a held frame resumes now
     if (frame->length > dst->GetRxBufferBytes())

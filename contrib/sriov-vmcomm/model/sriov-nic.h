@@ -165,7 +165,7 @@ class SriovNic : public Object
      * \param src sending VF, or null for a frame from the uplink
      * \param dst destination VF
      */
-    void DeliverLocal(NicFrame* frame, Ptr<VfNetDevice> src, Ptr<VfNetDevice> dst);
+    void DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst);
 
     /**
      * \brief Send a fetched frame out of the uplink (the destination is not on this NIC).

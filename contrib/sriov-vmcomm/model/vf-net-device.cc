@@ -73,31 +73,28 @@ GetLe(const uint8_t* p, int n)
     return v;
 }
 
-/** Copy the ns-3 tags of the sender's packet onto the packet rebuilt from guest memory. */
-void
-CopyTags(Ptr<const Packet> from, Ptr<Packet> to, uint32_t byteOffset)
-{
-    PacketTagIterator pi = from->GetPacketTagIterator();
-    while (pi.HasNext())
-    {
-        PacketTagIterator::Item item = pi.Next();
-        Tag* tag = dynamic_cast<Tag*>(item.GetTypeId().GetConstructor()());
-        item.GetTag(*tag);
-        to->AddPacketTag(*tag);
-        delete tag;
-    }
-    ByteTagIterator bi = from->GetByteTagIterator();
-    while (bi.HasNext())
-    {
-        ByteTagIterator::Item item = bi.Next();
-        Tag* tag = dynamic_cast<Tag*>(item.GetTypeId().GetConstructor()());
-        item.GetTag(*tag);
-        to->AddByteTag(*tag, item.GetStart() + byteOffset, item.GetEnd() + byteOffset);
-        delete tag;
-    }
-}
-
 } // namespace
+
+/**
+ * The simulator event of a frame's next step (TxFetched, DmaWritten). Each NicFrame keeps one,
+ * recycled with the record, instead of a MakeEvent allocation per step: a frame has at most one
+ * step pending, and the NIC reuses its records.
+ */
+class VfFrameEvent : public EventImpl
+{
+  public:
+    VfNetDevice* device{nullptr};                     //!< whose handler runs
+    void (VfNetDevice::*handler)(NicFrame*){nullptr}; //!< the step
+    NicFrame* frame{nullptr};                         //!< the frame
+    bool pending{false};                              //!< scheduled and not run yet
+
+  protected:
+    void Notify() override
+    {
+        pending = false;
+        (device->*handler)(frame);
+    }
+};
 
 VfNetDevice::StepTrace VfNetDevice::*const VfNetDevice::STEP_TRACES[12] = {nullptr,
                                                                            &VfNetDevice::m_step1,
@@ -225,7 +222,8 @@ VfNetDevice::GetTypeId()
 }
 
 VfNetDevice::VfNetDevice()
-    : m_index(0)
+    : m_dma(nullptr)
+    , m_index(0)
     , m_ifIndex(0)
     , m_mtu(1500)
     , m_txRing(0)
@@ -240,6 +238,7 @@ VfNetDevice::VfNetDevice()
     , m_rxNextUse(0)
     , m_rxFetched(0)
     , m_pendingCompletions(0)
+    , m_coalescePending(false)
 {
 }
 
@@ -249,9 +248,11 @@ void
 VfNetDevice::DoDispose()
 {
     m_coalesceTimer.Cancel();
+    m_coalescePending = false;
     m_pollEvent.Cancel();
     m_node = nullptr;
     m_nic = nullptr;
+    m_dma = nullptr;
     m_memory = nullptr;
     m_table = nullptr;
     m_rxSlots.clear();
@@ -275,6 +276,7 @@ VfNetDevice::Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory)
                     "VfNetDevice: RxBufferBytes " << m_rxBufferBytes << " cannot hold an MTU "
                                                   << m_mtu << " frame");
     m_nic = nic;
+    m_dma = PeekPointer(nic->GetDmaEngine());
     m_index = index;
     m_memory = memory;
     // Rings and buffers live in guest memory, page aligned as drivers allocate them.
@@ -292,7 +294,7 @@ VfNetDevice::Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory)
     {
         WriteDescriptor(m_rxRing, slot, m_rxBuffers + uint64_t(slot) * m_rxBufferBytes, 0, 0);
     }
-    FetchRxDescriptors(0, m_rxRingSize, m_nic->GetDmaEngine()->Doorbell(Simulator::Now()));
+    FetchRxDescriptors(0, m_rxRingSize, m_dma->Doorbell(Simulator::Now()));
 }
 
 uint32_t
@@ -369,12 +371,20 @@ VfNetDevice::ProvideMappingTable(Ptr<const VfMappingTable> table)
 bool
 VfNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber)
 {
-    return SendFrom(packet, m_address, dest, protocolNumber);
+    return DoSend(packet, m_address, Mac48Address::ConvertFrom(dest), protocolNumber);
 }
 
 bool
 VfNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
                       uint16_t protocolNumber)
+{
+    return DoSend(packet, Mac48Address::ConvertFrom(source), Mac48Address::ConvertFrom(dest),
+                  protocolNumber);
+}
+
+bool
+VfNetDevice::DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
+                    uint16_t protocolNumber)
 {
     ReclaimTxSlots();
     uint32_t len = packet->GetSize() + 14;
@@ -385,17 +395,25 @@ VfNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Address& 
                                                             : SriovNic::DROP_FRAME_TOO_LARGE);
         return false;
     }
-    m_macTxTrace(packet);
-    // The guest driver builds the frame in its TX buffer and posts the descriptor.
-    uint8_t* f = m_scratch.data();
-    Mac48Address::ConvertFrom(dest).CopyTo(f);
-    Mac48Address::ConvertFrom(source).CopyTo(f + 6);
+    if (!m_macTxTrace.IsEmpty())
+    {
+        m_macTxTrace(packet);
+    }
+    // The guest driver builds the frame in its TX buffer and posts the descriptor: in place when
+    // the buffer lies in one backing chunk of guest memory, else through the scratch buffer.
+    uint32_t slot = m_txTail;
+    uint64_t buffer = m_txBuffers + uint64_t(slot) * m_rxBufferBytes;
+    uint8_t* direct = m_memory->GetWritableSpan(buffer, len);
+    uint8_t* f = direct ? direct : m_scratch.data();
+    dest.CopyTo(f);
+    source.CopyTo(f + 6);
     f[12] = protocolNumber >> 8;
     f[13] = protocolNumber & 0xff;
     packet->CopyData(f + 14, len - 14);
-    uint32_t slot = m_txTail;
-    uint64_t buffer = m_txBuffers + uint64_t(slot) * m_rxBufferBytes;
-    m_memory->Write(buffer, f, len);
+    if (!direct)
+    {
+        m_memory->Write(buffer, f, len);
+    }
     WriteDescriptor(m_txRing, slot, buffer, len, 0);
     m_txDoneAt[slot] = Time::Max();
     m_txTail = (slot + 1) % m_txRingSize;
@@ -412,14 +430,31 @@ VfNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Address& 
     frame->srcVf = m_index;
     frame->meta = packet;
     frame->sent = Simulator::Now();
-    FetchTxFrame(frame, slot, m_nic->GetDmaEngine()->Doorbell(frame->sent + m_guestTxCost));
+    FetchTxFrame(frame, slot, m_dma->Doorbell(frame->sent + m_guestTxCost));
     return true;
+}
+
+void
+VfNetDevice::ScheduleFrame(NicFrame* frame, Time at, void (VfNetDevice::*handler)(NicFrame*))
+{
+    if (!frame->event)
+    {
+        frame->event = Create<VfFrameEvent>();
+    }
+    auto* ev = static_cast<VfFrameEvent*>(PeekPointer(frame->event));
+    NS_ABORT_MSG_IF(ev->pending,
+                    "VF " << m_index << ": frame " << frame->id << " already has a step pending");
+    ev->device = this;
+    ev->handler = handler;
+    ev->frame = frame;
+    ev->pending = true;
+    Simulator::Schedule(at - Simulator::Now(), frame->event);
 }
 
 void
 VfNetDevice::FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell)
 {
-    Ptr<DmaEngine> dma = m_nic->GetDmaEngine();
+    DmaEngine* dma = m_dma;
     uint8_t desc[DESC_BYTES];
     DmaEngine::Result r1
         = dma->Read(m_memory, m_txRing + uint64_t(slot) * DESC_BYTES, desc, DESC_BYTES, doorbell);
@@ -445,7 +480,7 @@ VfNetDevice::FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell)
         return;
     }
     frame->at = r2.done;
-    Simulator::Schedule(r2.done - Simulator::Now(), &VfNetDevice::TxFetched, this, frame);
+    ScheduleFrame(frame, r2.done, &VfNetDevice::TxFetched);
 }
 
 void
@@ -485,7 +520,7 @@ VfNetDevice::LookUpDestination(NicFrame* frame)
     const VfMappingTable::Entry* e = m_table->Lookup(to, vlan);
     uint32_t dst = e ? e->vf : NicFrame::UPLINK;
     FireStep({4, frame->id, m_index, dst, frame->txIova, 0, frame->length, true});
-    if (to.IsBroadcast() || to.IsGroup())
+    if (b[0] & 0x01)
     {
         // The embedded switch floods: a copy to every other VF, the frame itself to the wire.
         for (uint32_t i = 0; i < m_nic->GetNVfs(); ++i)
@@ -527,7 +562,7 @@ VfNetDevice::LookUpDestination(NicFrame* frame)
 }
 
 bool
-VfNetDevice::SendLengthToPeer(NicFrame* frame, Ptr<VfNetDevice> dst)
+VfNetDevice::SendLengthToPeer(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     frame->dstVf = dst->m_index;
     frame->at += m_nic->GetVfMessageLatency();
@@ -557,14 +592,12 @@ VfNetDevice::ProvideRxBufferAddress(NicFrame* frame)
 }
 
 void
-VfNetDevice::StartDmaWrite(NicFrame* frame, Ptr<VfNetDevice> dst)
+VfNetDevice::StartDmaWrite(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
-    frame->write
-        = m_nic->GetDmaEngine()->Write(dst->m_memory, frame->rxIova, frame->length, frame->at);
+    frame->write = m_dma->Write(dst->m_memory, frame->rxIova, frame->length, frame->at);
     frame->iommu += frame->write.iommuTime;
     FireStep({7, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, 0, frame->length, true});
-    Simulator::Schedule(frame->write.done - Simulator::Now(), &VfNetDevice::DmaWritten, this,
-                        frame);
+    ScheduleFrame(frame, frame->write.done, &VfNetDevice::DmaWritten);
 }
 
 void
@@ -582,7 +615,7 @@ VfNetDevice::DmaWritten(NicFrame* frame)
 }
 
 bool
-VfNetDevice::TranslateWrite(NicFrame* frame, Ptr<VfNetDevice> dst)
+VfNetDevice::TranslateWrite(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     bool ok = !frame->write.fault;
     FireStep({8, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, frame->write.hpa,
@@ -591,15 +624,15 @@ VfNetDevice::TranslateWrite(NicFrame* frame, Ptr<VfNetDevice> dst)
 }
 
 void
-VfNetDevice::WriteIntoDestination(NicFrame* frame, Ptr<VfNetDevice> dst)
+VfNetDevice::WriteIntoDestination(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
-    m_nic->GetDmaEngine()->Commit(dst->m_memory, frame->write, frame->bytes.data(), frame->length);
+    m_dma->Commit(dst->m_memory, frame->write, frame->bytes.data(), frame->length);
     FireStep({9, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, frame->write.hpa,
               frame->length, true});
 }
 
 void
-VfNetDevice::NotifyTransferDone(NicFrame* frame, Ptr<VfNetDevice> dst)
+VfNetDevice::NotifyTransferDone(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     FireStep({10, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, 0, frame->length, true});
     frame->nic += m_nic->GetVfMessageLatency();
@@ -611,7 +644,7 @@ VfNetDevice::NotifyTransferDone(NicFrame* frame, Ptr<VfNetDevice> dst)
 void
 VfNetDevice::NotifyGuest(NicFrame* frame, Time at)
 {
-    Ptr<DmaEngine> dma = m_nic->GetDmaEngine();
+    DmaEngine* dma = m_dma;
     uint32_t slot = frame->rxSlot;
     uint64_t descAddr = m_rxRing + uint64_t(slot) * DESC_BYTES;
     DmaEngine::Result wb = dma->Write(m_memory, descAddr, DESC_BYTES, at);
@@ -635,7 +668,7 @@ VfNetDevice::NotifyGuest(NicFrame* frame, Time at)
 void
 VfNetDevice::CompleteWithError(NicFrame* frame)
 {
-    Ptr<DmaEngine> dma = m_nic->GetDmaEngine();
+    DmaEngine* dma = m_dma;
     uint32_t slot = frame->rxSlot;
     DmaEngine::Result wb = dma->Write(m_memory, m_rxRing + uint64_t(slot) * DESC_BYTES, DESC_BYTES,
                                       Simulator::Now());
@@ -655,11 +688,12 @@ VfNetDevice::CountCompletion(Time at)
     {
         FireInterrupt(at);
     }
-    else if (!m_coalesceTimer.IsRunning())
+    else if (!m_coalescePending)
     {
         Time fire = at + m_coalesceUsecs;
         m_coalesceTimer
             = Simulator::Schedule(fire - Simulator::Now(), &VfNetDevice::FireInterrupt, this, fire);
+        m_coalescePending = true;
     }
 }
 
@@ -672,10 +706,15 @@ VfNetDevice::InterruptLatency() const
 void
 VfNetDevice::FireInterrupt(Time at)
 {
-    m_coalesceTimer.Cancel();
+    if (m_coalescePending)
+    {
+        // Fired by the frame count before the timeout, or by the timeout itself (a no-op).
+        m_coalesceTimer.Cancel();
+        m_coalescePending = false;
+    }
     m_pendingCompletions = 0;
     ++m_counters.interrupts;
-    Time handler = m_nic->GetDmaEngine()->MsiX(at) + InterruptLatency() + m_guestRxCost;
+    Time handler = m_dma->MsiX(at) + InterruptLatency() + m_guestRxCost;
     if (!m_pollEvent.IsRunning())
     {
         m_pollEvent
@@ -699,7 +738,7 @@ VfNetDevice::GuestPoll()
     if (n > 0)
     {
         // Refilled buffers: one RX doorbell for the batch.
-        FetchRxDescriptors(first, n, m_nic->GetDmaEngine()->Doorbell(now));
+        FetchRxDescriptors(first, n, m_dma->Doorbell(now));
     }
     if (m_rxSlots[m_rxNextClean].doneAt <= now)
     {
@@ -709,26 +748,96 @@ VfNetDevice::GuestPoll()
 }
 
 void
+VfNetDevice::CopyTags(const Packet& from, Packet& to, uint32_t byteOffset)
+{
+    // One instance per tag type, reused: a copy then costs the tag's (de)serialization only.
+    auto scratch = [this](TypeId tid) -> Tag&
+    {
+        const uint16_t uid = tid.GetUid();
+        for (auto& [u, tag] : m_tagScratch)
+        {
+            if (u == uid)
+            {
+                return *tag;
+            }
+        }
+        Tag* tag = dynamic_cast<Tag*>(tid.GetConstructor()());
+        NS_ABORT_MSG_IF(tag == nullptr, "VfNetDevice: " << tid.GetName() << " is not a Tag");
+        m_tagScratch.emplace_back(uid, std::unique_ptr<Tag>(tag));
+        return *tag;
+    };
+    PacketTagIterator pi = from.GetPacketTagIterator();
+    while (pi.HasNext())
+    {
+        PacketTagIterator::Item item = pi.Next();
+        Tag& tag = scratch(item.GetTypeId());
+        item.GetTag(tag);
+        to.AddPacketTag(tag);
+    }
+    ByteTagIterator bi = from.GetByteTagIterator();
+    while (bi.HasNext())
+    {
+        ByteTagIterator::Item item = bi.Next();
+        Tag& tag = scratch(item.GetTypeId());
+        item.GetTag(tag);
+        to.AddByteTag(tag, item.GetStart() + byteOffset, item.GetEnd() + byteOffset);
+    }
+}
+
+void
 VfNetDevice::GuestReceive(uint32_t slot)
 {
-    uint8_t d[DESC_BYTES];
-    m_memory->Read(m_rxRing + uint64_t(slot) * DESC_BYTES, d, DESC_BYTES);
+    const uint64_t descAddr = m_rxRing + uint64_t(slot) * DESC_BYTES;
+    uint8_t descCopy[DESC_BYTES];
+    const uint8_t* d = m_memory->GetSpan(descAddr, DESC_BYTES);
+    if (d == nullptr)
+    {
+        m_memory->Read(descAddr, descCopy, DESC_BYTES);
+        d = descCopy;
+    }
     RxSlotInfo& info = m_rxSlots[slot];
     uint64_t buffer = m_rxBuffers + uint64_t(slot) * m_rxBufferBytes;
     if (!(d[10] & DESC_ERROR))
     {
         uint32_t len = GetLe(d + 8, 2);
-        m_memory->Read(GetLe(d, 8), m_scratch.data(), len);
-        Ptr<Packet> frame = Create<Packet>(m_scratch.data(), len);
-        if (info.meta)
+        const uint8_t* bytes = m_memory->GetSpan(GetLe(d, 8), len);
+        if (bytes == nullptr)
         {
-            CopyTags(info.meta, frame, 14);
+            m_memory->Read(GetLe(d, 8), m_scratch.data(), len);
+            bytes = m_scratch.data();
         }
-        m_snifferTrace(frame);
-        m_promiscSnifferTrace(frame);
-        EthernetHeader eth(false);
-        frame->RemoveHeader(eth);
-        Mac48Address to = eth.GetDestination();
+        Mac48Address to;
+        Mac48Address from;
+        uint16_t lengthType;
+        Ptr<Packet> frame;
+        if (m_snifferTrace.IsEmpty() && m_promiscSnifferTrace.IsEmpty())
+        {
+            // The stack gets the frame without its Ethernet header: build it so, rather than
+            // building the whole frame and removing the header (same packet, same tags).
+            to.CopyFrom(bytes);
+            from.CopyFrom(bytes + 6);
+            lengthType = uint16_t(bytes[12]) << 8 | bytes[13];
+            frame = Create<Packet>(bytes + 14, len - 14);
+            if (info.meta)
+            {
+                CopyTags(*info.meta, *frame, 0);
+            }
+        }
+        else
+        {
+            frame = Create<Packet>(bytes, len);
+            if (info.meta)
+            {
+                CopyTags(*info.meta, *frame, 14);
+            }
+            m_snifferTrace(frame);
+            m_promiscSnifferTrace(frame);
+            EthernetHeader eth(false);
+            frame->RemoveHeader(eth);
+            to = eth.GetDestination();
+            from = eth.GetSource();
+            lengthType = eth.GetLengthType();
+        }
         PacketType type = to == m_address  ? PACKET_HOST
                         : to.IsBroadcast() ? PACKET_BROADCAST
                         : to.IsGroup()     ? PACKET_MULTICAST
@@ -748,15 +857,21 @@ VfNetDevice::GuestReceive(uint32_t slot)
         m_latencySum.nic += lat.nic;
         m_latencySum.interrupt += lat.interrupt;
         m_latencySum.pcie += lat.pcie;
-        m_macRxTrace(frame);
-        m_rxLatencyTrace(frame, lat);
+        if (!m_macRxTrace.IsEmpty())
+        {
+            m_macRxTrace(frame);
+        }
+        if (!m_rxLatencyTrace.IsEmpty())
+        {
+            m_rxLatencyTrace(frame, lat);
+        }
         if (!m_promiscCallback.IsNull())
         {
-            m_promiscCallback(this, frame, eth.GetLengthType(), eth.GetSource(), to, type);
+            m_promiscCallback(this, frame, lengthType, from, to, type);
         }
         if (type != PACKET_OTHERHOST)
         {
-            m_rxCallback(this, frame, eth.GetLengthType(), eth.GetSource());
+            m_rxCallback(this, frame, lengthType, from);
         }
     }
     // Give the buffer back to the VF.
@@ -779,13 +894,13 @@ VfNetDevice::PostForeignRxBuffer(uint64_t iova)
     WriteDescriptor(m_rxRing, m_rxNextUse, iova, 0, 0);
     uint32_t count = m_rxFetched;
     m_rxFetched = 0;
-    FetchRxDescriptors(m_rxNextUse, count, m_nic->GetDmaEngine()->Doorbell(Simulator::Now()));
+    FetchRxDescriptors(m_rxNextUse, count, m_dma->Doorbell(Simulator::Now()));
 }
 
 Time
 VfNetDevice::FetchRxDescriptors(uint32_t first, uint32_t count, Time doorbell)
 {
-    Ptr<DmaEngine> dma = m_nic->GetDmaEngine();
+    DmaEngine* dma = m_dma;
     Time done = doorbell;
     uint32_t slot = first;
     uint32_t left = count;

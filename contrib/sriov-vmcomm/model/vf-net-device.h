@@ -8,12 +8,16 @@
 #include "ns3/event-id.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
+#include "ns3/tag.h"
 #include "ns3/traced-callback.h"
 
+#include <memory>
+#include <utility>
 #include <vector>
 
 namespace ns3 {
 
+class DmaEngine;
 class MemoryDomain;
 class SriovNic;
 class VfMappingTable;
@@ -134,7 +138,7 @@ class VfNetDevice : public NetDevice
      * \param dst destination VF
      * \return false when the destination had no RX buffer (frame dropped or held)
      */
-    bool SendLengthToPeer(NicFrame* frame, Ptr<VfNetDevice> dst);
+    bool SendLengthToPeer(NicFrame* frame, const Ptr<VfNetDevice>& dst);
     /**
      * \brief Step 6 (destination VF): hand out the address of the VM's next free RX buffer.
      * \param frame the frame; rxIova and rxSlot are set on success
@@ -146,26 +150,26 @@ class VfNetDevice : public NetDevice
      * \param frame the frame, rxIova set
      * \param dst destination VF
      */
-    void StartDmaWrite(NicFrame* frame, Ptr<VfNetDevice> dst);
+    void StartDmaWrite(NicFrame* frame, const Ptr<VfNetDevice>& dst);
     /**
      * \brief Step 8: the IOMMU has translated the write (or faulted).
      * \param frame the frame
      * \param dst destination VF
      * \return false on a fault
      */
-    bool TranslateWrite(NicFrame* frame, Ptr<VfNetDevice> dst);
+    bool TranslateWrite(NicFrame* frame, const Ptr<VfNetDevice>& dst);
     /**
      * \brief Step 9: the frame is written into the destination VM's memory.
      * \param frame the frame
      * \param dst destination VF
      */
-    void WriteIntoDestination(NicFrame* frame, Ptr<VfNetDevice> dst);
+    void WriteIntoDestination(NicFrame* frame, const Ptr<VfNetDevice>& dst);
     /**
      * \brief Step 10: notify the destination VF that the transfer is done.
      * \param frame the frame
      * \param dst destination VF
      */
-    void NotifyTransferDone(NicFrame* frame, Ptr<VfNetDevice> dst);
+    void NotifyTransferDone(NicFrame* frame, const Ptr<VfNetDevice>& dst);
     /**
      * \brief Step 11 (destination VF): write back the RX descriptor and raise MSI-X, subject to
      * coalescing; the guest driver then hands the frame to the stack.
@@ -250,6 +254,19 @@ class VfNetDevice : public NetDevice
      * \param len length \param status status bits
      */
     void WriteDescriptor(uint64_t ring, uint32_t slot, uint64_t addr, uint16_t len, uint8_t status);
+    /**
+     * \brief Build and post a frame for the wire (the guest driver's transmit).
+     * \param packet payload \param source source MAC \param dest destination MAC
+     * \param protocolNumber EtherType \return false if dropped (ring full, too large)
+     */
+    bool DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
+                uint16_t protocolNumber);
+    /**
+     * \brief Run \p handler on \p frame at \p at, through the frame's recycled event (a frame
+     * has one pending event at most, so the per-frame path allocates no event).
+     * \param frame the frame \param at instant \param handler member to call
+     */
+    void ScheduleFrame(NicFrame* frame, Time at, void (VfNetDevice::*handler)(NicFrame*));
     /** \brief Event: the frame of a FetchTxFrame() is in the NIC. \param frame the frame */
     void TxFetched(NicFrame* frame);
     /** \brief Event: a step-7 write has reached memory. \param frame the frame */
@@ -262,6 +279,12 @@ class VfNetDevice : public NetDevice
     void GuestPoll();
     /** \brief Guest driver: deliver one completed RX slot to the stack. \param slot slot */
     void GuestReceive(uint32_t slot);
+    /**
+     * \brief Copy the ns-3 tags of the sender's packet onto the packet rebuilt from memory.
+     * \param from sender's packet \param to rebuilt packet
+     * \param byteOffset where the sender's first byte is in \p to
+     */
+    void CopyTags(const Packet& from, Packet& to, uint32_t byteOffset);
     /** \brief Guest driver: free TX slots whose write-back has landed. */
     void ReclaimTxSlots();
     /** \return the interrupt delivery latency in force */
@@ -269,6 +292,7 @@ class VfNetDevice : public NetDevice
 
     Ptr<Node> m_node;                                    //!< the VM
     Ptr<SriovNic> m_nic;                                 //!< the NIC
+    DmaEngine* m_dma;                                    //!< the NIC's DMA engine (m_nic owns it)
     Ptr<MemoryDomain> m_memory;                          //!< the VM's memory
     Ptr<const VfMappingTable> m_table;                   //!< step 2
     uint32_t m_index;                                    //!< VF index
@@ -312,9 +336,12 @@ class VfNetDevice : public NetDevice
     uint32_t m_rxFetched;                //!< fetched, unused slots
     uint32_t m_pendingCompletions;       //!< completions since the last MSI-X
     EventId m_coalesceTimer;             //!< coalescing timeout
+    bool m_coalescePending;              //!< m_coalesceTimer is scheduled and has not fired
     EventId m_pollEvent;                 //!< scheduled NAPI poll
 
-    Counters m_counters;           //!< counters
+    Counters m_counters; //!< counters
+    /** One reusable instance per tag type seen, for CopyTags (type uid, instance) */
+    std::vector<std::pair<uint16_t, std::unique_ptr<Tag>>> m_tagScratch;
     LatencyBreakdown m_latencySum; //!< sum over delivered frames
 
     /** \brief Fire the trace source of a step. \param s the step record */

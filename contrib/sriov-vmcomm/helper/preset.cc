@@ -1,0 +1,274 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "preset.h"
+
+#include "ns3/abort.h"
+#include "ns3/config.h"
+#include "ns3/string.h"
+
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3 {
+
+namespace {
+
+const char* const SETUP = "pcie-bench nfp6000-bdw setup (Neugebauer et al., SIGCOMM 2018; "
+                          "DESIGN.md s. 7)";
+const char* const MODEL = "pcie-bench PCIe model parameters (DESIGN.md s. 6)";
+const char* const CALIBRATED = "calibrated to pcie-bench nfp6000-bdw (doc/validation.md): ";
+
+/** The PCIe link fields every preset sets, in this order. */
+struct LinkValues
+{
+    std::string generation;
+    std::string lanes;
+    std::string genSource;
+};
+
+/**
+ * The nfp6000-bdw calibration. The attribute defaults in the model classes are these values;
+ * test/dma-bench-test.cc checks that they agree.
+ */
+Preset
+MakeNfp6000Bdw()
+{
+    Preset p;
+    p.name = "nfp6000-bdw";
+    p.description = "Netronome NFP6000 on PCIe Gen3 x8, Intel Xeon E5-2630 v4 (Broadwell) with "
+                    "VT-d, host cache warm: the pcie-bench data set";
+    p.parameters = {
+        {"ns3::PcieLink::Generation", "3", SETUP},
+        {"ns3::PcieLink::Lanes", "8", SETUP},
+        {"ns3::PcieLink::MaxPayloadSize", "256", SETUP},
+        {"ns3::PcieLink::MaxReadRequestSize", "512", MODEL},
+        {"ns3::PcieLink::ReadCompletionBoundary", "64", MODEL},
+        {"ns3::PcieLink::CompletionSplit", "MPS",
+         std::string(MODEL)
+             + "; read bandwidth measured at 2048 B (55.6 Gb/s) rules out "
+               "64 B completions (44 Gb/s)"},
+        {"ns3::PcieLink::Ecrc", "false", MODEL},
+        {"ns3::PcieLink::Addr64", "true", MODEL},
+        {"ns3::PcieLink::PropagationDelay", "80ns",
+         "estimate: only 2 x PropagationDelay + RootComplexReadLatency + "
+         "DmaEngine::ProcessingLatency = 530 ns is calibrated (64 B read latency)"},
+        {"ns3::PcieLink::RootComplexReadLatency", "300ns",
+         "estimate: see PropagationDelay (host cache warm)"},
+        {"ns3::PcieLink::MaxOutstandingReads", "32",
+         "estimate: 5-bit PCIe tags; allows ~34 Gb/s of 64 B reads, above the 31.9 measured"},
+        {"ns3::Iommu::IotlbEntries", "64",
+         std::string(CALIBRATED) + "IOTLB knee at 256 KiB with 4 KiB pages = 64 entries"},
+        {"ns3::Iommu::IotlbWays", "4", "estimate: Intel does not publish the VT-d IOTLB geometry"},
+        {"ns3::Iommu::PageWalkLevelLatency", "80ns",
+         std::string(CALIBRATED) + "a 4-level walk adds 880 - 560 = 320 ns to a 64 B read"},
+        {"ns3::Iommu::MaxConcurrentWalks", "6",
+         std::string(CALIBRATED)
+             + "9.8 Gb/s of 64 B reads at 64 MiB (every access misses) = "
+               "19.1 M walks/s x 320 ns = 6 walks in progress (Little)"},
+        {"ns3::DmaEngine::ReadIssueInterval", "16ns",
+         std::string(CALIBRATED) + "31.9 Gb/s of 64 B reads = one read per 16.05 ns"},
+        {"ns3::DmaEngine::WriteIssueInterval", "21ns",
+         std::string(CALIBRATED) + "24.3 Gb/s of 64 B writes = one write per 21.07 ns"},
+        {"ns3::DmaEngine::ProcessingLatency", "70ns",
+         std::string(CALIBRATED)
+             + "median 64 B read latency 546-560 ns less link and root "
+               "complex"},
+        {"ns3::DmaEngine::ReadDataRate", "55Gbps",
+         std::string(CALIBRATED)
+             + "read latency slope (986 - 546 ns over 1456 B) less the "
+               "link's serialization"},
+        {"ns3::DmaEngine::MaxOutstandingReads", "0",
+         "estimate: no engine bound below the link's tags is visible in the measurements"},
+        {"ns3::MemoryDomain::PageSize", "4096", std::string(SETUP) + ": 4 KiB IOMMU pages"},
+    };
+    return p;
+}
+
+/** Replace the values (and sources) of some parameters of a preset. */
+Preset
+Derive(const Preset& base, std::string name, std::string description,
+       const std::vector<PresetParameter>& changes)
+{
+    Preset p = base;
+    p.name = std::move(name);
+    p.description = std::move(description);
+    for (const auto& c : changes)
+    {
+        bool found = false;
+        for (auto& q : p.parameters)
+        {
+            if (q.attribute == c.attribute)
+            {
+                q = c;
+                found = true;
+            }
+        }
+        NS_ABORT_MSG_IF(!found, "preset " << p.name << ": " << c.attribute << " not in the base");
+    }
+    return p;
+}
+
+/** Sources of values carried over unchanged from nfp6000-bdw into another preset. */
+void
+MarkCarriedOver(Preset& p, const std::vector<std::string>& keep)
+{
+    for (auto& q : p.parameters)
+    {
+        bool kept = false;
+        for (const auto& k : keep)
+        {
+            kept |= q.attribute == k;
+        }
+        if (!kept)
+        {
+            q.source = "estimate: carried over from nfp6000-bdw (" + q.source + ")";
+        }
+    }
+}
+
+std::vector<Preset>
+MakePresets()
+{
+    const Preset bdw = MakeNfp6000Bdw();
+
+    const std::string ideal = "ideal device: the pcie-bench model of DESIGN.md s. 6";
+    const std::vector<PresetParameter> idealDevice = {
+        {"ns3::PcieLink::MaxOutstandingReads", "1024", ideal + " (no tag bound: 10-bit tags)"},
+        {"ns3::DmaEngine::ReadIssueInterval", "0ns", ideal},
+        {"ns3::DmaEngine::WriteIssueInterval", "0ns", ideal},
+        {"ns3::DmaEngine::ProcessingLatency", "0ns", ideal},
+        {"ns3::DmaEngine::ReadDataRate", "0bps", ideal},
+        {"ns3::DmaEngine::MaxOutstandingReads", "0", ideal},
+    };
+
+    Preset gen4 = Derive(
+        bdw, "gen4x16-100g",
+        "a 100 GbE NIC (ConnectX-6 Dx class) on PCIe Gen4 x16; link per the PCIe spec, device "
+        "and host timing estimates",
+        {
+            {"ns3::PcieLink::Generation", "4",
+             "NVIDIA ConnectX-6 Dx product brief: PCIe Gen 4.0 x16 host interface"},
+            {"ns3::PcieLink::Lanes", "16",
+             "NVIDIA ConnectX-6 Dx product brief: PCIe Gen 4.0 x16 host interface"},
+            {"ns3::PcieLink::MaxPayloadSize", "256",
+             std::string(MODEL) + ", Gen4 x16 reference (64 B 165/173 Gb/s)"},
+            {"ns3::PcieLink::MaxOutstandingReads", "256",
+             "estimate: 8-bit Extended Tags (PCIe spec); 10-bit tags would allow 768"},
+            {"ns3::DmaEngine::ReadIssueInterval", "3ns",
+             "estimate: fast enough for 100 GbE line rate (148.8 Mpps of 64 B frames, "
+             "about two DMA operations per frame)"},
+            {"ns3::DmaEngine::WriteIssueInterval", "3ns", "estimate: as ReadIssueInterval"},
+            {"ns3::DmaEngine::ReadDataRate", "220Gbps",
+             "estimate: nfp6000-bdw's 55 Gb/s scaled by the link rate (x4)"},
+        });
+    MarkCarriedOver(
+        gen4, {"ns3::PcieLink::Generation", "ns3::PcieLink::Lanes", "ns3::PcieLink::MaxPayloadSize",
+               "ns3::PcieLink::MaxReadRequestSize", "ns3::PcieLink::ReadCompletionBoundary",
+               "ns3::PcieLink::CompletionSplit", "ns3::PcieLink::Ecrc", "ns3::PcieLink::Addr64",
+               "ns3::PcieLink::MaxOutstandingReads", "ns3::DmaEngine::ReadIssueInterval",
+               "ns3::DmaEngine::WriteIssueInterval", "ns3::DmaEngine::ReadDataRate",
+               "ns3::MemoryDomain::PageSize"});
+
+    Preset ideal3 = Derive(bdw, "ideal-gen3x8",
+                           "the pcie-bench analytic model on Gen3 x8 (MPS 256, MRRS 512): an "
+                           "ideal device, only the link limits bandwidth",
+                           idealDevice);
+    std::vector<PresetParameter> ideal4Changes = idealDevice;
+    ideal4Changes.push_back({"ns3::PcieLink::Generation", "4", ideal + ", Gen4 x16 reference"});
+    ideal4Changes.push_back({"ns3::PcieLink::Lanes", "16", ideal + ", Gen4 x16 reference"});
+    Preset ideal4 = Derive(bdw, "ideal-gen4x16",
+                           "the pcie-bench analytic model on Gen4 x16 (MPS 256, MRRS 512): an "
+                           "ideal device, only the link limits bandwidth",
+                           ideal4Changes);
+    return {bdw, gen4, ideal3, ideal4};
+}
+
+const std::vector<Preset>&
+Presets()
+{
+    static const std::vector<Preset> presets = MakePresets();
+    return presets;
+}
+
+} // namespace
+
+std::vector<std::string>
+ListPresets()
+{
+    std::vector<std::string> names;
+    for (const auto& p : Presets())
+    {
+        names.push_back(p.name);
+    }
+    return names;
+}
+
+std::string
+GetDefaultPresetName()
+{
+    return "nfp6000-bdw";
+}
+
+const Preset&
+GetPreset(const std::string& name)
+{
+    for (const auto& p : Presets())
+    {
+        if (p.name == name)
+        {
+            return p;
+        }
+    }
+    std::ostringstream msg;
+    msg << "unknown preset '" << name << "'; valid presets: ";
+    const auto names = ListPresets();
+    for (std::size_t i = 0; i < names.size(); ++i)
+    {
+        msg << (i ? ", " : "") << names[i]
+            << (names[i] == GetDefaultPresetName() ? " (default)" : "");
+    }
+    throw std::invalid_argument(msg.str());
+}
+
+void
+ApplyPreset(const std::string& name)
+{
+    const Preset& p = GetPreset(name);
+    for (const auto& q : p.parameters)
+    {
+        NS_ABORT_MSG_IF(!Config::SetDefaultFailSafe(q.attribute, StringValue(q.value)),
+                        "preset " << p.name << ": cannot set " << q.attribute << " to " << q.value);
+    }
+}
+
+std::string
+ApplyPresetFromCommandLine(int argc, char* argv[])
+{
+    std::string name;
+    bool given = false;
+    for (int i = 1; i < argc; ++i)
+    {
+        // As ns-3's CommandLine: one or two leading dashes, name=value.
+        const char* a = argv[i];
+        if (a[0] != '-')
+        {
+            continue;
+        }
+        a += a[1] == '-' ? 2 : 1;
+        if (std::strncmp(a, "preset=", 7) == 0)
+        {
+            name = a + 7; // the last one wins, as with CommandLine
+            given = true;
+        }
+    }
+    if (!given)
+    {
+        return GetDefaultPresetName();
+    }
+    ApplyPreset(name);
+    return name;
+}
+
+} // namespace ns3

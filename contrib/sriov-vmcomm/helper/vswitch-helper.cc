@@ -1,0 +1,127 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "vswitch-helper.h"
+
+#include "ns3/abort.h"
+#include "ns3/host.h"
+#include "ns3/log.h"
+#include "ns3/net-device-queue-interface.h"
+#include "ns3/virtio-net-device.h"
+#include "ns3/virtual-switch.h"
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("VswitchHelper");
+
+VswitchHelper::VswitchHelper()
+    : m_flowControl(true)
+{
+    m_switch.SetTypeId("ns3::VirtualSwitch");
+    m_virtio.SetTypeId("ns3::VirtioNetDevice");
+}
+
+VswitchHelper::~VswitchHelper() = default;
+
+void
+VswitchHelper::SetSwitchAttribute(std::string n, const AttributeValue& v)
+{
+    m_switch.Set(n, v);
+}
+
+void
+VswitchHelper::SetVirtioAttribute(std::string n, const AttributeValue& v)
+{
+    m_virtio.Set(n, v);
+}
+
+void
+VswitchHelper::SetProfile(const std::string& name)
+{
+    const VirtualSwitch::Profile* p = VirtualSwitch::FindProfile(name);
+    NS_ABORT_MSG_IF(!p, "VswitchHelper::SetProfile: unknown profile \""
+                            << name << "\"; valid: " << VirtualSwitch::GetProfileNameList());
+    for (const auto& a : p->attributes)
+    {
+        m_switch.Set(a.first, *a.second);
+    }
+}
+
+std::vector<std::string>
+VswitchHelper::GetProfileNames()
+{
+    return VirtualSwitch::GetProfileNames();
+}
+
+void
+VswitchHelper::SetFlowControl(bool enabled)
+{
+    m_flowControl = enabled;
+}
+
+Ptr<VirtioNetDevice>
+VswitchHelper::AddVm(Ptr<VirtualSwitch> vswitch, Ptr<Node> vm) const
+{
+    Ptr<VirtioNetDevice> dev = m_virtio.Create<VirtioNetDevice>();
+    dev->SetAddress(Mac48Address::Allocate());
+    if (m_flowControl)
+    {
+        dev->AggregateObject(CreateObject<NetDeviceQueueInterface>());
+    }
+    vm->AddDevice(dev);
+    uint32_t port = vswitch->AddPort(dev);
+    // The VMs' addresses are known to the host (as OpenStack programs them): no flooding needed.
+    vswitch->AddStaticEntry(Mac48Address::ConvertFrom(dev->GetAddress()), port);
+    return dev;
+}
+
+Ptr<VirtualSwitch>
+VswitchHelper::Install(NodeContainer vms) const
+{
+    Ptr<VirtualSwitch> vswitch = m_switch.Create<VirtualSwitch>();
+    for (uint32_t i = 0; i < vms.GetN(); ++i)
+    {
+        AddVm(vswitch, vms.Get(i));
+    }
+    return vswitch;
+}
+
+Ptr<VirtualSwitch>
+VswitchHelper::Install(uint32_t nVms) const
+{
+    NodeContainer vms;
+    vms.Create(nVms);
+    return Install(vms);
+}
+
+Ptr<VirtualSwitch>
+VswitchHelper::Install(Ptr<Host> host, NodeContainer vms) const
+{
+    NS_ABORT_MSG_IF(!host, "VswitchHelper::Install: null host");
+    NS_ABORT_MSG_IF(host->GetObject<VirtualSwitch>(), "VswitchHelper::Install: host "
+                                                          << host->GetName()
+                                                          << " already has a virtual switch");
+    Ptr<VirtualSwitch> vswitch = Install(vms);
+    host->AggregateObject(vswitch);
+    return vswitch;
+}
+
+void
+VswitchHelper::EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
+                                  bool explicitFilename)
+{
+    Ptr<VirtioNetDevice> dev = nd->GetObject<VirtioNetDevice>();
+    if (!dev)
+    {
+        NS_LOG_INFO("VswitchHelper::EnablePcapInternal: " << nd << " is not a VirtioNetDevice");
+        return;
+    }
+    PcapHelper pcapHelper;
+    std::string filename = explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, nd);
+    Ptr<PcapFileWrapper> file
+        = pcapHelper.CreateFile(filename, std::ios::out, PcapHelper::DLT_EN10MB);
+    pcapHelper.HookDefaultSink<VirtioNetDevice>(dev, promiscuous ? "PromiscSniffer" : "Sniffer",
+                                                file);
+}
+
+} // namespace ns3

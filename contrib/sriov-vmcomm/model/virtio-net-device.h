@@ -1,0 +1,357 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef VIRTIO_NET_DEVICE_H
+#define VIRTIO_NET_DEVICE_H
+
+#include "nic-frame.h"
+#include "ns3/channel.h"
+#include "ns3/event-id.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/packet.h"
+#include "ns3/traced-callback.h"
+
+#include <vector>
+
+namespace ns3 {
+
+class NetDeviceQueueInterface;
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief A frame on the software path: what a virtqueue descriptor chain holds and what the
+ * virtual switch forwards. Rings keep these records and reuse them, so the per-frame path copies
+ * smart pointers and never allocates.
+ */
+struct VswitchFrame
+{
+    Ptr<const Packet> packet; //!< payload without Ethernet header; shared with the sender, never
+                              //!< modified (a receiver gets a copy)
+    Mac48Address src;         //!< source MAC
+    Mac48Address dst;         //!< destination MAC
+    uint16_t protocol{0};     //!< EtherType
+    uint32_t length{0};       //!< Ethernet frame bytes: 14 + payload (virtio carries no FCS)
+    uint32_t inPort{0};       //!< switch port the frame entered by
+    uint32_t outPort{0};      //!< switch decision (a port, or VirtualSwitch::PORT_FLOOD/NONE)
+    Time sent;                //!< guest handed it to its driver (or it arrived from the uplink)
+    Time guestTx;             //!< guest TX driver time, including waiting for the vCPU
+    Time kick;                //!< VM exit of the guest's kick for this frame (0: none)
+    Time ready;               //!< instant the consumer (host backend, or guest on RX) can see it
+    Time host;                //!< time in the virtual switch: wait for a core, then processing
+    Time notify;              //!< host-to-guest notification latency it waited for (0: none)
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief A bounded virtqueue as its producer and consumer see it: a FIFO ring of frames, oldest
+ * first. The consumer takes entries (they stay in the ring, still holding their slot, while it
+ * works on them) and releases them when done, which is when the producer may reuse the slot.
+ *
+ * Entries [0, GetTaken()) from the head are taken, the next GetPending() are waiting.
+ */
+class Virtqueue
+{
+  public:
+    /**
+     * \brief Size the ring and empty it.
+     * \param capacity number of descriptors (entries), > 0
+     */
+    void Resize(uint32_t capacity);
+    /** \return number of entries the ring holds at most */
+    uint32_t GetCapacity() const;
+    /** \return entries in use (taken and pending) */
+    uint32_t GetSize() const;
+    /** \return true if no entry is free */
+    bool IsFull() const;
+    /** \return entries taken by the consumer and not released */
+    uint32_t GetTaken() const;
+    /** \return entries waiting for the consumer */
+    uint32_t GetPending() const;
+    /**
+     * \brief Add an entry at the tail. The ring must not be full.
+     * \return the entry to fill (a recycled record)
+     */
+    VswitchFrame& Push();
+    /**
+     * \param i index from the head (0 = oldest entry), < GetSize()
+     * \return that entry
+     */
+    VswitchFrame& At(uint32_t i);
+    /** \return the oldest pending entry; GetPending() must be > 0 */
+    const VswitchFrame& FirstPending() const;
+    /** \brief Mark the oldest pending entry taken. \return it */
+    VswitchFrame& Take();
+    /**
+     * \brief Free the \p n oldest (taken) entries.
+     * \param n count, <= GetTaken()
+     */
+    void Release(uint32_t n);
+    /** \brief Free every entry. */
+    void Clear();
+
+  private:
+    std::vector<VswitchFrame> m_ring; //!< the entries
+    uint32_t m_head{0};               //!< index of the oldest entry
+    uint32_t m_size{0};               //!< entries in use
+    uint32_t m_taken{0};              //!< of which taken
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief The host side of a virtio-net device (vhost): the VirtioNetDevice calls it when the
+ * guest publishes a TX frame. VirtualSwitch implements it; another backend could.
+ */
+class VirtioBackend : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /**
+     * \param port the device's port on the backend
+     * \return true if the backend wants a notification (kick) for a new TX frame now: it
+     * sleeps on this queue. A polling backend never does (virtio's VRING_USED_F_NO_NOTIFY).
+     */
+    virtual bool NeedsKick(uint32_t port) const = 0;
+    /**
+     * \brief The guest has published a frame in the TX virtqueue of \p port.
+     * \param port the device's port
+     * \param ready instant the backend can see the frame (after the kick, if any)
+     * \param kicked true if the guest kicked
+     */
+    virtual void TxPublished(uint32_t port, Time ready, bool kicked) = 0;
+    /** \return the channel the backend's devices share (for ns-3 routing), may be null */
+    virtual Ptr<Channel> GetChannel() const = 0;
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief A paravirtual (virtio-net) guest NIC: an Ethernet ns3::NetDevice whose TX and RX
+ * virtqueues are shared with a host backend (vhost-net in the kernel, or a vhost-user switch).
+ *
+ * TX: the guest driver spends GuestTxCost per frame (serialized on the vCPU), publishes the frame
+ * in the TX virtqueue and, if the backend sleeps on the queue, kicks it: a VM exit that costs
+ * the vCPU KickCost. A polling backend asks for no kicks. A full TX virtqueue drops the frame
+ * (tx-virtqueue-full); with a NetDeviceQueueInterface aggregated (VswitchHelper does it) the
+ * device stops the stack's queue when the ring fills and wakes it once the backend has freed
+ * descriptors, as Linux virtio-net does, so a queue disc holds the excess instead.
+ *
+ * RX: the backend copies a frame into a posted RX buffer (none free: rx-virtqueue-full) and,
+ * after each batch, notifies the guest. In Interrupt mode that is an interrupt (NotifyCost to
+ * reach the guest handler) unless the guest is already polling (NAPI: interrupts stay off while
+ * it polls, NapiBudget frames per round, GuestRxCost each); in Poll mode (a DPDK virtio PMD in
+ * the guest) the guest loop sees frames without interrupts.
+ *
+ * Each delivered frame fires RxLatency with a LatencyBreakdown: guest = driver time and waits
+ * in the guest, interrupt = guest kick exit + host-to-guest notification, nic = time in the
+ * virtual switch (wait for a core, processing), pcie = iommu = 0.
+ */
+class VirtioNetDevice : public NetDevice
+{
+  public:
+    /** How the guest driver learns of received frames (and of freed TX descriptors). */
+    enum RxMode
+    {
+        RX_INTERRUPT = 0, //!< interrupts, then NAPI polling (Linux virtio-net)
+        RX_POLL = 1       //!< a busy-polling driver (DPDK virtio PMD): no interrupts
+    };
+
+    /** Why the device dropped a frame. */
+    enum DropReason
+    {
+        DROP_TX_QUEUE_FULL = 0, //!< the TX virtqueue was full when the stack sent
+        DROP_RX_QUEUE_FULL,     //!< the backend found no free RX buffer
+        DROP_FRAME_TOO_LARGE,   //!< payload larger than the MTU
+        DROP_NO_BACKEND,        //!< sent before the device was attached to a backend
+        DROP_REASONS            //!< number of reasons
+    };
+
+    /** Per-device counters. */
+    struct Counters
+    {
+        uint64_t txFrames{0};   //!< frames published in the TX virtqueue
+        uint64_t rxFrames{0};   //!< frames handed to the guest's stack
+        uint64_t kicks{0};      //!< guest-to-host notifications (VM exits)
+        uint64_t interrupts{0}; //!< host-to-guest notifications (RX and TX interrupts)
+        uint64_t polls{0};      //!< guest RX polls that found frames
+        uint64_t queueStops{0}; //!< times the stack's TX queue was stopped (ring full)
+    };
+
+    /**
+     * \param reason a drop reason
+     * \return its name ("tx-virtqueue-full", ...), as in the results database
+     */
+    static const char* GetDropReasonName(DropReason reason);
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /**
+     * TracedCallback signature of the Drop trace.
+     * \param packet the frame's payload
+     * \param reason the reason's name
+     */
+    typedef void (*DropTracedCallback)(Ptr<const Packet> packet, const char* reason);
+    /**
+     * TracedCallback signature of the RxLatency trace (the same as VfNetDevice's).
+     * \param packet the frame handed to the stack
+     * \param latency where its one-way latency went
+     */
+    typedef void (*RxLatencyTracedCallback)(Ptr<const Packet> packet,
+                                            const LatencyBreakdown& latency);
+
+    VirtioNetDevice();
+    ~VirtioNetDevice() override;
+
+    /**
+     * \brief Connect the device to its host backend (done by VirtualSwitch::AddPort).
+     * \param backend the backend, or null to detach
+     * \param port the device's port number on the backend
+     */
+    void AttachBackend(Ptr<VirtioBackend> backend, uint32_t port);
+    /** \return the backend (may be null) */
+    Ptr<VirtioBackend> GetBackend() const;
+    /** \return the device's port number on its backend */
+    uint32_t GetBackendPort() const;
+
+    /** \name Backend side (vhost): what the host touches in the shared rings
+     * @{ */
+    /** \return the TX virtqueue: the backend takes frames and releases them */
+    Virtqueue& GetTxQueue();
+    /**
+     * \brief The backend has released TX descriptors (after copying their frames): the guest may
+     * reuse them. Wakes the stack's stopped queue, after a TX interrupt in Interrupt mode.
+     */
+    void TxReleased();
+    /**
+     * \brief The backend copies a frame into the next posted RX buffer.
+     * \param frame the frame (copied into the ring)
+     * \return false if no RX buffer was free: dropped and counted (rx-virtqueue-full)
+     */
+    bool DeliverFromHost(const VswitchFrame& frame);
+    /**
+     * \brief The backend has finished a batch of DeliverFromHost(): signal the guest (an
+     * interrupt if it has them enabled; a polling guest just sees the frames).
+     */
+    void NotifyGuest();
+    /** @} */
+
+    /** \return the RX virtqueue (for tests and statistics) */
+    const Virtqueue& GetRxQueue() const;
+    /** \return counters */
+    const Counters& GetCounters() const;
+    /** \param reason a reason \return frames dropped for it */
+    uint64_t GetDrops(DropReason reason) const;
+    /** \return frames dropped for any reason */
+    uint64_t GetTotalDrops() const;
+    /** \return sum of the latency breakdowns of the frames delivered so far */
+    const LatencyBreakdown& GetLatencySum() const;
+    /** \return the RX mode in force */
+    RxMode GetRxMode() const;
+
+    // NetDevice
+    void SetIfIndex(const uint32_t index) override;
+    uint32_t GetIfIndex() const override;
+    Ptr<Channel> GetChannel() const override;
+    void SetAddress(Address address) override;
+    Address GetAddress() const override;
+    bool SetMtu(const uint16_t mtu) override;
+    uint16_t GetMtu() const override;
+    bool IsLinkUp() const override;
+    void AddLinkChangeCallback(Callback<void> callback) override;
+    bool IsBroadcast() const override;
+    Address GetBroadcast() const override;
+    bool IsMulticast() const override;
+    Address GetMulticast(Ipv4Address multicastGroup) const override;
+    Address GetMulticast(Ipv6Address addr) const override;
+    bool IsPointToPoint() const override;
+    bool IsBridge() const override;
+    bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
+    bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
+                  uint16_t protocolNumber) override;
+    Ptr<Node> GetNode() const override;
+    void SetNode(Ptr<Node> node) override;
+    bool NeedsArp() const override;
+    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override;
+    void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
+    bool SupportsSendFrom() const override;
+
+  protected:
+    void DoDispose() override;
+    void NotifyNewAggregate() override;
+    void NotifyConstructionCompleted() override;
+
+  private:
+    /**
+     * \brief Count a drop and fire the Drop trace.
+     * \param packet the frame's payload \param reason why
+     */
+    void CountDrop(Ptr<const Packet> packet, DropReason reason);
+    /** \brief Guest driver: take the RX frames that are ready, up to the budget. */
+    void GuestPoll();
+    /** \brief Guest driver: hand the frames of the last poll to the stack, then poll again. */
+    void GuestDeliver();
+    /** \brief Guest driver: deliver one RX entry. \param f the entry */
+    void GuestReceive(VswitchFrame& f);
+    /** \brief TX interrupt (or poll): wake the stack's queue. */
+    void WakeTxQueue();
+    /**
+     * \brief Build the Ethernet frame for the sniffers.
+     * \param f the frame \return payload with its Ethernet header
+     */
+    Ptr<Packet> MakeEthernetFrame(const VswitchFrame& f) const;
+
+    Ptr<Node> m_node;                                    //!< the VM
+    Ptr<VirtioBackend> m_backend;                        //!< host side
+    Ptr<NetDeviceQueueInterface> m_queueInterface;       //!< stack flow control (may be null)
+    uint32_t m_port;                                     //!< port on the backend
+    uint32_t m_ifIndex;                                  //!< interface index in the VM
+    Mac48Address m_address;                              //!< MAC address
+    uint16_t m_mtu;                                      //!< MTU, bytes
+    NetDevice::ReceiveCallback m_rxCallback;             //!< stack
+    NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous taps
+
+    // Attributes
+    uint32_t m_txQueueSize; //!< TX virtqueue descriptors
+    uint32_t m_rxQueueSize; //!< RX virtqueue descriptors (posted buffers)
+    Time m_kickCost;        //!< guest VM exit per kick
+    Time m_notifyCost;      //!< host-to-guest interrupt latency
+    RxMode m_rxMode;        //!< interrupt or poll
+    Time m_guestTxCost;     //!< guest driver time per sent frame
+    Time m_guestRxCost;     //!< guest driver time per received frame
+    uint32_t m_napiBudget;  //!< frames per poll round
+
+    Virtqueue m_tx;                 //!< TX virtqueue
+    Virtqueue m_rx;                 //!< RX virtqueue (used buffers not yet handed to the stack)
+    Time m_txBusy;                  //!< the vCPU's TX path is busy until then
+    bool m_rxActive;                //!< interrupt in flight or guest polling (no interrupts wanted)
+    uint32_t m_rxUnsignalled;       //!< RX entries since the last NotifyGuest()
+    bool m_txStopped;               //!< the stack's queue is stopped
+    EventId m_rxEvent;              //!< pending interrupt handler or delivery
+    EventId m_txWakeEvent;          //!< pending TX interrupt
+    Counters m_counters;            //!< counters
+    uint64_t m_drops[DROP_REASONS]; //!< drop counters
+    LatencyBreakdown m_latencySum;  //!< sum over delivered frames
+
+    TracedCallback<Ptr<const Packet>> m_macTxTrace;             //!< frame from the stack
+    TracedCallback<Ptr<const Packet>> m_macTxDropTrace;         //!< frame dropped at send
+    TracedCallback<Ptr<const Packet>> m_macRxTrace;             //!< frame to the stack
+    TracedCallback<Ptr<const Packet>> m_snifferTrace;           //!< Ethernet frames, TX and RX
+    TracedCallback<Ptr<const Packet>> m_promiscSnifferTrace;    //!< same, promiscuous
+    TracedCallback<Ptr<const Packet>, const char*> m_dropTrace; //!< any drop, with reason
+    TracedCallback<Time> m_kickTrace;                           //!< a kick, with its ready instant
+    TracedCallback<Ptr<const Packet>, const LatencyBreakdown&> m_rxLatencyTrace; //!< per frame
+};
+
+} // namespace ns3
+
+#endif /* VIRTIO_NET_DEVICE_H */

@@ -1,0 +1,403 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef VIRTUAL_SWITCH_H
+#define VIRTUAL_SWITCH_H
+
+#include "ns3/attribute.h"
+#include "ns3/channel.h"
+#include "ns3/event-id.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device-container.h"
+#include "ns3/nstime.h"
+#include "ns3/traced-callback.h"
+#include "virtio-net-device.h"
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace ns3 {
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief The devices of one virtual switch as one layer-2 segment, for what in ns-3 walks
+ * channels (global routing). Frames do not travel through it: the switch moves them.
+ */
+class VirtualSwitchChannel : public Channel
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    /** \param device a device joining the segment */
+    void Add(Ptr<NetDevice> device);
+
+    std::size_t GetNDevices() const override;
+    Ptr<NetDevice> GetDevice(std::size_t i) const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    std::vector<Ptr<NetDevice>> m_devices; //!< the devices
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief The host's software switch (OVS kernel datapath, OVS-DPDK, VPP class): the vhost
+ * backend of its VMs' VirtioNetDevices, an optional uplink port, a MAC forwarding table, and
+ * host cores that do the work.
+ *
+ * Ports: one per VirtioNetDevice (its TX virtqueue is the port's input queue) and optionally one
+ * uplink, any NetDevice supporting SendFrom (a NIC's PF or uplink device of the host OS), whose
+ * received frames wait in a bounded software queue (UplinkQueueSize). Ports are assigned to
+ * cores round robin in the order they are added; a core serves its ports round robin, one batch
+ * (at most BatchSize frames) from one port at a time.
+ *
+ * Cost: a batch takes (BatchCycles [+ WakeupCycles if the core was woken] + sum over its frames of
+ * (CyclesPerPacket + length x CyclesPerByte x outputs)) / ClockGHz. CyclesPerByte covers the
+ * copies (guest TX buffer to switch, switch to guest RX buffer). At the end of the batch its
+ * frames are output: copied into the destinations' RX virtqueues (one guest notification per
+ * destination per batch) or sent out of the uplink; then the TX descriptors are released.
+ *
+ * Mode Interrupt (kernel datapath: vhost-net + OVS kernel module): a port sleeps until the guest
+ * kicks (or the uplink interrupts); the core wakes WakeupLatency later, pays WakeupCycles, and
+ * serves the port until it is empty, with notifications off meanwhile, so kicks are rare under
+ * load. Busy time = work time. Mode Poll (OVS-DPDK PMD): no kicks, the core spins over its
+ * ports; it counts as busy from the switch's start whether or not there is traffic (GetBusyTime),
+ * while GetUsefulTime counts the batches only.
+ *
+ * The forwarding decision is the virtual method Decide(), the extension point for the
+ * vswitch-offload mode (the switch decides, a VF moves the frame).
+ *
+ * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
+ */
+class VirtualSwitch : public VirtioBackend
+{
+  public:
+    static constexpr uint32_t PORT_FLOOD = 0xfffffffe; //!< Decide(): every port but the input
+    static constexpr uint32_t PORT_NONE = 0xffffffff;  //!< Decide(): nowhere
+
+    /** How the cores learn of work. */
+    enum Mode
+    {
+        INTERRUPT = 0, //!< kicks and interrupts wake sleeping cores (kernel datapath)
+        POLL = 1       //!< cores spin over their ports (DPDK poll-mode driver)
+    };
+
+    /** Why the switch dropped a frame (drops at the guests' virtqueues are the devices'). */
+    enum DropReason
+    {
+        DROP_UPLINK_QUEUE_FULL = 0, //!< a frame from the uplink found its queue full
+        DROP_UPLINK_REFUSED,        //!< the uplink device refused a frame
+        DROP_NO_DESTINATION,        //!< from a VM, and no port to send it to
+        DROP_REASONS                //!< number of reasons
+    };
+
+    /** Per-core statistics (since the start or the last ResetStatistics()). */
+    struct CoreStats
+    {
+        uint64_t frames{0};  //!< frames processed
+        uint64_t bytes{0};   //!< their bytes
+        uint64_t batches{0}; //!< batches run
+        uint64_t wakeups{0}; //!< times the core was woken by a kick or interrupt
+        Time useful;         //!< time spent on batches (finished and started)
+    };
+
+    /** Switch counters (since the start or the last ResetStatistics()). */
+    struct Counters
+    {
+        uint64_t forwarded{0}; //!< frames output to a port (a flooded frame counts per copy)
+        uint64_t flooded{0};   //!< frames flooded
+        uint64_t filtered{0};  //!< frames from the uplink not for this switch (not drops)
+        uint64_t uplinkRx{0};  //!< frames received from the uplink
+        uint64_t uplinkTx{0};  //!< frames sent out of the uplink
+    };
+
+    /** A calibration: attribute values of ns3::VirtualSwitch, each from a published figure. */
+    struct Profile
+    {
+        std::string name;        //!< "ovs-kernel", "ovs-dpdk"
+        std::string description; //!< what it models and where the numbers come from
+        std::vector<std::pair<std::string, Ptr<const AttributeValue>>> attributes; //!< values
+    };
+
+    /** \return the names of the profiles, e.g. for an error message */
+    static std::vector<std::string> GetProfileNames();
+    /**
+     * \param name a profile name
+     * \return the profile, or null if there is none of that name
+     */
+    static const Profile* FindProfile(const std::string& name);
+    /**
+     * \brief Make a profile's values the defaults of ns3::VirtualSwitch (Config::SetDefault), so
+     * that later command-line or Config settings still override them. Aborts, listing the valid
+     * names, on an unknown name.
+     * \param name a profile name
+     */
+    static void SetProfileDefaults(const std::string& name);
+    /** \return the valid profile names, comma separated (for error messages) */
+    static std::string GetProfileNameList();
+
+    /**
+     * \param reason a drop reason
+     * \return its name ("uplink-queue-full", ...), as in the results database
+     */
+    static const char* GetDropReasonName(DropReason reason);
+
+    /**
+     * TracedCallback signature of the Forward trace.
+     * \param packet payload of the frame
+     * \param inPort port it came from
+     * \param outPort port it goes to
+     */
+    typedef void (*ForwardTracedCallback)(Ptr<const Packet> packet, uint32_t inPort,
+                                          uint32_t outPort);
+    /**
+     * TracedCallback signature of the Drop trace.
+     * \param packet payload of the frame
+     * \param port port concerned (input, or output for uplink-refused)
+     * \param reason reason name
+     */
+    typedef void (*DropTracedCallback)(Ptr<const Packet> packet, uint32_t port, const char* reason);
+    /**
+     * TracedCallback signature of the Batch trace.
+     * \param core the core
+     * \param port the port served
+     * \param frames frames in the batch
+     * \param duration its processing time
+     */
+    typedef void (*BatchTracedCallback)(uint32_t core, uint32_t port, uint32_t frames,
+                                        Time duration);
+
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    VirtualSwitch();
+    ~VirtualSwitch() override;
+
+    /**
+     * \brief Add a VM's device as a port: the switch becomes its backend.
+     * \param device the device (its node set; MAC address assigned)
+     * \return the port number
+     */
+    uint32_t AddPort(Ptr<VirtioNetDevice> device);
+    /**
+     * \brief Add the uplink port: frames for addresses not behind a VM port leave through it, and
+     * frames it receives for the VMs are switched to them. At most one.
+     * \param device a NetDevice supporting SendFrom (registered with its node's protocol handlers
+     * in promiscuous mode if it has a node)
+     * \return the port number
+     */
+    uint32_t SetUplink(Ptr<NetDevice> device);
+    /** \return the uplink device (may be null) */
+    Ptr<NetDevice> GetUplink() const;
+    /** \return the uplink's port number, or PORT_NONE */
+    uint32_t GetUplinkPort() const;
+    /** \return number of ports */
+    uint32_t GetNPorts() const;
+    /** \param port a port \return its VM device (null for the uplink) */
+    Ptr<VirtioNetDevice> GetPortDevice(uint32_t port) const;
+    /** \return the VM devices, in port order */
+    NetDeviceContainer GetDevices() const;
+    /** \param port a port \return the core serving it */
+    uint32_t GetPortCore(uint32_t port) const;
+
+    /**
+     * \brief Add a forwarding entry that never ages.
+     * \param address MAC address
+     * \param port the port behind which it is
+     */
+    void AddStaticEntry(Mac48Address address, uint32_t port);
+    /**
+     * \param address a MAC address
+     * \return its port (static or learned and not aged out), or PORT_NONE
+     */
+    uint32_t LookUp(Mac48Address address) const;
+    /**
+     * \brief The forwarding decision for a frame: the extension point of the vswitch-offload
+     * mode. This implementation: broadcast and multicast flood; a known unicast destination
+     * goes to its port (PORT_NONE if that is the input port); an unknown one floods, except from
+     * the uplink (PORT_NONE: not for us).
+     * \param frame the frame (inPort, src, dst set)
+     * \return a port, PORT_FLOOD or PORT_NONE
+     */
+    virtual uint32_t Decide(const VswitchFrame& frame) const;
+
+    /** \return number of cores */
+    uint32_t GetNCores() const;
+    /** \return the mode */
+    Mode GetMode() const;
+    /**
+     * \param cycles CPU cycles
+     * \return the time they take at ClockGHz
+     */
+    Time CyclesToTime(double cycles) const;
+    /** \return time since the switch started (or since the last ResetStatistics()) */
+    Time GetElapsed() const;
+    /**
+     * \param core a core
+     * \return its busy time: its useful time in Interrupt mode; all of GetElapsed() in Poll mode
+     * (a PMD core spins whether or not there is traffic)
+     */
+    Time GetBusyTime(uint32_t core) const;
+    /** \param core a core \return time it spent processing batches (up to now) */
+    Time GetUsefulTime(uint32_t core) const;
+    /** \param core a core \return busy time / elapsed time (0 when no time has elapsed) */
+    double GetUtilization(uint32_t core) const;
+    /** \param core a core \return its statistics */
+    const CoreStats& GetCoreStats(uint32_t core) const;
+    /**
+     * \param core a core
+     * \return frames dropped at the input queues it serves (its VMs' TX virtqueues and the
+     * uplink queue if it serves the uplink), cumulative
+     */
+    uint64_t GetCoreQueueDrops(uint32_t core) const;
+    /** \return counters */
+    const Counters& GetCounters() const;
+    /** \param reason a reason \return frames dropped for it */
+    uint64_t GetDrops(DropReason reason) const;
+    /** \return frames dropped by the switch, any reason */
+    uint64_t GetTotalDrops() const;
+    /** \brief Start the statistics (busy time, counters, drops) afresh from now. */
+    void ResetStatistics();
+
+    // VirtioBackend
+    bool NeedsKick(uint32_t port) const override;
+    void TxPublished(uint32_t port, Time ready, bool kicked) override;
+    Ptr<Channel> GetChannel() const override;
+
+  protected:
+    void DoDispose() override;
+    void NotifyConstructionCompleted() override;
+
+  private:
+    /** One switch port. */
+    struct Port
+    {
+        Ptr<VirtioNetDevice> vm;   //!< VM device, or null
+        Ptr<NetDevice> uplink;     //!< uplink device, or null
+        Virtqueue* queue{nullptr}; //!< input queue: the VM's TX virtqueue or m_uplinkQueue
+        uint32_t core{0};          //!< core serving it
+        bool pending{false};       //!< Interrupt mode: being served, notifications off
+        bool kicked{false};        //!< Interrupt mode: a kick/interrupt not yet acted on
+        Time notBefore;            //!< Interrupt mode: the core is up for it from then on
+        bool touched{false};       //!< received frames in the current batch (notify at its end)
+    };
+
+    /** One host core. */
+    struct Core
+    {
+        std::vector<uint32_t> ports; //!< ports it serves
+        uint32_t next{0};            //!< round-robin position in ports
+        bool running{false};         //!< a batch is in progress
+        bool idle{true};             //!< slept since its last batch (a kick must wake it)
+        EventId wake;                //!< scheduled wake of an idle core
+        Time wakeAt;                 //!< its instant
+        EventId done;                //!< end of the running batch
+        uint32_t batchPort{0};       //!< port of the running batch
+        uint32_t batchFrames{0};     //!< frames in it
+        Time batchEnd;               //!< its end
+        double carryNs{0};           //!< sub-nanosecond remainder of the cycle-to-time rounding
+        CoreStats stats;             //!< statistics
+    };
+
+    /**
+     * \brief Ask an idle core to look at its ports at \p at (earliest of all requests).
+     * \param core the core \param at instant
+     */
+    void RequestWake(uint32_t core, Time at);
+    /** \brief Event: an idle core wakes. \param core the core */
+    void Wake(uint32_t core);
+    /** \brief The core picks its next batch, or goes idle. \param core the core */
+    void Run(uint32_t core);
+    /** \brief Start a batch. \param core the core \param port the port to serve */
+    void StartBatch(uint32_t core, uint32_t port);
+    /** \brief Event: the running batch ends: output its frames. \param core the core */
+    void BatchDone(uint32_t core);
+    /**
+     * \brief Output a frame to one port.
+     * \param frame the frame \param port output port
+     */
+    void Output(VswitchFrame& frame, uint32_t port);
+    /**
+     * \brief Count a drop and fire the Drop trace.
+     * \param frame the frame \param port port concerned \param reason why
+     */
+    void Drop(const VswitchFrame& frame, uint32_t port, DropReason reason);
+    /**
+     * \brief Learn (or refresh) a source address.
+     * \param address source MAC \param port input port
+     */
+    void Learn(Mac48Address address, uint32_t port);
+    /**
+     * \brief Uplink receive (promiscuous protocol handler).
+     * \param device the uplink \param packet payload \param protocol EtherType
+     * \param source source MAC \param destination destination MAC \param type packet type
+     */
+    void UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                       const Address& source, const Address& destination,
+                       NetDevice::PacketType type);
+    /**
+     * \brief Same, with the NetDevice callback signature (uplink without a node).
+     * \param device the uplink \param packet payload \param protocol EtherType
+     * \param source source MAC \param destination destination MAC \param type packet type
+     * \return true
+     */
+    bool UplinkPromisc(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
+                       const Address& source, const Address& destination,
+                       NetDevice::PacketType type);
+    /** \brief Create the cores (NCores is known). */
+    void CreateCores();
+    /** \param address a MAC \return its table key */
+    static uint64_t Key(Mac48Address address);
+
+    /** A forwarding-table entry. */
+    struct Entry
+    {
+        uint32_t port; //!< port behind which the address is
+        Time expires;  //!< Time::Max() for a static entry
+    };
+
+    // Attributes
+    Mode m_mode;                //!< interrupt or poll
+    uint32_t m_nCores;          //!< cores
+    double m_clockGHz;          //!< core clock
+    double m_cyclesPerPacket;   //!< per-frame cost
+    double m_cyclesPerByte;     //!< per-byte (copy) cost
+    uint32_t m_batchSize;       //!< frames per batch at most
+    double m_batchCycles;       //!< per-batch overhead
+    double m_wakeupCycles;      //!< per-wakeup cost (Interrupt mode)
+    Time m_wakeupLatency;       //!< kick to core running (Interrupt mode)
+    uint32_t m_uplinkQueueSize; //!< uplink input queue
+    bool m_learning;            //!< learn source addresses
+    Time m_agingTime;           //!< learned entries' lifetime
+
+    std::vector<Port> m_ports;                   //!< ports
+    std::vector<Core> m_cores;                   //!< cores
+    std::vector<uint32_t> m_touched;             //!< VM ports that received in the current batch
+    Virtqueue m_uplinkQueue;                     //!< frames from the uplink
+    uint32_t m_uplinkPort;                       //!< uplink port, or PORT_NONE
+    std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
+    Ptr<VirtualSwitchChannel> m_channel;         //!< the VMs' segment
+    Time m_start;                                //!< statistics start
+    Counters m_counters;                         //!< counters
+    uint64_t m_drops[DROP_REASONS];              //!< drop counters
+    uint64_t m_uplinkQueueDrops;                 //!< uplink queue drops, cumulative
+
+    TracedCallback<Ptr<const Packet>, uint32_t, uint32_t> m_forwardTrace; //!< per output
+    TracedCallback<Ptr<const Packet>, uint32_t, const char*> m_dropTrace; //!< per drop
+    TracedCallback<uint32_t, uint32_t, uint32_t, Time> m_batchTrace;      //!< per batch
+};
+
+} // namespace ns3
+
+#endif /* VIRTUAL_SWITCH_H */

@@ -1,0 +1,486 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The software path: VirtioNetDevice + VirtualSwitch (modes vswitch-kernel, vswitch-dpdk).
+ */
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/csma-module.h"
+#include "ns3/host.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+#include "ns3/virtio-net-device.h"
+#include "ns3/virtual-switch.h"
+#include "ns3/vswitch-helper.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+using namespace ns3;
+
+namespace {
+
+constexpr uint16_t RAW_PROTOCOL = 0x88b5; // IEEE local experimental EtherType
+
+/** Frames counted at a device. */
+struct DeviceCount
+{
+    uint64_t tx{0};     //!< accepted from the stack
+    uint64_t txDrop{0}; //!< refused at send
+    uint64_t rx{0};     //!< handed to the stack
+    uint64_t rxInWindow{0};
+    Time windowStart;
+    Time windowEnd{Time::Max()};
+};
+
+void
+CountTx(DeviceCount* c, Ptr<const Packet>)
+{
+    ++c->tx;
+}
+
+void
+CountTxDrop(DeviceCount* c, Ptr<const Packet>)
+{
+    ++c->txDrop;
+}
+
+void
+CountRx(DeviceCount* c, Ptr<const Packet>)
+{
+    ++c->rx;
+    Time now = Simulator::Now();
+    if (now >= c->windowStart && now < c->windowEnd)
+    {
+        ++c->rxInWindow;
+    }
+}
+
+void
+Watch(Ptr<VirtioNetDevice> dev, DeviceCount* c)
+{
+    dev->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&CountTx, c));
+    dev->TraceConnectWithoutContext("MacTxDrop", MakeBoundCallback(&CountTxDrop, c));
+    dev->TraceConnectWithoutContext("MacRx", MakeBoundCallback(&CountRx, c));
+}
+
+/**
+ * Raw Ethernet frames of \p frameBytes (header included) from \p src to \p dst at \p pps, with
+ * ns-3's stock OnOffApplication over a packet socket, from \p start to \p stop.
+ */
+void
+OfferFrames(Ptr<VirtioNetDevice> src, Ptr<VirtioNetDevice> dst, uint32_t frameBytes, double pps,
+            Time start, Time stop)
+{
+    PacketSocketAddress to;
+    to.SetSingleDevice(src->GetIfIndex());
+    to.SetPhysicalAddress(dst->GetAddress());
+    to.SetProtocol(RAW_PROTOCOL);
+    uint32_t payload = frameBytes - 14;
+    OnOffHelper onoff("ns3::PacketSocketFactory", Address(to));
+    onoff.SetConstantRate(DataRate(uint64_t(payload * 8 * pps)), payload);
+    ApplicationContainer app = onoff.Install(src->GetNode());
+    app.Start(start);
+    app.Stop(stop);
+}
+
+/** Sum of the frames dropped anywhere on the software path. */
+uint64_t
+AllDrops(Ptr<VirtualSwitch> sw)
+{
+    uint64_t n = sw->GetTotalDrops();
+    for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
+    {
+        if (sw->GetPortDevice(p))
+        {
+            n += sw->GetPortDevice(p)->GetTotalDrops();
+        }
+    }
+    return n;
+}
+
+/** VMs with a packet-socket stack (raw frames), attached to a switch built by \p helper. */
+Ptr<VirtualSwitch>
+RawVms(VswitchHelper& helper, uint32_t n)
+{
+    NodeContainer vms;
+    vms.Create(n);
+    PacketSocketHelper().Install(vms);
+    return helper.Install(vms);
+}
+
+class VswitchTest : public ::testing::Test
+{
+  protected:
+    void TearDown() override
+    {
+        Simulator::Destroy();
+    }
+};
+
+} // namespace
+
+// A core is a server of clock / cycles-per-packet frames per second; the excess is dropped at
+// the input virtqueue and counted, and every frame offered is received or dropped.
+TEST_F(VswitchTest, CoreSaturatesAtClockOverCyclesAndDropsTheExcess)
+{
+    VswitchHelper helper;
+    helper.SetSwitchAttribute("Mode", StringValue("Interrupt"));
+    helper.SetSwitchAttribute("ClockGHz", DoubleValue(2.0));
+    helper.SetSwitchAttribute("CyclesPerPacket", DoubleValue(1000)); // 2 Mpps
+    helper.SetSwitchAttribute("CyclesPerByte", DoubleValue(0));
+    helper.SetSwitchAttribute("BatchCycles", DoubleValue(0));
+    helper.SetSwitchAttribute("WakeupCycles", DoubleValue(0));
+    helper.SetVirtioAttribute("GuestTxCost", TimeValue(NanoSeconds(50)));
+    helper.SetVirtioAttribute("GuestRxCost", TimeValue(NanoSeconds(50)));
+    Ptr<VirtualSwitch> sw = RawVms(helper, 2);
+    Ptr<VirtioNetDevice> a = sw->GetPortDevice(0);
+    Ptr<VirtioNetDevice> b = sw->GetPortDevice(1);
+    DeviceCount ca;
+    DeviceCount cb;
+    cb.windowStart = MilliSeconds(3);
+    cb.windowEnd = MilliSeconds(10);
+    Watch(a, &ca);
+    Watch(b, &cb);
+    OfferFrames(a, b, 64, 3e6, MilliSeconds(1), MilliSeconds(11)); // 1.5x the core's rate
+    Simulator::Stop(MilliSeconds(20));
+    Simulator::Run();
+
+    double rate = cb.rxInWindow / 7e-3;
+    EXPECT_NEAR(rate, 2e6, 2e6 * 0.02);
+    uint64_t offered = ca.tx + ca.txDrop;
+    EXPECT_NEAR(double(offered), 30000, 30);
+    // The excess is dropped, at the sender's TX virtqueue (the core's input queue), and counted.
+    uint64_t queueDrops = a->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL);
+    EXPECT_EQ(queueDrops, ca.txDrop);
+    EXPECT_EQ(sw->GetCoreQueueDrops(0), queueDrops);
+    EXPECT_NEAR(double(queueDrops), offered - 2e6 * 10e-3, 0.03 * (offered - 2e6 * 10e-3));
+    // sent = received + dropped
+    EXPECT_EQ(offered, cb.rx + AllDrops(sw));
+    EXPECT_EQ(b->GetCounters().rxFrames, cb.rx);
+    // Under load the port stays being served: hardly any kicks.
+    EXPECT_LT(a->GetCounters().kicks, 10u);
+}
+
+// Stock ns-3 UDP and TCP applications between two VMs through the kernel-profile switch.
+TEST_F(VswitchTest, VmsExchangeUdpAndTcp)
+{
+    VswitchHelper helper;
+    helper.SetProfile("ovs-kernel");
+    NodeContainer vms;
+    vms.Create(2);
+    InternetStackHelper().Install(vms);
+    Ptr<VirtualSwitch> sw = helper.Install(vms);
+    Ipv4AddressHelper ip("10.1.0.0", "255.255.255.0");
+    Ipv4InterfaceContainer ifs = ip.Assign(sw->GetDevices());
+    std::string pcap = ::testing::TempDir() + "vswitch-test-udp";
+    helper.EnablePcap(pcap, sw->GetPortDevice(1), false, true);
+
+    UdpEchoServerHelper server(9);
+    server.Install(vms.Get(1)).Start(Seconds(0));
+    UdpEchoClientHelper client(ifs.GetAddress(1), 9);
+    client.SetAttribute("MaxPackets", UintegerValue(10));
+    client.SetAttribute("Interval", TimeValue(MilliSeconds(10)));
+    client.SetAttribute("PacketSize", UintegerValue(512));
+    ApplicationContainer c = client.Install(vms.Get(0));
+    c.Start(Seconds(0.1));
+    uint32_t echoes = 0;
+    c.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(
+                                                   +[](uint32_t* n, Ptr<const Packet>)
+                                                   {
+                                                       ++*n;
+                                                   },
+                                                   &echoes));
+
+    PacketSinkHelper sinkHelper("ns3::TcpSocketFactory",
+                                InetSocketAddress(Ipv4Address::GetAny(), 5000));
+    ApplicationContainer sink = sinkHelper.Install(vms.Get(1));
+    BulkSendHelper bulk("ns3::TcpSocketFactory", InetSocketAddress(ifs.GetAddress(1), 5000));
+    bulk.SetAttribute("MaxBytes", UintegerValue(2000000));
+    ApplicationContainer src = bulk.Install(vms.Get(0));
+    src.Start(Seconds(0.5));
+
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+
+    EXPECT_EQ(echoes, 10u);
+    EXPECT_EQ(DynamicCast<PacketSink>(sink.Get(0))->GetTotalRx(), 2000000u);
+    // ARP went by flooding, the rest by the static entries; the frames went through the switch.
+    EXPECT_GT(sw->GetCounters().flooded, 0u);
+    EXPECT_GT(sw->GetCounters().forwarded, 1000u);
+    // Flow control: the guest's queue disc held the excess, the TX virtqueue dropped nothing.
+    Ptr<VirtioNetDevice> a = sw->GetPortDevice(0);
+    EXPECT_EQ(a->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL), 0u);
+    EXPECT_GT(a->GetCounters().kicks, 0u);
+    EXPECT_GT(sw->GetPortDevice(1)->GetCounters().interrupts, 0u);
+    // Latency breakdown: the parts add up, and the switch's share is there.
+    const LatencyBreakdown& l = sw->GetPortDevice(1)->GetLatencySum();
+    EXPECT_EQ(l.total, l.guest + l.interrupt + l.nic + l.pcie + l.iommu);
+    EXPECT_GT(l.nic, Time(0));
+    EXPECT_GT(l.interrupt, Time(0));
+    // PCAP (DLT_EN10MB) was written.
+    std::ifstream f(pcap, std::ios::binary | std::ios::ate);
+    ASSERT_TRUE(f.good());
+    EXPECT_GT(f.tellg(), 24 + 10 * (16 + 14 + 28 + 512));
+    std::remove(pcap.c_str());
+}
+
+// Kernel datapath: the core works only when there is traffic, and its busy time is proportional
+// to the load (each frame: wakeup + per-packet + per-byte cycles at these rates).
+TEST_F(VswitchTest, KernelBusyTimeProportionalToLoad)
+{
+    const double rates[] = {25e3, 50e3, 100e3};
+    double busy[3];
+    double perFrame = 0;
+    for (int i = 0; i < 3; ++i)
+    {
+        VswitchHelper helper;
+        helper.SetProfile("ovs-kernel");
+        Ptr<VirtualSwitch> sw = RawVms(helper, 2);
+        OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(1), 64, rates[i], MilliSeconds(1),
+                    MilliSeconds(41));
+        Simulator::Stop(MilliSeconds(50));
+        Simulator::Run();
+        busy[i] = sw->GetBusyTime(0).GetSeconds();
+        EXPECT_EQ(sw->GetBusyTime(0), sw->GetUsefulTime(0));
+        EXPECT_NEAR(sw->GetUtilization(0), busy[i] / 50e-3, 1e-9);
+        uint64_t frames = sw->GetCoreStats(0).frames;
+        EXPECT_NEAR(double(frames), rates[i] * 40e-3, 2);
+        // Light load: every frame kicks and wakes the core on its own.
+        EXPECT_EQ(sw->GetCoreStats(0).wakeups, frames);
+        DoubleValue cpp;
+        DoubleValue cpb;
+        DoubleValue wake;
+        DoubleValue ghz;
+        sw->GetAttribute("CyclesPerPacket", cpp);
+        sw->GetAttribute("CyclesPerByte", cpb);
+        sw->GetAttribute("WakeupCycles", wake);
+        sw->GetAttribute("ClockGHz", ghz);
+        perFrame = (cpp.Get() + 64 * cpb.Get() + wake.Get()) / ghz.Get() * 1e-9;
+        EXPECT_NEAR(busy[i], frames * perFrame, frames * perFrame * 0.01);
+        Simulator::Destroy();
+    }
+    EXPECT_NEAR(busy[1] / busy[0], 2.0, 0.05);
+    EXPECT_NEAR(busy[2] / busy[0], 4.0, 0.1);
+}
+
+// A DPDK poll-mode core is 100% busy whenever the switch runs, traffic or not; the kernel
+// datapath's is idle.
+TEST_F(VswitchTest, DpdkPollCoreIsAlwaysBusy)
+{
+    VswitchHelper dpdk;
+    dpdk.SetProfile("ovs-dpdk");
+    dpdk.SetSwitchAttribute("NCores", UintegerValue(2));
+    Ptr<VirtualSwitch> sw = RawVms(dpdk, 2);
+    VswitchHelper kernel;
+    kernel.SetProfile("ovs-kernel");
+    Ptr<VirtualSwitch> ksw = RawVms(kernel, 2);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    ASSERT_EQ(sw->GetNCores(), 2u);
+    for (uint32_t c = 0; c < 2; ++c)
+    {
+        EXPECT_EQ(sw->GetBusyTime(c), Seconds(1));
+        EXPECT_DOUBLE_EQ(sw->GetUtilization(c), 1.0);
+        EXPECT_EQ(sw->GetUsefulTime(c), Time(0));
+    }
+    EXPECT_EQ(ksw->GetBusyTime(0), Time(0));
+    EXPECT_DOUBLE_EQ(ksw->GetUtilization(0), 0.0);
+}
+
+// Overload at both ends (TX virtqueues and an RX virtqueue), two cores: every frame sent is
+// received or counted as a drop, with its reason.
+TEST_F(VswitchTest, SentEqualsReceivedPlusDropped)
+{
+    VswitchHelper helper;
+    helper.SetProfile("ovs-dpdk");
+    helper.SetSwitchAttribute("NCores", UintegerValue(2));
+    Ptr<VirtualSwitch> sw = RawVms(helper, 4);
+    std::vector<DeviceCount> counts(4);
+    for (uint32_t i = 0; i < 4; ++i)
+    {
+        Watch(sw->GetPortDevice(i), &counts[i]);
+        EXPECT_EQ(sw->GetPortCore(i), i % 2);
+    }
+    for (uint32_t i = 1; i < 4; ++i)
+    {
+        OfferFrames(sw->GetPortDevice(i), sw->GetPortDevice(0), 128 * i, 6e6, MilliSeconds(1),
+                    MilliSeconds(5));
+    }
+    // And some traffic the other way, not overloaded.
+    OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(2), 1000, 1e5, MilliSeconds(1),
+                MilliSeconds(5));
+    uint64_t switchDropsSeen = 0;
+    sw->TraceConnectWithoutContext("Drop",
+                                   MakeBoundCallback(
+                                       +[](uint64_t* n, Ptr<const Packet>, uint32_t, const char*)
+                                       {
+                                           ++*n;
+                                       },
+                                       &switchDropsSeen));
+    Simulator::Stop(MilliSeconds(20));
+    Simulator::Run();
+
+    uint64_t sent = 0;
+    uint64_t received = 0;
+    for (const auto& c : counts)
+    {
+        sent += c.tx + c.txDrop;
+        received += c.rx;
+    }
+    EXPECT_GT(sent, 50000u);
+    EXPECT_EQ(sent, received + AllDrops(sw));
+    EXPECT_GT(sw->GetPortDevice(1)->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL), 0u);
+    EXPECT_GT(sw->GetPortDevice(0)->GetDrops(VirtioNetDevice::DROP_RX_QUEUE_FULL), 0u);
+    EXPECT_EQ(switchDropsSeen, sw->GetTotalDrops());
+    EXPECT_EQ(counts[2].rx, counts[0].tx); // the light flow lost nothing
+    for (uint32_t i = 0; i < 4; ++i)
+    {
+        // Everything drained: no frame left in a ring.
+        EXPECT_EQ(sw->GetPortDevice(i)->GetTxQueue().GetSize(), 0u);
+        EXPECT_EQ(sw->GetPortDevice(i)->GetRxQueue().GetSize(), 0u);
+    }
+}
+
+namespace {
+
+/** One-core OVS-DPDK VM-to-VM throughput in Gb/s of frame bytes, with DPDK guests. */
+double
+DpdkVmToVmGbps(uint32_t frameBytes, double offeredPps, double* eventsPerFrame)
+{
+    VswitchHelper helper;
+    helper.SetProfile("ovs-dpdk");
+    // The benchmark's VMs ran DPDK applications (a kernel guest cannot offer 7.9 Mpps): a
+    // polling virtio PMD in the guest, tens of ns per frame (estimate).
+    helper.SetVirtioAttribute("RxMode", StringValue("Poll"));
+    helper.SetVirtioAttribute("GuestTxCost", TimeValue(NanoSeconds(40)));
+    helper.SetVirtioAttribute("GuestRxCost", TimeValue(NanoSeconds(40)));
+    Ptr<VirtualSwitch> sw = RawVms(helper, 2);
+    DeviceCount cb;
+    cb.windowStart = MilliSeconds(2);
+    cb.windowEnd = MilliSeconds(5);
+    Watch(sw->GetPortDevice(1), &cb);
+    OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(1), frameBytes, offeredPps, MilliSeconds(1),
+                MilliSeconds(5));
+    Simulator::Stop(MilliSeconds(6));
+    uint64_t events0 = Simulator::GetEventCount();
+    Simulator::Run();
+    *eventsPerFrame = double(Simulator::GetEventCount() - events0) / cb.rx;
+    double gbps = cb.rxInWindow * frameBytes * 8 / 3e-3 / 1e9;
+    // At saturation a PMD core runs full bursts.
+    EXPECT_NEAR(double(sw->GetCoreStats(0).frames) / sw->GetCoreStats(0).batches, 32, 1);
+    Simulator::Destroy();
+    return gbps;
+}
+
+} // namespace
+
+// The ovs-dpdk profile, run, reproduces the published single-core VM-to-VM rates.
+TEST_F(VswitchTest, DpdkProfileReproducesZhang2019)
+{
+    double ev64 = 0;
+    double ev1024 = 0;
+    double g64 = DpdkVmToVmGbps(64, 9.5e6, &ev64);
+    double g1024 = DpdkVmToVmGbps(1024, 4.2e6, &ev1024);
+    RecordProperty("gbps64", std::to_string(g64));
+    RecordProperty("gbps1024", std::to_string(g1024));
+    std::printf("ovs-dpdk 1 core VM-to-VM: %.2f Gb/s at 64 B (published 4.03), %.2f Gb/s at "
+                "1024 B (published 28.73); simulator events per delivered frame %.2f and %.2f "
+                "(including the generator's one per frame offered)\n",
+                g64, g1024, ev64, ev1024);
+    EXPECT_NEAR(g64, 4.03, 4.03 * 0.05);
+    EXPECT_NEAR(g1024, 28.73, 28.73 * 0.05);
+    // Beyond the generator's event per frame offered, the switch and the guests add about one
+    // event per batch, far less than one per frame.
+    EXPECT_LT(ev64, 9.5 / 7.87 + 0.15);
+    EXPECT_LT(ev1024, 4.2 / 3.507 + 0.15);
+}
+
+// Frames to and from another machine go through the uplink port (any NetDevice with SendFrom;
+// here a CSMA device of the host OS), learned and filtered like a bridge.
+TEST_F(VswitchTest, UplinkCarriesOffHostTraffic)
+{
+    Ptr<Host> host = CreateObject<Host>();
+    NodeContainer vms;
+    vms.Create(1);
+    Ptr<Node> remote = CreateObject<Node>();
+    InternetStackHelper().Install(vms);
+    InternetStackHelper().Install(remote);
+    VswitchHelper helper;
+    helper.SetProfile("ovs-kernel");
+    Ptr<VirtualSwitch> sw = helper.Install(host, vms);
+    EXPECT_EQ(host->GetObject<VirtualSwitch>(), sw);
+
+    CsmaHelper csma;
+    csma.SetChannelAttribute("DataRate", StringValue("10Gbps"));
+    NetDeviceContainer wire = csma.Install(NodeContainer(host->GetNode(), remote));
+    uint32_t uplinkPort = sw->SetUplink(wire.Get(0));
+    EXPECT_EQ(sw->GetUplink(), wire.Get(0));
+
+    Ipv4AddressHelper ip("10.2.0.0", "255.255.255.0");
+    NetDeviceContainer ends(sw->GetDevices());
+    ends.Add(wire.Get(1));
+    Ipv4InterfaceContainer ifs = ip.Assign(ends);
+
+    UdpEchoServerHelper server(9);
+    server.Install(remote);
+    UdpEchoClientHelper client(ifs.GetAddress(1), 9);
+    client.SetAttribute("MaxPackets", UintegerValue(5));
+    client.SetAttribute("Interval", TimeValue(MilliSeconds(5)));
+    ApplicationContainer c = client.Install(vms.Get(0));
+    c.Start(Seconds(0.1));
+    uint32_t echoes = 0;
+    c.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(
+                                                   +[](uint32_t* n, Ptr<const Packet>)
+                                                   {
+                                                       ++*n;
+                                                   },
+                                                   &echoes));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+
+    EXPECT_EQ(echoes, 5u);
+    EXPECT_GE(sw->GetCounters().uplinkTx, 6u); // ARP request + 5 echoes
+    EXPECT_GE(sw->GetCounters().uplinkRx, 6u);
+    EXPECT_EQ(sw->LookUp(Mac48Address::ConvertFrom(wire.Get(1)->GetAddress())), uplinkPort);
+    // Decide(), the offload extension point, answers as the forwarding did.
+    VswitchFrame f;
+    f.inPort = 0;
+    f.dst = Mac48Address::ConvertFrom(wire.Get(1)->GetAddress());
+    EXPECT_EQ(sw->Decide(f), uplinkPort);
+    f.inPort = uplinkPort;
+    f.dst = Mac48Address("02:00:00:00:99:99");
+    EXPECT_EQ(sw->Decide(f), VirtualSwitch::PORT_NONE);
+    EXPECT_EQ(AllDrops(sw), 0u);
+}
+
+// Profiles: the names, the derived calibration, and the error for an unknown name.
+TEST_F(VswitchTest, Profiles)
+{
+    std::vector<std::string> names = VswitchHelper::GetProfileNames();
+    ASSERT_EQ(names.size(), 2u);
+    EXPECT_EQ(names[0], "ovs-kernel");
+    EXPECT_EQ(names[1], "ovs-dpdk");
+    // The attribute defaults are the kernel profile: 1.9 Mpps at 64 B on one core.
+    Ptr<VirtualSwitch> sw = CreateObject<VirtualSwitch>();
+    DoubleValue cpp;
+    DoubleValue cpb;
+    sw->GetAttribute("CyclesPerPacket", cpp);
+    sw->GetAttribute("CyclesPerByte", cpb);
+    EXPECT_NEAR(2.2e9 / (cpp.Get() + 64 * cpb.Get()), 1.9e6, 1);
+    EXPECT_NEAR(cpb.Get(), 0.3623, 1e-4);
+    // SetProfileDefaults goes through Config, so --ns3::VirtualSwitch::... still overrides.
+    VirtualSwitch::SetProfileDefaults("ovs-dpdk");
+    Ptr<VirtualSwitch> d = CreateObject<VirtualSwitch>();
+    EXPECT_EQ(d->GetMode(), VirtualSwitch::POLL);
+    Config::Reset();
+    EXPECT_EQ(CreateObject<VirtualSwitch>()->GetMode(), VirtualSwitch::INTERRUPT);
+
+    ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+    VswitchHelper helper;
+    EXPECT_DEATH(helper.SetProfile("ovs-turbo"), "unknown profile \"ovs-turbo\"; valid: "
+                                                 "ovs-kernel, ovs-dpdk");
+}

@@ -412,7 +412,8 @@ TEST_F(VswitchTest, UplinkCarriesOffHostTraffic)
     VswitchHelper helper;
     helper.SetProfile("ovs-kernel");
     Ptr<VirtualSwitch> sw = helper.Install(host, vms);
-    EXPECT_EQ(host->GetObject<VirtualSwitch>(), sw);
+    EXPECT_EQ(host->GetVirtualSwitch(), sw);
+    EXPECT_EQ(host->GetNVms(), 1u);
 
     CsmaHelper csma;
     csma.SetChannelAttribute("DataRate", StringValue("10Gbps"));

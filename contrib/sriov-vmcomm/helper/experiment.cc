@@ -4,9 +4,6 @@
 #include "experiment.h"
 
 #include "ethernet-helper.h"
-#include "sriov-helper.h"
-#include "topology-reader.h"
-
 #include "ns3/applications-module.h"
 #include "ns3/arp-cache.h"
 #include "ns3/core-module.h"
@@ -17,6 +14,8 @@
 #include "ns3/pcie-link.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
+#include "sriov-helper.h"
+#include "topology-reader.h"
 
 #include <algorithm>
 #include <chrono>
@@ -25,13 +24,11 @@
 #include <limits>
 #include <sstream>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("Experiment");
 
-namespace
-{
+namespace {
 
 const char* const MODES[] = {"vf-dma"};
 const char* const TRAFFIC[] = {"pairs", "all-to-all", "incast", "permutation"};
@@ -43,14 +40,14 @@ constexpr uint32_t ETH_OVERHEAD = 18;
 constexpr uint32_t UDP_OVERHEAD = ETH_OVERHEAD + 20 + 8;
 constexpr uint32_t TCP_OVERHEAD = ETH_OVERHEAD + 20 + 32; // with the timestamp option
 
-template <std::size_t N>
+template<std::size_t N>
 bool
 OneOf(const std::string& v, const char* const (&list)[N])
 {
     return std::find(std::begin(list), std::end(list), v) != std::end(list);
 }
 
-template <std::size_t N>
+template<std::size_t N>
 std::string
 Join(const char* const (&list)[N])
 {
@@ -63,19 +60,16 @@ Join(const char* const (&list)[N])
 }
 
 void
-OnTx(Experiment::Flow* f, Ptr<const Packet> p, const Address&, const Address&, const SeqTsSizeHeader&)
+OnTx(Experiment::Flow* f, Ptr<const Packet> p, const Address&, const Address&,
+     const SeqTsSizeHeader&)
 {
     ++f->txFrames;
     f->txBytes += p->GetSize();
 }
 
 void
-OnRx(Experiment::Flow* f,
-     LatencyHistogram* all,
-     Ptr<const Packet> p,
-     const Address&,
-     const Address&,
-     const SeqTsSizeHeader& h)
+OnRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const Address&,
+     const Address&, const SeqTsSizeHeader& h)
 {
     ++f->rxFrames;
     f->rxBytes += h.GetSize();
@@ -105,7 +99,8 @@ OnIpSend(const UdpFlowMap* flows, const Ipv4Header& ip, Ptr<const Packet> p, uin
 }
 
 void
-OnUdpRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const Address&, const Address&)
+OnUdpRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const Address&,
+        const Address&)
 {
     // UdpClient stamps each packet with a SeqTsHeader (12 bytes: fits a 64-byte frame).
     SeqTsHeader h;
@@ -125,17 +120,17 @@ ExperimentError::ExperimentError(const std::string& what)
 }
 
 Experiment::Experiment(const std::string& scenario)
-    : m_mode("vf-dma"),
-      m_vms(2),
-      m_traffic("pairs"),
-      m_placement("same-host"),
-      m_app("udp"),
-      m_size(1518),
-      m_load("10Gbps"),
-      m_lineRate("100Gbps"),
-      m_duration(MilliSeconds(1)),
-      m_quiet(false),
-      m_scenario(scenario)
+    : m_mode("vf-dma")
+    , m_vms(2)
+    , m_traffic("pairs")
+    , m_placement("same-host")
+    , m_app("udp")
+    , m_size(1518)
+    , m_load("10Gbps")
+    , m_lineRate("100Gbps")
+    , m_duration(MilliSeconds(1))
+    , m_quiet(false)
+    , m_scenario(scenario)
 {
 }
 
@@ -157,7 +152,8 @@ void
 Experiment::AddOptions(CommandLine& cmd)
 {
     cmd.AddValue("mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
-    cmd.AddValue("topology", "topology DOT file (default: one host with --vms VMs)", m_topologyFile);
+    cmd.AddValue("topology", "topology DOT file (default: one host with --vms VMs)",
+                 m_topologyFile);
     cmd.AddValue("vms", "VMs on the host of the default topology", m_vms);
     cmd.AddValue("traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
     cmd.AddValue("placement", "pairs: " + Join(PLACEMENTS), m_placement);
@@ -178,8 +174,8 @@ Experiment::Validate()
 {
     if (m_mode != "all" && !OneOf(m_mode, MODES))
     {
-        throw ExperimentError("--mode=" + m_mode + ": unknown mode; allowed: " + Join(MODES) +
-                              ", all");
+        throw ExperimentError("--mode=" + m_mode + ": unknown mode; allowed: " + Join(MODES)
+                              + ", all");
     }
     if (!OneOf(m_traffic, TRAFFIC))
     {
@@ -198,8 +194,8 @@ Experiment::Validate()
     uint32_t minSize = m_app == "tcp" ? 128 : m_app == "onoff" ? 66 : 64;
     if (m_size < minSize || m_size > 1518)
     {
-        throw ExperimentError("--size=" + std::to_string(m_size) + ": allowed: " +
-                              std::to_string(minSize) + "..1518 bytes (Ethernet frame with FCS)");
+        throw ExperimentError("--size=" + std::to_string(m_size) + ": allowed: "
+                              + std::to_string(minSize) + "..1518 bytes (Ethernet frame with FCS)");
     }
     if (!m_duration.IsStrictlyPositive())
     {
@@ -218,8 +214,8 @@ Experiment::Validate()
     {
         if (!(fraction > 0 && fraction <= 1))
         {
-            throw ExperimentError("--load=" + m_load +
-                                  ": a fraction of the line rate must be in (0, 1]");
+            throw ExperimentError("--load=" + m_load
+                                  + ": a fraction of the line rate must be in (0, 1]");
         }
         m_rate = DataRate(uint64_t(line.GetBitRate() * fraction));
     }
@@ -255,8 +251,8 @@ Experiment::Validate()
     }
     if (MakePattern().empty())
     {
-        throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement +
-                              ": no flow fits this topology (too few VMs)");
+        throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement
+                              + ": no flow fits this topology (too few VMs)");
     }
 }
 
@@ -439,8 +435,7 @@ Experiment::BuildFabric()
             for (uint32_t v = 0; v < m_hosts[h]->GetNVms(); ++v)
             {
                 es->AddStaticEntry(Mac48Address::ConvertFrom(m_hosts[h]->GetVf(v)->GetAddress()),
-                                   EthernetSwitch::DEFAULT_VLAN,
-                                   port);
+                                   EthernetSwitch::DEFAULT_VLAN, port);
             }
         }
     }
@@ -449,7 +444,8 @@ Experiment::BuildFabric()
 void
 Experiment::PopulateNeighbours()
 {
-    auto add = [this](uint32_t from, uint32_t to) {
+    auto add = [this](uint32_t from, uint32_t to)
+    {
         Ptr<Ipv4L3Protocol> ipv4 = m_vmNodes.Get(from)->GetObject<Ipv4L3Protocol>();
         Ptr<Ipv4Interface> itf = ipv4->GetInterface(1);
         Ptr<ArpCache> cache = itf->GetArpCache();
@@ -497,13 +493,11 @@ Experiment::BuildTraffic()
             // Constant bit rate: the frame (FCS included) every size x 8 / rate seconds.
             UdpServerHelper server(port);
             sink = server.Install(m_vmNodes.Get(f.dst));
-            sink.Get(0)->TraceConnectWithoutContext(
-                "RxWithAddresses",
-                MakeBoundCallback(&OnUdpRx, &f, &m_allLatency));
+            sink.Get(0)->TraceConnectWithoutContext("RxWithAddresses",
+                                                    MakeBoundCallback(&OnUdpRx, &f, &m_allLatency));
             UdpClientHelper client(m_vmAddress[f.dst], port);
             client.SetAttribute("PacketSize", UintegerValue(m_size - UDP_OVERHEAD));
-            client.SetAttribute("Interval",
-                                TimeValue(Seconds(m_size * 8.0 / m_rate.GetBitRate())));
+            client.SetAttribute("Interval", TimeValue(Seconds(m_size * 8.0 / m_rate.GetBitRate())));
             client.SetAttribute("MaxPackets", UintegerValue(std::numeric_limits<uint32_t>::max()));
             app = client.Install(m_vmNodes.Get(f.src));
             m_udpSenders[f.src][{m_vmAddress[f.dst].Get(), port}] = &f;
@@ -532,7 +526,8 @@ Experiment::BuildTraffic()
             onoff.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(true));
             // Exponential bursts and silences of 1 ms mean: half the offered load on average.
             onoff.SetAttribute("OnTime", StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
-            onoff.SetAttribute("OffTime", StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
+            onoff.SetAttribute("OffTime",
+                               StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
             app = onoff.Install(m_vmNodes.Get(f.src));
         }
         app.Get(0)->TraceConnectWithoutContext("TxWithSeqTsSize", MakeBoundCallback(&OnTx, &f));
@@ -543,8 +538,7 @@ Experiment::BuildTraffic()
     for (auto& [vm, flows] : m_udpSenders)
     {
         m_vmNodes.Get(vm)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
-            "SendOutgoing",
-            MakeBoundCallback(&OnIpSend, &flows));
+            "SendOutgoing", MakeBoundCallback(&OnIpSend, &flows));
     }
 }
 
@@ -561,8 +555,8 @@ Experiment::RunMode(const std::string& mode)
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
     Simulator::Stop(MilliSeconds(2) + m_duration);
     Simulator::Run();
-    double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    double wall
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     RunRecord r = Collect(mode, wall);
     m_hosts.clear();
     m_switches.clear();
@@ -650,11 +644,9 @@ Experiment::Collect(const std::string& mode, double wall)
         {
             auto dir = PcieLink::Direction(d);
             std::string tag = d == 0 ? "up" : "down";
+            r.counters.push_back({name + "/pcie", tag + "_bytes", double(pcie->GetWireBytes(dir))});
             r.counters.push_back(
-                {name + "/pcie", tag + "_bytes", double(pcie->GetWireBytes(dir))});
-            r.counters.push_back({name + "/pcie",
-                                  tag + "_utilization",
-                                  pcie->GetBusyTime(dir).GetSeconds() / sim});
+                {name + "/pcie", tag + "_utilization", pcie->GetBusyTime(dir).GetSeconds() / sim});
         }
         uint64_t interrupts = 0;
         for (uint32_t i = 0; i < h->GetNVms(); ++i)
@@ -683,7 +675,8 @@ Experiment::Collect(const std::string& mode, double wall)
             auto why = EthernetSwitch::DropReason(reason);
             if (es->GetDrops(why) > 0)
             {
-                r.drops.push_back({name, EthernetSwitch::GetDropReasonName(why), es->GetDrops(why)});
+                r.drops.push_back(
+                    {name, EthernetSwitch::GetDropReasonName(why), es->GetDrops(why)});
             }
         }
     }
@@ -713,8 +706,8 @@ Experiment::Print(const RunRecord& r) const
               << " us\n";
     for (const CounterRow& c : r.counters)
     {
-        if (c.name.find("utilization") != std::string::npos ||
-            c.name.find("core_seconds") != std::string::npos)
+        if (c.name.find("utilization") != std::string::npos
+            || c.name.find("core_seconds") != std::string::npos)
         {
             std::cout << "  " << c.component << " " << c.name << " " << c.value << "\n";
         }

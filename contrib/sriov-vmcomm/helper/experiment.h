@@ -5,23 +5,21 @@
 #define EXPERIMENT_H
 
 #include "latency-histogram.h"
-#include "results-db.h"
-#include "topology.h"
-
 #include "ns3/application-container.h"
 #include "ns3/command-line.h"
 #include "ns3/data-rate.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
+#include "results-db.h"
+#include "topology.h"
 
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 class Host;
 
@@ -52,13 +50,13 @@ class Experiment
     /** One flow of the traffic pattern. */
     struct Flow
     {
-        uint32_t src;                //!< global VM index of the sender
-        uint32_t dst;                //!< global VM index of the receiver
-        uint64_t txFrames{0};        //!< packets the application sent
-        uint64_t txBytes{0};         //!< bytes the application sent
-        uint64_t rxFrames{0};        //!< packets received
-        uint64_t rxBytes{0};         //!< bytes received
-        LatencyHistogram latency;    //!< one-way application latency
+        uint32_t src;             //!< global VM index of the sender
+        uint32_t dst;             //!< global VM index of the receiver
+        uint64_t txFrames{0};     //!< packets the application sent
+        uint64_t txBytes{0};      //!< bytes the application sent
+        uint64_t rxFrames{0};     //!< packets received
+        uint64_t rxBytes{0};      //!< bytes received
+        LatencyHistogram latency; //!< one-way application latency
     };
 
     /** \param scenario scenario name, as stored in the database */
@@ -134,19 +132,19 @@ class Experiment
     /** \brief Populate ARP caches for the flows, both ways (static, as VM images would). */
     void PopulateNeighbours();
 
-    std::string m_scenario;                  //!< scenario name
-    Topology m_topology;                     //!< hosts, switches, links
-    DataRate m_rate;                         //!< per-flow offered rate
-    std::vector<Ptr<Host>> m_hosts;          //!< per topology host
-    std::vector<Ptr<Node>> m_switchNodes;    //!< per topology switch
-    std::vector<Ptr<Object>> m_switches;     //!< the switch objects
-    std::vector<Ptr<NetDevice>> m_fabricDevices; //!< every fabric port
-    NodeContainer m_vmNodes;                 //!< every VM, global index
-    std::vector<uint32_t> m_vmHost;          //!< global VM index -> host ordinal
-    NetDeviceContainer m_vmDevices;          //!< every VM's guest NIC
-    std::vector<Ipv4Address> m_vmAddress;    //!< IPv4 address per VM
-    std::vector<Flow> m_flows;               //!< traffic
-    LatencyHistogram m_allLatency;           //!< every flow's latency together
+    std::string m_scenario;                       //!< scenario name
+    Topology m_topology;                          //!< hosts, switches, links
+    DataRate m_rate;                              //!< per-flow offered rate
+    std::vector<Ptr<Host>> m_hosts;               //!< per topology host
+    std::vector<Ptr<Node>> m_switchNodes;         //!< per topology switch
+    std::vector<Ptr<Object>> m_switches;          //!< the switch objects
+    std::vector<Ptr<NetDevice>> m_fabricDevices;  //!< every fabric port
+    NodeContainer m_vmNodes;                      //!< every VM, global index
+    std::vector<uint32_t> m_vmHost;               //!< global VM index -> host ordinal
+    NetDeviceContainer m_vmDevices;               //!< every VM's guest NIC
+    std::vector<Ipv4Address> m_vmAddress;         //!< IPv4 address per VM
+    std::vector<Flow> m_flows;                    //!< traffic
+    LatencyHistogram m_allLatency;                //!< every flow's latency together
     std::map<std::string, std::string> m_options; //!< option name -> value, for run_params
     /** per sending VM: its UDP flows by (destination address, port) */
     std::map<uint32_t, std::map<std::pair<uint32_t, uint16_t>, Flow*>> m_udpSenders;

@@ -6,6 +6,7 @@
 #include "ns3/abort.h"
 #include "ns3/host.h"
 #include "ns3/log.h"
+#include "ns3/memory-domain.h"
 #include "ns3/net-device-queue-interface.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
@@ -98,11 +99,15 @@ Ptr<VirtualSwitch>
 VswitchHelper::Install(Ptr<Host> host, NodeContainer vms) const
 {
     NS_ABORT_MSG_IF(!host, "VswitchHelper::Install: null host");
-    NS_ABORT_MSG_IF(host->GetObject<VirtualSwitch>(), "VswitchHelper::Install: host "
-                                                          << host->GetName()
-                                                          << " already has a virtual switch");
+    NS_ABORT_MSG_IF(host->GetVirtualSwitch(), "VswitchHelper::Install: host "
+                                                  << host->GetName()
+                                                  << " already has a virtual switch");
     Ptr<VirtualSwitch> vswitch = Install(vms);
-    host->AggregateObject(vswitch);
+    host->SetVirtualSwitch(vswitch);
+    for (uint32_t i = 0; i < vms.GetN(); ++i)
+    {
+        host->AddVm(vms.Get(i), nullptr, vswitch->GetPortDevice(i));
+    }
     return vswitch;
 }
 

@@ -79,7 +79,7 @@ class VswitchHelper : public PcapHelperForDevice
     Ptr<VirtualSwitch> Install(uint32_t nVms) const;
     /**
      * \brief Build a switch for a host: as Install(vms), and the switch is aggregated to the host
-     * (host->GetObject<VirtualSwitch>() finds it; the host's disposal disposes it).
+     * (Host::GetVirtualSwitch() returns it, and the VMs join the host).
      * \param host the host (must not have a switch yet)
      * \param vms the VMs' nodes
      * \return the switch

@@ -10,6 +10,7 @@
 #include "pcie-link.h"
 #include "sriov-nic.h"
 #include "vf-net-device.h"
+#include "virtual-switch.h"
 
 namespace ns3 {
 
@@ -44,7 +45,9 @@ Host::DoDispose()
     m_nic = nullptr;
     m_vms = NodeContainer();
     m_memories.clear();
-    m_vfs.clear();
+    m_devices.clear();
+    m_vswitch = nullptr;
+    m_pf = nullptr;
     Object::DoDispose();
 }
 
@@ -57,11 +60,35 @@ Host::SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic)
 }
 
 void
-Host::AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<VfNetDevice> vf)
+Host::AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<NetDevice> device)
 {
     m_vms.Add(vm);
     m_memories.push_back(memory);
-    m_vfs.push_back(vf);
+    m_devices.push_back(device);
+}
+
+void
+Host::SetVirtualSwitch(Ptr<VirtualSwitch> vswitch)
+{
+    m_vswitch = vswitch;
+}
+
+Ptr<VirtualSwitch>
+Host::GetVirtualSwitch() const
+{
+    return m_vswitch;
+}
+
+void
+Host::SetPf(Ptr<VfNetDevice> pf)
+{
+    m_pf = pf;
+}
+
+Ptr<VfNetDevice>
+Host::GetPf() const
+{
+    return m_pf;
 }
 
 std::string
@@ -120,11 +147,19 @@ Host::GetVmMemory(uint32_t i) const
     return m_memories[i];
 }
 
+Ptr<NetDevice>
+Host::GetVmDevice(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_devices.size(), "Host " << m_name << " has no VM " << i);
+    return m_devices[i];
+}
+
 Ptr<VfNetDevice>
 Host::GetVf(uint32_t i) const
 {
-    NS_ABORT_MSG_IF(i >= m_vfs.size(), "Host " << m_name << " has no VM " << i);
-    return m_vfs[i];
+    Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(GetVmDevice(i));
+    NS_ABORT_MSG_IF(!vf, "Host " << m_name << ": VM " << i << "'s NIC is not a VF");
+    return vf;
 }
 
 } // namespace ns3

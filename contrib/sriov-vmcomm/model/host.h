@@ -16,8 +16,10 @@ namespace ns3 {
 class Iommu;
 class MemoryDomain;
 class PcieLink;
+class NetDevice;
 class SriovNic;
 class VfNetDevice;
+class VirtualSwitch;
 
 /**
  * \ingroup sriov-vmcomm
@@ -48,10 +50,22 @@ class Host : public Object
     /**
      * \brief Add a VM.
      * \param vm the VM's node
-     * \param memory its memory, attached to the IOMMU
-     * \param vf its VF
+     * \param memory its memory, attached to the IOMMU (null for a VM that no device DMAs into)
+     * \param device its guest NIC: a VfNetDevice or a VirtioNetDevice
      */
-    void AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<VfNetDevice> vf);
+    void AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<NetDevice> device);
+
+    /** \param vswitch the host's software switch (the vswitch modes) */
+    void SetVirtualSwitch(Ptr<VirtualSwitch> vswitch);
+    /** \return the host's software switch, or null */
+    Ptr<VirtualSwitch> GetVirtualSwitch() const;
+    /**
+     * \param pf the physical function's device on the host's own node: the host kernel's port
+     * on the NIC (the virtual switch's way off the host)
+     */
+    void SetPf(Ptr<VfNetDevice> pf);
+    /** \return the PF device, or null */
+    Ptr<VfNetDevice> GetPf() const;
 
     /** \return the host's name (attribute Name) */
     std::string GetName() const;
@@ -71,7 +85,9 @@ class Host : public Object
     Ptr<Node> GetVm(uint32_t i) const;
     /** \param i VM index \return VM i's memory */
     Ptr<MemoryDomain> GetVmMemory(uint32_t i) const;
-    /** \param i VM index \return VM i's VF */
+    /** \param i VM index \return VM i's guest NIC */
+    Ptr<NetDevice> GetVmDevice(uint32_t i) const;
+    /** \param i VM index \return VM i's VF (aborts if the VM's NIC is not a VF) */
     Ptr<VfNetDevice> GetVf(uint32_t i) const;
 
   protected:
@@ -85,7 +101,9 @@ class Host : public Object
     Ptr<SriovNic> m_nic;                       //!< NIC
     NodeContainer m_vms;                       //!< VMs
     std::vector<Ptr<MemoryDomain>> m_memories; //!< per VM
-    std::vector<Ptr<VfNetDevice>> m_vfs;       //!< per VM
+    std::vector<Ptr<NetDevice>> m_devices;     //!< per VM: guest NIC
+    Ptr<VirtualSwitch> m_vswitch;              //!< software switch
+    Ptr<VfNetDevice> m_pf;                     //!< PF device of the host kernel
 };
 
 } // namespace ns3

@@ -11,6 +11,7 @@
 #include "ns3/memory-domain.h"
 #include "ns3/pcie-link.h"
 #include "ns3/sriov-nic.h"
+#include "ns3/uinteger.h"
 #include "ns3/vf-net-device.h"
 
 namespace ns3 {
@@ -116,6 +117,24 @@ SriovHelper::Install(NodeContainer vms) const
         host->AddVm(vm, memory, vf);
     }
     return host;
+}
+
+Ptr<VfNetDevice>
+SriovHelper::AddPf(Ptr<Host> host) const
+{
+    NS_ABORT_MSG_IF(host->GetPf(), "SriovHelper::AddPf: host " << host->GetName() << " has a PF");
+    // The host kernel's memory: the first GiB of host-physical space, below the VMs'.
+    Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
+    memory->SetAttribute("SizeBytes", UintegerValue(uint64_t(1) << 30));
+    memory->Attach(host->GetIommu(), 0);
+    Ptr<SriovNic> nic = host->GetNic();
+    nic->GetDmaEngine()->AddMemory(memory);
+    Ptr<VfNetDevice> pf = m_vf.Create<VfNetDevice>();
+    host->GetNode()->AddDevice(pf);
+    uint32_t index = nic->AddVf(pf, memory, Mac48Address::Allocate());
+    nic->SetDefaultVf(index);
+    host->SetPf(pf);
+    return pf;
 }
 
 void

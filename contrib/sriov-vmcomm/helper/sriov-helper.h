@@ -14,6 +14,7 @@
 namespace ns3 {
 
 class Host;
+class VfNetDevice;
 
 /**
  * \ingroup sriov-vmcomm
@@ -70,6 +71,15 @@ class SriovHelper : public PcapHelperForDevice
      * \return the host
      */
     Ptr<Host> Install(uint32_t nVms) const;
+
+    /**
+     * \brief Give the host's own kernel a port on the NIC: the physical function's network
+     * device, on the host's node, with the host's memory. Frames from the wire for addresses
+     * that no VF owns go to it, so a virtual switch on the host can use it as its uplink.
+     * \param host a host built by Install()
+     * \return the PF device
+     */
+    Ptr<VfNetDevice> AddPf(Ptr<Host> host) const;
 
   private:
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,

@@ -76,6 +76,7 @@ SriovNic::SriovNic()
     , m_nextFrameId(1)
     , m_uplinkTx(0)
     , m_uplinkRx(0)
+    , m_defaultVf(NO_DEFAULT_VF)
 {
     std::fill(std::begin(m_drops), std::end(m_drops), 0);
 }
@@ -338,7 +339,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
                         const Address& source, const Address& destination,
                         NetDevice::PacketType type)
 {
-    if (type == NetDevice::PACKET_OTHERHOST)
+    if (type == NetDevice::PACKET_OTHERHOST && m_defaultVf == NO_DEFAULT_VF)
     {
         Mac48Address to = Mac48Address::ConvertFrom(destination);
         if (!m_table->Lookup(to, VfMappingTable::NO_VLAN))
@@ -377,7 +378,18 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
     {
         deliver(e->vf);
     }
+    else if (m_defaultVf != NO_DEFAULT_VF)
+    {
+        deliver(m_defaultVf); // the PF takes what no VF owns (a virtual switch behind it)
+    }
     return true;
+}
+
+void
+SriovNic::SetDefaultVf(uint32_t vf)
+{
+    NS_ABORT_MSG_IF(vf >= m_vfs.size(), "SriovNic::SetDefaultVf: no function " << vf);
+    m_defaultVf = vf;
 }
 
 uint64_t

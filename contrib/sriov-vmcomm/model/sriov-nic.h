@@ -118,6 +118,13 @@ class SriovNic : public Object
     /** \return the uplink device (may be null) */
     Ptr<NetDevice> GetUplink() const;
 
+    /**
+     * \brief Deliver frames from the wire whose address no VF owns to this function (the PF,
+     * when a virtual switch on the host sits behind it) instead of ignoring them.
+     * \param vf function index
+     */
+    void SetDefaultVf(uint32_t vf);
+
     /** \return time of a mapping-table lookup */
     Time GetLookupLatency() const;
     /** \return time of one VF-to-VF message (length, address, done) inside the NIC */
@@ -219,6 +226,8 @@ class SriovNic : public Object
     uint64_t m_drops[DROP_REASONS];                  //!< drop counters
     uint64_t m_uplinkTx;                             //!< counter
     uint64_t m_uplinkRx;                             //!< counter
+    static constexpr uint32_t NO_DEFAULT_VF = 0xffffffff; //!< m_defaultVf: none
+    uint32_t m_defaultVf; //!< function for frames no VF owns, or NO_DEFAULT_VF
 
     /** Fired per drop: VF (source, or destination for wire frames), reason name */
     TracedCallback<uint32_t, const char*> m_dropTrace;

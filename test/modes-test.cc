@@ -1,0 +1,193 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The comparison of communication modes, through the Experiment that scenario programs use.
+ */
+#include "ns3/core-module.h"
+#include "ns3/experiment.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace ns3;
+
+namespace
+{
+
+/** Sum of a counter over every component whose name ends with \p suffix. */
+double
+Counter(const RunRecord& r, const std::string& suffix, const std::string& name)
+{
+    double sum = 0;
+    for (const CounterRow& c : r.counters)
+    {
+        if (c.name == name && c.component.size() >= suffix.size() &&
+            c.component.compare(c.component.size() - suffix.size(), suffix.size(), suffix) == 0)
+        {
+            sum += c.value;
+        }
+    }
+    return sum;
+}
+
+uint64_t
+Drops(const RunRecord& r)
+{
+    uint64_t sum = 0;
+    for (const DropRow& d : r.drops)
+    {
+        sum += d.count;
+    }
+    return sum;
+}
+
+uint64_t
+Sent(const RunRecord& r)
+{
+    uint64_t sum = 0;
+    for (const FlowRow& f : r.flows)
+    {
+        sum += f.txFrames;
+    }
+    return sum;
+}
+
+uint64_t
+Received(const RunRecord& r)
+{
+    uint64_t sum = 0;
+    for (const FlowRow& f : r.flows)
+    {
+        sum += f.rxFrames;
+    }
+    return sum;
+}
+
+/** A two-host topology file (one ToR). */
+std::string
+TwoHosts()
+{
+    std::string path = testing::TempDir() + "modes-two-hosts.dot";
+    std::ofstream(path) << "graph t {\n"
+                           "  h1 [kind=host, vms=2]; h2 [kind=host, vms=2]; tor [kind=switch];\n"
+                           "  h1 -- tor [rate=\"100Gbps\", delay=\"10ns\"];\n"
+                           "  h2 -- tor [rate=\"100Gbps\", delay=\"10ns\"];\n"
+                           "}\n";
+    return path;
+}
+
+} // namespace
+
+TEST(ModesTest, EveryModeDeliversTheSameFramesBelowSaturation)
+{
+    std::vector<uint64_t> received;
+    for (const std::string& mode : Experiment::GetModes())
+    {
+        Experiment e("test");
+        e.m_vms = 4;
+        e.m_size = 512;
+        e.m_load = "1Gbps";
+        e.m_duration = MicroSeconds(500);
+        e.Validate();
+        RunRecord r = e.RunMode(mode);
+        EXPECT_EQ(Sent(r), Received(r) + Drops(r)) << mode;
+        EXPECT_EQ(Drops(r), 0u) << mode;
+        EXPECT_GT(Received(r), 100u) << mode;
+        received.push_back(Received(r));
+    }
+    for (uint64_t n : received)
+    {
+        EXPECT_EQ(n, received.front());
+    }
+}
+
+TEST(ModesTest, VfDmaUsesNoHostCoreAndVswitchCoresScaleWithLoad)
+{
+    std::map<std::string, std::vector<double>> useful;
+    // Loads light enough that every frame finds the core idle (no batching to amortise).
+    for (const char* load : {"100Mbps", "200Mbps"})
+    {
+        for (const std::string& mode : Experiment::GetModes())
+        {
+            Experiment e("test");
+            e.m_size = 256;
+            e.m_load = load;
+            e.m_duration = MilliSeconds(2);
+            e.Validate();
+            RunRecord r = e.RunMode(mode);
+            useful[mode].push_back(Counter(r, "/cpu", "useful_core_seconds"));
+            if (mode == "vf-dma")
+            {
+                EXPECT_EQ(Counter(r, "/cpu", "forwarding_core_seconds"), 0.0);
+            }
+        }
+    }
+    EXPECT_EQ(useful["vf-dma"][0], 0.0);
+    for (const char* mode : {"vswitch-kernel", "vswitch-dpdk"})
+    {
+        ASSERT_GT(useful[mode][0], 0.0) << mode;
+        // Twice the load, twice the forwarding work (within a batch's worth).
+        EXPECT_NEAR(useful[mode][1] / useful[mode][0], 2.0, 0.1) << mode;
+    }
+}
+
+TEST(ModesTest, OffHostPairCrossesBothNicsTheFabricAndTheRemoteIommu)
+{
+    Experiment same("test");
+    same.m_topologyFile = TwoHosts();
+    same.m_size = 1024;
+    same.m_load = "1Gbps";
+    same.m_duration = MicroSeconds(300);
+    same.m_placement = "same-host";
+    same.Validate();
+    RunRecord local = same.RunMode("vf-dma");
+
+    Experiment cross("test");
+    cross.m_topologyFile = TwoHosts();
+    cross.m_size = 1024;
+    cross.m_load = "1Gbps";
+    cross.m_duration = MicroSeconds(300);
+    cross.m_placement = "cross-host";
+    cross.Validate();
+    RunRecord remote = cross.RunMode("vf-dma");
+
+    ASSERT_GT(Received(remote), 0u);
+    EXPECT_EQ(Sent(remote), Received(remote) + Drops(remote));
+    for (const FlowRow& f : remote.flows)
+    {
+        EXPECT_FALSE(f.sameHost);
+    }
+    // The ToR switched every frame, and the receiving host's IOMMU translated them.
+    EXPECT_EQ(Counter(remote, "tor", "rx_frames"), double(Sent(remote)));
+    EXPECT_GT(Counter(remote, "h2/iommu", "iotlb_hits") + Counter(remote, "h2/iommu", "iotlb_misses"),
+              0.0);
+    EXPECT_EQ(Counter(local, "tor", "rx_frames"), 0.0);
+    // Both NICs, two links and the switch: longer than the same-host path.
+    EXPECT_GT(remote.flows[0].latMeanNs, local.flows[0].latMeanNs + 500);
+}
+
+TEST(ModesTest, BadOptionsAreRefusedWithTheirName)
+{
+    Experiment e("test");
+    e.m_mode = "carrier-pigeon";
+    try
+    {
+        e.Validate();
+        FAIL() << "an unknown mode was accepted";
+    }
+    catch (const ExperimentError& err)
+    {
+        EXPECT_NE(std::string(err.what()).find("--mode=carrier-pigeon"), std::string::npos);
+        EXPECT_NE(std::string(err.what()).find("vf-dma"), std::string::npos);
+    }
+    Experiment s("test");
+    s.m_size = 20;
+    EXPECT_THROW(s.Validate(), ExperimentError);
+    Experiment l("test");
+    l.m_load = "-3Gbps";
+    EXPECT_THROW(l.Validate(), ExperimentError);
+    Experiment p("test");
+    p.m_placement = "cross-host"; // one host only
+    EXPECT_THROW(p.Validate(), ExperimentError);
+}

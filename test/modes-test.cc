@@ -12,8 +12,7 @@
 
 using namespace ns3;
 
-namespace
-{
+namespace {
 
 /** Sum of a counter over every component whose name ends with \p suffix. */
 double
@@ -22,8 +21,8 @@ Counter(const RunRecord& r, const std::string& suffix, const std::string& name)
     double sum = 0;
     for (const CounterRow& c : r.counters)
     {
-        if (c.name == name && c.component.size() >= suffix.size() &&
-            c.component.compare(c.component.size() - suffix.size(), suffix.size(), suffix) == 0)
+        if (c.name == name && c.component.size() >= suffix.size()
+            && c.component.compare(c.component.size() - suffix.size(), suffix.size(), suffix) == 0)
         {
             sum += c.value;
         }
@@ -160,7 +159,8 @@ TEST(ModesTest, OffHostPairCrossesBothNicsTheFabricAndTheRemoteIommu)
     }
     // The ToR switched every frame, and the receiving host's IOMMU translated them.
     EXPECT_EQ(Counter(remote, "tor", "rx_frames"), double(Sent(remote)));
-    EXPECT_GT(Counter(remote, "h2/iommu", "iotlb_hits") + Counter(remote, "h2/iommu", "iotlb_misses"),
+    EXPECT_GT(Counter(remote, "h2/iommu", "iotlb_hits")
+                  + Counter(remote, "h2/iommu", "iotlb_misses"),
               0.0);
     EXPECT_EQ(Counter(local, "tor", "rx_frames"), 0.0);
     // Both NICs, two links and the switch: longer than the same-host path.

@@ -13,6 +13,7 @@
 #include "ns3/iommu.h"
 #include "ns3/pcie-link.h"
 #include "ns3/sriov-nic.h"
+#include "ns3/traffic-control-module.h"
 #include "ns3/vf-net-device.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
@@ -130,6 +131,7 @@ ExperimentError::ExperimentError(const std::string& what)
 
 Experiment::Experiment(const std::string& scenario)
     : m_mode("vf-dma")
+    , m_nHosts(1)
     , m_vms(2)
     , m_traffic("pairs")
     , m_placement("same-host")
@@ -163,7 +165,9 @@ Experiment::AddOptions(CommandLine& cmd)
     cmd.AddValue("mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
     cmd.AddValue("topology", "topology DOT file (default: one host with --vms VMs)",
                  m_topologyFile);
-    cmd.AddValue("vms", "VMs on the host of the default topology", m_vms);
+    cmd.AddValue("hosts", "hosts of the default topology (all on one top-of-rack switch)",
+                 m_nHosts);
+    cmd.AddValue("vms", "VMs per host of the default topology", m_vms);
     cmd.AddValue("traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
     cmd.AddValue("placement", "pairs: " + Join(PLACEMENTS), m_placement);
     cmd.AddValue("app", "application: " + Join(APPS), m_app);
@@ -235,12 +239,19 @@ Experiment::Validate()
 
     if (m_topologyFile.empty())
     {
-        if (m_vms < 1)
+        if (m_vms < 1 || m_nHosts < 1)
         {
-            throw ExperimentError("--vms=0: a host needs at least one VM");
+            throw ExperimentError("--vms and --hosts: at least one of each");
         }
-        m_topology = Topology("single-host");
-        m_topology.AddHost("host0", m_vms);
+        // Hosts on one top-of-rack switch (which only vepa and off-host traffic use).
+        m_topology = Topology("rack");
+        int tor = m_topology.AddSwitch("tor");
+        for (uint32_t h = 0; h < m_nHosts; ++h)
+        {
+            int host = m_topology.AddHost("host" + std::to_string(h), m_vms);
+            m_topology.AddLink(host, tor, m_lineRate, Topology::DEFAULT_DELAY);
+        }
+        m_topology.Validate();
     }
     else
     {
@@ -617,7 +628,7 @@ Experiment::Collect(const std::string& mode, double wall)
         r.point = m_point;
     }
     r.scenario = m_scenario;
-    r.topology = m_topologyFile.empty() ? "single-host" : m_topologyFile;
+    r.topology = m_topologyFile.empty() ? "rack" : m_topologyFile;
     r.mode = mode;
     r.rngSeed = RngSeedManager::GetSeed();
     r.rngRun = RngSeedManager::GetRun();
@@ -712,6 +723,25 @@ Experiment::Collect(const std::string& mode, double wall)
             interrupts += pf->GetCounters().interrupts;
         }
         r.counters.push_back({name + "/vf", "interrupts", double(interrupts)});
+        // A guest NIC with flow control (virtio) pushes back into the VM's queue disc: what it
+        // drops is lost traffic too, and what it still holds at the end is in flight.
+        uint64_t qdiscDrops = 0;
+        uint64_t qdiscBacklog = 0;
+        for (uint32_t i = 0; i < h->GetNVms(); ++i)
+        {
+            Ptr<TrafficControlLayer> tc = h->GetVm(i)->GetObject<TrafficControlLayer>();
+            Ptr<QueueDisc> qd = tc ? tc->GetRootQueueDiscOnDevice(h->GetVmDevice(i)) : nullptr;
+            if (qd)
+            {
+                qdiscDrops += qd->GetStats().nTotalDroppedPackets;
+                qdiscBacklog += qd->GetNPackets();
+            }
+        }
+        if (qdiscDrops > 0)
+        {
+            AddDrop(r, name + "/guest-qdisc", "queue-disc-full", qdiscDrops);
+        }
+        r.counters.push_back({name + "/guest-qdisc", "backlog_at_end", double(qdiscBacklog)});
         double busy = 0;
         double useful = 0;
         if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
@@ -821,6 +851,7 @@ Experiment::Main(int argc, char** argv)
                  {"line-rate", m_lineRate},
                  {"duration", std::to_string(m_duration.GetSeconds())},
                  {"vms", std::to_string(m_vms)},
+                 {"hosts", std::to_string(m_nHosts)},
                  {"topology", m_topologyFile}};
     try
     {

@@ -98,7 +98,8 @@ class Experiment
 
     // Options (public so that programs may set defaults before AddOptions)
     std::string m_mode;         //!< --mode: a mode, or "all"
-    std::string m_topologyFile; //!< --topology: DOT file; empty = built-in single host
+    std::string m_topologyFile; //!< --topology: DOT file; empty = built-in rack
+    uint32_t m_nHosts;          //!< --hosts: hosts of the built-in topology
     uint32_t m_vms;             //!< --vms: VMs per host of the built-in topology
     std::string m_traffic;      //!< --traffic: pairs|all-to-all|incast|permutation
     std::string m_placement;    //!< --placement: same-host|cross-host (pairs)

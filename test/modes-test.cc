@@ -191,3 +191,60 @@ TEST(ModesTest, BadOptionsAreRefusedWithTheirName)
     p.m_placement = "cross-host"; // one host only
     EXPECT_THROW(p.Validate(), ExperimentError);
 }
+
+TEST(ModesTest, VepaFramesCrossTheSwitchVebAndVfDmaStayInTheNic)
+{
+    std::map<std::string, RunRecord> runs;
+    for (const char* mode : {"vf-dma", "veb", "vepa", "vswitch-offload"})
+    {
+        Experiment e("test");
+        e.m_size = 512;
+        e.m_load = "1Gbps";
+        e.m_duration = MicroSeconds(300);
+        e.Validate();
+        runs[mode] = e.RunMode(mode);
+        ASSERT_GT(Received(runs[mode]), 0u) << mode;
+        EXPECT_EQ(Sent(runs[mode]), Received(runs[mode])) << mode;
+    }
+    uint64_t sent = Sent(runs["vepa"]);
+    // vepa: every frame out of the uplink, into the ToR, reflected back out of the same port.
+    EXPECT_EQ(Counter(runs["vepa"], "/nic", "uplink_tx_frames"), double(sent));
+    EXPECT_EQ(Counter(runs["vepa"], "tor", "rx_frames"), double(sent));
+    EXPECT_EQ(Counter(runs["vepa"], "tor", "reflected_frames"), double(sent));
+    for (const char* mode : {"vf-dma", "veb", "vswitch-offload"})
+    {
+        EXPECT_EQ(Counter(runs[mode], "/nic", "uplink_tx_frames"), 0.0) << mode;
+        EXPECT_EQ(Counter(runs[mode], "tor", "rx_frames"), 0.0) << mode;
+    }
+    // veb hairpins in its embedded switch; vf-dma does not use it.
+    EXPECT_EQ(Counter(runs["veb"], "/nic", "eswitch_frames"), double(Sent(runs["veb"])));
+    EXPECT_EQ(Counter(runs["vf-dma"], "/nic", "eswitch_frames"), 0.0);
+    // The offload mode spends a host core per frame deciding; vf-dma none.
+    EXPECT_GT(Counter(runs["vswitch-offload"], "/cpu", "forwarding_core_seconds"), 0.0);
+    EXPECT_EQ(Counter(runs["vf-dma"], "/cpu", "forwarding_core_seconds"), 0.0);
+    // Through the switch and back costs time: vepa is slower than vf-dma.
+    EXPECT_GT(runs["vepa"].flows[0].latMeanNs, runs["vf-dma"].flows[0].latMeanNs);
+}
+
+TEST(ModesTest, VebBufferBoundDropsAreCounted)
+{
+    Experiment e("test");
+    e.m_vms = 8;
+    e.m_size = 1518;
+    e.m_load = "40Gbps";
+    e.m_duration = MicroSeconds(200);
+    e.Validate();
+    Config::SetDefault("ns3::SriovNic::EswitchBufferBytes", UintegerValue(4096));
+    RunRecord r = e.RunMode("veb");
+    Config::Reset();
+    uint64_t full = 0;
+    for (const DropRow& d : r.drops)
+    {
+        if (d.reason == "eswitch-buffer-full")
+        {
+            full += d.count;
+        }
+    }
+    EXPECT_GT(full, 0u);
+    EXPECT_EQ(Sent(r), Received(r) + Drops(r));
+}

@@ -34,7 +34,8 @@ NS_LOG_COMPONENT_DEFINE("Experiment");
 
 namespace {
 
-const char* const MODES[] = {"vf-dma", "vswitch-kernel", "vswitch-dpdk"};
+const char* const MODES[]
+    = {"vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload"};
 const char* const TRAFFIC[] = {"pairs", "all-to-all", "incast", "permutation"};
 const char* const APPS[] = {"udp", "onoff", "tcp"};
 const char* const PLACEMENTS[] = {"same-host", "cross-host"};
@@ -384,6 +385,12 @@ Experiment::Build(const std::string& mode)
         }
         else
         {
+            // The hardware modes differ only in how the NIC forwards between its VFs.
+            sriov.SetNicAttribute("Forwarding", EnumValue(mode == "veb"    ? SriovNic::FORWARD_VEB
+                                                          : mode == "vepa" ? SriovNic::FORWARD_VEPA
+                                                          : mode == "vswitch-offload"
+                                                              ? SriovNic::FORWARD_OFFLOAD
+                                                              : SriovNic::FORWARD_VF_DMA));
             host = sriov.Install(spec.vms);
         }
         m_hosts.push_back(host);
@@ -463,6 +470,18 @@ Experiment::BuildFabric()
             ports.Add(m_topology.GetLink(l).a == sw ? endA[l] : endB[l]);
         }
         Ptr<EthernetSwitch> es = eth.InstallSwitch(nodes[sw], ports);
+        if (m_currentMode == "vepa")
+        {
+            // IEEE 802.1Qbg reflective relay on the ports facing hosts.
+            const std::vector<int>& links = m_topology.GetNode(sw).links;
+            for (uint32_t p = 0; p < links.size(); ++p)
+            {
+                if (hostOrdinal[m_topology.GetLink(links[p]).Other(sw)] >= 0)
+                {
+                    es->SetReflectiveRelay(p, true);
+                }
+            }
+        }
         m_switches.push_back(es);
         // Routes from the topology's shortest paths, as static entries per VM address.
         for (std::size_t h = 0; h < m_hosts.size(); ++h)
@@ -601,6 +620,7 @@ Experiment::RunMode(const std::string& mode)
         Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_size - TCP_OVERHEAD));
     }
     auto wallStart = std::chrono::steady_clock::now();
+    m_currentMode = mode;
     Build(mode);
     BuildTraffic();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
@@ -699,11 +719,15 @@ Experiment::Collect(const std::string& mode, double wall)
                 {name + "/pcie", tag + "_utilization", pcie->GetBusyTime(dir).GetSeconds() / sim});
         }
         uint64_t interrupts = 0;
+        uint64_t vfTx = 0;
+        uint64_t vfRx = 0;
         for (uint32_t i = 0; i < h->GetNVms(); ++i)
         {
             if (Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(h->GetVmDevice(i)))
             {
                 interrupts += vf->GetCounters().interrupts;
+                vfTx += vf->GetCounters().txFrames;
+                vfRx += vf->GetCounters().rxFrames;
             }
             else if (Ptr<VirtioNetDevice> v = DynamicCast<VirtioNetDevice>(h->GetVmDevice(i)))
             {
@@ -723,6 +747,8 @@ Experiment::Collect(const std::string& mode, double wall)
             interrupts += pf->GetCounters().interrupts;
         }
         r.counters.push_back({name + "/vf", "interrupts", double(interrupts)});
+        r.counters.push_back({name + "/vf", "tx_frames", double(vfTx)});
+        r.counters.push_back({name + "/vf", "rx_frames", double(vfRx)});
         // A guest NIC with flow control (virtio) pushes back into the VM's queue disc: what it
         // drops is lost traffic too, and what it still holds at the end is in flight.
         uint64_t qdiscDrops = 0;
@@ -742,8 +768,13 @@ Experiment::Collect(const std::string& mode, double wall)
             AddDrop(r, name + "/guest-qdisc", "queue-disc-full", qdiscDrops);
         }
         r.counters.push_back({name + "/guest-qdisc", "backlog_at_end", double(qdiscBacklog)});
-        double busy = 0;
-        double useful = 0;
+        // vswitch-offload: the host core that decides each frame.
+        double busy = nic->GetOffloadCoreTime().GetSeconds();
+        double useful = busy;
+        r.counters.push_back({name + "/nic", "eswitch_frames", double(nic->GetEswitchFrames())});
+        r.counters.push_back(
+            {name + "/nic", "frames_in_flight_at_end", double(nic->GetFramesInFlight())});
+        r.counters.push_back({name + "/nic", "uplink_tx_frames", double(nic->GetUplinkTxFrames())});
         if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
         {
             for (uint32_t c = 0; c < vs->GetNCores(); ++c)

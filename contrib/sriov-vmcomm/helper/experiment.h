@@ -134,6 +134,7 @@ class Experiment
     void PopulateNeighbours();
 
     std::string m_scenario;                       //!< scenario name
+    std::string m_currentMode;                    //!< mode being built or run
     Topology m_topology;                          //!< hosts, switches, links
     DataRate m_rate;                              //!< per-flow offered rate
     std::vector<Ptr<Host>> m_hosts;               //!< per topology host

@@ -38,6 +38,7 @@ struct NicFrame
     Time at;                    //!< instant the NIC's work on the frame has reached
     Time iommu;                 //!< accumulated IOMMU walk time
     Time nic;                   //!< accumulated time inside the NIC (lookup, VF messages)
+    uint32_t eswitchBytes{0};   //!< embedded-switch buffer memory the frame holds (veb)
     Ptr<EventImpl> event;       //!< the frame's next step as a simulator event, recycled with it
 };
 

@@ -26,8 +26,8 @@ const char*
 SriovNic::GetDropReasonName(DropReason reason)
 {
     static const char* names[DROP_REASONS]
-        = {"no-rx-buffer",    "iommu-fault",     "tx-ring-full",  "no-uplink",
-           "frame-too-large", "hold-queue-full", "uplink-refused"};
+        = {"no-rx-buffer",    "iommu-fault",     "tx-ring-full",   "no-uplink",
+           "frame-too-large", "hold-queue-full", "uplink-refused", "eswitch-buffer-full"};
     NS_ABORT_MSG_IF(reason >= DROP_REASONS, "unknown drop reason " << reason);
     return names[reason];
 }
@@ -58,6 +58,39 @@ SriovNic::GetTypeId()
                             "patent allows either; Drop is what NICs do when a ring is empty.",
                             EnumValue(POLICY_DROP), MakeEnumAccessor(&SriovNic::m_policy),
                             MakeEnumChecker(POLICY_DROP, "Drop", POLICY_HOLD, "Hold"))
+              .AddAttribute("Forwarding",
+                            "How a frame from one VF to another VF of this NIC travels: VfDma "
+                            "(patent US9483290B1, steps 3-11), Veb (embedded-switch hairpin), "
+                            "Vepa (out of the uplink, reflected by the switch), Offload (a host "
+                            "virtual switch decides each frame, the VF does the DMA)",
+                            EnumValue(FORWARD_VF_DMA), MakeEnumAccessor(&SriovNic::m_forwarding),
+                            MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb",
+                                            FORWARD_VEPA, "Vepa", FORWARD_OFFLOAD, "Offload"))
+              .AddAttribute("EswitchLatency",
+                            "veb: store-and-forward time of the embedded switch, from the frame "
+                            "in NIC buffer memory to the destination VF's RX engine. Estimate: "
+                            "~300 ns, a NIC switching pipeline of a few hundred cycles.",
+                            TimeValue(NanoSeconds(300)),
+                            MakeTimeAccessor(&SriovNic::m_eswitchLatency), MakeTimeChecker(Time(0)))
+              .AddAttribute("EswitchBufferBytes",
+                            "veb: embedded-switch buffer memory shared by the hairpinned frames, "
+                            "bytes; beyond, frames are dropped (eswitch-buffer-full). Estimate: "
+                            "512 KiB of on-NIC packet buffer.",
+                            UintegerValue(512 * 1024),
+                            MakeUintegerAccessor(&SriovNic::m_eswitchBufferBytes),
+                            MakeUintegerChecker<uint32_t>(2048))
+              .AddAttribute("OffloadUpcallLatency",
+                            "vswitch-offload: time for the host virtual switch to see a VF's "
+                            "request (header written to host memory, picked up by a polling "
+                            "core). Estimate: 200 ns.",
+                            TimeValue(NanoSeconds(200)),
+                            MakeTimeAccessor(&SriovNic::m_upcallLatency), MakeTimeChecker(Time(0)))
+              .AddAttribute("OffloadDecisionTime",
+                            "vswitch-offload: host-core time to decide one frame (a lookup, no "
+                            "copy): the ovs-dpdk profile's 244 cycles per packet at 2.2 GHz "
+                            "(doc/vswitch.md, from Zhang et al. 2019).",
+                            TimeValue(NanoSeconds(111)),
+                            MakeTimeAccessor(&SriovNic::m_decisionTime), MakeTimeChecker(Time(0)))
               .AddAttribute("HoldQueueFrames",
                             "Frames the NIC holds per destination VF under the Hold policy; "
                             "beyond, frames are dropped as hold-queue-full. Estimate: 256 frames "
@@ -77,6 +110,9 @@ SriovNic::SriovNic()
     , m_uplinkTx(0)
     , m_uplinkRx(0)
     , m_defaultVf(NO_DEFAULT_VF)
+    , m_eswitchUsed(0)
+    , m_eswitchFrames(0)
+    , m_offloadCoreTime(Time(0))
 {
     std::fill(std::begin(m_drops), std::end(m_drops), 0);
 }
@@ -229,6 +265,8 @@ SriovNic::AllocateFrame()
 void
 SriovNic::FreeFrame(NicFrame* frame)
 {
+    m_eswitchUsed -= frame->eswitchBytes;
+    frame->eswitchBytes = 0;
     frame->meta = nullptr;
     m_freeFrames.push_back(frame);
 }
@@ -308,6 +346,58 @@ SriovNic::DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<V
     (src ? src : dst)->StartDmaWrite(frame, dst);
 }
 
+SriovNic::Forwarding
+SriovNic::GetForwarding() const
+{
+    return m_forwarding;
+}
+
+void
+SriovNic::SwitchLocally(NicFrame* frame, const Ptr<VfNetDevice>& dst)
+{
+    if (m_eswitchUsed + frame->length > m_eswitchBufferBytes)
+    {
+        Drop(frame, DROP_ESWITCH_FULL);
+        return;
+    }
+    // The buffer is held until the destination's RX DMA is done (FreeFrame).
+    m_eswitchUsed += frame->length;
+    frame->eswitchBytes = frame->length;
+    ++m_eswitchFrames;
+    frame->at += m_eswitchLatency;
+    frame->nic += m_eswitchLatency;
+    frame->dstVf = dst->GetVfIndex();
+    DeliverLocal(frame, nullptr, dst);
+}
+
+Time
+SriovNic::AskVirtualSwitch(Time at)
+{
+    Time seen = m_link->DeviceWrite(64, at) + m_upcallLatency;
+    Time start = TimeStep(m_offloadCore.Reserve(seen.GetTimeStep(), m_decisionTime.GetTimeStep(),
+                                                Simulator::Now().GetTimeStep()));
+    m_offloadCoreTime += m_decisionTime;
+    return m_link->HostWrite(8, start + m_decisionTime);
+}
+
+Time
+SriovNic::GetOffloadCoreTime() const
+{
+    return m_offloadCoreTime;
+}
+
+uint32_t
+SriovNic::GetFramesInFlight() const
+{
+    return m_frames.size() - m_freeFrames.size();
+}
+
+uint64_t
+SriovNic::GetEswitchFrames() const
+{
+    return m_eswitchFrames;
+}
+
 void
 SriovNic::SendToUplink(NicFrame* frame)
 {
@@ -369,9 +459,14 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
     };
     if (to.IsBroadcast() || to.IsGroup())
     {
+        // A reflected (vepa) flood does not go back to the VF that sent it.
+        const VfMappingTable::Entry* self = m_table->Lookup(from, VfMappingTable::NO_VLAN);
         for (uint32_t i = 0; i < m_vfs.size(); ++i)
         {
-            deliver(i);
+            if (!self || self->vf != i)
+            {
+                deliver(i);
+            }
         }
     }
     else if (const VfMappingTable::Entry* e = m_table->Lookup(to, VfMappingTable::NO_VLAN))

@@ -4,6 +4,7 @@
 #ifndef SRIOV_NIC_H
 #define SRIOV_NIC_H
 
+#include "busy-calendar.h"
 #include "nic-frame.h"
 #include "ns3/channel.h"
 #include "ns3/mac48-address.h"
@@ -51,7 +52,17 @@ class SriovNic : public Object
         DROP_FRAME_TOO_LARGE,  //!< larger than the destination's RX buffer
         DROP_HOLD_QUEUE_FULL,  //!< HOLD policy, and the hold queue was full
         DROP_UPLINK_REFUSED,   //!< the uplink device refused the frame
+        DROP_ESWITCH_FULL,     //!< veb: the embedded switch's buffer memory was full
         DROP_REASONS           //!< number of reasons
+    };
+
+    /** How the NIC forwards a frame from one of its VFs to another (DESIGN.md section 1). */
+    enum Forwarding
+    {
+        FORWARD_VF_DMA = 0, //!< the patent's VF-to-VF DMA (steps 3-11)
+        FORWARD_VEB = 1,    //!< embedded switch: store in NIC buffer memory, switch, RX path
+        FORWARD_VEPA = 2,   //!< every frame leaves through the uplink; the switch reflects it
+        FORWARD_OFFLOAD = 3 //!< a host virtual switch decides each frame; the VF does the DMA
     };
 
     /** What to do at step 6 when the destination has no free RX buffer. */
@@ -131,6 +142,32 @@ class SriovNic : public Object
     Time GetVfMessageLatency() const;
     /** \return the step-6 policy */
     NoRxBufferPolicy GetNoRxBufferPolicy() const;
+    /** \return how VF-to-VF frames are forwarded */
+    Forwarding GetForwarding() const;
+
+    /**
+     * \brief veb: take a frame for a local VF into the embedded switch's buffer memory, switch
+     * it (EswitchLatency) and hand it to the destination VF's RX path. Dropped as
+     * eswitch-buffer-full when the buffer cannot hold it.
+     * \param frame the fetched frame
+     * \param dst destination VF
+     */
+    void SwitchLocally(NicFrame* frame, const Ptr<VfNetDevice>& dst);
+
+    /**
+     * \brief vswitch-offload: ask the host's virtual switch where a frame goes. The VF writes
+     * the frame's header to host memory and raises an upcall; a host core decides
+     * (OffloadDecisionTime, one core, in order of arrival) and writes the answer back (MMIO).
+     * \param at instant the VF has the frame
+     * \return instant the VF has the answer
+     */
+    Time AskVirtualSwitch(Time at);
+    /** \return host-core time spent deciding for offloaded frames */
+    Time GetOffloadCoreTime() const;
+    /** \return frames inside the NIC now (fetched, not yet completed or dropped) */
+    uint32_t GetFramesInFlight() const;
+    /** \return frames the embedded switch hairpinned (veb) */
+    uint64_t GetEswitchFrames() const;
 
     /** \return a frame record to fill (recycled) */
     NicFrame* AllocateFrame();
@@ -209,23 +246,32 @@ class SriovNic : public Object
     /** \brief Retry the held frames of a VF. \param vf VF index */
     void RetryHeld(uint32_t vf);
 
-    Ptr<DmaEngine> m_dma;                            //!< shared DMA engine
-    Ptr<PcieLink> m_link;                            //!< the NIC's PCIe link
-    std::vector<Ptr<VfNetDevice>> m_vfs;             //!< virtual functions
-    Ptr<VfMappingTable> m_table;                     //!< step 2's table
-    Ptr<SriovChannel> m_channel;                     //!< the VFs' segment
-    Ptr<NetDevice> m_uplink;                         //!< uplink port
-    Time m_lookupLatency;                            //!< attribute
-    Time m_vfMessageLatency;                         //!< attribute
-    NoRxBufferPolicy m_policy;                       //!< attribute
-    uint32_t m_holdLimit;                            //!< attribute: frames held per VF
-    std::vector<std::deque<NicFrame*>> m_held;       //!< per destination VF
-    std::vector<std::unique_ptr<NicFrame>> m_frames; //!< every record allocated
-    std::vector<NicFrame*> m_freeFrames;             //!< records ready for reuse
-    uint64_t m_nextFrameId;                          //!< frame numbering
-    uint64_t m_drops[DROP_REASONS];                  //!< drop counters
-    uint64_t m_uplinkTx;                             //!< counter
-    uint64_t m_uplinkRx;                             //!< counter
+    Ptr<DmaEngine> m_dma;                                 //!< shared DMA engine
+    Ptr<PcieLink> m_link;                                 //!< the NIC's PCIe link
+    std::vector<Ptr<VfNetDevice>> m_vfs;                  //!< virtual functions
+    Ptr<VfMappingTable> m_table;                          //!< step 2's table
+    Ptr<SriovChannel> m_channel;                          //!< the VFs' segment
+    Ptr<NetDevice> m_uplink;                              //!< uplink port
+    Time m_lookupLatency;                                 //!< attribute
+    Time m_vfMessageLatency;                              //!< attribute
+    NoRxBufferPolicy m_policy;                            //!< attribute
+    Forwarding m_forwarding;                              //!< attribute
+    Time m_eswitchLatency;                                //!< attribute
+    uint32_t m_eswitchBufferBytes;                        //!< attribute
+    uint32_t m_eswitchUsed;                               //!< buffer bytes in use
+    uint64_t m_eswitchFrames;                             //!< counter
+    Time m_upcallLatency;                                 //!< attribute
+    Time m_decisionTime;                                  //!< attribute
+    Time m_offloadCoreTime;                               //!< counter
+    BusyCalendar m_offloadCore;                           //!< the deciding host core
+    uint32_t m_holdLimit;                                 //!< attribute: frames held per VF
+    std::vector<std::deque<NicFrame*>> m_held;            //!< per destination VF
+    std::vector<std::unique_ptr<NicFrame>> m_frames;      //!< every record allocated
+    std::vector<NicFrame*> m_freeFrames;                  //!< records ready for reuse
+    uint64_t m_nextFrameId;                               //!< frame numbering
+    uint64_t m_drops[DROP_REASONS];                       //!< drop counters
+    uint64_t m_uplinkTx;                                  //!< counter
+    uint64_t m_uplinkRx;                                  //!< counter
     static constexpr uint32_t NO_DEFAULT_VF = 0xffffffff; //!< m_defaultVf: none
     uint32_t m_defaultVf; //!< function for frames no VF owns, or NO_DEFAULT_VF
 

@@ -10,10 +10,16 @@ VfMappingTable::Key(Mac48Address mac, uint16_t vlan)
 {
     uint8_t b[6];
     mac.CopyTo(b);
+    return Key(b, vlan);
+}
+
+uint64_t
+VfMappingTable::Key(const uint8_t* mac, uint16_t vlan)
+{
     uint64_t key = 0;
-    for (uint8_t byte : b)
+    for (int i = 0; i < 6; ++i)
     {
-        key = (key << 8) | byte;
+        key = (key << 8) | mac[i];
     }
     return key | (uint64_t(vlan) << 48);
 }
@@ -32,6 +38,13 @@ VfMappingTable::Remove(Mac48Address mac, uint16_t vlan)
 
 const VfMappingTable::Entry*
 VfMappingTable::Lookup(Mac48Address mac, uint16_t vlan) const
+{
+    auto it = m_entries.find(Key(mac, vlan));
+    return it == m_entries.end() ? nullptr : &it->second;
+}
+
+const VfMappingTable::Entry*
+VfMappingTable::Lookup(const uint8_t* mac, uint16_t vlan) const
 {
     auto it = m_entries.find(Key(mac, vlan));
     return it == m_entries.end() ? nullptr : &it->second;

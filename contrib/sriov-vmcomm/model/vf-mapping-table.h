@@ -57,12 +57,23 @@ class VfMappingTable : public SimpleRefCount<VfMappingTable>
      */
     const Entry* Lookup(Mac48Address mac, uint16_t vlan) const;
 
+    /**
+     * \brief Look a destination up by the address bytes of a frame (the NIC's per-frame path,
+     * without a Mac48Address round trip).
+     * \param mac the 6 bytes of the destination MAC address, in network order
+     * \param vlan VLAN id, or NO_VLAN
+     * \return the entry, or nullptr when the address is not on this NIC
+     */
+    const Entry* Lookup(const uint8_t* mac, uint16_t vlan) const;
+
     /** \return number of entries */
     std::size_t GetSize() const;
 
   private:
     /** \param mac address \param vlan VLAN \return the hash key */
     static uint64_t Key(Mac48Address mac, uint16_t vlan);
+    /** \param mac 6 address bytes \param vlan VLAN \return the hash key */
+    static uint64_t Key(const uint8_t* mac, uint16_t vlan);
 
     std::unordered_map<uint64_t, Entry> m_entries; //!< key: MAC (48 bits) | VLAN << 48
 };

@@ -73,8 +73,6 @@ GetLe(const uint8_t* p, int n)
     return v;
 }
 
-} // namespace
-
 /**
  * The simulator event of a frame's next step (TxFetched, DmaWritten). Each NicFrame keeps one,
  * recycled with the record, instead of a MakeEvent allocation per step: a frame has at most one
@@ -95,6 +93,8 @@ class VfFrameEvent : public EventImpl
         (device->*handler)(frame);
     }
 };
+
+} // namespace
 
 VfNetDevice::StepTrace VfNetDevice::*const VfNetDevice::STEP_TRACES[12] = {nullptr,
                                                                            &VfNetDevice::m_step1,
@@ -429,7 +429,7 @@ VfNetDevice::DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
     NicFrame* frame = m_nic->AllocateFrame();
     frame->srcVf = m_index;
     frame->meta = packet;
-    frame->sent = Simulator::Now();
+    frame->sent = frame->at; // now: AllocateFrame() starts the NIC clock at the present
     FetchTxFrame(frame, slot, m_dma->Doorbell(frame->sent + m_guestTxCost));
     return true;
 }
@@ -508,19 +508,32 @@ void
 VfNetDevice::LookUpDestination(NicFrame* frame)
 {
     const uint8_t* b = frame->bytes.data();
-    Mac48Address to;
-    to.CopyFrom(b);
     uint16_t vlan = VfMappingTable::NO_VLAN;
     if (b[12] == 0x81 && b[13] == 0x00)
     {
         vlan = (uint16_t(b[14]) << 8 | b[15]) & 0x0fff;
     }
+    const SriovNic::Forwarding forwarding = m_nic->GetForwarding();
+    if (forwarding == SriovNic::FORWARD_VEPA)
+    {
+        // Reflective relay: the adjacent switch forwards, even between VFs of this NIC.
+        FireStep({4, frame->id, m_index, NicFrame::UPLINK, frame->txIova, 0, frame->length, true});
+        m_nic->SendToUplink(frame);
+        return;
+    }
+    if (forwarding == SriovNic::FORWARD_OFFLOAD)
+    {
+        // The host's virtual switch holds the table and decides; the VF waits for its answer.
+        Time answer = m_nic->AskVirtualSwitch(frame->at);
+        frame->nic += answer - frame->at;
+        frame->at = answer;
+    }
     frame->at += m_nic->GetLookupLatency();
     frame->nic += m_nic->GetLookupLatency();
-    const VfMappingTable::Entry* e = m_table->Lookup(to, vlan);
+    const VfMappingTable::Entry* e = m_table->Lookup(b, vlan);
     uint32_t dst = e ? e->vf : NicFrame::UPLINK;
     FireStep({4, frame->id, m_index, dst, frame->txIova, 0, frame->length, true});
-    if (b[0] & 0x01)
+    if (b[0] & 0x01) // group bit: broadcast or multicast
     {
         // The embedded switch floods: a copy to every other VF, the frame itself to the wire.
         for (uint32_t i = 0; i < m_nic->GetNVfs(); ++i)
@@ -540,7 +553,14 @@ VfNetDevice::LookUpDestination(NicFrame* frame)
             copy->at = frame->at;
             copy->iommu = frame->iommu;
             copy->nic = frame->nic;
-            m_nic->DeliverLocal(copy, this, m_nic->GetVf(i));
+            if (forwarding == SriovNic::FORWARD_VEB)
+            {
+                m_nic->SwitchLocally(copy, m_nic->GetVf(i));
+            }
+            else
+            {
+                m_nic->DeliverLocal(copy, this, m_nic->GetVf(i));
+            }
         }
         if (m_nic->GetUplink())
         {
@@ -558,6 +578,11 @@ VfNetDevice::LookUpDestination(NicFrame* frame)
         return;
     }
     frame->dstVf = e->vf;
+    if (forwarding == SriovNic::FORWARD_VEB)
+    {
+        m_nic->SwitchLocally(frame, m_nic->GetVf(e->vf));
+        return;
+    }
     m_nic->DeliverLocal(frame, this, m_nic->GetVf(e->vf));
 }
 
@@ -684,6 +709,7 @@ VfNetDevice::CompleteWithError(NicFrame* frame)
 void
 VfNetDevice::CountCompletion(Time at)
 {
+    m_latestCompletion = std::max(m_latestCompletion, at);
     if (++m_pendingCompletions >= m_coalesceFrames)
     {
         FireInterrupt(at);
@@ -714,11 +740,19 @@ VfNetDevice::FireInterrupt(Time at)
     }
     m_pendingCompletions = 0;
     ++m_counters.interrupts;
-    Time handler = m_dma->MsiX(at) + InterruptLatency() + m_guestRxCost;
+    // PCIe orders posted writes: the MSI-X message lands after every write-back it signals.
+    Time handler
+        = m_dma->MsiX(std::max(at, m_latestCompletion)) + InterruptLatency() + m_guestRxCost;
     if (!m_pollEvent.IsRunning())
     {
         m_pollEvent
             = Simulator::Schedule(handler - Simulator::Now(), &VfNetDevice::GuestPoll, this);
+    }
+    else
+    {
+        // A poll is already scheduled (interrupts masked): this interrupt stays pending and is
+        // delivered when the poll is done, as an MSI-X pending bit is on unmask.
+        m_deferredPoll = std::max(m_deferredPoll, handler);
     }
 }
 
@@ -744,6 +778,16 @@ VfNetDevice::GuestPoll()
     {
         // Budget spent with work left: poll again once this batch's CPU time has passed.
         m_pollEvent = Simulator::Schedule(m_guestRxCost * n, &VfNetDevice::GuestPoll, this);
+    }
+    else if (m_deferredPoll > Simulator::Now())
+    {
+        m_pollEvent
+            = Simulator::Schedule(m_deferredPoll - Simulator::Now(), &VfNetDevice::GuestPoll, this);
+        m_deferredPoll = Time(0);
+    }
+    else
+    {
+        m_deferredPoll = Time(0); // this poll saw what it signalled
     }
 }
 

@@ -338,6 +338,8 @@ class VfNetDevice : public NetDevice
     EventId m_coalesceTimer;             //!< coalescing timeout
     bool m_coalescePending;              //!< m_coalesceTimer is scheduled and has not fired
     EventId m_pollEvent;                 //!< scheduled NAPI poll
+    Time m_deferredPoll;                 //!< handler time of an interrupt raised during a poll
+    Time m_latestCompletion;             //!< latest write-back instant counted towards coalescing
 
     Counters m_counters; //!< counters
     /** One reusable instance per tag type seen, for CopyTags (type uid, instance) */

@@ -26,7 +26,8 @@ import vmcomm_db  # noqa: E402
 # Presentation order (DESIGN.md section 1); modes not listed follow in alphabetical order.
 MODE_ORDER = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
 SIZE_PARAMS = ("size", "frame-size")
-CPU_COUNTER_SQL = "(name LIKE '%core_seconds%' OR name LIKE '%busy_seconds%')"
+# Host-core seconds spent forwarding, one counter per host (poll-mode cores count whole).
+CPU_COUNTER_SQL = "(name = 'forwarding_core_seconds')"
 
 
 class Skip(Exception):
@@ -307,7 +308,7 @@ def _bar_per_mode(ax, labels, values, ylabel, title):
 
 def plot_cpu_per_gbps(res, plt, out_dir):
     if all(r["cpu_s"] is None for r in res.runs.values()):
-        raise Skip("no CPU counters (counters named like '%core_seconds%' or '%busy_seconds%')")
+        raise Skip("no CPU counters (forwarding_core_seconds)")
     labels, values = [], []
     for mode in res.modes():
         per_run = [r["cores"] / r["gbps"] for r in res.by_mode(mode) if r["cores"] is not None and r["gbps"]]

@@ -7,6 +7,7 @@
 #include "ns3/experiment.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -67,7 +68,7 @@ Received(const RunRecord& r)
 std::string
 TwoHosts()
 {
-    std::string path = testing::TempDir() + "modes-two-hosts.dot";
+    std::string path = testing::TempDir() + std::to_string(getpid()) + "-modes-two-hosts.dot";
     std::ofstream(path) << "graph t {\n"
                            "  h1 [kind=host, vms=2]; h2 [kind=host, vms=2]; tor [kind=switch];\n"
                            "  h1 -- tor [rate=\"100Gbps\", delay=\"10ns\"];\n"

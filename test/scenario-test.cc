@@ -27,7 +27,8 @@ const std::string SRC = VMCOMM_SOURCE_DIR;
 int
 Shell(const std::string& cmd, std::string* err = nullptr)
 {
-    std::string errFile = testing::TempDir() + "scenario-test.err";
+    // One file per process: ctest runs the test cases of this file in parallel.
+    std::string errFile = testing::TempDir() + "scenario-test-" + std::to_string(getpid()) + ".err";
     int status = std::system((cmd + " >/dev/null 2>" + errFile).c_str());
     if (err)
     {
@@ -40,7 +41,7 @@ Shell(const std::string& cmd, std::string* err = nullptr)
 std::string
 Temp(const std::string& name)
 {
-    std::string path = testing::TempDir() + name;
+    std::string path = testing::TempDir() + std::to_string(getpid()) + "-" + name;
     std::remove(path.c_str());
     std::remove((path + "-wal").c_str());
     std::remove((path + "-shm").c_str());
@@ -100,7 +101,7 @@ TEST(ScenarioTest, MalformedTopologiesExitTwoNameTheProblemAndWriteNothing)
     };
     for (const Case& c : cases)
     {
-        std::string dot = testing::TempDir() + "bad-" + c.name + ".dot";
+        std::string dot = testing::TempDir() + std::to_string(getpid()) + "-bad-" + c.name + ".dot";
         std::ofstream(dot) << c.dot << "\n";
         std::string db = Temp(std::string("bad-") + c.name + ".db");
         std::string err;

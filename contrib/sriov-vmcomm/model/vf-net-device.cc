@@ -284,10 +284,10 @@ VfNetDevice::Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory)
     m_txBuffers = memory->Allocate(uint64_t(m_txRingSize) * m_rxBufferBytes, 4096);
     m_rxRing = memory->Allocate(uint64_t(m_rxRingSize) * DESC_BYTES, 4096);
     m_rxBuffers = memory->Allocate(uint64_t(m_rxRingSize) * m_rxBufferBytes, 4096);
-    m_txDoneAt.assign(m_txRingSize, Time::Max());
+    m_txDoneAt.assign(m_txRingSize, NEVER);
     m_rxSlots.assign(m_rxRingSize, RxSlotInfo());
     m_rxCacheAddr.assign(m_rxRingSize, 0);
-    m_rxCacheAt.assign(m_rxRingSize, Time::Max());
+    m_rxCacheAt.assign(m_rxRingSize, NEVER);
     m_scratch.resize(std::max<uint32_t>(m_rxBufferBytes, m_rxRingSize * DESC_BYTES));
     // The guest driver posts every RX buffer and rings the RX doorbell.
     for (uint32_t slot = 0; slot < m_rxRingSize; ++slot)
@@ -324,7 +324,7 @@ VfNetDevice::GetRxBufferBytes() const
 bool
 VfNetDevice::HasFreeRxBuffer(Time at) const
 {
-    return m_rxFetched > 0 && m_rxCacheAt[m_rxNextUse] <= at;
+    return m_rxFetched > 0 && m_rxCacheAt[m_rxNextUse] <= at.GetTimeStep();
 }
 
 const VfNetDevice::Counters&
@@ -415,7 +415,7 @@ VfNetDevice::DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
         m_memory->Write(buffer, f, len);
     }
     WriteDescriptor(m_txRing, slot, buffer, len, 0);
-    m_txDoneAt[slot] = Time::Max();
+    m_txDoneAt[slot] = NEVER;
     m_txTail = (slot + 1) % m_txRingSize;
     ++m_txInUse;
     ++m_counters.txFrames;
@@ -473,7 +473,7 @@ VfNetDevice::FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell)
         = dma->Write(m_memory, m_txRing + uint64_t(slot) * DESC_BYTES, DESC_BYTES, r2.done);
     desc[10] = DESC_DONE | (r2.fault ? DESC_ERROR : 0);
     dma->Commit(m_memory, wb, desc, DESC_BYTES);
-    m_txDoneAt[slot] = wb.done;
+    m_txDoneAt[slot] = wb.done.GetTimeStep();
     if (r2.fault)
     {
         m_nic->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
@@ -494,9 +494,9 @@ void
 VfNetDevice::ReclaimTxSlots()
 {
     Time now = Simulator::Now();
-    while (m_txInUse > 0 && m_txDoneAt[m_txHead] <= now)
+    while (m_txInUse > 0 && m_txDoneAt[m_txHead] <= now.GetTimeStep())
     {
-        m_txDoneAt[m_txHead] = Time::Max();
+        m_txDoneAt[m_txHead] = NEVER;
         m_txHead = (m_txHead + 1) % m_txRingSize;
         --m_txInUse;
     }
@@ -680,11 +680,11 @@ VfNetDevice::NotifyGuest(NicFrame* frame, Time at)
     d[10] = DESC_DONE;
     dma->Commit(m_memory, wb, d, DESC_BYTES);
     RxSlotInfo& info = m_rxSlots[slot];
-    info.doneAt = wb.done;
+    info.doneAt = wb.done.GetTimeStep();
     info.meta = frame->meta;
-    info.sent = frame->sent;
-    info.iommu = frame->iommu + wb.iommuTime;
-    info.nic = frame->nic;
+    info.sent = frame->sent.GetTimeStep();
+    info.iommu = (frame->iommu + wb.iommuTime).GetTimeStep();
+    info.nic = frame->nic.GetTimeStep();
     FireStep({11, frame->id, frame->srcVf, m_index, descAddr, 0, frame->length, true});
     m_nic->FreeFrame(frame);
     CountCompletion(wb.done);
@@ -701,7 +701,7 @@ VfNetDevice::CompleteWithError(NicFrame* frame)
     PutLe(d, frame->rxIova, 8);
     d[10] = DESC_DONE | DESC_ERROR;
     dma->Commit(m_memory, wb, d, DESC_BYTES);
-    m_rxSlots[slot].doneAt = wb.done;
+    m_rxSlots[slot].doneAt = wb.done.GetTimeStep();
     m_rxSlots[slot].meta = nullptr;
     CountCompletion(wb.done);
 }
@@ -763,7 +763,7 @@ VfNetDevice::GuestPoll()
     Time now = Simulator::Now();
     uint32_t first = m_rxNextClean;
     uint32_t n = 0;
-    while (n < m_napiBudget && m_rxSlots[m_rxNextClean].doneAt <= now)
+    while (n < m_napiBudget && m_rxSlots[m_rxNextClean].doneAt <= now.GetTimeStep())
     {
         GuestReceive(m_rxNextClean);
         m_rxNextClean = (m_rxNextClean + 1) % m_rxRingSize;
@@ -774,7 +774,7 @@ VfNetDevice::GuestPoll()
         // Refilled buffers: one RX doorbell for the batch.
         FetchRxDescriptors(first, n, m_dma->Doorbell(now));
     }
-    if (m_rxSlots[m_rxNextClean].doneAt <= now)
+    if (m_rxSlots[m_rxNextClean].doneAt <= now.GetTimeStep())
     {
         // Budget spent with work left: poll again once this batch's CPU time has passed.
         m_pollEvent = Simulator::Schedule(m_guestRxCost * n, &VfNetDevice::GuestPoll, this);
@@ -889,11 +889,11 @@ VfNetDevice::GuestReceive(uint32_t slot)
         ++m_counters.rxFrames;
         LatencyBreakdown lat;
         Time now = Simulator::Now();
-        lat.total = now - info.sent;
+        lat.total = now - TimeStep(info.sent);
         lat.guest = m_guestRxCost + (info.meta ? m_guestTxCost : Time(0));
-        lat.iommu = info.iommu;
-        lat.nic = info.nic;
-        lat.interrupt = now - m_guestRxCost - info.doneAt;
+        lat.iommu = TimeStep(info.iommu);
+        lat.nic = TimeStep(info.nic);
+        lat.interrupt = now - m_guestRxCost - TimeStep(info.doneAt);
         lat.pcie = lat.total - lat.guest - lat.iommu - lat.nic - lat.interrupt;
         m_latencySum.total += lat.total;
         m_latencySum.guest += lat.guest;
@@ -919,7 +919,7 @@ VfNetDevice::GuestReceive(uint32_t slot)
         }
     }
     // Give the buffer back to the VF.
-    info.doneAt = Time::Max();
+    info.doneAt = NEVER;
     info.meta = nullptr;
     uint64_t post = buffer;
     if (m_foreignRxBuffer != 0)
@@ -959,7 +959,7 @@ VfNetDevice::FetchRxDescriptors(uint32_t first, uint32_t count, Time doorbell)
         for (uint32_t i = 0; i < run; ++i)
         {
             m_rxCacheAddr[slot + i] = GetLe(m_scratch.data() + i * DESC_BYTES, 8);
-            m_rxCacheAt[slot + i] = done;
+            m_rxCacheAt[slot + i] = done.GetTimeStep();
         }
         slot = (slot + run) % m_rxRingSize;
         left -= run;

@@ -238,14 +238,21 @@ class VfNetDevice : public NetDevice
     static constexpr uint8_t DESC_DONE = 1;    //!< status: descriptor done
     static constexpr uint8_t DESC_ERROR = 2;   //!< status: error
 
+    /**
+     * Per-slot instants are kept in simulator ticks (Time::GetTimeStep), not as ns3::Time: a Time
+     * built before the simulation starts is registered in a global set (so that a change of
+     * resolution can convert it), which cost about 300 bytes per ring slot.
+     */
+    static constexpr int64_t NEVER = INT64_MAX;
+
     /** What the guest keeps about a completed RX slot until it polls it. */
     struct RxSlotInfo
     {
-        Time doneAt{Time::Max()}; //!< write-back visible to the guest
-        Ptr<const Packet> meta;   //!< sender's packet (tags)
-        Time sent;                //!< send instant
-        Time iommu;               //!< IOMMU time of the frame
-        Time nic;                 //!< NIC time of the frame
+        int64_t doneAt{NEVER};  //!< write-back visible to the guest, ticks
+        Ptr<const Packet> meta; //!< sender's packet (tags)
+        int64_t sent{0};        //!< send instant, ticks
+        int64_t iommu{0};       //!< IOMMU time of the frame, ticks
+        int64_t nic{0};         //!< NIC time of the frame, ticks
     };
 
     /**
@@ -323,7 +330,7 @@ class VfNetDevice : public NetDevice
     uint32_t m_txTail;                 //!< next TX slot to fill
     uint32_t m_txHead;                 //!< oldest TX slot in use
     uint32_t m_txInUse;                //!< TX slots in use
-    std::vector<Time> m_txDoneAt;      //!< TX write-back instants
+    std::vector<int64_t> m_txDoneAt;   //!< TX write-back instants, ticks
     uint32_t m_rxNextClean;            //!< next RX slot the guest polls
     std::vector<RxSlotInfo> m_rxSlots; //!< guest-side RX slot state
     uint64_t m_foreignRxBuffer;        //!< test hook: buffer address to post (0: none)
@@ -331,7 +338,7 @@ class VfNetDevice : public NetDevice
 
     // VF state: RX descriptors fetched from the ring and not used yet
     std::vector<uint64_t> m_rxCacheAddr; //!< buffer address per fetched slot
-    std::vector<Time> m_rxCacheAt;       //!< instant each slot's descriptor is in the VF
+    std::vector<int64_t> m_rxCacheAt;    //!< instant each slot's descriptor is in the VF, ticks
     uint32_t m_rxNextUse;                //!< next slot to hand out at step 6
     uint32_t m_rxFetched;                //!< fetched, unused slots
     uint32_t m_pendingCompletions;       //!< completions since the last MSI-X

@@ -79,6 +79,7 @@ MemoryDomain::DoDispose()
     NS_LOG_FUNCTION(this);
     m_iommu = nullptr;
     m_leaves.clear();
+    m_spare.clear();
     m_residentChunks = 0;
     Object::DoDispose();
 }
@@ -186,10 +187,56 @@ MemoryDomain::AllocateChunk(uint64_t chunk)
     auto& slot = m_leaves[leaf]->chunks[chunk & (LEAF - 1)];
     if (!slot)
     {
-        slot = std::make_unique<uint8_t[]>(CHUNK); // value-initialized: zero
+        if (m_spare.empty())
+        {
+            slot = std::make_unique<uint8_t[]>(CHUNK); // value-initialized: zero
+        }
+        else
+        {
+            slot = std::move(m_spare.back());
+            m_spare.pop_back();
+            std::memset(slot.get(), 0, CHUNK);
+        }
         ++m_residentChunks;
     }
     return slot.get();
+}
+
+void
+MemoryDomain::Discard(uint64_t gpa, uint32_t len)
+{
+    CheckRange("Discard", gpa, len);
+    const uint64_t end = gpa + len;
+    while (gpa < end)
+    {
+        const uint64_t chunk = gpa >> CHUNK_SHIFT;
+        const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
+        const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(end - gpa, CHUNK - offset));
+        const uint64_t leaf = chunk >> LEAF_SHIFT;
+        if (leaf < m_leaves.size() && m_leaves[leaf])
+        {
+            Leaf& l = *m_leaves[leaf];
+            const uint32_t i = chunk & (LEAF - 1);
+            // Only lines the range covers whole stop being live.
+            const uint32_t first = (offset + 63) >> 6;
+            const uint32_t stop = (offset + n) >> 6;
+            if (first < stop)
+            {
+                l.live[i] &= ~((~uint64_t{0} >> (64 - (stop - first))) << first);
+            }
+            if (l.live[i] == 0 && l.chunks[i])
+            {
+                // A few spare chunks spare the allocator when a ring cycles through its buffers.
+                if (m_spare.size() < 64)
+                {
+                    m_spare.push_back(std::move(l.chunks[i]));
+                }
+                l.chunks[i].reset();
+                --m_residentChunks;
+            }
+        }
+        gpa += n;
+    }
 }
 
 void
@@ -201,7 +248,7 @@ MemoryDomain::WriteSlow(uint64_t gpa, const uint8_t* data, uint32_t len)
     {
         const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
         const uint32_t n = std::min(len, CHUNK - offset);
-        std::memcpy(Chunk(gpa >> CHUNK_SHIFT) + offset, data, n);
+        std::memcpy(ChunkForWrite(gpa, n), data, n);
         gpa += n;
         data += n;
         len -= n;

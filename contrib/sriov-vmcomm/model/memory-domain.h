@@ -111,6 +111,16 @@ class MemoryDomain : public Object
      * \param len length */
     void ReadHpa(uint64_t hpa, uint8_t* out, uint32_t len) const;
 
+    /**
+     * \brief The guest no longer needs [gpa, gpa+len) (a packet buffer it has consumed, a TX
+     * buffer the device has fetched): once no 64-byte line of a 4 KiB chunk holds live data, its
+     * backing store is released and the chunk reads as zero again. Until then the bytes stay as
+     * they were. This keeps a long run's memory to the buffers in flight.
+     * \param gpa start
+     * \param len length
+     */
+    void Discard(uint64_t gpa, uint32_t len);
+
     /** \return a hash (FNV-1a) of the whole contents; equal contents give equal hashes */
     uint64_t Fingerprint() const;
     /** \return bytes of backing store allocated */
@@ -131,7 +141,27 @@ class MemoryDomain : public Object
     struct Leaf
     {
         std::unique_ptr<uint8_t[]> chunks[LEAF]; //!< chunk storage, null: never written
+        uint64_t live[LEAF] = {}; //!< per chunk: 64-byte lines written and not discarded
     };
+
+    /**
+     * \param gpa start, inside one chunk \param len length
+     * \return the chunk's storage at gpa, allocated if needed, with the lines marked live
+     */
+    uint8_t* ChunkForWrite(uint64_t gpa, uint32_t len)
+    {
+        const uint64_t chunk = gpa >> CHUNK_SHIFT;
+        uint8_t* data = Chunk(chunk);
+        const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
+        if (len > 0)
+        {
+            const uint32_t first = offset >> 6;
+            const uint32_t last = (offset + len - 1) >> 6;
+            m_leaves[chunk >> LEAF_SHIFT]->live[chunk & (LEAF - 1)]
+                |= (~uint64_t{0} >> (63 - (last - first))) << first;
+        }
+        return data + offset;
+    }
 
     /** \param chunk chunk number \return its storage, allocated (zeroed) if needed */
     uint8_t* Chunk(uint64_t chunk)
@@ -197,17 +227,18 @@ class MemoryDomain : public Object
      * \param hpa start \param len length */
     [[noreturn]] void HpaRangeError(const char* what, uint64_t hpa, uint64_t len) const;
 
-    uint64_t m_size;                             //!< bytes
-    uint64_t m_pageBytes;                        //!< IOMMU page size
-    uint64_t m_allocBase;                        //!< first address the allocator hands out
-    uint64_t m_next;                             //!< bump pointer (0: allocator not started)
-    uint64_t m_hpaBase;                          //!< host physical base
-    uint32_t m_domain;                           //!< IOMMU domain id
-    bool m_attached;                             //!< Attach() was called
-    Ptr<Iommu> m_iommu;                          //!< the IOMMU it is mapped in
-    uint64_t m_deviceWritten;                    //!< counter
-    std::vector<std::unique_ptr<Leaf>> m_leaves; //!< lazy backing: leaf, then chunk in leaf
-    uint64_t m_residentChunks;                   //!< chunks allocated
+    uint64_t m_size;                                 //!< bytes
+    uint64_t m_pageBytes;                            //!< IOMMU page size
+    uint64_t m_allocBase;                            //!< first address the allocator hands out
+    uint64_t m_next;                                 //!< bump pointer (0: allocator not started)
+    uint64_t m_hpaBase;                              //!< host physical base
+    uint32_t m_domain;                               //!< IOMMU domain id
+    bool m_attached;                                 //!< Attach() was called
+    Ptr<Iommu> m_iommu;                              //!< the IOMMU it is mapped in
+    uint64_t m_deviceWritten;                        //!< counter
+    std::vector<std::unique_ptr<Leaf>> m_leaves;     //!< lazy backing: leaf, then chunk in leaf
+    uint64_t m_residentChunks;                       //!< chunks allocated
+    std::vector<std::unique_ptr<uint8_t[]>> m_spare; //!< discarded chunks, for reuse
 };
 
 inline void
@@ -216,7 +247,7 @@ MemoryDomain::Write(uint64_t gpa, const uint8_t* data, uint32_t len)
     const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
     if (offset + uint64_t{len} <= CHUNK && InRange(gpa, len))
     {
-        std::memcpy(Chunk(gpa >> CHUNK_SHIFT) + offset, data, len);
+        std::memcpy(ChunkForWrite(gpa, len), data, len);
         return;
     }
     WriteSlow(gpa, data, len);
@@ -247,7 +278,7 @@ MemoryDomain::GetWritableSpan(uint64_t gpa, uint32_t len)
 {
     CheckRange("GetWritableSpan", gpa, len);
     const uint32_t offset = static_cast<uint32_t>(gpa & (CHUNK - 1));
-    return offset + uint64_t{len} <= CHUNK ? Chunk(gpa >> CHUNK_SHIFT) + offset : nullptr;
+    return offset + uint64_t{len} <= CHUNK ? ChunkForWrite(gpa, len) : nullptr;
 }
 
 inline const uint8_t*

@@ -497,6 +497,7 @@ VfNetDevice::ReclaimTxSlots()
     while (m_txInUse > 0 && m_txDoneAt[m_txHead] <= now.GetTimeStep())
     {
         m_txDoneAt[m_txHead] = NEVER;
+        m_memory->Discard(m_txBuffers + uint64_t(m_txHead) * m_rxBufferBytes, m_rxBufferBytes);
         m_txHead = (m_txHead + 1) % m_txRingSize;
         --m_txInUse;
     }
@@ -916,6 +917,11 @@ VfNetDevice::GuestReceive(uint32_t slot)
         if (type != PACKET_OTHERHOST)
         {
             m_rxCallback(this, frame, lengthType, from);
+        }
+        // The stack has its copy: the buffer's bytes are dead until the NIC writes it again.
+        if (GetLe(d, 8) == buffer)
+        {
+            m_memory->Discard(buffer, m_rxBufferBytes);
         }
     }
     // Give the buffer back to the VF.

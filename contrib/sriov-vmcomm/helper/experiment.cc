@@ -623,12 +623,19 @@ Experiment::RunMode(const std::string& mode)
     m_currentMode = mode;
     Build(mode);
     BuildTraffic();
+    auto built = std::chrono::steady_clock::now();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
     Simulator::Stop(MilliSeconds(2) + m_duration);
     Simulator::Run();
-    double wall
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    auto ran = std::chrono::steady_clock::now();
+    double wall = std::chrono::duration<double>(ran - wallStart).count();
     RunRecord r = Collect(mode, wall);
+    // Simulation speed, for the scale benchmark (bench/scale.md).
+    r.counters.push_back(
+        {"experiment", "build_wall_seconds", std::chrono::duration<double>(built - wallStart).count()});
+    r.counters.push_back(
+        {"experiment", "run_wall_seconds", std::chrono::duration<double>(ran - built).count()});
+    r.counters.push_back({"experiment", "events", double(Simulator::GetEventCount())});
     m_hosts.clear();
     m_switches.clear();
     m_switchNodes.clear();
@@ -856,7 +863,7 @@ Experiment::Print(const RunRecord& r) const
               << " us\n";
     for (const CounterRow& c : r.counters)
     {
-        if (c.name.find("utilization") != std::string::npos
+        if (c.component == "experiment" || c.name.find("utilization") != std::string::npos
             || c.name.find("core_seconds") != std::string::npos)
         {
             std::cout << "  " << c.component << " " << c.name << " " << c.value << "\n";

@@ -6,6 +6,7 @@
  *
  *   ./vmcomm run vf-to-vf --size=1024 --rate=10Gbps --duration=10ms [--pcap=1]
  *   ./vmcomm run vf-to-vf --ns3::Iommu::IotlbEntries=8 --ns3::VfNetDevice::CoalesceFrames=1
+ *   ./vmcomm run vf-to-vf --preset=gen4x16-100g --rate=40Gbps
  */
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
@@ -14,6 +15,7 @@
 #include "ns3/iommu.h"
 #include "ns3/network-module.h"
 #include "ns3/pcie-link.h"
+#include "ns3/preset.h"
 #include "ns3/sriov-helper.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
@@ -37,6 +39,12 @@ main(int argc, char* argv[])
     cmd.AddValue("rate", "offered load of the stream", rate);
     cmd.AddValue("duration", "how long the stream runs", duration);
     cmd.AddValue("pcap", "write vf-to-vf-*.pcap for both VFs", pcap);
+    std::string preset;
+    cmd.AddValue("preset",
+                 "NIC + PCIe + IOMMU configuration (see ./vmcomm dma-bench --list-presets)",
+                 preset);
+    // Applied before parsing: --ns3::Type::Attr options then override the preset.
+    preset = ApplyPresetFromCommandLine(argc, argv);
     cmd.Parse(argc, argv);
     if (size < 12 || size > 1472)
     {

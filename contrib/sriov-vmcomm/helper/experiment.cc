@@ -17,6 +17,7 @@
 #include "ns3/vf-net-device.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
+#include "preset.h"
 #include "sriov-helper.h"
 #include "topology-reader.h"
 #include "vswitch-helper.h"
@@ -115,6 +116,17 @@ OnUdpRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const A
     Time lat = Simulator::Now() - h.GetTs();
     f->latency.Record(lat);
     all->Record(lat);
+}
+
+std::string
+JoinPresets()
+{
+    std::string s;
+    for (const std::string& p : ListPresets())
+    {
+        s += (s.empty() ? "" : "|") + p;
+    }
+    return s;
 }
 
 void
@@ -631,8 +643,8 @@ Experiment::RunMode(const std::string& mode)
     double wall = std::chrono::duration<double>(ran - wallStart).count();
     RunRecord r = Collect(mode, wall);
     // Simulation speed, for the scale benchmark (bench/scale.md).
-    r.counters.push_back(
-        {"experiment", "build_wall_seconds", std::chrono::duration<double>(built - wallStart).count()});
+    r.counters.push_back({"experiment", "build_wall_seconds",
+                          std::chrono::duration<double>(built - wallStart).count()});
     r.counters.push_back(
         {"experiment", "run_wall_seconds", std::chrono::duration<double>(ran - built).count()});
     r.counters.push_back({"experiment", "events", double(Simulator::GetEventCount())});
@@ -857,7 +869,7 @@ Experiment::Print(const RunRecord& r) const
     std::cout << std::fixed << std::setprecision(3);
     std::cout << r.mode << ": " << r.flows.size() << " flow(s), " << txFrames << " sent, "
               << rxFrames << " received, " << rxBytes * 8 / m_duration.GetSeconds() / 1e9
-              << " Gb/s; latency p50 " << m_allLatency.GetPercentile(50).GetMicroSeconds()
+              << " Gb/s; latency p50 " << m_allLatency.GetPercentile(50).GetNanoSeconds() / 1e3
               << " us, p99 " << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3
               << " us, p99.9 " << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3
               << " us\n";
@@ -880,8 +892,24 @@ Experiment::Main(int argc, char** argv)
 {
     CommandLine cmd(m_scenario);
     AddOptions(cmd);
+    std::string preset;
+    cmd.AddValue("preset",
+                 "NIC + PCIe + IOMMU configuration: " + JoinPresets()
+                     + " (applied first; --ns3:: options override it)",
+                 preset);
+    try
+    {
+        // Before parsing, so that --ns3::Type::Attr options given too win over the preset.
+        preset = ApplyPresetFromCommandLine(argc, argv);
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << m_scenario << ": --preset: " << e.what() << std::endl;
+        return 2;
+    }
     cmd.Parse(argc, argv);
-    m_options = {{"traffic", m_traffic},
+    m_options = {{"preset", preset},
+                 {"traffic", m_traffic},
                  {"placement", m_placement},
                  {"app", m_app},
                  {"size", std::to_string(m_size)},

@@ -17,9 +17,8 @@ run() { # name, scenario args...
   run=$(awk '/run_wall_seconds/ {print $3}' "$TMP/out")
   events=$(awk '/ events / {print $3}' "$TMP/out")
   flows=$(head -1 "$TMP/out")
-  printf '%s\n  %s\n  build %.1f s, run %.1f s, %.0f events (%.0f events/s), peak RSS %.2f GiB, total %.1f s\n' \
-    "$name" "$flows" "$build" "$run" "$events" "$(echo "$events / $run" | bc -l)" \
-    "$(echo "$kib / 1048576" | bc -l)" "$secs"
+  awk -v n="$name" -v f="$flows" -v b="$build" -v r="$run" -v e="$events" -v k="$kib" -v t="$secs" \
+    'BEGIN { printf "%s\n  %s\n  build %.1f s, run %.1f s, %.0f events (%.0f events/s), peak RSS %.2f GiB, total %.1f s\n", n, f, b, r, e, e / r, k / 1048576, t }'
 }
 
 run "leaf-spine: 4 spines, 8 leaves, 128 hosts x 16 VMs (2048 VMs), 10 ms of permutation" \

@@ -17,7 +17,7 @@ def expected_keys(spec_path):
     return {p.key for p in sweep_spec.load_spec(spec_path).points()}
 
 
-def wait_for(predicate, timeout=20.0, what="condition"):
+def wait_for(predicate, timeout=60.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

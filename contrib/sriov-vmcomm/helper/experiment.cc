@@ -675,12 +675,14 @@ Experiment::Collect(const std::string& mode, double wall)
     r.startedAt = ResultsDb::NowIso8601();
     r.wallSeconds = wall;
     r.simSeconds = Simulator::Now().GetSeconds();
-    r.params = CollectAttributeDefaults("SriovVmcomm");
-    for (const auto& [name, value] : m_options)
+    // Every attribute of the module in force, then the options (which may name one again).
+    std::map<std::string, std::string> params(m_options);
+    for (auto& [name, value] : CollectAttributeDefaults("SriovVmcomm"))
     {
-        r.params.emplace_back(name, value);
+        params.emplace(name, value);
     }
-    r.params.emplace_back("mode", mode);
+    params["mode"] = mode;
+    r.params.assign(params.begin(), params.end());
 
     for (std::size_t i = 0; i < m_flows.size(); ++i)
     {
@@ -919,6 +921,17 @@ Experiment::Main(int argc, char** argv)
                  {"vms", std::to_string(m_vms)},
                  {"hosts", std::to_string(m_nHosts)},
                  {"topology", m_topologyFile}};
+    // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the
+    // module's own are all recorded by CollectAttributeDefaults, these only when given.
+    for (int i = 1; i < argc; ++i)
+    {
+        std::string a = argv[i];
+        std::size_t eq = a.find('=');
+        if (a.rfind("--ns3::", 0) == 0 && eq != std::string::npos)
+        {
+            m_options[a.substr(2, eq - 2)] = a.substr(eq + 1);
+        }
+    }
     try
     {
         Validate();

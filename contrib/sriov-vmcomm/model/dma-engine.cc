@@ -9,11 +9,11 @@
 #include "ns3/data-rate.h"
 #include "ns3/log.h"
 #include "ns3/nstime.h"
-#include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 #include "pcie-link.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace ns3 {
 
@@ -61,7 +61,8 @@ DmaEngine::GetTypeId()
                   "slope of 0.30 ns/B, of which the link's serialization explains 0.15 "
                   "(doc/validation.md).",
                   DataRateValue(DataRate("55Gbps")),
-                  MakeDataRateAccessor(&DmaEngine::m_readDataRate), MakeDataRateChecker())
+                  MakeDataRateAccessor(&DmaEngine::SetReadDataRate, &DmaEngine::GetReadDataRate),
+                  MakeDataRateChecker())
               .AddAttribute(
                   "MaxOutstandingReads",
                   "Reads the engine keeps in flight at once (read contexts), each held from "
@@ -87,6 +88,9 @@ DmaEngine::DmaEngine()
     , m_reads(0)
     , m_writes(0)
     , m_readSlotStalls(0)
+    , m_resolved(nullptr)
+    , m_resolvedLow(1)
+    , m_resolvedHigh(0)
 {
 }
 
@@ -98,6 +102,9 @@ DmaEngine::DoDispose()
     m_link = nullptr;
     m_iommu = nullptr;
     m_memories.clear();
+    m_resolved = nullptr;
+    m_resolvedLow = 1;
+    m_resolvedHigh = 0;
     Object::DoDispose();
 }
 
@@ -118,14 +125,24 @@ DmaEngine::AddMemory(Ptr<MemoryDomain> memory)
                                    return a->GetHpaBase() < b->GetHpaBase();
                                });
     m_memories.insert(at, memory);
+    // The neighbours of the cached region may have changed.
+    m_resolved = nullptr;
+    m_resolvedLow = 1;
+    m_resolvedHigh = 0;
 }
 
-MemoryDomain*
-DmaEngine::Resolve(uint64_t hpa, uint32_t len, Ptr<MemoryDomain> fallback) const
+inline MemoryDomain*
+DmaEngine::Resolve(uint64_t hpa, uint32_t len, MemoryDomain* fallback) const
 {
+    // In [m_resolvedLow, m_resolvedHigh), the search below would pick m_resolved again (the
+    // region with the largest base at or below hpa); the end check is the same as below.
+    if (hpa >= m_resolvedLow && hpa < m_resolvedHigh && m_resolved->ContainsHpa(hpa + len - 1))
+    {
+        return m_resolved;
+    }
     if (m_memories.empty())
     {
-        return PeekPointer(fallback);
+        return fallback;
     }
     auto it = std::upper_bound(m_memories.begin(), m_memories.end(), hpa,
                                [](uint64_t a, const Ptr<MemoryDomain>& m)
@@ -135,7 +152,11 @@ DmaEngine::Resolve(uint64_t hpa, uint32_t len, Ptr<MemoryDomain> fallback) const
     NS_ABORT_MSG_IF(it == m_memories.begin() || !(*(it - 1))->ContainsHpa(hpa + len - 1),
                     "DMA to host physical address 0x" << std::hex << hpa
                                                       << " that no memory backs");
-    return PeekPointer(*(it - 1));
+    m_resolved = PeekPointer(*(it - 1));
+    m_resolvedLow = m_resolved->GetHpaBase();
+    m_resolvedHigh
+        = it == m_memories.end() ? std::numeric_limits<uint64_t>::max() : (*it)->GetHpaBase();
+    return m_resolved;
 }
 
 Ptr<PcieLink>
@@ -168,8 +189,8 @@ DmaEngine::GetReadSlotStalls() const
     return m_readSlotStalls;
 }
 
-Time
-DmaEngine::Issue(Time earliest, Time interval)
+inline Time
+DmaEngine::Issue(const Time& earliest, const Time& interval, LazyNow& now)
 {
     if (!interval.IsStrictlyPositive())
     {
@@ -177,12 +198,15 @@ DmaEngine::Issue(Time earliest, Time interval)
     }
     // Gap-filling reservation (BusyCalendar): an operation reserved ahead of time does not hold
     // back one that is ready earlier.
-    return TimeStep(m_engine.Reserve(earliest.GetTimeStep(), interval.GetTimeStep(),
-                                     Simulator::Now().GetTimeStep()));
+    return TimeStep(m_engine.ReserveLazy(earliest.GetTimeStep(), interval.GetTimeStep(),
+                                         [&now]()
+                                         {
+                                             return now.Get().GetTimeStep();
+                                         }));
 }
 
-Time
-DmaEngine::AcquireReadSlot(Time earliest)
+inline Time
+DmaEngine::AcquireReadSlot(const Time& earliest)
 {
     if (m_maxOutstandingReads == 0)
     {
@@ -206,39 +230,62 @@ DmaEngine::AcquireReadSlot(Time earliest)
     return TimeStep(at);
 }
 
-Time
-DmaEngine::StoreTime(uint32_t bytes) const
+void
+DmaEngine::SetReadDataRate(DataRate rate)
 {
-    const uint64_t bps = m_readDataRate.GetBitRate();
-    if (bps == 0)
+    m_readDataRate = rate;
+    for (auto& m : m_storeTimeMemo)
     {
-        return Time(0);
+        m.valid = false;
     }
-    return Seconds(8.0 * bytes / static_cast<double>(bps));
 }
 
-DmaEngine::Result
-DmaEngine::Translate(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, bool write, Time at)
+DataRate
+DmaEngine::GetReadDataRate() const
+{
+    return m_readDataRate;
+}
+
+inline Time
+DmaEngine::StoreTime(uint32_t bytes) const
+{
+    StoreTimeMemo& m = m_storeTimeMemo[(bytes ^ (bytes >> 4)) & (STORE_TIME_MEMO - 1)];
+    if (m.valid && m.bytes == bytes)
+    {
+        return m.time;
+    }
+    const uint64_t bps = m_readDataRate.GetBitRate();
+    m.time = bps == 0 ? Time(0) : Seconds(8.0 * bytes / static_cast<double>(bps));
+    m.bytes = bytes;
+    m.valid = true;
+    return m.time;
+}
+
+inline DmaEngine::Result
+DmaEngine::Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write, const Time& at)
 {
     Result r;
-    r.done = at;
     if (!m_iommu)
     {
         // No remapping: IOVA is the guest physical address, bounded by the VM's memory.
+        r.done = at;
         r.fault = iova + len > mem->GetSize();
         r.hpa = mem->GetHpaBase() + iova;
         return r;
     }
-    uint32_t domain = mem->GetIommuDomain();
+    const uint32_t domain = mem->GetIommuDomain();
+    const int64_t atStep = at.GetTimeStep();
+    int64_t done = atStep; // all pages translated, in time steps (no Time temporaries per page)
     uint64_t addr = iova;
-    uint64_t end = iova + len;
+    const uint64_t end = iova + len;
     bool first = true;
     do
     {
-        Iommu::Translation t = m_iommu->Translate(domain, addr, write, at);
+        const Iommu::Translation t = m_iommu->Translate(domain, addr, write, at);
         if (t.fault)
         {
             r.fault = true;
+            r.done = TimeStep(done);
             return r;
         }
         if (first)
@@ -254,30 +301,28 @@ DmaEngine::Translate(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, bool wr
                                                                                    << addr);
         }
         r.iotlbMiss |= !t.iotlbHit;
-        r.done = std::max(r.done, t.readyAt);
-        uint64_t remainder = t.pageBytes - (t.hpa & (t.pageBytes - 1));
+        done = std::max(done, t.readyAt.GetTimeStep());
+        const uint64_t remainder = t.pageBytes - (t.hpa & (t.pageBytes - 1));
         addr += remainder;
     } while (addr < end);
-    r.iommuTime = r.done - at;
+    r.done = TimeStep(done);
+    r.iommuTime = TimeStep(done - atStep);
     return r;
 }
 
 DmaEngine::Result
-DmaEngine::Read(Ptr<MemoryDomain> mem, uint64_t iova, uint8_t* out, uint32_t len, Time earliest)
+DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint32_t len,
+                const Time& earliest)
 {
     ++m_reads;
-    Result r;
-    const Time issue = Issue(AcquireReadSlot(earliest) + m_processingLatency, m_readIssueInterval);
-    r.done = m_link->DeviceRead(len, issue,
-                                [&](Time atRootComplex)
-                                {
-                                    Result t = Translate(mem, iova, len, false, atRootComplex);
-                                    r.fault = t.fault;
-                                    r.hpa = t.hpa;
-                                    r.iotlbMiss = t.iotlbMiss;
-                                    r.iommuTime = t.iommuTime;
-                                    return t.iommuTime;
-                                });
+    LazyNow now;
+    const Time issue
+        = Issue(AcquireReadSlot(earliest) + m_processingLatency, m_readIssueInterval, now);
+    // The link's two-phase read: the IOMMU translates when the request reaches the root complex,
+    // and its walk delays the completions.
+    const int64_t arrival = m_link->ReadRequest(len, issue, now);
+    Result r = Translate(PeekPointer(mem), iova, len, false, m_link->FsToTime(arrival));
+    r.done = m_link->ReadCompletion(len, arrival, r.iommuTime, now);
     r.done += StoreTime(len);
     if (m_maxOutstandingReads > 0)
     {
@@ -285,38 +330,46 @@ DmaEngine::Read(Ptr<MemoryDomain> mem, uint64_t iova, uint8_t* out, uint32_t len
     }
     if (!r.fault && out != nullptr)
     {
-        Resolve(r.hpa, len, mem)->ReadHpa(r.hpa, out, len);
+        Resolve(r.hpa, len, PeekPointer(mem))->ReadHpa(r.hpa, out, len);
     }
-    m_opTrace(false, iova, r.hpa, len, r.done);
+    if (!m_opTrace.IsEmpty())
+    {
+        m_opTrace(false, iova, r.hpa, len, r.done);
+    }
     return r;
 }
 
 DmaEngine::Result
-DmaEngine::Write(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, Time earliest)
+DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest)
 {
     ++m_writes;
-    const Time issue = Issue(earliest + m_processingLatency, m_writeIssueInterval);
-    const Time atRootComplex = m_link->DeviceWrite(len, issue);
-    Result r = Translate(mem, iova, len, true, atRootComplex);
-    m_opTrace(true, iova, r.hpa, len, r.done);
+    LazyNow now;
+    const Time issue = Issue(earliest + m_processingLatency, m_writeIssueInterval, now);
+    const Time atRootComplex = m_link->PostedWrite(PcieLink::UPSTREAM, len, issue, now);
+    Result r = Translate(PeekPointer(mem), iova, len, true, atRootComplex);
+    if (!m_opTrace.IsEmpty())
+    {
+        m_opTrace(true, iova, r.hpa, len, r.done);
+    }
     return r;
 }
 
 void
-DmaEngine::Commit(Ptr<MemoryDomain> mem, const Result& result, const uint8_t* data, uint32_t len)
+DmaEngine::Commit(const Ptr<MemoryDomain>& mem, const Result& result, const uint8_t* data,
+                  uint32_t len)
 {
     NS_ABORT_MSG_IF(result.fault, "DmaEngine::Commit of a faulted write");
-    Resolve(result.hpa, len, mem)->WriteHpa(result.hpa, data, len);
+    Resolve(result.hpa, len, PeekPointer(mem))->WriteHpa(result.hpa, data, len);
 }
 
 Time
-DmaEngine::MsiX(Time earliest)
+DmaEngine::MsiX(const Time& earliest)
 {
     return m_link->DeviceWrite(4, earliest);
 }
 
 Time
-DmaEngine::Doorbell(Time earliest)
+DmaEngine::Doorbell(const Time& earliest)
 {
     return m_link->HostWrite(4, earliest);
 }

@@ -81,7 +81,8 @@ class DmaEngine : public Object
      * \param earliest instant the NIC hands the read to the engine
      * \return result; on a fault nothing is copied
      */
-    Result Read(Ptr<MemoryDomain> mem, uint64_t iova, uint8_t* out, uint32_t len, Time earliest);
+    Result Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint32_t len,
+                const Time& earliest);
 
     /**
      * \brief Time and translate a DMA write into guest memory; the bytes are stored by Commit().
@@ -92,7 +93,7 @@ class DmaEngine : public Object
      * \param earliest instant the NIC hands the write to the engine
      * \return result: hpa is where Commit() writes; on a fault nothing may be written
      */
-    Result Write(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, Time earliest);
+    Result Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest);
 
     /**
      * \brief Store the bytes of a translated write.
@@ -101,7 +102,8 @@ class DmaEngine : public Object
      * \param data bytes
      * \param len length
      */
-    void Commit(Ptr<MemoryDomain> mem, const Result& result, const uint8_t* data, uint32_t len);
+    void Commit(const Ptr<MemoryDomain>& mem, const Result& result, const uint8_t* data,
+                uint32_t len);
 
     /**
      * \brief An MSI-X message: a posted 4-byte write upstream (interrupt remapping is not
@@ -109,14 +111,14 @@ class DmaEngine : public Object
      * \param earliest instant the NIC raises the interrupt
      * \return instant the message reaches the root complex
      */
-    Time MsiX(Time earliest);
+    Time MsiX(const Time& earliest);
 
     /**
      * \brief An MMIO write from a CPU to the NIC (a doorbell).
      * \param earliest instant the CPU writes
      * \return instant the NIC sees it
      */
-    Time Doorbell(Time earliest);
+    Time Doorbell(const Time& earliest);
 
     /**
      * \brief Register a region of the host's physical memory (a VM's memory): DMA data goes to
@@ -140,6 +142,10 @@ class DmaEngine : public Object
     void DoDispose() override;
 
   private:
+    // Translate, Resolve, Issue, AcquireReadSlot and StoreTime are defined inline in
+    // dma-engine.cc: the library is built with -fPIC, where GCC inlines no exported function,
+    // and they run on every DMA.
+
     /**
      * \brief Translate [iova, iova+len) page by page.
      * \param mem the VM memory
@@ -149,29 +155,34 @@ class DmaEngine : public Object
      * \param at instant the access reaches the IOMMU
      * \return fault, first hpa, instant all pages are translated (in done)
      */
-    Result Translate(Ptr<MemoryDomain> mem, uint64_t iova, uint32_t len, bool write, Time at);
+    Result Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write, const Time& at);
     /**
      * \param hpa host physical address
      * \param len length
      * \param fallback region to use when none is registered
      * \return the registered region holding [hpa, hpa+len)
      */
-    MemoryDomain* Resolve(uint64_t hpa, uint32_t len, Ptr<MemoryDomain> fallback) const;
+    MemoryDomain* Resolve(uint64_t hpa, uint32_t len, MemoryDomain* fallback) const;
     /**
      * \brief Reserve the issue stage.
      * \param earliest instant the operation is ready to issue
      * \param interval issue-stage occupancy of the operation
+     * \param now the present (read only if the reservation needs it)
      * \return instant the engine issues it
      */
-    Time Issue(Time earliest, Time interval);
+    Time Issue(const Time& earliest, const Time& interval, LazyNow& now);
     /**
      * \brief Wait for an engine read slot (MaxOutstandingReads).
      * \param earliest instant the read is ready
      * \return instant a slot is free (the caller must then push the read's release instant)
      */
-    Time AcquireReadSlot(Time earliest);
+    Time AcquireReadSlot(const Time& earliest);
     /** \param bytes read size \return time to store the read's data in NIC memory */
     Time StoreTime(uint32_t bytes) const;
+    /** \param rate the ReadDataRate attribute */
+    void SetReadDataRate(DataRate rate);
+    /** \return the ReadDataRate attribute */
+    DataRate GetReadDataRate() const;
 
     Ptr<PcieLink> m_link;                      //!< the NIC's PCIe link
     Ptr<Iommu> m_iommu;                        //!< the host's IOMMU
@@ -187,6 +198,27 @@ class DmaEngine : public Object
     uint64_t m_reads;          //!< counter
     uint64_t m_writes;         //!< counter
     uint64_t m_readSlotStalls; //!< counter
+
+    /** One memoized StoreTime(). */
+    struct StoreTimeMemo
+    {
+        uint32_t bytes{0}; //!< read size
+        bool valid{false}; //!< time holds StoreTime(bytes)
+        Time time;         //!< the store time
+    };
+
+    /** Memo slots for StoreTime(), a power of two (a frame's reads have two or three sizes). */
+    static constexpr uint32_t STORE_TIME_MEMO = 16;
+    /**
+     * StoreTime() by read size, direct mapped: the same double-to-Time conversion as without
+     * the memo, made once per size instead of once per read
+     */
+    mutable StoreTimeMemo m_storeTimeMemo[STORE_TIME_MEMO];
+
+    // One-entry cache of Resolve(): nearly every DMA goes to the memory of the last one.
+    mutable MemoryDomain* m_resolved; //!< region Resolve() returned last (null: none)
+    mutable uint64_t m_resolvedLow;   //!< its base: hpa below it is not in the cached range
+    mutable uint64_t m_resolvedHigh;  //!< next region's base: hpa at or above it is not either
 
     /** Fired per operation: is-write, iova, hpa, length, done */
     TracedCallback<bool, uint64_t, uint64_t, uint32_t, Time> m_opTrace;

@@ -116,7 +116,7 @@ class Iommu : public Object
      * \param now instant the access reaches the IOMMU
      * \return the translation; on a miss, readyAt includes the wait for a walker and the walk
      */
-    Translation Translate(uint32_t domain, uint64_t iova, bool write, Time now);
+    Translation Translate(uint32_t domain, uint64_t iova, bool write, const Time& now);
 
     /**
      * \param domain domain id
@@ -190,8 +190,21 @@ class Iommu : public Object
         }
     }
 
+    // FindExtent, WalkLevels, SetIndex, Probe and Fill are defined inline in iommu.cc: the
+    // library is built with -fPIC, where GCC inlines no exported function, and Translate()
+    // calls them on every DMA.
+
     /** \param domain domain id; aborts if it does not exist */
-    void CheckDomain(uint32_t domain) const;
+    void CheckDomain(uint32_t domain) const
+    {
+        if (domain >= m_domains.size())
+        {
+            NoSuchDomain(domain);
+        }
+    }
+
+    /** \brief Abort: the domain does not exist. \param domain domain id */
+    [[noreturn]] void NoSuchDomain(uint32_t domain) const;
     /**
      * \param domain domain id
      * \param iova address
@@ -230,8 +243,15 @@ class Iommu : public Object
     uint32_t m_builtWays;    //!< associativity the arrays were built for
     uint32_t m_builtWalks;   //!< walkers the heap was built for
     uint32_t m_sets;         //!< IOTLB sets (entries / ways)
+    uint32_t m_setMask;      //!< m_sets - 1 when m_sets is a power of two (set = key & mask)
+    bool m_setsPowerOfTwo;   //!< m_sets is a power of two: no 64-bit modulo per probe
 
     std::vector<std::map<uint64_t, Extent>> m_domains; //!< per domain: extents by start iova
+    /**
+     * Per domain: the extent FindExtent() found last, or null. A VM's DMAs nearly all fall in
+     * one extent; map nodes do not move, so the pointer stays valid until the extent is erased.
+     */
+    mutable std::vector<const Extent*> m_lastExtent;
     std::vector<IotlbEntry> m_iotlb;        //!< set s holds ways [s * ways, (s + 1) * ways)
     uint64_t m_lruClock;                    //!< source of LRU stamps
     std::vector<int64_t> m_walkers;         //!< min-heap of walker busy-until time steps

@@ -7,7 +7,6 @@
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
-#include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
@@ -74,6 +73,24 @@ bool
 IsPowerOfTwo(uint32_t v)
 {
     return v != 0 && (v & (v - 1)) == 0;
+}
+
+/**
+ * std::llround without the libm call. Below 2^52, x - trunc(x) is exact, so rounding half away
+ * from zero on it gives llround's result exactly; other values (never met: wire bytes times fs
+ * per byte) go to llround.
+ * \param x a duration in femtoseconds
+ * \return x rounded to the nearest integer, halves away from zero
+ */
+inline int64_t
+RoundToFs(double x)
+{
+    if (!(x >= 0.0 && x < 4503599627370496.0)) // 2^52
+    {
+        return std::llround(x);
+    }
+    const auto t = static_cast<int64_t>(x);
+    return x - static_cast<double>(t) >= 0.5 ? t + 1 : t;
 }
 
 } // namespace
@@ -186,6 +203,8 @@ PcieLink::PcieLink()
     , m_addr64(true)
     , m_propagation(NanoSeconds(80))
     , m_rootReadLatency(NanoSeconds(300))
+    , m_propagationFs(m_propagation.GetFemtoSeconds())
+    , m_rootReadLatencyFs(m_rootReadLatency.GetFemtoSeconds())
     , m_maxOutstandingReads(32)
     , m_tlpBps(0)
     , m_fsPerByte(0)
@@ -285,6 +304,7 @@ PcieLink::SetPropagation(Time delay)
     NS_ABORT_MSG_IF(delay.IsStrictlyNegative(),
                     "PcieLink: PropagationDelay must not be negative, got " << delay);
     m_propagation = delay;
+    m_propagationFs = delay.GetFemtoSeconds();
 }
 
 Time
@@ -299,6 +319,7 @@ PcieLink::SetRootReadLatency(Time latency)
     NS_ABORT_MSG_IF(latency.IsStrictlyNegative(),
                     "PcieLink: RootComplexReadLatency must not be negative, got " << latency);
     m_rootReadLatency = latency;
+    m_rootReadLatencyFs = latency.GetFemtoSeconds();
 }
 
 Time
@@ -360,38 +381,60 @@ PcieLink::GetTlpBandwidthBps() const
     return m_tlpBps;
 }
 
-uint64_t
+inline uint64_t
 PcieLink::Chunks(uint32_t bytes, uint32_t chunk)
 {
     // A zero-byte transfer still takes one TLP (a zero-length read or write).
     return bytes == 0 ? 1 : (static_cast<uint64_t>(bytes) + chunk - 1) / chunk;
 }
 
-uint64_t
-PcieLink::GetWriteWireBytes(uint32_t bytes) const
+inline uint64_t
+PcieLink::WriteWireBytes(uint32_t bytes) const
 {
     const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + (m_addr64 ? MEM_REQ_ADDR64 : MEM_REQ_ADDR32)
                           + (m_ecrc ? ECRC : 0);
     return bytes + Chunks(bytes, m_mps) * perTlp;
 }
 
-uint64_t
-PcieLink::GetReadRequestWireBytes(uint32_t bytes) const
+inline uint64_t
+PcieLink::RequestWireBytes(uint32_t bytes) const
 {
     const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + (m_addr64 ? MEM_REQ_ADDR64 : MEM_REQ_ADDR32)
                           + (m_ecrc ? ECRC : 0);
     return Chunks(bytes, m_mrrs) * perTlp;
 }
 
-uint64_t
-PcieLink::GetReadCompletionWireBytes(uint32_t bytes) const
+inline uint32_t
+PcieLink::CompletionChunk() const
 {
     // Each request gets its own completions, so a completion never exceeds MRRS either; with
     // power-of-two sizes that makes ceil(bytes / min(chunk, MRRS)) completions.
-    uint32_t chunk = m_split == SPLIT_RCB ? m_rcb : m_mps;
-    chunk = std::min(chunk, m_mrrs);
+    return std::min(m_split == SPLIT_RCB ? m_rcb : m_mps, m_mrrs);
+}
+
+inline uint64_t
+PcieLink::CompletionWireBytes(uint32_t bytes) const
+{
     const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + COMPLETION + (m_ecrc ? ECRC : 0);
-    return bytes + Chunks(bytes, chunk) * perTlp;
+    return bytes + Chunks(bytes, CompletionChunk()) * perTlp;
+}
+
+uint64_t
+PcieLink::GetWriteWireBytes(uint32_t bytes) const
+{
+    return WriteWireBytes(bytes);
+}
+
+uint64_t
+PcieLink::GetReadRequestWireBytes(uint32_t bytes) const
+{
+    return RequestWireBytes(bytes);
+}
+
+uint64_t
+PcieLink::GetReadCompletionWireBytes(uint32_t bytes) const
+{
+    return CompletionWireBytes(bytes);
 }
 
 double
@@ -409,27 +452,20 @@ PcieLink::GetEffectiveReadBps(uint32_t bytes) const
     return GetTlpBandwidthBps() * bytes / wire;
 }
 
-Time
-PcieLink::FsToTime(int64_t fs) const
-{
-    if (m_fsPerTick <= 1)
-    {
-        return FemtoSeconds(fs);
-    }
-    return TimeStep((fs + m_fsPerTick / 2) / m_fsPerTick);
-}
-
-int64_t
+inline int64_t
 PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps,
-                    int64_t earliestFs)
+                    int64_t earliestFs, LazyNow& now)
 {
     if (m_tlpBps == 0)
     {
         UpdateRates();
     }
-    const int64_t duration = std::llround(wire * m_fsPerByte);
-    const int64_t start
-        = m_schedule[dir].Reserve(earliestFs, duration, Simulator::Now().GetFemtoSeconds());
+    const int64_t duration = RoundToFs(wire * m_fsPerByte);
+    const int64_t start = m_schedule[dir].ReserveLazy(earliestFs, duration,
+                                                      [&now]()
+                                                      {
+                                                          return now.Get().GetFemtoSeconds();
+                                                      });
     const int64_t end = start + duration;
     m_busyFs[dir] += duration;
     m_payload[dir] += payload;
@@ -443,26 +479,31 @@ PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlp
 }
 
 Time
-PcieLink::DeviceWrite(uint32_t bytes, Time earliest)
+PcieLink::PostedWrite(Direction dir, uint32_t bytes, const Time& earliest, LazyNow& now)
 {
-    NS_LOG_FUNCTION(this << bytes << earliest);
-    const int64_t end = Serialize(UPSTREAM, bytes, GetWriteWireBytes(bytes), Chunks(bytes, m_mps),
-                                  earliest.GetFemtoSeconds());
-    return FsToTime(end + m_propagation.GetFemtoSeconds());
+    const int64_t end = Serialize(dir, bytes, WriteWireBytes(bytes), Chunks(bytes, m_mps),
+                                  earliest.GetFemtoSeconds(), now);
+    return FsToTime(end + m_propagationFs);
 }
 
 Time
-PcieLink::HostWrite(uint32_t bytes, Time earliest)
+PcieLink::DeviceWrite(uint32_t bytes, const Time& earliest)
 {
     NS_LOG_FUNCTION(this << bytes << earliest);
-    const int64_t end = Serialize(DOWNSTREAM, bytes, GetWriteWireBytes(bytes), Chunks(bytes, m_mps),
-                                  earliest.GetFemtoSeconds());
-    return FsToTime(end + m_propagation.GetFemtoSeconds());
+    LazyNow now;
+    return PostedWrite(UPSTREAM, bytes, earliest, now);
 }
 
-template<typename F>
 Time
-PcieLink::DoDeviceRead(uint32_t bytes, Time earliest, F&& atRootComplex)
+PcieLink::HostWrite(uint32_t bytes, const Time& earliest)
+{
+    NS_LOG_FUNCTION(this << bytes << earliest);
+    LazyNow now;
+    return PostedWrite(DOWNSTREAM, bytes, earliest, now);
+}
+
+int64_t
+PcieLink::ReadRequest(uint32_t bytes, const Time& earliest, LazyNow& now)
 {
     int64_t issue = earliest.GetFemtoSeconds();
     // Tags released by now are free. Assumes reads are reserved in roughly increasing time, as
@@ -480,23 +521,34 @@ PcieLink::DoDeviceRead(uint32_t bytes, Time earliest, F&& atRootComplex)
             m_tagRelease.pop();
         }
     }
-
-    const int64_t propFs = m_propagation.GetFemtoSeconds();
     const int64_t requestEnd
-        = Serialize(UPSTREAM, 0, GetReadRequestWireBytes(bytes), Chunks(bytes, m_mrrs), issue);
-    const int64_t arrival = requestEnd + propFs;
-    const Time extra = atRootComplex(FsToTime(arrival));
-    NS_ABORT_MSG_IF(extra.IsStrictlyNegative(),
-                    "PcieLink: negative extra root-complex latency " << extra);
-    const int64_t ready = arrival + m_rootReadLatency.GetFemtoSeconds() + extra.GetFemtoSeconds();
+        = Serialize(UPSTREAM, 0, RequestWireBytes(bytes), Chunks(bytes, m_mrrs), issue, now);
+    return requestEnd + m_propagationFs;
+}
 
-    const uint32_t chunk = std::min(m_split == SPLIT_RCB ? m_rcb : m_mps, m_mrrs);
-    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, GetReadCompletionWireBytes(bytes),
-                                            Chunks(bytes, chunk), ready);
-    const int64_t done = completionEnd + propFs;
+Time
+PcieLink::ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRootLatency,
+                         LazyNow& now)
+{
+    NS_ABORT_MSG_IF(extraRootLatency.IsStrictlyNegative(),
+                    "PcieLink: negative extra root-complex latency " << extraRootLatency);
+    const int64_t ready = arrivalFs + m_rootReadLatencyFs + extraRootLatency.GetFemtoSeconds();
+    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, CompletionWireBytes(bytes),
+                                            Chunks(bytes, CompletionChunk()), ready, now);
+    const int64_t done = completionEnd + m_propagationFs;
     m_tagRelease.push(done);
-    NS_LOG_LOGIC("read " << bytes << " B issued " << issue << " fs, done " << done << " fs");
+    NS_LOG_LOGIC("read " << bytes << " B ready at the root complex " << ready << " fs, done "
+                         << done << " fs");
     return FsToTime(done);
+}
+
+template<typename F>
+Time
+PcieLink::DoDeviceRead(uint32_t bytes, const Time& earliest, F&& atRootComplex)
+{
+    LazyNow now;
+    const int64_t arrival = ReadRequest(bytes, earliest, now);
+    return ReadCompletion(bytes, arrival, atRootComplex(FsToTime(arrival)), now);
 }
 
 Time

@@ -96,7 +96,7 @@ class PcieLink : public Object
      * \param earliest instant the device has the data ready
      * \return instant the last TLP reaches the root complex (serialization + PropagationDelay)
      */
-    Time DeviceWrite(uint32_t bytes, Time earliest);
+    Time DeviceWrite(uint32_t bytes, const Time& earliest);
 
     /**
      * \brief Reserve the link for a posted write from the host to the device (MMIO: a doorbell).
@@ -104,7 +104,7 @@ class PcieLink : public Object
      * \param earliest instant the CPU issues the write
      * \return instant the write reaches the device
      */
-    Time HostWrite(uint32_t bytes, Time earliest);
+    Time HostWrite(uint32_t bytes, const Time& earliest);
 
     /**
      * \brief Reserve the link for a DMA read by the device of host memory.
@@ -155,6 +155,10 @@ class PcieLink : public Object
                                            Time end);
 
   private:
+    // DmaEngine reserves through the private two-phase read and the write below: one present
+    // (LazyNow) for all the reservations of an operation, and no std::function per read.
+    friend class DmaEngine;
+
     /**
      * \brief Serialize wire bytes on one direction.
      * \param dir direction
@@ -162,10 +166,39 @@ class PcieLink : public Object
      * \param wire bytes on the wire
      * \param tlps number of TLPs
      * \param earliestFs instant the burst is ready, fs
+     * \param now the present (read only if the reservation needs it)
      * \return instant the last bit has been serialized (propagation not included), fs
      */
     int64_t Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps,
-                      int64_t earliestFs);
+                      int64_t earliestFs, LazyNow& now);
+    /**
+     * \brief A posted write on one direction (DeviceWrite, HostWrite).
+     * \param dir UPSTREAM for a device write, DOWNSTREAM for a host write
+     * \param bytes payload bytes
+     * \param earliest instant the data is ready
+     * \param now the present
+     * \return instant the last TLP reaches the far end
+     */
+    Time PostedWrite(Direction dir, uint32_t bytes, const Time& earliest, LazyNow& now);
+    /**
+     * \brief First half of a read: wait for a tag, send the request TLPs upstream.
+     * \param bytes bytes read
+     * \param earliest instant the device issues the read
+     * \param now the present
+     * \return instant the last request TLP reaches the root complex, fs
+     */
+    int64_t ReadRequest(uint32_t bytes, const Time& earliest, LazyNow& now);
+    /**
+     * \brief Second half of a read: the root complex's time, the completions downstream; the
+     * tag is held until the last completion arrives.
+     * \param bytes bytes read
+     * \param arrivalFs ReadRequest()'s result
+     * \param extraRootLatency root-complex time beyond RootComplexReadLatency, >= 0
+     * \param now the present
+     * \return instant the last completion byte reaches the device
+     */
+    Time ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRootLatency,
+                        LazyNow& now);
     /**
      * \brief The read reservation shared by both DeviceRead overloads.
      * \tparam F callable Time(Time): the extra root-complex time given the arrival instant
@@ -175,13 +208,34 @@ class PcieLink : public Object
      * \return instant the last completion byte reaches the device
      */
     template<typename F>
-    Time DoDeviceRead(uint32_t bytes, Time earliest, F&& atRootComplex);
+    Time DoDeviceRead(uint32_t bytes, const Time& earliest, F&& atRootComplex);
+
+    // The helpers below are defined inline (here or in pcie-link.cc): the library is built
+    // with -fPIC, where GCC inlines no exported function (another library could interpose it),
+    // and each is called several times per DMA operation.
+
     /** \return number of TLPs a write or completion of \p bytes splits into at \p chunk */
     static uint64_t Chunks(uint32_t bytes, uint32_t chunk);
+    /** \param bytes payload \return GetWriteWireBytes(bytes) */
+    uint64_t WriteWireBytes(uint32_t bytes) const;
+    /** \param bytes read size \return GetReadRequestWireBytes(bytes) */
+    uint64_t RequestWireBytes(uint32_t bytes) const;
+    /** \param bytes read size \return GetReadCompletionWireBytes(bytes) */
+    uint64_t CompletionWireBytes(uint32_t bytes) const;
+    /** \return the largest completion TLP payload, bytes */
+    uint32_t CompletionChunk() const;
     /** \brief Recompute the cached bandwidth from the attributes. */
     void UpdateRates() const;
+
     /** \param fs instant in femtoseconds \return it as a Time, rounded to the resolution */
-    Time FsToTime(int64_t fs) const;
+    Time FsToTime(int64_t fs) const
+    {
+        if (m_fsPerTick <= 1)
+        {
+            return FemtoSeconds(fs);
+        }
+        return TimeStep((fs + m_fsPerTick / 2) / m_fsPerTick);
+    }
 
     // Attribute setters (validating) and getters.
     void SetGeneration(uint32_t generation); //!< \param generation 1..5
@@ -211,6 +265,8 @@ class PcieLink : public Object
     bool m_addr64;                  //!< 64-bit addressing (4DW request headers)
     Time m_propagation;             //!< one-way latency through PHY/DLL/switching, per direction
     Time m_rootReadLatency;         //!< memory access at the root complex for a read
+    int64_t m_propagationFs;        //!< m_propagation in fs, read per TLP burst
+    int64_t m_rootReadLatencyFs;    //!< m_rootReadLatency in fs
     uint32_t m_maxOutstandingReads; //!< non-posted read tags
     mutable double m_tlpBps;        //!< cached TLP bandwidth, bit/s (0: stale)
     mutable double m_fsPerByte;     //!< cached serialization time per wire byte, fs

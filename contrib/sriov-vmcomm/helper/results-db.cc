@@ -13,8 +13,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 #include <stdexcept>
+#include <thread>
 
 namespace ns3 {
 
@@ -413,17 +415,44 @@ ResultsDb::Initialize()
     CheckNotNewer(m_path, version);
 
     {
-        // WAL lets readers run during a write and makes concurrent writers cheap.
-        Statement st(db, m_path, "PRAGMA journal_mode = WAL");
-        if (st.Step())
+        // WAL lets readers run during a write and makes concurrent writers cheap. Switching to
+        // it needs the file to itself for a moment, and SQLite answers "locked" at once rather
+        // than through the busy handler: retry until the busy timeout.
+        auto deadline
+            = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_busyTimeoutMs);
+        std::string mode;
+        while (true)
         {
-            const auto* mode = reinterpret_cast<const char*>(sqlite3_column_text(st.Get(), 0));
-            if (mode == nullptr || std::string(mode) != "wal")
+            char* err = nullptr;
+            int rc = sqlite3_exec(
+                db, "PRAGMA journal_mode = WAL",
+                [](void* out, int n, char** values, char**)
+                {
+                    if (n > 0 && values[0] != nullptr)
+                    {
+                        *static_cast<std::string*>(out) = values[0];
+                    }
+                    return 0;
+                },
+                &mode, &err);
+            std::string message = err != nullptr ? err : sqlite3_errstr(rc);
+            sqlite3_free(err);
+            if (rc == SQLITE_OK)
             {
-                NS_LOG_WARN("results database " << m_path << ": journal_mode is "
-                                                << (mode ? mode : "?")
-                                                << ", not wal; concurrent writers may block");
+                break;
             }
+            bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+            if (!busy || std::chrono::steady_clock::now() > deadline)
+            {
+                throw std::runtime_error("results database " + m_path
+                                         + ": executing \"PRAGMA journal_mode = WAL\": " + message);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        if (mode != "wal")
+        {
+            NS_LOG_WARN("results database " << m_path << ": journal_mode is " << mode
+                                            << ", not wal; concurrent writers may block");
         }
     }
     // With WAL, NORMAL is still crash-safe (a crash may lose the last commits, never corrupt).

@@ -106,13 +106,13 @@ SriovNic::GetTypeId()
 SriovNic::SriovNic()
     : m_table(Create<VfMappingTable>())
     , m_channel(CreateObject<SriovChannel>())
+    , m_eswitchUsed(0)
+    , m_eswitchFrames(0)
+    , m_offloadCoreTime(Time(0))
     , m_nextFrameId(1)
     , m_uplinkTx(0)
     , m_uplinkRx(0)
     , m_defaultVf(NO_DEFAULT_VF)
-    , m_eswitchUsed(0)
-    , m_eswitchFrames(0)
-    , m_offloadCoreTime(Time(0))
 {
     std::fill(std::begin(m_drops), std::end(m_drops), 0);
 }

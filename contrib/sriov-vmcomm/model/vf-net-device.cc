@@ -122,7 +122,7 @@ VfNetDevice::GetTypeId()
     {
         TypeId t
             = TypeId("ns3::VfNetDevice")
-                  .SetParent<NetDevice>()
+                  .SetParent<GuestNetDevice>()
                   .SetGroupName("SriovVmcomm")
                   .AddConstructor<VfNetDevice>()
                   .AddAttribute("Mtu", "MAC-level MTU, bytes (Ethernet default)",
@@ -224,8 +224,6 @@ VfNetDevice::GetTypeId()
 VfNetDevice::VfNetDevice()
     : m_dma(nullptr)
     , m_index(0)
-    , m_ifIndex(0)
-    , m_mtu(1500)
     , m_txRing(0)
     , m_txBuffers(0)
     , m_rxRing(0)
@@ -250,23 +248,18 @@ VfNetDevice::DoDispose()
     m_coalesceTimer.Cancel();
     m_coalescePending = false;
     m_pollEvent.Cancel();
-    m_node = nullptr;
     m_nic = nullptr;
     m_dma = nullptr;
     m_memory = nullptr;
     m_table = nullptr;
     m_rxSlots.clear();
-    m_rxCallback
-        = MakeNullCallback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&>();
-    m_promiscCallback = MakeNullCallback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t,
-                                         const Address&, const Address&, PacketType>();
-    NetDevice::DoDispose();
+    GuestNetDevice::DoDispose();
 }
 
 void
 VfNetDevice::DoInitialize()
 {
-    NetDevice::DoInitialize();
+    GuestNetDevice::DoInitialize();
 }
 
 void
@@ -977,137 +970,10 @@ VfNetDevice::FetchRxDescriptors(uint32_t first, uint32_t count, Time doorbell)
 
 // ---- NetDevice ----
 
-void
-VfNetDevice::SetIfIndex(const uint32_t index)
-{
-    m_ifIndex = index;
-}
-
-uint32_t
-VfNetDevice::GetIfIndex() const
-{
-    return m_ifIndex;
-}
-
 Ptr<Channel>
 VfNetDevice::GetChannel() const
 {
     return m_nic ? m_nic->GetChannel() : nullptr;
-}
-
-void
-VfNetDevice::SetAddress(Address address)
-{
-    m_address = Mac48Address::ConvertFrom(address);
-}
-
-Address
-VfNetDevice::GetAddress() const
-{
-    return m_address;
-}
-
-bool
-VfNetDevice::SetMtu(const uint16_t mtu)
-{
-    m_mtu = mtu;
-    return true;
-}
-
-uint16_t
-VfNetDevice::GetMtu() const
-{
-    return m_mtu;
-}
-
-bool
-VfNetDevice::IsLinkUp() const
-{
-    return true;
-}
-
-void
-VfNetDevice::AddLinkChangeCallback(Callback<void> callback)
-{
-    // The VF-to-VF path never goes down.
-}
-
-bool
-VfNetDevice::IsBroadcast() const
-{
-    return true;
-}
-
-Address
-VfNetDevice::GetBroadcast() const
-{
-    return Mac48Address::GetBroadcast();
-}
-
-bool
-VfNetDevice::IsMulticast() const
-{
-    return true;
-}
-
-Address
-VfNetDevice::GetMulticast(Ipv4Address multicastGroup) const
-{
-    return Mac48Address::GetMulticast(multicastGroup);
-}
-
-Address
-VfNetDevice::GetMulticast(Ipv6Address addr) const
-{
-    return Mac48Address::GetMulticast(addr);
-}
-
-bool
-VfNetDevice::IsPointToPoint() const
-{
-    return false;
-}
-
-bool
-VfNetDevice::IsBridge() const
-{
-    return false;
-}
-
-Ptr<Node>
-VfNetDevice::GetNode() const
-{
-    return m_node;
-}
-
-void
-VfNetDevice::SetNode(Ptr<Node> node)
-{
-    m_node = node;
-}
-
-bool
-VfNetDevice::NeedsArp() const
-{
-    return true;
-}
-
-void
-VfNetDevice::SetReceiveCallback(NetDevice::ReceiveCallback cb)
-{
-    m_rxCallback = cb;
-}
-
-void
-VfNetDevice::SetPromiscReceiveCallback(PromiscReceiveCallback cb)
-{
-    m_promiscCallback = cb;
-}
-
-bool
-VfNetDevice::SupportsSendFrom() const
-{
-    return true;
 }
 
 } // namespace ns3

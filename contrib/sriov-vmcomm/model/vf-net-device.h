@@ -4,6 +4,7 @@
 #ifndef VF_NET_DEVICE_H
 #define VF_NET_DEVICE_H
 
+#include "guest-net-device.h"
 #include "nic-frame.h"
 #include "ns3/event-id.h"
 #include "ns3/mac48-address.h"
@@ -54,7 +55,7 @@ struct VfDmaStep
  * Descriptors are 16 bytes in guest memory: buffer address (8, little endian), length (2),
  * status (1: bit 0 descriptor done, bit 1 error), 5 reserved.
  */
-class VfNetDevice : public NetDevice
+class VfNetDevice : public GuestNetDevice
 {
   public:
     /** How an MSI-X interrupt reaches the VM's vCPU. */
@@ -203,31 +204,10 @@ class VfNetDevice : public NetDevice
     Time FetchRxDescriptors(uint32_t first, uint32_t count, Time doorbell);
 
     // NetDevice
-    void SetIfIndex(const uint32_t index) override;
-    uint32_t GetIfIndex() const override;
     Ptr<Channel> GetChannel() const override;
-    void SetAddress(Address address) override;
-    Address GetAddress() const override;
-    bool SetMtu(const uint16_t mtu) override;
-    uint16_t GetMtu() const override;
-    bool IsLinkUp() const override;
-    void AddLinkChangeCallback(Callback<void> callback) override;
-    bool IsBroadcast() const override;
-    Address GetBroadcast() const override;
-    bool IsMulticast() const override;
-    Address GetMulticast(Ipv4Address multicastGroup) const override;
-    Address GetMulticast(Ipv6Address addr) const override;
-    bool IsPointToPoint() const override;
-    bool IsBridge() const override;
     bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
     bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
                   uint16_t protocolNumber) override;
-    Ptr<Node> GetNode() const override;
-    void SetNode(Ptr<Node> node) override;
-    bool NeedsArp() const override;
-    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override;
-    void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
-    bool SupportsSendFrom() const override;
 
   protected:
     void DoDispose() override;
@@ -297,17 +277,11 @@ class VfNetDevice : public NetDevice
     /** \return the interrupt delivery latency in force */
     Time InterruptLatency() const;
 
-    Ptr<Node> m_node;                                    //!< the VM
-    Ptr<SriovNic> m_nic;                                 //!< the NIC
-    DmaEngine* m_dma;                                    //!< the NIC's DMA engine (m_nic owns it)
-    Ptr<MemoryDomain> m_memory;                          //!< the VM's memory
-    Ptr<const VfMappingTable> m_table;                   //!< step 2
-    uint32_t m_index;                                    //!< VF index
-    uint32_t m_ifIndex;                                  //!< interface index in the VM
-    Mac48Address m_address;                              //!< step 1
-    uint16_t m_mtu;                                      //!< MTU, bytes
-    NetDevice::ReceiveCallback m_rxCallback;             //!< stack
-    NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous taps
+    Ptr<SriovNic> m_nic;               //!< the NIC
+    DmaEngine* m_dma;                  //!< the NIC's DMA engine (m_nic owns it)
+    Ptr<MemoryDomain> m_memory;        //!< the VM's memory
+    Ptr<const VfMappingTable> m_table; //!< step 2
+    uint32_t m_index;                  //!< VF index
 
     // Attributes
     uint32_t m_txRingSize;        //!< TX descriptors

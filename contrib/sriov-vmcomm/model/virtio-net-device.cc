@@ -153,7 +153,7 @@ VirtioNetDevice::GetTypeId()
 {
     static TypeId tid
         = TypeId("ns3::VirtioNetDevice")
-              .SetParent<NetDevice>()
+              .SetParent<GuestNetDevice>()
               .SetGroupName("SriovVmcomm")
               .AddConstructor<VirtioNetDevice>()
               .AddAttribute(
@@ -243,8 +243,6 @@ VirtioNetDevice::GetTypeId()
 
 VirtioNetDevice::VirtioNetDevice()
     : m_port(0)
-    , m_ifIndex(0)
-    , m_mtu(1500)
     , m_txQueueSize(256)
     , m_rxQueueSize(256)
     , m_rxMode(RX_INTERRUPT)
@@ -264,7 +262,7 @@ VirtioNetDevice::NotifyConstructionCompleted()
     // The rings are sized once the attributes are known.
     m_tx.Resize(m_txQueueSize);
     m_rx.Resize(m_rxQueueSize);
-    NetDevice::NotifyConstructionCompleted();
+    GuestNetDevice::NotifyConstructionCompleted();
 }
 
 void
@@ -274,7 +272,7 @@ VirtioNetDevice::NotifyNewAggregate()
     {
         m_queueInterface = GetObject<NetDeviceQueueInterface>();
     }
-    NetDevice::NotifyNewAggregate();
+    GuestNetDevice::NotifyNewAggregate();
 }
 
 void
@@ -282,16 +280,11 @@ VirtioNetDevice::DoDispose()
 {
     m_rxEvent.Cancel();
     m_txWakeEvent.Cancel();
-    m_node = nullptr;
     m_backend = nullptr;
     m_queueInterface = nullptr;
     m_tx.Clear();
     m_rx.Clear();
-    m_rxCallback
-        = MakeNullCallback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&>();
-    m_promiscCallback = MakeNullCallback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t,
-                                         const Address&, const Address&, PacketType>();
-    NetDevice::DoDispose();
+    GuestNetDevice::DoDispose();
 }
 
 void
@@ -619,137 +612,10 @@ VirtioNetDevice::GuestReceive(VswitchFrame& f)
 
 // ---- NetDevice ----
 
-void
-VirtioNetDevice::SetIfIndex(const uint32_t index)
-{
-    m_ifIndex = index;
-}
-
-uint32_t
-VirtioNetDevice::GetIfIndex() const
-{
-    return m_ifIndex;
-}
-
 Ptr<Channel>
 VirtioNetDevice::GetChannel() const
 {
     return m_backend ? m_backend->GetChannel() : nullptr;
-}
-
-void
-VirtioNetDevice::SetAddress(Address address)
-{
-    m_address = Mac48Address::ConvertFrom(address);
-}
-
-Address
-VirtioNetDevice::GetAddress() const
-{
-    return m_address;
-}
-
-bool
-VirtioNetDevice::SetMtu(const uint16_t mtu)
-{
-    m_mtu = mtu;
-    return true;
-}
-
-uint16_t
-VirtioNetDevice::GetMtu() const
-{
-    return m_mtu;
-}
-
-bool
-VirtioNetDevice::IsLinkUp() const
-{
-    return true;
-}
-
-void
-VirtioNetDevice::AddLinkChangeCallback(Callback<void> callback)
-{
-    // The virtio link never goes down.
-}
-
-bool
-VirtioNetDevice::IsBroadcast() const
-{
-    return true;
-}
-
-Address
-VirtioNetDevice::GetBroadcast() const
-{
-    return Mac48Address::GetBroadcast();
-}
-
-bool
-VirtioNetDevice::IsMulticast() const
-{
-    return true;
-}
-
-Address
-VirtioNetDevice::GetMulticast(Ipv4Address multicastGroup) const
-{
-    return Mac48Address::GetMulticast(multicastGroup);
-}
-
-Address
-VirtioNetDevice::GetMulticast(Ipv6Address addr) const
-{
-    return Mac48Address::GetMulticast(addr);
-}
-
-bool
-VirtioNetDevice::IsPointToPoint() const
-{
-    return false;
-}
-
-bool
-VirtioNetDevice::IsBridge() const
-{
-    return false;
-}
-
-Ptr<Node>
-VirtioNetDevice::GetNode() const
-{
-    return m_node;
-}
-
-void
-VirtioNetDevice::SetNode(Ptr<Node> node)
-{
-    m_node = node;
-}
-
-bool
-VirtioNetDevice::NeedsArp() const
-{
-    return true;
-}
-
-void
-VirtioNetDevice::SetReceiveCallback(NetDevice::ReceiveCallback cb)
-{
-    m_rxCallback = cb;
-}
-
-void
-VirtioNetDevice::SetPromiscReceiveCallback(PromiscReceiveCallback cb)
-{
-    m_promiscCallback = cb;
-}
-
-bool
-VirtioNetDevice::SupportsSendFrom() const
-{
-    return true;
 }
 
 } // namespace ns3

@@ -4,6 +4,7 @@
 #ifndef VIRTIO_NET_DEVICE_H
 #define VIRTIO_NET_DEVICE_H
 
+#include "guest-net-device.h"
 #include "nic-frame.h"
 #include "ns3/channel.h"
 #include "ns3/event-id.h"
@@ -152,7 +153,7 @@ class VirtioBackend : public Object
  * in the guest, interrupt = guest kick exit + host-to-guest notification, nic = time in the
  * virtual switch (wait for a core, processing), pcie = iommu = 0.
  */
-class VirtioNetDevice : public NetDevice
+class VirtioNetDevice : public GuestNetDevice
 {
   public:
     /** How the guest driver learns of received frames (and of freed TX descriptors). */
@@ -259,31 +260,10 @@ class VirtioNetDevice : public NetDevice
     RxMode GetRxMode() const;
 
     // NetDevice
-    void SetIfIndex(const uint32_t index) override;
-    uint32_t GetIfIndex() const override;
     Ptr<Channel> GetChannel() const override;
-    void SetAddress(Address address) override;
-    Address GetAddress() const override;
-    bool SetMtu(const uint16_t mtu) override;
-    uint16_t GetMtu() const override;
-    bool IsLinkUp() const override;
-    void AddLinkChangeCallback(Callback<void> callback) override;
-    bool IsBroadcast() const override;
-    Address GetBroadcast() const override;
-    bool IsMulticast() const override;
-    Address GetMulticast(Ipv4Address multicastGroup) const override;
-    Address GetMulticast(Ipv6Address addr) const override;
-    bool IsPointToPoint() const override;
-    bool IsBridge() const override;
     bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
     bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
                   uint16_t protocolNumber) override;
-    Ptr<Node> GetNode() const override;
-    void SetNode(Ptr<Node> node) override;
-    bool NeedsArp() const override;
-    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override;
-    void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
-    bool SupportsSendFrom() const override;
 
   protected:
     void DoDispose() override;
@@ -310,15 +290,9 @@ class VirtioNetDevice : public NetDevice
      */
     Ptr<Packet> MakeEthernetFrame(const VswitchFrame& f) const;
 
-    Ptr<Node> m_node;                                    //!< the VM
-    Ptr<VirtioBackend> m_backend;                        //!< host side
-    Ptr<NetDeviceQueueInterface> m_queueInterface;       //!< stack flow control (may be null)
-    uint32_t m_port;                                     //!< port on the backend
-    uint32_t m_ifIndex;                                  //!< interface index in the VM
-    Mac48Address m_address;                              //!< MAC address
-    uint16_t m_mtu;                                      //!< MTU, bytes
-    NetDevice::ReceiveCallback m_rxCallback;             //!< stack
-    NetDevice::PromiscReceiveCallback m_promiscCallback; //!< promiscuous taps
+    Ptr<VirtioBackend> m_backend;                  //!< host side
+    Ptr<NetDeviceQueueInterface> m_queueInterface; //!< stack flow control (may be null)
+    uint32_t m_port;                               //!< port on the backend
 
     // Attributes
     uint32_t m_txQueueSize; //!< TX virtqueue descriptors

@@ -9,6 +9,7 @@
 #include "ns3/iommu.h"
 #include "ns3/log.h"
 #include "ns3/memory-domain.h"
+#include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/uinteger.h"
@@ -19,7 +20,8 @@ namespace ns3 {
 NS_LOG_COMPONENT_DEFINE("SriovHelper");
 
 SriovHelper::SriovHelper()
-    : m_iommuEnabled(true)
+    : m_nics(1)
+    , m_iommuEnabled(true)
 {
     m_host.SetTypeId("ns3::Host");
     m_pcie.SetTypeId("ns3::PcieLink");
@@ -28,6 +30,7 @@ SriovHelper::SriovHelper()
     m_vf.SetTypeId("ns3::VfNetDevice");
     m_memory.SetTypeId("ns3::MemoryDomain");
     m_dma.SetTypeId("ns3::DmaEngine");
+    m_hierarchy.SetTypeId("ns3::PcieHierarchy");
 }
 
 SriovHelper::~SriovHelper() = default;
@@ -75,6 +78,19 @@ SriovHelper::SetDmaAttribute(std::string n, const AttributeValue& v)
 }
 
 void
+SriovHelper::SetHierarchyAttribute(std::string n, const AttributeValue& v)
+{
+    m_hierarchy.Set(n, v);
+}
+
+void
+SriovHelper::SetNics(uint32_t nics)
+{
+    NS_ABORT_MSG_IF(nics == 0, "SriovHelper::SetNics: a host needs one NIC at least");
+    m_nics = nics;
+}
+
+void
 SriovHelper::SetIommuEnabled(bool enabled)
 {
     m_iommuEnabled = enabled;
@@ -92,12 +108,29 @@ Ptr<Host>
 SriovHelper::Install(NodeContainer vms) const
 {
     Ptr<Host> host = m_host.Create<Host>();
-    Ptr<PcieLink> link = m_pcie.Create<PcieLink>();
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
-    Ptr<SriovNic> nic = m_nic.Create<SriovNic>();
-    Ptr<DmaEngine> dma = m_dma.Create<DmaEngine>();
-    nic->Attach(link, iommu, dma);
-    host->SetHardware(link, iommu, nic);
+    Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
+    std::vector<Ptr<SriovNic>> nics;
+    for (uint32_t n = 0; n < m_nics; ++n)
+    {
+        Ptr<PcieLink> link = m_pcie.Create<PcieLink>();
+        Ptr<SriovNic> nic = m_nic.Create<SriovNic>();
+        nic->Attach(link, iommu, m_dma.Create<DmaEngine>());
+        if (n == 0)
+        {
+            host->SetHardware(link, iommu, nic);
+        }
+        else
+        {
+            host->AddNic(link, nic);
+        }
+        if (hierarchy)
+        {
+            hierarchy->Add(nic);
+        }
+        nics.push_back(nic);
+    }
+    host->SetPcieHierarchy(hierarchy);
 
     // VM memories sit back to back in host-physical space above the host's own first GiB,
     // each aligned for 1 GiB pages.
@@ -108,12 +141,16 @@ SriovHelper::Install(NodeContainer vms) const
         Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
         memory->Attach(iommu, hpa);
         hpa += (memory->GetSize() + gib - 1) / gib * gib;
-        dma->AddMemory(memory);
+        // Every NIC may DMA into every VM: a VF writes into a VM of a peer NIC at step 7.
+        for (const Ptr<SriovNic>& nic : nics)
+        {
+            nic->GetDmaEngine()->AddMemory(memory);
+        }
 
         Ptr<Node> vm = vms.Get(i);
         Ptr<VfNetDevice> vf = m_vf.Create<VfNetDevice>();
         vm->AddDevice(vf);
-        nic->AddVf(vf, memory, Mac48Address::Allocate());
+        nics[i % m_nics]->AddVf(vf, memory, Mac48Address::Allocate());
         host->AddVm(vm, memory, vf);
     }
     return host;
@@ -127,8 +164,11 @@ SriovHelper::AddPf(Ptr<Host> host) const
     Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
     memory->SetAttribute("SizeBytes", UintegerValue(uint64_t(1) << 30));
     memory->Attach(host->GetIommu(), 0);
+    for (uint32_t n = 0; n < host->GetNNics(); ++n)
+    {
+        host->GetNic(n)->GetDmaEngine()->AddMemory(memory);
+    }
     Ptr<SriovNic> nic = host->GetNic();
-    nic->GetDmaEngine()->AddMemory(memory);
     Ptr<VfNetDevice> pf = m_vf.Create<VfNetDevice>();
     host->GetNode()->AddDevice(pf);
     uint32_t index = nic->AddVf(pf, memory, Mac48Address::Allocate());

@@ -18,7 +18,7 @@ class VfNetDevice;
 
 /**
  * \ingroup sriov-vmcomm
- * \brief Builds hosts: a PCIe link, an IOMMU, an SR-IOV NIC, and one VF per VM, with each VM's
+ * \brief Builds hosts: an IOMMU, one or more SR-IOV NICs on their PCIe links, and one VF per VM, with each VM's
  * memory mapped in its own IOMMU domain, MAC addresses assigned and the mapping table filled.
  *
  * Attributes of each part are set through its factory, as with ns-3's other helpers:
@@ -53,6 +53,20 @@ class SriovHelper : public PcapHelperForDevice
     void SetDmaAttribute(std::string n, const AttributeValue& v);
 
     /**
+     * \brief Set an attribute of the PCIe hierarchies built (hosts with several NICs).
+     * \param n name \param v value
+     */
+    void SetHierarchyAttribute(std::string n, const AttributeValue& v);
+
+    /**
+     * \brief Build hosts with \p nics SR-IOV NICs, each on its own PCIe link with its own DMA
+     * engine, joined by a PcieHierarchy and sharing one mapping table. VM i gets a VF of NIC
+     * i mod \p nics, so consecutive VMs sit on different NICs.
+     * \param nics NICs per host (1 by default)
+     */
+    void SetNics(uint32_t nics);
+
+    /**
      * \param enabled false builds hosts without DMA remapping (IOVA = guest physical = host
      * physical offset), as with the IOMMU off in firmware
      */
@@ -73,7 +87,7 @@ class SriovHelper : public PcapHelperForDevice
     Ptr<Host> Install(uint32_t nVms) const;
 
     /**
-     * \brief Give the host's own kernel a port on the NIC: the physical function's network
+     * \brief Give the host's own kernel a port on its first NIC: the physical function's network
      * device, on the host's node, with the host's memory. Frames from the wire for addresses
      * that no VF owns go to it, so a virtual switch on the host can use it as its uplink.
      * \param host a host built by Install()
@@ -91,8 +105,10 @@ class SriovHelper : public PcapHelperForDevice
     ObjectFactory m_nic;    //!< SriovNic factory
     ObjectFactory m_vf;     //!< VfNetDevice factory
     ObjectFactory m_memory; //!< MemoryDomain factory
-    ObjectFactory m_dma;    //!< DmaEngine factory
-    bool m_iommuEnabled;    //!< build an IOMMU
+    ObjectFactory m_dma;       //!< DmaEngine factory
+    ObjectFactory m_hierarchy; //!< PcieHierarchy factory
+    uint32_t m_nics;           //!< NICs per host
+    bool m_iommuEnabled;       //!< build an IOMMU
 };
 
 } // namespace ns3

@@ -7,6 +7,7 @@
 #include "memory-domain.h"
 #include "ns3/abort.h"
 #include "ns3/string.h"
+#include "pcie-hierarchy.h"
 #include "pcie-link.h"
 #include "sriov-nic.h"
 #include "vf-net-device.h"
@@ -40,9 +41,10 @@ void
 Host::DoDispose()
 {
     m_node = nullptr;
-    m_link = nullptr;
+    m_links.clear();
     m_iommu = nullptr;
-    m_nic = nullptr;
+    m_nics.clear();
+    m_hierarchy = nullptr;
     m_vms = NodeContainer();
     m_memories.clear();
     m_devices.clear();
@@ -54,9 +56,35 @@ Host::DoDispose()
 void
 Host::SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic)
 {
-    m_link = link;
+    m_links = {link};
     m_iommu = iommu;
-    m_nic = nic;
+    m_nics = {nic};
+}
+
+void
+Host::AddNic(Ptr<PcieLink> link, Ptr<SriovNic> nic)
+{
+    NS_ABORT_MSG_IF(m_nics.empty(), "Host::AddNic before SetHardware");
+    m_links.push_back(link);
+    m_nics.push_back(nic);
+}
+
+void
+Host::SetPcieHierarchy(Ptr<PcieHierarchy> hierarchy)
+{
+    m_hierarchy = hierarchy;
+}
+
+Ptr<PcieHierarchy>
+Host::GetPcieHierarchy() const
+{
+    return m_hierarchy;
+}
+
+uint32_t
+Host::GetNNics() const
+{
+    return m_nics.size();
 }
 
 void
@@ -104,9 +132,10 @@ Host::GetNode() const
 }
 
 Ptr<PcieLink>
-Host::GetPcieLink() const
+Host::GetPcieLink(uint32_t i) const
 {
-    return m_link;
+    NS_ABORT_MSG_IF(i >= m_links.size(), "Host " << m_name << " has no NIC " << i);
+    return m_links[i];
 }
 
 Ptr<Iommu>
@@ -116,9 +145,10 @@ Host::GetIommu() const
 }
 
 Ptr<SriovNic>
-Host::GetNic() const
+Host::GetNic(uint32_t i) const
 {
-    return m_nic;
+    NS_ABORT_MSG_IF(i >= m_nics.size(), "Host " << m_name << " has no NIC " << i);
+    return m_nics[i];
 }
 
 uint32_t

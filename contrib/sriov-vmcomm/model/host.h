@@ -15,6 +15,7 @@ namespace ns3 {
 
 class Iommu;
 class MemoryDomain;
+class PcieHierarchy;
 class PcieLink;
 class NetDevice;
 class SriovNic;
@@ -23,8 +24,8 @@ class VirtualSwitch;
 
 /**
  * \ingroup sriov-vmcomm
- * \brief One physical server: its PCIe link, IOMMU, SR-IOV NIC, and the VMs it runs, each VM an
- * ns-3 Node with its own memory. The host's own operating system is a Node too (it owns the
+ * \brief One physical server: its IOMMU, its SR-IOV NICs each on its own PCIe link (several
+ * joined by a PcieHierarchy), and the VMs it runs, each VM an ns-3 Node with its own memory. The host's own operating system is a Node too (it owns the
  * NIC's uplink port).
  */
 class Host : public Object
@@ -46,6 +47,19 @@ class Host : public Object
      * \param nic the NIC, already attached to link and IOMMU
      */
     void SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic);
+    /**
+     * \brief Give the host one more NIC (after SetHardware), joined to the first by the host's
+     * PCIe hierarchy.
+     * \param link the NIC's PCIe link
+     * \param nic the NIC, attached to that link and the host's IOMMU
+     */
+    void AddNic(Ptr<PcieLink> link, Ptr<SriovNic> nic);
+    /** \param hierarchy the PCIe hierarchy joining the host's NICs */
+    void SetPcieHierarchy(Ptr<PcieHierarchy> hierarchy);
+    /** \return the PCIe hierarchy joining the host's NICs, or null (one NIC) */
+    Ptr<PcieHierarchy> GetPcieHierarchy() const;
+    /** \return number of NICs */
+    uint32_t GetNNics() const;
 
     /**
      * \brief Add a VM.
@@ -71,12 +85,12 @@ class Host : public Object
     std::string GetName() const;
     /** \return the host OS node */
     Ptr<Node> GetNode() const;
-    /** \return the PCIe link */
-    Ptr<PcieLink> GetPcieLink() const;
+    /** \param i NIC index \return the PCIe link of NIC i (the first NIC's by default) */
+    Ptr<PcieLink> GetPcieLink(uint32_t i = 0) const;
     /** \return the IOMMU (may be null) */
     Ptr<Iommu> GetIommu() const;
-    /** \return the NIC */
-    Ptr<SriovNic> GetNic() const;
+    /** \param i NIC index \return NIC i (the first NIC by default) */
+    Ptr<SriovNic> GetNic(uint32_t i = 0) const;
     /** \return number of VMs */
     uint32_t GetNVms() const;
     /** \return the VMs' nodes */
@@ -96,9 +110,10 @@ class Host : public Object
   private:
     std::string m_name;                        //!< attribute
     Ptr<Node> m_node;                          //!< host OS
-    Ptr<PcieLink> m_link;                      //!< PCIe link
+    std::vector<Ptr<PcieLink>> m_links;        //!< PCIe link per NIC
     Ptr<Iommu> m_iommu;                        //!< IOMMU
-    Ptr<SriovNic> m_nic;                       //!< NIC
+    std::vector<Ptr<SriovNic>> m_nics;         //!< NICs
+    Ptr<PcieHierarchy> m_hierarchy;            //!< joins the NICs
     NodeContainer m_vms;                       //!< VMs
     std::vector<Ptr<MemoryDomain>> m_memories; //!< per VM
     std::vector<Ptr<NetDevice>> m_devices;     //!< per VM: guest NIC

@@ -14,6 +14,8 @@
 
 namespace ns3 {
 
+class SriovNic;
+
 /**
  * \ingroup sriov-vmcomm
  * \brief A frame inside the NIC, between its fetch from the source and its completion at the
@@ -24,9 +26,11 @@ struct NicFrame
 {
     static constexpr uint32_t UPLINK = 0xffffffff; //!< srcVf of a frame received from the wire
 
-    uint64_t id{0};             //!< frame number on this NIC, for traces
-    uint32_t srcVf{UPLINK};     //!< VF that sent it, or UPLINK
-    uint32_t dstVf{0};          //!< destination VF
+    uint64_t id{0};             //!< frame number on its owner NIC, for traces
+    SriovNic* owner{nullptr};   //!< NIC that allocated the record (it is freed back to it)
+    SriovNic* dstNic{nullptr};  //!< NIC of the destination VF (another NIC: peer to peer)
+    uint32_t srcVf{UPLINK};     //!< VF that sent it (on the owner NIC), or UPLINK
+    uint32_t dstVf{0};          //!< destination VF (on dstNic)
     std::vector<uint8_t> bytes; //!< the Ethernet frame as fetched (capacity kept across uses)
     uint32_t length{0};         //!< valid bytes in \c bytes
     uint64_t txIova{0};         //!< where the frame was in the source VM's memory

@@ -11,6 +11,7 @@
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
+#include "pcie-hierarchy.h"
 #include "pcie-link.h"
 #include "sriov-channel.h"
 #include "vf-net-device.h"
@@ -104,7 +105,8 @@ SriovNic::GetTypeId()
 }
 
 SriovNic::SriovNic()
-    : m_table(Create<VfMappingTable>())
+    : m_nicIndex(0)
+    , m_table(Create<VfMappingTable>())
     , m_channel(CreateObject<SriovChannel>())
     , m_eswitchUsed(0)
     , m_eswitchFrames(0)
@@ -132,6 +134,7 @@ SriovNic::DoDispose()
     m_freeFrames.clear();
     m_dma = nullptr;
     m_link = nullptr;
+    m_hierarchy = nullptr;
     m_channel = nullptr;
     m_uplink = nullptr;
     Object::DoDispose();
@@ -150,20 +153,67 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
 {
     NS_ABORT_MSG_IF(!m_dma, "SriovNic::AddVf before Attach");
     NS_ABORT_MSG_IF(m_table->Lookup(address, vlan) != nullptr,
-                    "SriovNic::AddVf: address " << address << " is already on this NIC");
+                    "SriovNic::AddVf: address " << address << " is already in the mapping table");
     uint32_t index = m_vfs.size();
     m_vfs.push_back(vf);
     m_held.emplace_back();
     m_channel->Add(vf);
     vf->Attach(this, index, memory);
     vf->AssignAddress(address);
-    m_table->Add(address, vlan, {index, memory->GetIommuDomain()});
+    m_table->Add(address, vlan, {index, memory->GetIommuDomain(), m_nicIndex});
     // The same table goes to every VF (and, through the domain ids in it, to the IOMMU).
     for (auto& each : m_vfs)
     {
         each->ProvideMappingTable(m_table);
     }
     return index;
+}
+
+void
+SriovNic::JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index)
+{
+    NS_ABORT_MSG_IF(!m_vfs.empty(), "SriovNic::JoinHierarchy after VFs were added");
+    m_hierarchy = hierarchy;
+    m_nicIndex = index;
+    m_table = hierarchy->GetMappingTable();
+}
+
+Ptr<PcieHierarchy>
+SriovNic::GetHierarchy() const
+{
+    return m_hierarchy;
+}
+
+uint32_t
+SriovNic::GetNicIndex() const
+{
+    return m_nicIndex;
+}
+
+SriovNic*
+SriovNic::GetPeer(uint32_t nic)
+{
+    if (nic == m_nicIndex)
+    {
+        return this;
+    }
+    NS_ABORT_MSG_IF(!m_hierarchy, "SriovNic: a mapping-table entry names NIC " << nic
+                                                                             << " and this NIC "
+                                                                                "has no peers");
+    return PeekPointer(m_hierarchy->GetNic(nic));
+}
+
+Time
+SriovNic::SendVfMessage(const SriovNic& to, const Time& at)
+{
+    // A message is a register write of 8 bytes (length, buffer address or done flag).
+    static constexpr uint32_t MESSAGE_BYTES = 8;
+    Time handled = at + m_vfMessageLatency;
+    if (&to == this)
+    {
+        return handled;
+    }
+    return m_hierarchy->PeerWrite(m_nicIndex, to.m_nicIndex, MESSAGE_BYTES, handled);
 }
 
 uint32_t
@@ -254,6 +304,8 @@ SriovNic::AllocateFrame()
         m_freeFrames.pop_back();
     }
     f->id = m_nextFrameId++;
+    f->owner = this;
+    f->dstNic = this;
     f->srcVf = NicFrame::UPLINK;
     f->length = 0;
     f->iommu = Time(0);
@@ -265,6 +317,11 @@ SriovNic::AllocateFrame()
 void
 SriovNic::FreeFrame(NicFrame* frame)
 {
+    if (frame->owner != this)
+    {
+        frame->owner->FreeFrame(frame); // a peer NIC's frame, completed here
+        return;
+    }
     m_eswitchUsed -= frame->eswitchBytes;
     frame->eswitchBytes = 0;
     frame->meta = nullptr;
@@ -317,7 +374,10 @@ SriovNic::RetryHeld(uint32_t vf)
     {
         NicFrame* frame = q.front();
         q.pop_front();
-        DeliverLocal(frame, frame->srcVf == NicFrame::UPLINK ? nullptr : m_vfs[frame->srcVf], dst);
+        DeliverLocal(frame,
+                     frame->srcVf == NicFrame::UPLINK ? nullptr
+                                                      : frame->owner->GetVf(frame->srcVf),
+                     dst);
     }
 }
 
@@ -325,6 +385,7 @@ void
 SriovNic::DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
 {
     frame->at = std::max(frame->at, Simulator::Now()); // a held frame resumes now
+    frame->dstNic = this;
     if (frame->length > dst->GetRxBufferBytes())
     {
         Drop(frame, DROP_FRAME_TOO_LARGE);
@@ -429,17 +490,26 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
                         const Address& source, const Address& destination,
                         NetDevice::PacketType type)
 {
-    if (type == NetDevice::PACKET_OTHERHOST && m_defaultVf == NO_DEFAULT_VF)
-    {
-        Mac48Address to = Mac48Address::ConvertFrom(destination);
-        if (!m_table->Lookup(to, VfMappingTable::NO_VLAN))
-        {
-            return true; // not for a VF of this NIC
-        }
-    }
-    ++m_uplinkRx;
     Mac48Address to = Mac48Address::ConvertFrom(destination);
     Mac48Address from = Mac48Address::ConvertFrom(source);
+    // The table may be shared with the host's other NICs: an entry is ours if it names us.
+    const VfMappingTable::Entry* dst = m_table->Lookup(to, VfMappingTable::NO_VLAN);
+    if (dst && dst->nic != m_nicIndex)
+    {
+        dst = nullptr;
+    }
+    const bool group = to.IsBroadcast() || to.IsGroup();
+    if (type == NetDevice::PACKET_OTHERHOST && m_defaultVf == NO_DEFAULT_VF && !dst)
+    {
+        return true; // not for a VF of this NIC
+    }
+    const VfMappingTable::Entry* self = m_table->Lookup(from, VfMappingTable::NO_VLAN);
+    if (group && self && self->nic != m_nicIndex
+        && (m_forwarding == FORWARD_VF_DMA || m_forwarding == FORWARD_OFFLOAD))
+    {
+        return true; // a flood from a VF of a peer NIC: it reached our VFs peer to peer
+    }
+    ++m_uplinkRx;
     auto deliver = [&](uint32_t vf)
     {
         NicFrame* f = AllocateFrame();
@@ -457,21 +527,20 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
         f->nic += m_lookupLatency;
         DeliverLocal(f, nullptr, m_vfs[vf]);
     };
-    if (to.IsBroadcast() || to.IsGroup())
+    if (group)
     {
         // A reflected (vepa) flood does not go back to the VF that sent it.
-        const VfMappingTable::Entry* self = m_table->Lookup(from, VfMappingTable::NO_VLAN);
         for (uint32_t i = 0; i < m_vfs.size(); ++i)
         {
-            if (!self || self->vf != i)
+            if (!self || self->nic != m_nicIndex || self->vf != i)
             {
                 deliver(i);
             }
         }
     }
-    else if (const VfMappingTable::Entry* e = m_table->Lookup(to, VfMappingTable::NO_VLAN))
+    else if (dst)
     {
-        deliver(e->vf);
+        deliver(dst->vf);
     }
     else if (m_defaultVf != NO_DEFAULT_VF)
     {

@@ -22,6 +22,7 @@ namespace ns3 {
 class DmaEngine;
 class Iommu;
 class MemoryDomain;
+class PcieHierarchy;
 class PcieLink;
 class SriovChannel;
 class VfNetDevice;
@@ -36,6 +37,10 @@ class VfNetDevice;
  * (steps 3-11, in VfNetDevice); any other frame leaves through the uplink port, an ns-3
  * NetDevice of the host that supports SendFrom. Frames received on the uplink for a VF's MAC are
  * DMA-written into that VF's RX ring.
+ *
+ * A host may carry several NICs joined by a PcieHierarchy: they share its mapping table, and
+ * under VfDma (and Offload) forwarding a VF performs the eleven steps with a VF of another NIC
+ * of the host, its messages crossing PCIe peer to peer (SendVfMessage()).
  *
  * Every frame sent is delivered or counted as a drop with a reason (GetDrops()).
  */
@@ -107,6 +112,31 @@ class SriovNic : public Object
     uint32_t AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address,
                    uint16_t vlan = VfMappingTable::NO_VLAN);
 
+    /**
+     * \brief Join the host's PCIe hierarchy (called by PcieHierarchy::Add): share its mapping
+     * table, whose entries for this NIC's VFs carry \p index.
+     * \param hierarchy the hierarchy
+     * \param index this NIC's index in it
+     */
+    void JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index);
+    /** \return the hierarchy joined, or null (a NIC alone in its host) */
+    Ptr<PcieHierarchy> GetHierarchy() const;
+    /** \return this NIC's index in its hierarchy (0 when alone) */
+    uint32_t GetNicIndex() const;
+    /**
+     * \param nic a NIC index, as in a mapping-table entry
+     * \return that NIC of the host (this one for its own index)
+     */
+    SriovNic* GetPeer(uint32_t nic);
+    /**
+     * \brief Time a message between two VFs (steps 5, 6, 10) sent by a VF of this NIC: on-chip
+     * handling (VfMessageLatency), then, to another NIC, a peer-to-peer posted write.
+     * \param to the NIC of the receiving VF
+     * \param at instant the sending VF issues the message
+     * \return instant the receiving VF has it
+     */
+    Time SendVfMessage(const SriovNic& to, const Time& at);
+
     /** \return number of VFs */
     uint32_t GetNVfs() const;
     /** \param i index \return VF i */
@@ -169,9 +199,9 @@ class SriovNic : public Object
     /** \return frames the embedded switch hairpinned (veb) */
     uint64_t GetEswitchFrames() const;
 
-    /** \return a frame record to fill (recycled) */
+    /** \return a frame record to fill (recycled), owned by this NIC */
     NicFrame* AllocateFrame();
-    /** \param frame a record no longer in use */
+    /** \param frame a record no longer in use: it goes back to the NIC that owns it */
     void FreeFrame(NicFrame* frame);
 
     /**
@@ -202,7 +232,8 @@ class SriovNic : public Object
     void BuffersAvailable(uint32_t vf, Time at);
 
     /**
-     * \brief Deliver a frame to a VF of this NIC: steps 5 and 6 (step 6 alone for a frame from
+     * \brief Deliver a frame to a VF of this NIC (from a VF of this or another NIC of the
+     * host, or from the wire): steps 5 and 6 (step 6 alone for a frame from
      * the wire), then step 7 by the sender (by the destination VF's own RX engine for a frame
      * from the wire). Without a free RX buffer the frame is held or dropped, per policy.
      * \param frame the frame (dstVf set)
@@ -248,6 +279,8 @@ class SriovNic : public Object
 
     Ptr<DmaEngine> m_dma;                                 //!< shared DMA engine
     Ptr<PcieLink> m_link;                                 //!< the NIC's PCIe link
+    Ptr<PcieHierarchy> m_hierarchy;                       //!< the host's NICs, or null
+    uint32_t m_nicIndex;                                  //!< index in m_hierarchy
     std::vector<Ptr<VfNetDevice>> m_vfs;                  //!< virtual functions
     Ptr<VfMappingTable> m_table;                          //!< step 2's table
     Ptr<SriovChannel> m_channel;                          //!< the VFs' segment

@@ -19,7 +19,8 @@ namespace ns3 {
  * [+ VLAN] to virtual function, and the IOMMU domain the VF's DMA is translated in.
  *
  * The physical function's driver fills it; the NIC provides the same table to every VF and to
- * the DMA remapping unit.
+ * the DMA remapping unit. In a host with several NICs (PcieHierarchy) the NICs share one table
+ * and each entry names the NIC of its VF (claim 1's first and second device).
  */
 class VfMappingTable : public SimpleRefCount<VfMappingTable>
 {
@@ -27,8 +28,9 @@ class VfMappingTable : public SimpleRefCount<VfMappingTable>
     /** What an address maps to. */
     struct Entry
     {
-        uint32_t vf;          //!< VF index on the NIC
+        uint32_t vf;          //!< VF index on its NIC
         uint32_t iommuDomain; //!< IOMMU domain of the VM using that VF
+        uint32_t nic{0};      //!< the VF's NIC: its index in the host's PcieHierarchy
     };
 
     /** VLAN id meaning "untagged". */
@@ -53,7 +55,7 @@ class VfMappingTable : public SimpleRefCount<VfMappingTable>
      * \brief Look a destination up.
      * \param mac destination MAC address
      * \param vlan VLAN id, or NO_VLAN
-     * \return the entry, or nullptr when the address is not on this NIC
+     * \return the entry, or nullptr when the address is in no entry
      */
     const Entry* Lookup(Mac48Address mac, uint16_t vlan) const;
 
@@ -62,7 +64,7 @@ class VfMappingTable : public SimpleRefCount<VfMappingTable>
      * without a Mac48Address round trip).
      * \param mac the 6 bytes of the destination MAC address, in network order
      * \param vlan VLAN id, or NO_VLAN
-     * \return the entry, or nullptr when the address is not on this NIC
+     * \return the entry, or nullptr when the address is in no entry
      */
     const Entry* Lookup(const uint8_t* mac, uint16_t vlan) const;
 

@@ -14,6 +14,7 @@
 #include "ns3/uinteger.h"
 #include "pcie-link.h"
 #include "sriov-channel.h"
+#include "pcie-hierarchy.h"
 #include "sriov-nic.h"
 #include "vf-mapping-table.h"
 
@@ -525,35 +526,47 @@ VfNetDevice::LookUpDestination(NicFrame* frame)
     frame->at += m_nic->GetLookupLatency();
     frame->nic += m_nic->GetLookupLatency();
     const VfMappingTable::Entry* e = m_table->Lookup(b, vlan);
+    // The embedded switch of a veb NIC reaches its own VFs only; VF-to-VF DMA (and offload)
+    // reaches the VFs of every NIC of the host, peer to peer.
+    const bool peers = forwarding != SriovNic::FORWARD_VEB && m_nic->GetHierarchy();
+    if (e && e->nic != m_nic->GetNicIndex() && !peers)
+    {
+        e = nullptr;
+    }
     uint32_t dst = e ? e->vf : NicFrame::UPLINK;
     FireStep({4, frame->id, m_index, dst, frame->txIova, 0, frame->length, true});
     if (b[0] & 0x01) // group bit: broadcast or multicast
     {
-        // The embedded switch floods: a copy to every other VF, the frame itself to the wire.
-        for (uint32_t i = 0; i < m_nic->GetNVfs(); ++i)
+        // Flood: a copy to every other VF in reach, the frame itself to the wire.
+        const uint32_t nics = peers ? m_nic->GetHierarchy()->GetNNics() : 1;
+        for (uint32_t n = 0; n < nics; ++n)
         {
-            if (i == m_index)
+            SriovNic* nic = peers ? m_nic->GetPeer(n) : PeekPointer(m_nic);
+            for (uint32_t i = 0; i < nic->GetNVfs(); ++i)
             {
-                continue;
-            }
-            NicFrame* copy = m_nic->AllocateFrame();
-            copy->srcVf = m_index;
-            copy->dstVf = i;
-            copy->bytes.assign(b, b + frame->length);
-            copy->length = frame->length;
-            copy->txIova = frame->txIova;
-            copy->meta = frame->meta;
-            copy->sent = frame->sent;
-            copy->at = frame->at;
-            copy->iommu = frame->iommu;
-            copy->nic = frame->nic;
-            if (forwarding == SriovNic::FORWARD_VEB)
-            {
-                m_nic->SwitchLocally(copy, m_nic->GetVf(i));
-            }
-            else
-            {
-                m_nic->DeliverLocal(copy, this, m_nic->GetVf(i));
+                if (nic == PeekPointer(m_nic) && i == m_index)
+                {
+                    continue;
+                }
+                NicFrame* copy = m_nic->AllocateFrame();
+                copy->srcVf = m_index;
+                copy->dstVf = i;
+                copy->bytes.assign(b, b + frame->length);
+                copy->length = frame->length;
+                copy->txIova = frame->txIova;
+                copy->meta = frame->meta;
+                copy->sent = frame->sent;
+                copy->at = frame->at;
+                copy->iommu = frame->iommu;
+                copy->nic = frame->nic;
+                if (forwarding == SriovNic::FORWARD_VEB)
+                {
+                    m_nic->SwitchLocally(copy, m_nic->GetVf(i));
+                }
+                else
+                {
+                    nic->DeliverLocal(copy, this, nic->GetVf(i));
+                }
             }
         }
         if (m_nic->GetUplink())
@@ -577,19 +590,21 @@ VfNetDevice::LookUpDestination(NicFrame* frame)
         m_nic->SwitchLocally(frame, m_nic->GetVf(e->vf));
         return;
     }
-    m_nic->DeliverLocal(frame, this, m_nic->GetVf(e->vf));
+    SriovNic* nic = m_nic->GetPeer(e->nic);
+    nic->DeliverLocal(frame, this, nic->GetVf(e->vf));
 }
 
 bool
 VfNetDevice::SendLengthToPeer(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     frame->dstVf = dst->m_index;
-    frame->at += m_nic->GetVfMessageLatency();
+    // On-chip handling counts as NIC time; a peer-to-peer crossing, as PCIe time.
+    frame->at = m_nic->SendVfMessage(*dst->m_nic, frame->at);
     frame->nic += m_nic->GetVfMessageLatency();
     FireStep({5, frame->id, m_index, frame->dstVf, 0, 0, frame->length, true});
     bool ok = dst->ProvideRxBufferAddress(frame);
-    frame->at += m_nic->GetVfMessageLatency();
-    frame->nic += m_nic->GetVfMessageLatency();
+    frame->at = dst->m_nic->SendVfMessage(*m_nic, frame->at);
+    frame->nic += dst->m_nic->GetVfMessageLatency();
     return ok;
 }
 
@@ -622,7 +637,7 @@ VfNetDevice::StartDmaWrite(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 void
 VfNetDevice::DmaWritten(NicFrame* frame)
 {
-    Ptr<VfNetDevice> dst = m_nic->GetVf(frame->dstVf);
+    Ptr<VfNetDevice> dst = frame->dstNic->GetVf(frame->dstVf);
     if (!TranslateWrite(frame, dst))
     {
         dst->CompleteWithError(frame);
@@ -655,7 +670,7 @@ VfNetDevice::NotifyTransferDone(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     FireStep({10, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, 0, frame->length, true});
     frame->nic += m_nic->GetVfMessageLatency();
-    dst->NotifyGuest(frame, Simulator::Now() + m_nic->GetVfMessageLatency());
+    dst->NotifyGuest(frame, m_nic->SendVfMessage(*dst->m_nic, Simulator::Now()));
 }
 
 // ---- Step 11 and the guest's RX side, on the destination VF ----

@@ -11,6 +11,7 @@
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
 #include "ns3/iommu.h"
+#include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/traffic-control-module.h"
@@ -146,6 +147,7 @@ Experiment::Experiment(const std::string& scenario)
     : m_mode("vf-dma")
     , m_nHosts(1)
     , m_vms(2)
+    , m_nics(1)
     , m_traffic("pairs")
     , m_placement("same-host")
     , m_app("udp")
@@ -181,6 +183,10 @@ Experiment::AddOptions(CommandLine& cmd)
     cmd.AddValue("hosts", "hosts of the default topology (all on one top-of-rack switch)",
                  m_nHosts);
     cmd.AddValue("vms", "VMs per host of the default topology", m_vms);
+    cmd.AddValue("nics",
+                 "SR-IOV NICs per host, 1..8 (VM i on NIC i mod nics, each NIC its own uplink; "
+                 "vf-dma between NICs crosses PCIe peer to peer)",
+                 m_nics);
     cmd.AddValue("traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
     cmd.AddValue("placement", "pairs: " + Join(PLACEMENTS), m_placement);
     cmd.AddValue("app", "application: " + Join(APPS), m_app);
@@ -210,6 +216,10 @@ Experiment::Validate()
     if (!OneOf(m_placement, PLACEMENTS))
     {
         throw ExperimentError("--placement=" + m_placement + ": allowed: " + Join(PLACEMENTS));
+    }
+    if (m_nics < 1 || m_nics > 8)
+    {
+        throw ExperimentError("--nics=" + std::to_string(m_nics) + ": allowed: 1..8");
     }
     if (!OneOf(m_app, APPS))
     {
@@ -382,6 +392,7 @@ Experiment::Build(const std::string& mode)
         const Topology::Node& spec = m_topology.GetNode(h);
         SriovHelper sriov;
         sriov.SetHostAttribute("Name", StringValue(spec.name));
+        sriov.SetNics(m_nics);
         Ptr<Host> host;
         if (software)
         {
@@ -451,24 +462,34 @@ Experiment::BuildFabric()
         nodes[sw] = CreateObject<Node>();
         m_switchNodes.push_back(nodes[sw]);
     }
-    std::vector<Ptr<NetDevice>> endA(m_topology.GetNLinks());
-    std::vector<Ptr<NetDevice>> endB(m_topology.GetNLinks());
+    // A link with a host end is one cable per NIC of the host (NIC k on cable k); the switch
+    // at the other end has a port per cable.
+    auto cables = [&](const Topology::Link& link)
+    {
+        return hostOrdinal[link.a] >= 0 || hostOrdinal[link.b] >= 0 ? m_nics : 1;
+    };
+    std::vector<std::vector<Ptr<NetDevice>>> endA(m_topology.GetNLinks());
+    std::vector<std::vector<Ptr<NetDevice>>> endB(m_topology.GetNLinks());
     for (int l = 0; l < m_topology.GetNLinks(); ++l)
     {
         const Topology::Link& link = m_topology.GetLink(l);
         EthernetHelper eth;
         eth.SetDeviceAttribute("DataRate", DataRateValue(link.rate));
         eth.SetChannelAttribute("Delay", TimeValue(link.delay));
-        NetDeviceContainer d = eth.Install(nodes[link.a], nodes[link.b]);
-        endA[l] = d.Get(0);
-        endB[l] = d.Get(1);
-        m_fabricDevices.push_back(d.Get(0));
-        m_fabricDevices.push_back(d.Get(1));
-        for (auto [end, dev] : {std::make_pair(link.a, d.Get(0)), std::make_pair(link.b, d.Get(1))})
+        for (uint32_t c = 0; c < cables(link); ++c)
         {
-            if (hostOrdinal[end] >= 0)
+            NetDeviceContainer d = eth.Install(nodes[link.a], nodes[link.b]);
+            endA[l].push_back(d.Get(0));
+            endB[l].push_back(d.Get(1));
+            m_fabricDevices.push_back(d.Get(0));
+            m_fabricDevices.push_back(d.Get(1));
+            for (auto [end, dev] :
+                 {std::make_pair(link.a, d.Get(0)), std::make_pair(link.b, d.Get(1))})
             {
-                m_hosts[hostOrdinal[end]]->GetNic()->SetUplink(dev);
+                if (hostOrdinal[end] >= 0)
+                {
+                    m_hosts[hostOrdinal[end]]->GetNic(c)->SetUplink(dev);
+                }
             }
         }
     }
@@ -477,20 +498,28 @@ Experiment::BuildFabric()
     {
         int sw = m_topology.GetSwitches()[s];
         NetDeviceContainer ports;
+        std::vector<uint32_t> firstPort; // per link of the switch, in its order
         for (int l : m_topology.GetNode(sw).links)
         {
-            ports.Add(m_topology.GetLink(l).a == sw ? endA[l] : endB[l]);
+            firstPort.push_back(ports.GetN());
+            for (const Ptr<NetDevice>& dev : m_topology.GetLink(l).a == sw ? endA[l] : endB[l])
+            {
+                ports.Add(dev);
+            }
         }
         Ptr<EthernetSwitch> es = eth.InstallSwitch(nodes[sw], ports);
+        const std::vector<int>& links = m_topology.GetNode(sw).links;
         if (m_currentMode == "vepa")
         {
             // IEEE 802.1Qbg reflective relay on the ports facing hosts.
-            const std::vector<int>& links = m_topology.GetNode(sw).links;
-            for (uint32_t p = 0; p < links.size(); ++p)
+            for (uint32_t i = 0; i < links.size(); ++i)
             {
-                if (hostOrdinal[m_topology.GetLink(links[p]).Other(sw)] >= 0)
+                if (hostOrdinal[m_topology.GetLink(links[i]).Other(sw)] >= 0)
                 {
-                    es->SetReflectiveRelay(p, true);
+                    for (uint32_t c = 0; c < m_nics; ++c)
+                    {
+                        es->SetReflectiveRelay(firstPort[i] + c, true);
+                    }
                 }
             }
         }
@@ -498,13 +527,18 @@ Experiment::BuildFabric()
         // Routes from the topology's shortest paths, as static entries per VM address.
         for (std::size_t h = 0; h < m_hosts.size(); ++h)
         {
-            int link = m_topology.NextHopLink(sw, m_topology.GetHosts()[h]);
-            uint32_t port = m_topology.GetPort(sw, link);
+            int host = m_topology.GetHosts()[h];
+            int link = m_topology.NextHopLink(sw, host);
+            uint32_t i = std::find(links.begin(), links.end(), link) - links.begin();
+            const bool facing = m_topology.GetLink(link).Other(sw) == host;
             for (uint32_t v = 0; v < m_hosts[h]->GetNVms(); ++v)
             {
-                es->AddStaticEntry(
-                    Mac48Address::ConvertFrom(m_hosts[h]->GetVmDevice(v)->GetAddress()),
-                    EthernetSwitch::DEFAULT_VLAN, port);
+                Ptr<NetDevice> dev = m_hosts[h]->GetVmDevice(v);
+                // A VF is reached through its own NIC's cable; a virtio VM through the PF's.
+                Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(dev);
+                uint32_t nic = vf ? vf->GetNic()->GetNicIndex() : 0;
+                es->AddStaticEntry(Mac48Address::ConvertFrom(dev->GetAddress()),
+                                   EthernetSwitch::DEFAULT_VLAN, firstPort[i] + (facing ? nic : 0));
             }
         }
     }
@@ -713,13 +747,22 @@ Experiment::Collect(const std::string& mode, double wall)
     for (const Ptr<Host>& h : m_hosts)
     {
         std::string name = h->GetName();
-        Ptr<SriovNic> nic = h->GetNic();
-        for (int reason = 0; reason < SriovNic::DROP_REASONS; ++reason)
+        // NIC 0 keeps the plain names ("h1/nic", "h1/pcie"); further NICs are numbered.
+        auto numbered = [&](const char* what, uint32_t n)
         {
-            auto why = SriovNic::DropReason(reason);
-            if (nic->GetDrops(why) > 0)
+            return name + "/" + what + (n == 0 ? "" : std::to_string(n));
+        };
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        {
+            Ptr<SriovNic> nic = h->GetNic(n);
+            for (int reason = 0; reason < SriovNic::DROP_REASONS; ++reason)
             {
-                AddDrop(r, name + "/nic", SriovNic::GetDropReasonName(why), nic->GetDrops(why));
+                auto why = SriovNic::DropReason(reason);
+                if (nic->GetDrops(why) > 0)
+                {
+                    AddDrop(r, numbered("nic", n), SriovNic::GetDropReasonName(why),
+                            nic->GetDrops(why));
+                }
             }
         }
         if (Ptr<Iommu> iommu = h->GetIommu())
@@ -730,14 +773,23 @@ Experiment::Collect(const std::string& mode, double wall)
                 {name + "/iommu", "walk_accesses", double(iommu->GetWalkAccesses())});
             r.counters.push_back({name + "/iommu", "faults", double(iommu->GetFaults())});
         }
-        Ptr<PcieLink> pcie = h->GetPcieLink();
-        for (int d = 0; d < 2; ++d)
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
         {
-            auto dir = PcieLink::Direction(d);
-            std::string tag = d == 0 ? "up" : "down";
-            r.counters.push_back({name + "/pcie", tag + "_bytes", double(pcie->GetWireBytes(dir))});
-            r.counters.push_back(
-                {name + "/pcie", tag + "_utilization", pcie->GetBusyTime(dir).GetSeconds() / sim});
+            Ptr<PcieLink> pcie = h->GetPcieLink(n);
+            for (int d = 0; d < 2; ++d)
+            {
+                auto dir = PcieLink::Direction(d);
+                std::string tag = d == 0 ? "up" : "down";
+                r.counters.push_back(
+                    {numbered("pcie", n), tag + "_bytes", double(pcie->GetWireBytes(dir))});
+                r.counters.push_back({numbered("pcie", n), tag + "_utilization",
+                                      pcie->GetBusyTime(dir).GetSeconds() / sim});
+            }
+        }
+        if (Ptr<PcieHierarchy> p2p = h->GetPcieHierarchy())
+        {
+            r.counters.push_back({name + "/pcie-p2p", "writes", double(p2p->GetPeerWrites())});
+            r.counters.push_back({name + "/pcie-p2p", "bytes", double(p2p->GetPeerBytes())});
         }
         uint64_t interrupts = 0;
         uint64_t vfTx = 0;
@@ -790,12 +842,19 @@ Experiment::Collect(const std::string& mode, double wall)
         }
         r.counters.push_back({name + "/guest-qdisc", "backlog_at_end", double(qdiscBacklog)});
         // vswitch-offload: the host core that decides each frame.
-        double busy = nic->GetOffloadCoreTime().GetSeconds();
+        double busy = 0;
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        {
+            Ptr<SriovNic> nic = h->GetNic(n);
+            busy += nic->GetOffloadCoreTime().GetSeconds();
+            r.counters.push_back(
+                {numbered("nic", n), "eswitch_frames", double(nic->GetEswitchFrames())});
+            r.counters.push_back(
+                {numbered("nic", n), "frames_in_flight_at_end", double(nic->GetFramesInFlight())});
+            r.counters.push_back(
+                {numbered("nic", n), "uplink_tx_frames", double(nic->GetUplinkTxFrames())});
+        }
         double useful = busy;
-        r.counters.push_back({name + "/nic", "eswitch_frames", double(nic->GetEswitchFrames())});
-        r.counters.push_back(
-            {name + "/nic", "frames_in_flight_at_end", double(nic->GetFramesInFlight())});
-        r.counters.push_back({name + "/nic", "uplink_tx_frames", double(nic->GetUplinkTxFrames())});
         if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
         {
             for (uint32_t c = 0; c < vs->GetNCores(); ++c)

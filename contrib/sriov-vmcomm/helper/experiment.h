@@ -101,6 +101,7 @@ class Experiment
     std::string m_topologyFile; //!< --topology: DOT file; empty = built-in rack
     uint32_t m_nHosts;          //!< --hosts: hosts of the built-in topology
     uint32_t m_vms;             //!< --vms: VMs per host of the built-in topology
+    uint32_t m_nics;            //!< --nics: SR-IOV NICs per host
     std::string m_traffic;      //!< --traffic: pairs|all-to-all|incast|permutation
     std::string m_placement;    //!< --placement: same-host|cross-host (pairs)
     std::string m_app;          //!< --app: udp|onoff|tcp

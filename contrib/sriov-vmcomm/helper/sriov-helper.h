@@ -18,8 +18,9 @@ class VfNetDevice;
 
 /**
  * \ingroup sriov-vmcomm
- * \brief Builds hosts: an IOMMU, one or more SR-IOV NICs on their PCIe links, and one VF per VM, with each VM's
- * memory mapped in its own IOMMU domain, MAC addresses assigned and the mapping table filled.
+ * \brief Builds hosts: an IOMMU, one or more SR-IOV NICs on their PCIe links, and one VF per VM,
+ * with each VM's memory mapped in its own IOMMU domain, MAC addresses assigned and the mapping
+ * table filled.
  *
  * Attributes of each part are set through its factory, as with ns-3's other helpers:
  * \code
@@ -99,12 +100,12 @@ class SriovHelper : public PcapHelperForDevice
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
                             bool explicitFilename) override;
 
-    ObjectFactory m_host;   //!< Host factory
-    ObjectFactory m_pcie;   //!< PcieLink factory
-    ObjectFactory m_iommu;  //!< Iommu factory
-    ObjectFactory m_nic;    //!< SriovNic factory
-    ObjectFactory m_vf;     //!< VfNetDevice factory
-    ObjectFactory m_memory; //!< MemoryDomain factory
+    ObjectFactory m_host;      //!< Host factory
+    ObjectFactory m_pcie;      //!< PcieLink factory
+    ObjectFactory m_iommu;     //!< Iommu factory
+    ObjectFactory m_nic;       //!< SriovNic factory
+    ObjectFactory m_vf;        //!< VfNetDevice factory
+    ObjectFactory m_memory;    //!< MemoryDomain factory
     ObjectFactory m_dma;       //!< DmaEngine factory
     ObjectFactory m_hierarchy; //!< PcieHierarchy factory
     uint32_t m_nics;           //!< NICs per host

@@ -25,8 +25,8 @@ class VirtualSwitch;
 /**
  * \ingroup sriov-vmcomm
  * \brief One physical server: its IOMMU, its SR-IOV NICs each on its own PCIe link (several
- * joined by a PcieHierarchy), and the VMs it runs, each VM an ns-3 Node with its own memory. The host's own operating system is a Node too (it owns the
- * NIC's uplink port).
+ * joined by a PcieHierarchy), and the VMs it runs, each VM an ns-3 Node with its own memory. The
+ * host's own operating system is a Node too (it owns the NIC's uplink port).
  */
 class Host : public Object
 {

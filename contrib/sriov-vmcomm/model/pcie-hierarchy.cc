@@ -23,13 +23,13 @@ PcieHierarchy::GetTypeId()
               .SetParent<Object>()
               .SetGroupName("SriovVmcomm")
               .AddConstructor<PcieHierarchy>()
-              .AddAttribute("Route",
-                            "Where a peer-to-peer write between two NICs of the host turns "
-                            "around: RootComplex (each NIC on its own root port) or Switch (both "
-                            "below one PCIe switch)",
-                            EnumValue(ROUTE_ROOT_COMPLEX), MakeEnumAccessor(&PcieHierarchy::m_route),
-                            MakeEnumChecker(ROUTE_ROOT_COMPLEX, "RootComplex", ROUTE_SWITCH,
-                                            "Switch"))
+              .AddAttribute(
+                  "Route",
+                  "Where a peer-to-peer write between two NICs of the host turns "
+                  "around: RootComplex (each NIC on its own root port) or Switch (both "
+                  "below one PCIe switch)",
+                  EnumValue(ROUTE_ROOT_COMPLEX), MakeEnumAccessor(&PcieHierarchy::m_route),
+                  MakeEnumChecker(ROUTE_ROOT_COMPLEX, "RootComplex", ROUTE_SWITCH, "Switch"))
               .AddAttribute("RootComplexForwardLatency",
                             "Time the root complex takes to route a posted write from one root "
                             "port to another, after the write's serialization and propagation on "

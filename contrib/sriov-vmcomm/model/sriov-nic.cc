@@ -198,8 +198,8 @@ SriovNic::GetPeer(uint32_t nic)
         return this;
     }
     NS_ABORT_MSG_IF(!m_hierarchy, "SriovNic: a mapping-table entry names NIC " << nic
-                                                                             << " and this NIC "
-                                                                                "has no peers");
+                                                                               << " and this NIC "
+                                                                                  "has no peers");
     return PeekPointer(m_hierarchy->GetNic(nic));
 }
 
@@ -375,8 +375,7 @@ SriovNic::RetryHeld(uint32_t vf)
         NicFrame* frame = q.front();
         q.pop_front();
         DeliverLocal(frame,
-                     frame->srcVf == NicFrame::UPLINK ? nullptr
-                                                      : frame->owner->GetVf(frame->srcVf),
+                     frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetVf(frame->srcVf),
                      dst);
     }
 }

@@ -12,9 +12,9 @@
 #include "ns3/node.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
+#include "pcie-hierarchy.h"
 #include "pcie-link.h"
 #include "sriov-channel.h"
-#include "pcie-hierarchy.h"
 #include "sriov-nic.h"
 #include "vf-mapping-table.h"
 

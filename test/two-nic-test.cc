@@ -1,0 +1,405 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Two SR-IOV NICs in one host (patent US9483290B1, claim 1's first and second device): the
+ * eleven steps between VFs of different NICs, peer to peer over PCIe (DESIGN.md section 4).
+ */
+#include "ns3/core-module.h"
+#include "ns3/ethernet-helper.h"
+#include "ns3/ethernet-switch.h"
+#include "ns3/experiment.h"
+#include "ns3/host.h"
+#include "ns3/iommu.h"
+#include "ns3/memory-domain.h"
+#include "ns3/network-module.h"
+#include "ns3/pcie-hierarchy.h"
+#include "ns3/pcie-link.h"
+#include "ns3/sriov-helper.h"
+#include "ns3/sriov-nic.h"
+#include "ns3/vf-mapping-table.h"
+#include "ns3/vf-net-device.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace ns3;
+
+namespace {
+
+constexpr uint16_t ETHERTYPE = 0x88b5; // IEEE local experimental
+
+/** Frames each VM's node receives for ETHERTYPE, and when the last arrived. */
+struct Sinks
+{
+    std::vector<uint32_t> frames;
+    std::vector<Time> lastAt;
+
+    explicit Sinks(Ptr<Host> host)
+        : frames(host->GetNVms(), 0)
+        , lastAt(host->GetNVms())
+    {
+        for (uint32_t i = 0; i < host->GetNVms(); ++i)
+        {
+            host->GetVm(i)->RegisterProtocolHandler(MakeCallback(&Sinks::Receive, this).Bind(i),
+                                                    ETHERTYPE, nullptr);
+        }
+    }
+
+    void Receive(uint32_t vm, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&,
+                 const Address&, NetDevice::PacketType)
+    {
+        ++frames[vm];
+        lastAt[vm] = Simulator::Now();
+    }
+};
+
+/** Send \p size payload bytes from VM \p from to VM \p to of \p host at \p at. */
+void
+SendAt(Ptr<Host> host, uint32_t from, uint32_t to, uint32_t size, Time at)
+{
+    Simulator::Schedule(at,
+                        [host, from, to, size]()
+                        {
+                            host->GetVf(from)->Send(Create<Packet>(size),
+                                                    host->GetVf(to)->GetAddress(), ETHERTYPE);
+                        });
+}
+
+/** Every step seen, and when. */
+struct StepClock
+{
+    std::vector<VfDmaStep> steps;
+    std::vector<Time> at;
+
+    explicit StepClock(Ptr<Host> host)
+    {
+        for (uint32_t i = 0; i < host->GetNVms(); ++i)
+        {
+            for (int s = 3; s <= 11; ++s)
+            {
+                static const char* names[]
+                    = {"Step3FetchTxFrame",         "Step4LookUpDestination",
+                       "Step5SendLengthToPeer",     "Step6ProvideRxBufferAddress",
+                       "Step7StartDmaWrite",        "Step8TranslateWrite",
+                       "Step9WriteIntoDestination", "Step10NotifyTransferDone",
+                       "Step11NotifyGuest"};
+                host->GetVf(i)->TraceConnectWithoutContext(names[s - 3],
+                                                           MakeCallback(&StepClock::Seen, this));
+            }
+        }
+    }
+
+    void Seen(const VfDmaStep& s)
+    {
+        steps.push_back(s);
+        at.push_back(Simulator::Now());
+    }
+};
+
+/**
+ * One frame from VM 0 to VM 1 of a two-VM host with \p nics NICs; returns the time from the
+ * lookup (step 4) to delivery in the destination VM (the step-11 trace fires when the done
+ * notice leaves, so it would miss the last crossing).
+ * \param route PcieHierarchy::Route of the run
+ */
+Time
+OneFrameSpan(uint32_t nics, PcieHierarchy::Route route)
+{
+    SriovHelper sriov;
+    sriov.SetNics(nics);
+    sriov.SetHierarchyAttribute("Route", EnumValue(route));
+    Ptr<Host> host = sriov.Install(2);
+    StepClock clock(host);
+    Sinks sinks(host);
+    SendAt(host, 0, 1, 1000, MicroSeconds(10));
+    Simulator::Run();
+    Time span = sinks.lastAt[1] - clock.at[1];
+    Simulator::Destroy();
+    return span;
+}
+
+/** Sum of a PCIe counter over every link of the host. */
+uint64_t
+SumTlps(Ptr<Host> host, PcieLink::Direction dir)
+{
+    uint64_t sum = 0;
+    for (uint32_t n = 0; n < host->GetNNics(); ++n)
+    {
+        sum += host->GetPcieLink(n)->GetTlps(dir);
+    }
+    return sum;
+}
+
+/** TLPs per direction that one frame from VM 0 to VM 1 adds, on a host with \p nics NICs. */
+std::pair<uint64_t, uint64_t>
+TlpsOfOneFrame(uint32_t nics, uint64_t* peerWrites)
+{
+    SriovHelper sriov;
+    sriov.SetNics(nics);
+    Ptr<Host> host = sriov.Install(2);
+    std::pair<uint64_t, uint64_t> before;
+    Simulator::Schedule(
+        MicroSeconds(9),
+        [&]()
+        {
+            before = {SumTlps(host, PcieLink::UPSTREAM), SumTlps(host, PcieLink::DOWNSTREAM)};
+        });
+    SendAt(host, 0, 1, 1000, MicroSeconds(10));
+    Simulator::Run();
+    std::pair<uint64_t, uint64_t> d{SumTlps(host, PcieLink::UPSTREAM) - before.first,
+                                    SumTlps(host, PcieLink::DOWNSTREAM) - before.second};
+    *peerWrites = host->GetPcieHierarchy() ? host->GetPcieHierarchy()->GetPeerWrites() : 0;
+    Simulator::Destroy();
+    return d;
+}
+
+/** Sum of a counter over the components starting with \p prefix. */
+double
+CounterWithPrefix(const RunRecord& r, const std::string& prefix, const std::string& name)
+{
+    double sum = 0;
+    for (const CounterRow& c : r.counters)
+    {
+        if (c.name == name && c.component.rfind(prefix, 0) == 0)
+        {
+            sum += c.value;
+        }
+    }
+    return sum;
+}
+
+class TwoNicTest : public ::testing::Test
+{
+  protected:
+    void TearDown() override
+    {
+        Simulator::Destroy();
+    }
+};
+
+} // namespace
+
+TEST_F(TwoNicTest, OneTableNamesTheNicOfEveryVf)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(4);
+    ASSERT_EQ(host->GetNNics(), 2u);
+    Ptr<const VfMappingTable> table = host->GetNic(0)->GetMappingTable();
+    EXPECT_EQ(PeekPointer(table), PeekPointer(host->GetNic(1)->GetMappingTable()));
+    EXPECT_EQ(table->GetSize(), 4u);
+    for (uint32_t i = 0; i < 4; ++i)
+    {
+        // VM i on NIC i mod 2.
+        Ptr<VfNetDevice> vf = host->GetVf(i);
+        EXPECT_EQ(vf->GetNic(), host->GetNic(i % 2));
+        const VfMappingTable::Entry* e
+            = table->Lookup(Mac48Address::ConvertFrom(vf->GetAddress()), VfMappingTable::NO_VLAN);
+        ASSERT_NE(e, nullptr);
+        EXPECT_EQ(e->nic, i % 2);
+        EXPECT_EQ(e->vf, vf->GetVfIndex());
+        EXPECT_EQ(e->iommuDomain, host->GetVmMemory(i)->GetIommuDomain());
+    }
+    EXPECT_NE(host->GetPcieLink(0), host->GetPcieLink(1));
+}
+
+TEST_F(TwoNicTest, ElevenStepsAcrossNicsThroughTheHostIommu)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(2);
+    StepClock clock(host);
+    Sinks sinks(host);
+    SendAt(host, 0, 1, 1000, MicroSeconds(10));
+    Simulator::Run();
+
+    ASSERT_EQ(clock.steps.size(), 9u);
+    for (uint32_t i = 0; i < clock.steps.size(); ++i)
+    {
+        EXPECT_EQ(clock.steps[i].step, 3 + i);
+        EXPECT_TRUE(clock.steps[i].ok);
+        EXPECT_EQ(clock.steps[i].length, 1014u);
+        if (i > 0)
+        {
+            EXPECT_GE(clock.at[i], clock.at[i - 1]);
+        }
+    }
+    // Step 8: the host IOMMU translated NIC 0's write into the VM behind NIC 1.
+    EXPECT_TRUE(host->GetVmMemory(1)->ContainsHpa(clock.steps[5].hpa));
+    EXPECT_EQ(sinks.frames[1], 1u);
+    // Length, address and done: three peer-to-peer writes, nothing through the uplinks.
+    EXPECT_EQ(host->GetPcieHierarchy()->GetPeerWrites(), 3u);
+    EXPECT_EQ(host->GetPcieHierarchy()->GetPeerBytes(), 24u);
+    EXPECT_EQ(host->GetNic(0)->GetDrops(SriovNic::DROP_NO_UPLINK), 0u);
+    // The frame record went back to NIC 0, which allocated it (an unsigned count would wrap).
+    EXPECT_EQ(host->GetNic(0)->GetFramesInFlight(), 0u);
+    EXPECT_EQ(host->GetNic(1)->GetFramesInFlight(), 0u);
+}
+
+TEST_F(TwoNicTest, PeerWritesAreCountedOnBothLinks)
+{
+    uint64_t p2pOne = 0;
+    uint64_t p2pTwo = 0;
+    auto one = TlpsOfOneFrame(1, &p2pOne);
+    auto two = TlpsOfOneFrame(2, &p2pTwo);
+    EXPECT_EQ(p2pOne, 0u);
+    EXPECT_EQ(p2pTwo, 3u);
+    // Each message is one TLP up the sender's link and one down the receiver's; the rest of
+    // the frame's PCIe traffic is the same.
+    EXPECT_EQ(two.first, one.first + 3);
+    EXPECT_EQ(two.second, one.second + 3);
+}
+
+TEST_F(TwoNicTest, CrossingCostsThreeTurnaroundsAndTheSwitchIsFaster)
+{
+    Time same = OneFrameSpan(1, PcieHierarchy::ROUTE_ROOT_COMPLEX);
+    Time rc = OneFrameSpan(2, PcieHierarchy::ROUTE_ROOT_COMPLEX);
+    Time sw = OneFrameSpan(2, PcieHierarchy::ROUTE_SWITCH);
+    Ptr<PcieHierarchy> defaults = CreateObject<PcieHierarchy>();
+    TimeValue rcLatency;
+    TimeValue swLatency;
+    defaults->GetAttribute("RootComplexForwardLatency", rcLatency);
+    defaults->GetAttribute("SwitchForwardLatency", swLatency);
+    TimeValue propagation;
+    CreateObject<PcieLink>()->GetAttribute("PropagationDelay", propagation);
+    // Steps 5, 6 and 10 each add two link traversals and the turnaround (and the serialization
+    // of an 8-byte write, a few ns).
+    Time crossing = 2 * propagation.Get() + rcLatency.Get();
+    EXPECT_GE(rc - same, 3 * crossing);
+    EXPECT_LE(rc - same, 3 * crossing + NanoSeconds(60));
+    // The route changes the turnaround only.
+    EXPECT_EQ(rc - sw, 3 * (rcLatency.Get() - swLatency.Get()));
+}
+
+TEST_F(TwoNicTest, RecordsReturnToTheirOwnerUnderLoadBothWays)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(4);
+    Sinks sinks(host);
+    const int n = 2000;
+    for (int i = 0; i < n; ++i)
+    {
+        // VM 0 (NIC 0) <-> VM 1 (NIC 1), and VM 2 (NIC 0) -> VM 0 (same NIC).
+        SendAt(host, 0, 1, 600, NanoSeconds(10000 + 400 * i));
+        SendAt(host, 1, 0, 600, NanoSeconds(10100 + 400 * i));
+        SendAt(host, 2, 0, 600, NanoSeconds(10200 + 400 * i));
+    }
+    Simulator::Run();
+    EXPECT_EQ(sinks.frames[1], uint32_t(n));
+    EXPECT_EQ(sinks.frames[0], uint32_t(2 * n));
+    EXPECT_EQ(host->GetNic(0)->GetTotalDrops() + host->GetNic(1)->GetTotalDrops(), 0u);
+    EXPECT_EQ(host->GetNic(0)->GetFramesInFlight(), 0u);
+    EXPECT_EQ(host->GetNic(1)->GetFramesInFlight(), 0u);
+    EXPECT_EQ(host->GetPcieHierarchy()->GetPeerWrites(), 3u * 2 * n);
+}
+
+TEST_F(TwoNicTest, HoldPolicyAcrossNicsDeliversEveryFrame)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    sriov.SetVfAttribute("RxRingSize", UintegerValue(8));
+    sriov.SetVfAttribute("CoalesceUsecs", TimeValue(MicroSeconds(50)));
+    sriov.SetVfAttribute("CoalesceFrames", UintegerValue(1000));
+    sriov.SetNicAttribute("NoRxBufferPolicy", EnumValue(SriovNic::POLICY_HOLD));
+    Ptr<Host> host = sriov.Install(2);
+    Sinks sinks(host);
+    for (int i = 0; i < 20; ++i)
+    {
+        SendAt(host, 0, 1, 200, MicroSeconds(10 + i));
+    }
+    Simulator::Run();
+    EXPECT_EQ(sinks.frames[1], 20u);
+    EXPECT_EQ(host->GetNic(0)->GetTotalDrops() + host->GetNic(1)->GetTotalDrops(), 0u);
+    EXPECT_EQ(host->GetNic(0)->GetFramesInFlight(), 0u);
+}
+
+TEST_F(TwoNicTest, VebHairpinsOnlyWithinItsNic)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    sriov.SetNicAttribute("Forwarding", EnumValue(SriovNic::FORWARD_VEB));
+    Ptr<Host> host = sriov.Install(3);
+    Sinks sinks(host);
+    SendAt(host, 0, 2, 300, MicroSeconds(10)); // both on NIC 0: the embedded switch
+    SendAt(host, 0, 1, 300, MicroSeconds(11)); // NIC 1: the wire, and there is none
+    Simulator::Run();
+    EXPECT_EQ(sinks.frames[2], 1u);
+    EXPECT_EQ(sinks.frames[1], 0u);
+    EXPECT_EQ(host->GetNic(0)->GetEswitchFrames(), 1u);
+    EXPECT_EQ(host->GetNic(0)->GetDrops(SriovNic::DROP_NO_UPLINK), 1u);
+}
+
+TEST_F(TwoNicTest, BroadcastReachesEveryVfOfTheHostOnce)
+{
+    // Both NICs cabled to one switch: the flood comes back on NIC 1's port too, and NIC 1 must
+    // not deliver what its VFs already received peer to peer.
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(4);
+    Ptr<Node> tor = CreateObject<Node>();
+    EthernetHelper eth;
+    NetDeviceContainer ports;
+    for (uint32_t n = 0; n < 2; ++n)
+    {
+        NetDeviceContainer cable = eth.Install(host->GetNode(), tor);
+        host->GetNic(n)->SetUplink(cable.Get(0));
+        ports.Add(cable.Get(1));
+    }
+    eth.InstallSwitch(tor, ports);
+    Sinks sinks(host);
+    Simulator::Schedule(MicroSeconds(10),
+                        [&]()
+                        {
+                            host->GetVf(0)->Send(Create<Packet>(100), Mac48Address::GetBroadcast(),
+                                                 ETHERTYPE);
+                        });
+    Simulator::Stop(MilliSeconds(1));
+    Simulator::Run();
+    EXPECT_EQ(sinks.frames, (std::vector<uint32_t>{0, 1, 1, 1}));
+    EXPECT_EQ(host->GetPcieHierarchy()->GetPeerWrites(), 3u * 2); // to VMs 1 and 3
+}
+
+TEST_F(TwoNicTest, EveryModeDeliversWithTwoNicsPerHost)
+{
+    for (const std::string& mode : Experiment::GetModes())
+    {
+        Experiment e("test");
+        e.m_vms = 4;
+        e.m_nics = 2;
+        e.m_size = 512;
+        e.m_load = "1Gbps";
+        e.m_duration = MicroSeconds(300);
+        e.Validate();
+        RunRecord r = e.RunMode(mode);
+        uint64_t sent = 0;
+        uint64_t received = 0;
+        for (const FlowRow& f : r.flows)
+        {
+            sent += f.txFrames;
+            received += f.rxFrames;
+        }
+        ASSERT_GT(received, 50u) << mode;
+        EXPECT_EQ(sent, received) << mode;
+        const double p2p = CounterWithPrefix(r, "host0/pcie-p2p", "writes");
+        const double uplink = CounterWithPrefix(r, "host0/nic", "uplink_tx_frames");
+        // Pairs (0,1) and (2,3) sit on different NICs.
+        if (mode == "vf-dma" || mode == "vswitch-offload")
+        {
+            EXPECT_EQ(p2p, 3.0 * received) << mode;
+            EXPECT_EQ(uplink, 0.0) << mode;
+            EXPECT_GT(CounterWithPrefix(r, "host0/pcie1", "up_bytes"), 0.0) << mode;
+        }
+        else
+        {
+            EXPECT_EQ(p2p, 0.0) << mode;
+        }
+        if (mode == "veb" || mode == "vepa")
+        {
+            // No hairpin spans two NICs: out of one, through the switch, into the other.
+            EXPECT_EQ(uplink, double(received)) << mode;
+            EXPECT_EQ(CounterWithPrefix(r, "tor", "rx_frames"), double(received)) << mode;
+        }
+    }
+}

@@ -978,6 +978,7 @@ Experiment::Main(int argc, char** argv)
                  {"line-rate", m_lineRate},
                  {"duration", std::to_string(m_duration.GetSeconds())},
                  {"vms", std::to_string(m_vms)},
+                 {"nics", std::to_string(m_nics)},
                  {"hosts", std::to_string(m_nHosts)},
                  {"topology", m_topologyFile}};
     // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the

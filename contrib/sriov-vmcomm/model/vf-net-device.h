@@ -50,7 +50,9 @@ struct VfDmaStep
  * AssignAddress (1), ProvideMappingTable (2), FetchTxFrame (3), LookUpDestination (4),
  * SendLengthToPeer (5), ProvideRxBufferAddress (6, on the destination VF), StartDmaWrite (7),
  * TranslateWrite (8), WriteIntoDestination (9), NotifyTransferDone (10), NotifyGuest (11, on the
- * destination VF). A trace fires when its step completes in simulated time.
+ * destination VF). A trace fires when its step completes in simulated time, except step 11: it
+ * fires when step 10 hands the done notice over, and the write-back and MSI-X it starts are timed
+ * from the notice's arrival (10 ns later inside one NIC, a peer-to-peer crossing between two).
  *
  * Descriptors are 16 bytes in guest memory: buffer address (8, little endian), length (2),
  * status (1: bit 0 descriptor done, bit 1 error), 5 reserved.

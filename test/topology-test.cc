@@ -502,6 +502,20 @@ TEST(TopologyErrors, Vms)
                 {"node \"h3\"", "nic=\"a b\"", "preset"});
 }
 
+TEST(TopologyErrors, Nics)
+{
+    ExpectError("nics-zero.dot", "graph { h3 [kind=host, nics=0]; }", {"node \"h3\"", ">= 1"});
+    ExpectError("nics-many.dot", "graph { h3 [kind=host, nics=9]; }",
+                {"node \"h3\"", "nics=\"9\"", "1..8"});
+    ExpectError("nics-on-switch.dot",
+                "graph { h1 [kind=host]; s1 [kind=switch, nics=2]; h1 -- s1; }",
+                {"node \"s1\"", "nics", "only allowed on hosts"});
+    Topology t = TopologyReader::Read(WriteTemp("nics.dot", "graph { h1 [kind=host, nics=2]; }"));
+    EXPECT_EQ(t.GetNode(t.GetHosts()[0]).nics, 2u);
+    Topology d = TopologyReader::Read(WriteTemp("nics-default.dot", "graph { h1 [kind=host]; }"));
+    EXPECT_EQ(d.GetNode(d.GetHosts()[0]).nics, 0u) << "0: the program's --nics";
+}
+
 TEST(TopologyErrors, Rate)
 {
     const std::string head = "graph { h1 [kind=host]; s1 [kind=switch]; h1 -- s1 [rate=\"";

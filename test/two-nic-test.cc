@@ -20,7 +20,9 @@
 #include "ns3/vf-net-device.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <vector>
 
 using namespace ns3;
@@ -402,4 +404,55 @@ TEST_F(TwoNicTest, EveryModeDeliversWithTwoNicsPerHost)
             EXPECT_EQ(CounterWithPrefix(r, "tor", "rx_frames"), double(received)) << mode;
         }
     }
+}
+
+TEST_F(TwoNicTest, TopologyHostsMayHaveTheirOwnNicCount)
+{
+    // h1 has two NICs, h2 the program's default (one): cross-host pairs leave h1 through the
+    // cable of their VF's NIC and all arrive.
+    std::string path = testing::TempDir() + std::to_string(getpid()) + "-two-nic.dot";
+    std::ofstream(path) << "graph t {\n"
+                           "  h1 [kind=host, vms=2, nics=2]; h2 [kind=host, vms=2];\n"
+                           "  tor [kind=switch];\n"
+                           "  h1 -- tor; h2 -- tor;\n"
+                           "}\n";
+    Experiment e("test");
+    e.m_topologyFile = path;
+    e.m_placement = "cross-host";
+    e.m_size = 256;
+    e.m_load = "1Gbps";
+    e.m_duration = MicroSeconds(200);
+    e.Validate();
+    RunRecord r = e.RunMode("vf-dma");
+    ASSERT_EQ(r.flows.size(), 2u);
+    for (const FlowRow& f : r.flows)
+    {
+        EXPECT_GT(f.rxFrames, 10u);
+        EXPECT_EQ(f.txFrames, f.rxFrames);
+    }
+    // Flow 2 (h1's VM 1 -> h2's VM 1) leaves through NIC 1.
+    EXPECT_EQ(CounterWithPrefix(r, "h1/nic1", "uplink_tx_frames"), double(r.flows[1].txFrames));
+    EXPECT_EQ(CounterWithPrefix(r, "h2/nic1", "uplink_tx_frames"), 0.0); // h2 has no NIC 1
+    EXPECT_EQ(CounterWithPrefix(r, "tor", "rx_frames"),
+              double(r.flows[0].txFrames + r.flows[1].txFrames));
+    std::remove(path.c_str());
+}
+
+TEST_F(TwoNicTest, OffloadDecisionsShareTheHostsOneCore)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    sriov.SetNicAttribute("Forwarding", EnumValue(SriovNic::FORWARD_OFFLOAD));
+    Ptr<Host> host = sriov.Install(4);
+    Sinks sinks(host);
+    SendAt(host, 1, 3, 300, MicroSeconds(10)); // NIC 1 to NIC 1
+    SendAt(host, 0, 1, 300, MicroSeconds(10)); // NIC 0 to NIC 1
+    Simulator::Run();
+    EXPECT_EQ(sinks.frames[3], 1u);
+    EXPECT_EQ(sinks.frames[1], 1u);
+    TimeValue decision;
+    host->GetNic(0)->GetAttribute("OffloadDecisionTime", decision);
+    // The host's virtual switch decided both frames on its one core.
+    EXPECT_EQ(host->GetNic(0)->GetOffloadCoreTime(), 2 * decision.Get());
+    EXPECT_EQ(host->GetNic(1)->GetOffloadCoreTime(), Time(0));
 }

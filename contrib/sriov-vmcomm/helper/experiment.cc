@@ -184,8 +184,9 @@ Experiment::AddOptions(CommandLine& cmd)
                  m_nHosts);
     cmd.AddValue("vms", "VMs per host of the default topology", m_vms);
     cmd.AddValue("nics",
-                 "SR-IOV NICs per host, 1..8 (VM i on NIC i mod nics, each NIC its own uplink; "
-                 "vf-dma between NICs crosses PCIe peer to peer)",
+                 "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
+                 "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
+                 "to peer)",
                  m_nics);
     cmd.AddValue("traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
     cmd.AddValue("placement", "pairs: " + Join(PLACEMENTS), m_placement);
@@ -217,9 +218,10 @@ Experiment::Validate()
     {
         throw ExperimentError("--placement=" + m_placement + ": allowed: " + Join(PLACEMENTS));
     }
-    if (m_nics < 1 || m_nics > 8)
+    if (m_nics < 1 || m_nics > Topology::MAX_NICS)
     {
-        throw ExperimentError("--nics=" + std::to_string(m_nics) + ": allowed: 1..8");
+        throw ExperimentError("--nics=" + std::to_string(m_nics) + ": allowed: 1.."
+                              + std::to_string(Topology::MAX_NICS));
     }
     if (!OneOf(m_app, APPS))
     {
@@ -392,7 +394,7 @@ Experiment::Build(const std::string& mode)
         const Topology::Node& spec = m_topology.GetNode(h);
         SriovHelper sriov;
         sriov.SetHostAttribute("Name", StringValue(spec.name));
-        sriov.SetNics(m_nics);
+        sriov.SetNics(spec.nics > 0 ? spec.nics : m_nics);
         Ptr<Host> host;
         if (software)
         {
@@ -463,10 +465,19 @@ Experiment::BuildFabric()
         m_switchNodes.push_back(nodes[sw]);
     }
     // A link with a host end is one cable per NIC of the host (NIC k on cable k); the switch
-    // at the other end has a port per cable.
+    // at the other end has a port per cable. Two hosts cabled directly: as many cables as the
+    // host with fewer NICs has.
     auto cables = [&](const Topology::Link& link)
     {
-        return hostOrdinal[link.a] >= 0 || hostOrdinal[link.b] >= 0 ? m_nics : 1;
+        uint32_t n = UINT32_MAX;
+        for (int end : {link.a, link.b})
+        {
+            if (hostOrdinal[end] >= 0)
+            {
+                n = std::min(n, m_hosts[hostOrdinal[end]]->GetNNics());
+            }
+        }
+        return n == UINT32_MAX ? 1 : n;
     };
     std::vector<std::vector<Ptr<NetDevice>>> endA(m_topology.GetNLinks());
     std::vector<std::vector<Ptr<NetDevice>>> endB(m_topology.GetNLinks());
@@ -516,7 +527,7 @@ Experiment::BuildFabric()
             {
                 if (hostOrdinal[m_topology.GetLink(links[i]).Other(sw)] >= 0)
                 {
-                    for (uint32_t c = 0; c < m_nics; ++c)
+                    for (uint32_t c = 0; c < cables(m_topology.GetLink(links[i])); ++c)
                     {
                         es->SetReflectiveRelay(firstPort[i] + c, true);
                     }

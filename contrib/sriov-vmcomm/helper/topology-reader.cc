@@ -93,14 +93,16 @@ struct UnknownAttr
     boost::any key;    //!< vertex, edge or graph pointer it was set on
 };
 
-const char* const NODE_ATTRS[] = {"kind", "vms", "nic", "vswitch", "ports", "buffer", "comment"};
+const char* const NODE_ATTRS[]
+    = {"kind", "vms", "nics", "nic", "vswitch", "ports", "buffer", "comment"};
 const char* const EDGE_ATTRS[] = {"rate", "delay", "comment"};
-const std::vector<std::string> HOST_ONLY = {"vms", "nic", "vswitch"};
+const std::vector<std::string> HOST_ONLY = {"vms", "nics", "nic", "vswitch"};
 const std::vector<std::string> SWITCH_ONLY = {"ports", "buffer"};
 
 /** What the message for an unknown attribute lists as allowed. */
 const char* const ALLOWED_ATTRS
-    = "allowed: on nodes kind (host|switch), vms, nic, vswitch (hosts), ports, buffer (switches); "
+    = "allowed: on nodes kind (host|switch), vms, nics, nic, vswitch (hosts), ports, buffer "
+      "(switches); "
       "on edges rate, delay; comment anywhere";
 
 /**
@@ -425,6 +427,15 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
                                             "attribute vms=\"" + *s + "\": " + why);
                     }
                 }
+                uint32_t nics = 0;
+                if (const std::string* s = Find(values, "nics"))
+                {
+                    if (!Topology::ParsePositiveInt(*s, &nics, &why))
+                    {
+                        throw TopologyError(source, element,
+                                            "attribute nics=\"" + *s + "\": " + why);
+                    }
+                }
                 if (const std::string* s = Find(values, "nic"))
                 {
                     nic = *s;
@@ -433,7 +444,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
                 {
                     vswitch = *s;
                 }
-                index[v] = topo.AddHost(name, vms, nic, vswitch);
+                index[v] = topo.AddHost(name, vms, nic, vswitch, nics);
             }
             else
             {

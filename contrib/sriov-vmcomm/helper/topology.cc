@@ -332,13 +332,19 @@ Topology::GetSource() const
 
 int
 Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
-                  const std::string& vswitch)
+                  const std::string& vswitch, uint32_t nics)
 {
     std::string why;
     if (vms < 1)
     {
         throw TopologyError(m_source, NodeElement(name),
                             "attribute vms=\"0\": must be an integer >= 1");
+    }
+    if (nics > MAX_NICS)
+    {
+        throw TopologyError(m_source, NodeElement(name),
+                            "attribute nics=\"" + std::to_string(nics) + "\": allowed: 1.."
+                                + std::to_string(MAX_NICS));
     }
     if (!CheckPresetName(nic, &why))
     {
@@ -355,6 +361,7 @@ Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
     n.vms = vms;
     n.nic = nic;
     n.vswitch = vswitch;
+    n.nics = nics;
     const int index = static_cast<int>(m_nodes.size());
     if (name.empty() || !m_byName.emplace(name, index).second)
     {

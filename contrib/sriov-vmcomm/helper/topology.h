@@ -93,6 +93,7 @@ class Topology
         uint32_t vms{2};                   //!< host: number of VMs (>= 1)
         std::string nic{"default"};        //!< host: NIC preset name
         std::string vswitch{"ovs-kernel"}; //!< host: virtual switch preset name
+        uint32_t nics{0};                  //!< host: SR-IOV NICs, 0 = the program's --nics
         uint32_t ports{0};                 //!< switch: port count, 0 = as many as it has links
         std::string buffer;     //!< switch: per-port queue (ns3::QueueSize), "" = default
         std::vector<int> links; //!< links of this node; port i is links[i]
@@ -136,11 +137,16 @@ class Topology
      * \param vms number of VMs (>= 1)
      * \param nic NIC preset name
      * \param vswitch virtual switch preset name
+     * \param nics SR-IOV NICs, 1..MAX_NICS, or 0 for the program's default
      * \return the node index
-     * \throws TopologyError on a duplicate name, vms == 0 or a malformed preset name
+     * \throws TopologyError on a duplicate name, vms == 0, nics > MAX_NICS or a malformed
+     * preset name
      */
     int AddHost(const std::string& name, uint32_t vms = 2, const std::string& nic = "default",
-                const std::string& vswitch = "ovs-kernel");
+                const std::string& vswitch = "ovs-kernel", uint32_t nics = 0);
+
+    /** Most SR-IOV NICs a host may have (a server's PCIe slots). */
+    static constexpr uint32_t MAX_NICS = 8;
 
     /**
      * Add a switch.

@@ -434,9 +434,11 @@ Time
 SriovNic::AskVirtualSwitch(Time at)
 {
     Time seen = m_link->DeviceWrite(64, at) + m_upcallLatency;
-    Time start = TimeStep(m_offloadCore.Reserve(seen.GetTimeStep(), m_decisionTime.GetTimeStep(),
-                                                Simulator::Now().GetTimeStep()));
-    m_offloadCoreTime += m_decisionTime;
+    // The host has one virtual switch: the NICs of a hierarchy share NIC 0's deciding core.
+    SriovNic* host = GetPeer(0);
+    Time start = TimeStep(host->m_offloadCore.Reserve(
+        seen.GetTimeStep(), m_decisionTime.GetTimeStep(), Simulator::Now().GetTimeStep()));
+    host->m_offloadCoreTime += m_decisionTime;
     return m_link->HostWrite(8, start + m_decisionTime);
 }
 

@@ -192,7 +192,10 @@ class SriovNic : public Object
      * \return instant the VF has the answer
      */
     Time AskVirtualSwitch(Time at);
-    /** \return host-core time spent deciding for offloaded frames */
+    /**
+     * \return host-core time spent deciding for offloaded frames (in a hierarchy, NIC 0 counts
+     * the decisions of every NIC: the host's virtual switch has one deciding core)
+     */
     Time GetOffloadCoreTime() const;
     /** \return frames inside the NIC now (fetched, not yet completed or dropped) */
     uint32_t GetFramesInFlight() const;

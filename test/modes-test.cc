@@ -249,3 +249,76 @@ TEST(ModesTest, VebBufferBoundDropsAreCounted)
     EXPECT_GT(full, 0u);
     EXPECT_EQ(Sent(r), Received(r) + Drops(r));
 }
+
+namespace {
+
+/** A two-host topology whose host h1 carries the given extra attributes. */
+std::string
+TwoHostsWith(const std::string& h1Attrs)
+{
+    std::string path = testing::TempDir() + std::to_string(getpid()) + "-modes-attrs.dot";
+    std::ofstream(path) << "graph t {\n"
+                           "  h1 [kind=host, vms=2, "
+                        << h1Attrs
+                        << "]; h2 [kind=host, vms=2]; tor [kind=switch];\n"
+                           "  h1 -- tor; h2 -- tor;\n"
+                           "}\n";
+    return path;
+}
+
+} // namespace
+
+TEST(ModesTest, HostAttributesOfTheTopologyAreApplied)
+{
+    // h1 runs a DPDK switch while the mode says kernel: its poll core is busy all the time,
+    // h2's kernel switch only while it works.
+    Experiment e("test");
+    e.m_topologyFile = TwoHostsWith("vswitch=\"ovs-dpdk\"");
+    e.m_size = 256;
+    e.m_load = "100Mbps";
+    e.m_duration = MilliSeconds(1);
+    e.Validate();
+    RunRecord r = e.RunMode("vswitch-kernel");
+    ASSERT_GT(Received(r), 0u);
+    double h1 = Counter(r, "h1/cpu", "forwarding_core_seconds");
+    double h2 = Counter(r, "h2/cpu", "forwarding_core_seconds");
+    EXPECT_GE(h1, r.simSeconds * 0.99);
+    EXPECT_LT(h2, h1 / 10);
+
+    // h1 with the Gen4 x16 preset: the same traffic occupies its PCIe link less than h2's
+    // Gen3 x8 one.
+    Experiment g("test");
+    g.m_topologyFile = TwoHostsWith("nic=\"gen4x16-100g\"");
+    g.m_size = 1024;
+    g.m_load = "5Gbps";
+    g.m_duration = MicroSeconds(300);
+    g.Validate();
+    RunRecord rg = g.RunMode("vf-dma");
+    double up1 = Counter(rg, "h1/pcie", "up_utilization");
+    double up2 = Counter(rg, "h2/pcie", "up_utilization");
+    ASSERT_GT(up2, 0.0);
+    EXPECT_LT(up1, up2 * 0.6);
+}
+
+TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)
+{
+    // The message lists what is valid.
+    for (auto [attrs, valid] : {std::make_pair("nic=\"nfp9000\"", "nfp6000-bdw"),
+                                std::make_pair("vswitch=\"ovs-fast\"", "ovs-dpdk")})
+    {
+        Experiment e("test");
+        e.m_topologyFile = TwoHostsWith(attrs);
+        try
+        {
+            e.Validate();
+            ADD_FAILURE() << attrs << " accepted";
+        }
+        catch (const ExperimentError& err)
+        {
+            std::string what = err.what();
+            EXPECT_NE(what.find("node \"h1\""), std::string::npos) << what;
+            EXPECT_NE(what.find(attrs), std::string::npos) << what;
+            EXPECT_NE(what.find(valid), std::string::npos) << what;
+        }
+    }
+}

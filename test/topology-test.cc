@@ -223,7 +223,7 @@ TEST(TopologyFiles, AttributesAndDefaults)
     EXPECT_EQ(h1.kind, Topology::HOST);
     EXPECT_EQ(h1.vms, 16u);
     EXPECT_EQ(h1.nic, "default");
-    EXPECT_EQ(h1.vswitch, "ovs-kernel");
+    EXPECT_EQ(h1.vswitch, "default");
     const auto& leaf = t.GetNode(t.FindNode("leaf1"));
     EXPECT_EQ(leaf.kind, Topology::SWITCH);
     EXPECT_EQ(leaf.buffer, "2MB");

@@ -13,6 +13,7 @@
 #include "ns3/iommu.h"
 #include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
+#include "ns3/preset.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/traffic-control-module.h"
 #include "ns3/vf-net-device.h"
@@ -290,6 +291,27 @@ Experiment::Validate()
         }
     }
     m_topology.ComputeRoutes();
+    for (int h : m_topology.GetHosts())
+    {
+        const Topology::Node& spec = m_topology.GetNode(h);
+        const std::string where = m_topology.GetSource() + ": node \"" + spec.name + "\": ";
+        if (spec.nic != "default")
+        {
+            try
+            {
+                GetPreset(spec.nic);
+            }
+            catch (const std::invalid_argument& err)
+            {
+                throw ExperimentError(where + "attribute nic=\"" + spec.nic + "\": " + err.what());
+            }
+        }
+        if (spec.vswitch != "default" && !VirtualSwitch::FindProfile(spec.vswitch))
+        {
+            throw ExperimentError(where + "attribute vswitch=\"" + spec.vswitch
+                                  + "\": allowed: default, " + VirtualSwitch::GetProfileNameList());
+        }
+    }
     if (m_traffic == "pairs" && m_placement == "cross-host" && m_topology.GetNHosts() < 2)
     {
         throw ExperimentError("--placement=cross-host needs a topology with two hosts or more");
@@ -395,6 +417,10 @@ Experiment::Build(const std::string& mode)
         SriovHelper sriov;
         sriov.SetHostAttribute("Name", StringValue(spec.name));
         sriov.SetNics(spec.nics > 0 ? spec.nics : m_nics);
+        if (spec.nic != "default")
+        {
+            sriov.SetPreset(spec.nic); // this host's hardware, over the program's --preset
+        }
         Ptr<Host> host;
         if (software)
         {
@@ -405,7 +431,10 @@ Experiment::Build(const std::string& mode)
             NodeContainer vms;
             vms.Create(spec.vms);
             VswitchHelper vswitch;
-            vswitch.SetProfile(mode == "vswitch-kernel" ? "ovs-kernel" : "ovs-dpdk");
+            // The mode picks the datapath, unless the host names its own profile.
+            vswitch.SetProfile(spec.vswitch != "default"  ? spec.vswitch
+                               : mode == "vswitch-kernel" ? "ovs-kernel"
+                                                          : "ovs-dpdk");
             vswitch.Install(host, vms)->SetUplink(pf);
         }
         else

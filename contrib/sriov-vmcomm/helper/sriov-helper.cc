@@ -11,7 +11,9 @@
 #include "ns3/memory-domain.h"
 #include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
+#include "ns3/preset.h"
 #include "ns3/sriov-nic.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 #include "ns3/vf-net-device.h"
 
@@ -81,6 +83,32 @@ void
 SriovHelper::SetHierarchyAttribute(std::string n, const AttributeValue& v)
 {
     m_hierarchy.Set(n, v);
+}
+
+void
+SriovHelper::SetPreset(const std::string& name)
+{
+    const Preset& preset = GetPreset(name);
+    const std::pair<const char*, ObjectFactory*> factories[] = {
+        {"ns3::PcieLink::", &m_pcie}, {"ns3::Iommu::", &m_iommu},
+        {"ns3::DmaEngine::", &m_dma}, {"ns3::MemoryDomain::", &m_memory},
+        {"ns3::SriovNic::", &m_nic},  {"ns3::VfNetDevice::", &m_vf},
+    };
+    for (const PresetParameter& q : preset.parameters)
+    {
+        bool set = false;
+        for (const auto& [prefix, factory] : factories)
+        {
+            const std::string type(prefix);
+            if (q.attribute.compare(0, type.size(), type) == 0)
+            {
+                factory->Set(q.attribute.substr(type.size()), StringValue(q.value));
+                set = true;
+            }
+        }
+        NS_ABORT_MSG_IF(!set, "SriovHelper::SetPreset: preset " << name << " sets " << q.attribute
+                                                                << ", which no part of a host has");
+    }
 }
 
 void

@@ -60,6 +60,15 @@ class SriovHelper : public PcapHelperForDevice
     void SetHierarchyAttribute(std::string n, const AttributeValue& v);
 
     /**
+     * \brief Build hosts with a preset's hardware (ns3::ListPresets()), whatever the attribute
+     * defaults say (--preset, --ns3::Type::Attr): each of its parameters is set on the factory
+     * of its type. Attributes set on the helper afterwards win.
+     * \param name a preset name
+     * \throws std::invalid_argument for an unknown name (the message lists the valid ones)
+     */
+    void SetPreset(const std::string& name);
+
+    /**
      * \brief Build hosts with \p nics SR-IOV NICs, each on its own PCIe link with its own DMA
      * engine, joined by a PcieHierarchy and sharing one mapping table. VM i gets a VF of NIC
      * i mod \p nics, so consecutive VMs sit on different NICs.

@@ -418,7 +418,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
             {
                 uint32_t vms = 2;
                 std::string nic = "default";
-                std::string vswitch = "ovs-kernel";
+                std::string vswitch = "default";
                 if (const std::string* s = Find(values, "vms"))
                 {
                     if (!Topology::ParsePositiveInt(*s, &vms, &why))

@@ -88,15 +88,15 @@ class Topology
     /** One node. Host fields are ignored for switches and vice versa. */
     struct Node
     {
-        std::string name;                  //!< unique name (the DOT node id)
-        NodeKind kind{HOST};               //!< host or switch
-        uint32_t vms{2};                   //!< host: number of VMs (>= 1)
-        std::string nic{"default"};        //!< host: NIC preset name
-        std::string vswitch{"ovs-kernel"}; //!< host: virtual switch preset name
-        uint32_t nics{0};                  //!< host: SR-IOV NICs, 0 = the program's --nics
-        uint32_t ports{0};                 //!< switch: port count, 0 = as many as it has links
-        std::string buffer;     //!< switch: per-port queue (ns3::QueueSize), "" = default
-        std::vector<int> links; //!< links of this node; port i is links[i]
+        std::string name;               //!< unique name (the DOT node id)
+        NodeKind kind{HOST};            //!< host or switch
+        uint32_t vms{2};                //!< host: number of VMs (>= 1)
+        std::string nic{"default"};     //!< host: hardware preset, default = the program's
+        std::string vswitch{"default"}; //!< host: virtual switch profile, default = the mode's
+        uint32_t nics{0};               //!< host: SR-IOV NICs, 0 = the program's --nics
+        uint32_t ports{0};              //!< switch: port count, 0 = as many as it has links
+        std::string buffer;             //!< switch: per-port queue (ns3::QueueSize), "" = default
+        std::vector<int> links;         //!< links of this node; port i is links[i]
     };
 
     /** One full-duplex link between two nodes. */
@@ -135,15 +135,15 @@ class Topology
      * Add a host.
      * \param name unique node name
      * \param vms number of VMs (>= 1)
-     * \param nic NIC preset name
-     * \param vswitch virtual switch preset name
+     * \param nic hardware preset name (NIC, PCIe, IOMMU: ns3::ListPresets()), or "default"
+     * \param vswitch virtual switch profile for the vswitch modes, or "default" (the mode's)
      * \param nics SR-IOV NICs, 1..MAX_NICS, or 0 for the program's default
      * \return the node index
      * \throws TopologyError on a duplicate name, vms == 0, nics > MAX_NICS or a malformed
      * preset name
      */
     int AddHost(const std::string& name, uint32_t vms = 2, const std::string& nic = "default",
-                const std::string& vswitch = "ovs-kernel", uint32_t nics = 0);
+                const std::string& vswitch = "default", uint32_t nics = 0);
 
     /** Most SR-IOV NICs a host may have (a server's PCIe slots). */
     static constexpr uint32_t MAX_NICS = 8;

@@ -977,7 +977,8 @@ Experiment::Print(const RunRecord& r) const
     for (const CounterRow& c : r.counters)
     {
         if (c.component == "experiment" || c.name.find("utilization") != std::string::npos
-            || c.name.find("core_seconds") != std::string::npos)
+            || c.name.find("core_seconds") != std::string::npos
+            || c.component.find("pcie-p2p") != std::string::npos)
         {
             std::cout << "  " << c.component << " " << c.name << " " << c.value << "\n";
         }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <vector>
 
 using namespace ns3;
@@ -455,4 +456,29 @@ TEST_F(TwoNicTest, OffloadDecisionsShareTheHostsOneCore)
     // The host's virtual switch decided both frames on its one core.
     EXPECT_EQ(host->GetNic(0)->GetOffloadCoreTime(), 2 * decision.Get());
     EXPECT_EQ(host->GetNic(1)->GetOffloadCoreTime(), Time(0));
+}
+
+TEST_F(TwoNicTest, FrameNumbersAreUniqueInTheHost)
+{
+    // Each NIC numbers its frames from 1; the NIC's index in the top bits keeps the step traces
+    // of two NICs apart.
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(2);
+    StepClock clock(host);
+    SendAt(host, 0, 1, 100, MicroSeconds(10));
+    SendAt(host, 1, 0, 100, MicroSeconds(10));
+    Simulator::Run();
+    // Both senders are VF 0 of their NIC, and each NIC's first frame.
+    std::set<uint64_t> nicsOfFrames;
+    for (const VfDmaStep& s : clock.steps)
+    {
+        if (s.step == 3)
+        {
+            EXPECT_EQ(s.srcVf, 0u);
+            EXPECT_EQ(s.frame & 0xffffffffffff, 1u);
+            nicsOfFrames.insert(s.frame >> 48);
+        }
+    }
+    EXPECT_EQ(nicsOfFrames, (std::set<uint64_t>{0, 1}));
 }

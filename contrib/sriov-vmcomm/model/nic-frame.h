@@ -26,7 +26,7 @@ struct NicFrame
 {
     static constexpr uint32_t UPLINK = 0xffffffff; //!< srcVf of a frame received from the wire
 
-    uint64_t id{0};             //!< frame number on its owner NIC, for traces
+    uint64_t id{0};             //!< frame number, unique in the host (owner NIC index << 48)
     SriovNic* owner{nullptr};   //!< NIC that allocated the record (it is freed back to it)
     SriovNic* dstNic{nullptr};  //!< NIC of the destination VF (another NIC: peer to peer)
     uint32_t srcVf{UPLINK};     //!< VF that sent it (on the owner NIC), or UPLINK

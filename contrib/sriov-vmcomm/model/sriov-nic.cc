@@ -303,7 +303,8 @@ SriovNic::AllocateFrame()
         f = m_freeFrames.back();
         m_freeFrames.pop_back();
     }
-    f->id = m_nextFrameId++;
+    // Unique in the host: the NIC's index in its hierarchy in the top 16 bits (0 alone).
+    f->id = uint64_t(m_nicIndex) << 48 | m_nextFrameId++;
     f->owner = this;
     f->dstNic = this;
     f->srcVf = NicFrame::UPLINK;

@@ -30,9 +30,9 @@ class VfMappingTable;
 struct VfDmaStep
 {
     uint8_t step;    //!< 1..11, DESIGN.md section 3
-    uint64_t frame;  //!< frame number on the NIC (0 for the setup steps 1 and 2)
-    uint32_t srcVf;  //!< sending VF (NicFrame::UPLINK for a frame from the wire)
-    uint32_t dstVf;  //!< destination VF
+    uint64_t frame;  //!< frame number, unique in the host (0 for the setup steps 1 and 2)
+    uint32_t srcVf;  //!< sending VF on its NIC (NicFrame::UPLINK for a frame from the wire)
+    uint32_t dstVf;  //!< destination VF on its NIC
     uint64_t iova;   //!< address the step concerns (IO virtual)
     uint64_t hpa;    //!< host physical address (step 8 and 9), else 0
     uint32_t length; //!< bytes

@@ -4,8 +4,10 @@
   plot.py DB [--out DIR]
 
 Writes PNG files into DIR (default: a 'plots' directory beside DB) and prints a table per mode
-on stdout. Only runs with status ok are used; repetitions and any parameter that is not plotted
-are averaged over. A plot whose data the database does not have is skipped with a note saying
+on stdout. Only runs with status ok are used; repetitions (RngRun) are averaged over. Runs that
+differ in any other parameter besides the mode and the frame size (a sweep's other [vary]
+entries: --nics, --load, an ns-3 attribute...) are separate series, labelled with it:
+"vf-dma (nics=2)". A plot whose data the database does not have is skipped with a note saying
 what is missing. Exit status: 0 done (even if some plots were skipped), 2 the database is
 missing, unreadable or of a newer schema version.
 
@@ -26,6 +28,9 @@ import vmcomm_db  # noqa: E402
 # Presentation order (DESIGN.md section 1); modes not listed follow in alphabetical order.
 MODE_ORDER = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
 SIZE_PARAMS = ("size", "frame-size")
+# Parameters that never make a series of their own: plotted (mode, size) or averaged over
+# (repetitions), or bookkeeping of the sweep.
+NOT_SERIES = {"mode", "RngRun", "RngSeed", "point", "db", "quiet", *SIZE_PARAMS}
 # Host-core seconds spent forwarding, one counter per host (poll-mode cores count whole).
 CPU_COUNTER_SQL = "(name = 'forwarding_core_seconds')"
 
@@ -34,8 +39,15 @@ class Skip(Exception):
     """A plot that cannot be drawn from this database; the message says what is missing."""
 
 
-def mode_key(mode):
-    return (MODE_ORDER.index(mode), "") if mode in MODE_ORDER else (len(MODE_ORDER), mode)
+def mode_key(label):
+    """Sort key of a series label "MODE" or "MODE (name=value ...)": mode order, then label."""
+    mode = label.split(" ", 1)[0]
+    return (MODE_ORDER.index(mode), label) if mode in MODE_ORDER else (len(MODE_ORDER), label)
+
+
+def variant_of(label):
+    """The " (name=value ...)" part of a series label, or ""."""
+    return label[len(label.split(" ", 1)[0]):]
 
 
 def hist_percentile(buckets, q):
@@ -73,6 +85,7 @@ class Results:
         for run in self.runs.values():
             run["mode"] = run["mode"] or run["params"].get("mode") or "(no mode)"
             run["size"] = self._size(run["params"])
+        self._label_series()
         self._flows(conn)
         for run_id, lo, hi, count in conn.execute(
             "SELECT run_id, lo_ns, hi_ns, count FROM latency_hist WHERE flow_id = -1"
@@ -84,6 +97,18 @@ class Results:
                 run["p50"] = hist_percentile(run["hist"], 0.50)
                 run["p99"] = hist_percentile(run["hist"], 0.99)
         self._counters(conn)
+
+    def _label_series(self):
+        """Add to each run's mode the parameters that vary between runs, so that a sweep over
+        them is not averaged into one series."""
+        names = {n for run in self.runs.values() for n in run["params"]} - NOT_SERIES
+        varying = sorted(n for n in names
+                         if len({run["params"].get(n) for run in self.runs.values()}) > 1)
+        for run in self.runs.values():
+            parts = [f"{name.split('::')[-1]}={run['params'][name]}"
+                     for name in varying if name in run["params"]]
+            if parts:
+                run["mode"] += " (" + " ".join(parts) + ")"
 
     @staticmethod
     def _size(params):
@@ -255,10 +280,15 @@ def plot_p99_vs_size(res, plt, out_dir):
 
 def plot_speedup(res, plt, out_dir):
     modes = res.modes()
-    vswitch = [m for m in modes if m.startswith("vswitch")]
-    missing = [what for what, ok in (("vf-dma runs", "vf-dma" in modes), ("vswitch-* runs", vswitch)) if not ok]
-    if missing:
-        raise Skip(f"needs vf-dma and vswitch-* runs; missing: {', '.join(missing)}")
+    # vf-dma against the vswitch modes of the same series (same other parameters).
+    pairs = [(m, o) for m in modes if m.split(" ", 1)[0] == "vf-dma"
+             for o in modes if o.startswith("vswitch") and variant_of(o) == variant_of(m)]
+    missing = [what for what, ok in (("vf-dma runs", any(m.split(" ", 1)[0] == "vf-dma" for m in modes)),
+                                     ("vswitch-* runs", any(m.startswith("vswitch") for m in modes)))
+               if not ok]
+    if missing or not pairs:
+        raise Skip(f"needs vf-dma and vswitch-* runs of the same parameters; missing: "
+                   f"{', '.join(missing) or 'a common series'}")
     # Compare at equal frame size when sizes exist, else over all runs of each mode.
     groups = res.sizes() or [None]
 
@@ -267,24 +297,25 @@ def plot_speedup(res, plt, out_dir):
         return res.mean_of(runs, key)
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-    width = 0.8 / len(vswitch)
+    width = 0.8 / len(pairs)
     drawn = 0
     for panel, (key, title, better) in enumerate((
         ("gbps", "throughput ratio vf-dma / vswitch", "higher"),
         ("p99", "p99 latency ratio vswitch / vf-dma", "higher"),
     )):
         ax = axes[panel]
-        for i, other in enumerate(vswitch):
+        for i, (base, other) in enumerate(pairs):
             ratios = []
             for size in groups:
-                a, b = value("vf-dma", size, key), value(other, size, key)
+                a, b = value(base, size, key), value(other, size, key)
                 if key == "gbps":
                     ratios.append(a / b if a and b else float("nan"))
                 else:
                     ratios.append(b / a if a and b else float("nan"))
             drawn += sum(r == r for r in ratios)  # NaN != NaN
-            ax.bar([g + i * width for g in range(len(groups))], ratios, width, label=f"vs {other}")
-        ax.set_xticks([g + width * (len(vswitch) - 1) / 2 for g in range(len(groups))])
+            ax.bar([g + i * width for g in range(len(groups))], ratios, width,
+                   label=f"vs {other}" if base == "vf-dma" else f"{base} vs {other}")
+        ax.set_xticks([g + width * (len(pairs) - 1) / 2 for g in range(len(groups))])
         ax.set_xticklabels([f"{s:g} B" if s is not None else "all runs" for s in groups])
         ax.axhline(1.0, color="black", linewidth=0.8)
         ax.set_ylabel(f"speedup of vf-dma ({better} is better)")

@@ -56,6 +56,33 @@ class PlotTest(TempDirTest):
         self.assertIn("2 ok runs, 1 failed runs not shown", result.stdout)
         self.assertRegex(result.stdout, r"vf-dma\s+1\s+5.00\s+1.00\s+2.00\s+-")
 
+    def test_a_varied_parameter_makes_its_own_series(self):
+        # Two NIC counts are two series, not one average; repetitions are averaged.
+        db = self.path("nics.db")
+        conn = vmcomm_db.connect(db)
+        conn.execute("BEGIN")
+        for mode, nics, rng, p50 in (("vf-dma", 1, 1, 3000), ("vf-dma", 1, 2, 3200),
+                                     ("vf-dma", 2, 1, 5000), ("vswitch-dpdk", 1, 1, 2700),
+                                     ("vswitch-dpdk", 2, 1, 2700)):
+            params = {"mode": mode, "nics": nics, "RngRun": rng, "size": 64,
+                      "ns3::Iommu::IotlbEntries": 64}
+            run_id = vmcomm_db.insert_run(
+                conn, dict(point=f"{mode}-{nics}-{rng}", scenario="x", mode=mode, status="ok"), params)
+            conn.execute("INSERT INTO flows(run_id, flow_id, rx_frames, throughput_bps, lat_p50_ns, lat_p99_ns) "
+                         "VALUES (?, 0, 10, 1e9, ?, ?)", (run_id, p50, 2 * p50))
+        conn.execute("COMMIT")
+        conn.close()
+        result = self.run_tool("plot.py", db, "--out", self.path("p"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = {line.split(")")[0] + ")": line.split(")")[1].split()
+                for line in result.stdout.splitlines() if "(nics=" in line}
+        self.assertEqual(sorted(rows), ["vf-dma (nics=1)", "vf-dma (nics=2)",
+                                        "vswitch-dpdk (nics=1)", "vswitch-dpdk (nics=2)"])
+        self.assertEqual(rows["vf-dma (nics=1)"][:3], ["2", "1.00", "3.10"])
+        self.assertEqual(rows["vf-dma (nics=2)"][:3], ["1", "1.00", "5.00"])
+        # vf-dma is compared with the software switch of its own series.
+        self.assertNotIn("skipped vf-dma speedup", result.stderr)
+
     def test_unusable_databases_exit_2(self):
         newer = self.path("newer.db")
         vmcomm_db.connect(newer).close()

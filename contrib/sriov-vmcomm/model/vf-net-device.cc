@@ -670,7 +670,15 @@ VfNetDevice::NotifyTransferDone(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     FireStep({10, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, 0, frame->length, true});
     frame->nic += m_nic->GetVfMessageLatency();
-    dst->NotifyGuest(frame, m_nic->SendVfMessage(*dst->m_nic, Simulator::Now()));
+    // Step 11 starts when the notice arrives (so its trace fires then).
+    dst->ScheduleFrame(frame, m_nic->SendVfMessage(*dst->m_nic, Simulator::Now()),
+                       &VfNetDevice::DoneNoticeArrived);
+}
+
+void
+VfNetDevice::DoneNoticeArrived(NicFrame* frame)
+{
+    NotifyGuest(frame, Simulator::Now());
 }
 
 // ---- Step 11 and the guest's RX side, on the destination VF ----

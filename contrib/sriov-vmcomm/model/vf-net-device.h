@@ -50,9 +50,7 @@ struct VfDmaStep
  * AssignAddress (1), ProvideMappingTable (2), FetchTxFrame (3), LookUpDestination (4),
  * SendLengthToPeer (5), ProvideRxBufferAddress (6, on the destination VF), StartDmaWrite (7),
  * TranslateWrite (8), WriteIntoDestination (9), NotifyTransferDone (10), NotifyGuest (11, on the
- * destination VF). A trace fires when its step completes in simulated time, except step 11: it
- * fires when step 10 hands the done notice over, and the write-back and MSI-X it starts are timed
- * from the notice's arrival (10 ns later inside one NIC, a peer-to-peer crossing between two).
+ * destination VF). A trace fires when its step completes in simulated time.
  *
  * Descriptors are 16 bytes in guest memory: buffer address (8, little endian), length (2),
  * status (1: bit 0 descriptor done, bit 1 error), 5 reserved.
@@ -260,6 +258,8 @@ class VfNetDevice : public GuestNetDevice
     void TxFetched(NicFrame* frame);
     /** \brief Event: a step-7 write has reached memory. \param frame the frame */
     void DmaWritten(NicFrame* frame);
+    /** \brief Event (destination VF): step 10's notice has arrived. \param frame the frame */
+    void DoneNoticeArrived(NicFrame* frame);
     /** \brief Count a completion towards coalescing. \param at instant it is visible */
     void CountCompletion(Time at);
     /** \brief Send the MSI-X message. \param at instant the VF raises it */

@@ -33,10 +33,11 @@ PcieHierarchy::GetTypeId()
               .AddAttribute("RootComplexForwardLatency",
                             "Time the root complex takes to route a posted write from one root "
                             "port to another, after the write's serialization and propagation on "
-                            "the sender's link. Estimate: 300 ns, the same traversal as "
-                            "PcieLink::RootComplexReadLatency (calibrated preset figure) "
-                            "without a memory access; root-complex peer-to-peer latency is not "
-                            "published for the preset's Xeon.",
+                            "the sender's link. Estimate: 300 ns, of the order of the root "
+                            "complex's share of a DMA read in the nfp6000-bdw preset "
+                            "(PcieLink::RootComplexReadLatency); peer-to-peer latency through "
+                            "the root complex is not published for that Xeon. Set it from a "
+                            "measurement when there is one.",
                             TimeValue(NanoSeconds(300)),
                             MakeTimeAccessor(&PcieHierarchy::m_rootComplexLatency),
                             MakeTimeChecker(Time(0)))

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 using namespace ns3;
@@ -298,6 +299,7 @@ TEST(ModesTest, HostAttributesOfTheTopologyAreApplied)
     double up2 = Counter(rg, "h2/pcie", "up_utilization");
     ASSERT_GT(up2, 0.0);
     EXPECT_LT(up1, up2 * 0.6);
+    std::remove(g.m_topologyFile.c_str());
 }
 
 TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)
@@ -320,5 +322,6 @@ TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)
             EXPECT_NE(what.find(attrs), std::string::npos) << what;
             EXPECT_NE(what.find(valid), std::string::npos) << what;
         }
+        std::remove(e.m_topologyFile.c_str());
     }
 }

@@ -159,6 +159,10 @@ SriovHelper::Install(NodeContainer vms) const
         nics.push_back(nic);
     }
     host->SetPcieHierarchy(hierarchy);
+    if (hierarchy)
+    {
+        hierarchy->SetIommu(iommu);
+    }
 
     // VM memories sit back to back in host-physical space above the host's own first GiB,
     // each aligned for 1 GiB pages.
@@ -169,10 +173,15 @@ SriovHelper::Install(NodeContainer vms) const
         Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
         memory->Attach(iommu, hpa);
         hpa += (memory->GetSize() + gib - 1) / gib * gib;
-        // Every NIC may DMA into every VM: a VF writes into a VM of a peer NIC at step 7.
+        // Every NIC may DMA into every VM: a VF writes into a VM of a peer NIC at step 7; and
+        // the VM's VF may message the VFs of every NIC (their BARs in its IOMMU domain).
         for (const Ptr<SriovNic>& nic : nics)
         {
             nic->GetDmaEngine()->AddMemory(memory);
+        }
+        if (hierarchy)
+        {
+            hierarchy->AddRequester(memory->GetIommuDomain());
         }
 
         Ptr<Node> vm = vms.Get(i);
@@ -195,6 +204,10 @@ SriovHelper::AddPf(Ptr<Host> host) const
     for (uint32_t n = 0; n < host->GetNNics(); ++n)
     {
         host->GetNic(n)->GetDmaEngine()->AddMemory(memory);
+    }
+    if (Ptr<PcieHierarchy> hierarchy = host->GetPcieHierarchy())
+    {
+        hierarchy->AddRequester(memory->GetIommuDomain());
     }
     Ptr<SriovNic> nic = host->GetNic();
     Ptr<VfNetDevice> pf = m_vf.Create<VfNetDevice>();

@@ -3,7 +3,9 @@
  */
 #include "pcie-hierarchy.h"
 
+#include "iommu.h"
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "pcie-link.h"
@@ -30,6 +32,14 @@ PcieHierarchy::GetTypeId()
                   "below one PCIe switch)",
                   EnumValue(ROUTE_ROOT_COMPLEX), MakeEnumAccessor(&PcieHierarchy::m_route),
                   MakeEnumChecker(ROUTE_ROOT_COMPLEX, "RootComplex", ROUTE_SWITCH, "Switch"))
+              .AddAttribute("AcsRedirect",
+                            "Route=Switch: the switch's downstream ports redirect peer-to-peer "
+                            "requests to the root complex (PCIe ACS P2P Request Redirect), where "
+                            "the IOMMU translates them. Linux enables it on every switch port "
+                            "when an IOMMU is on (pci_enable_acs); peer-to-peer setups turn it "
+                            "off. Default false: the switch forwards directly.",
+                            BooleanValue(false), MakeBooleanAccessor(&PcieHierarchy::m_acsRedirect),
+                            MakeBooleanChecker())
               .AddAttribute("RootComplexForwardLatency",
                             "Time the root complex takes to route a posted write from one root "
                             "port to another, after the write's serialization and propagation on "
@@ -53,6 +63,7 @@ PcieHierarchy::GetTypeId()
 
 PcieHierarchy::PcieHierarchy()
     : m_table(Create<VfMappingTable>())
+    , m_requesters(0)
     , m_writes(0)
     , m_bytes(0)
 {
@@ -64,13 +75,37 @@ void
 PcieHierarchy::DoDispose()
 {
     m_nics.clear();
+    m_iommu = nullptr;
     Object::DoDispose();
+}
+
+void
+PcieHierarchy::SetIommu(Ptr<Iommu> iommu)
+{
+    m_iommu = iommu;
+}
+
+void
+PcieHierarchy::AddRequester(uint32_t domain)
+{
+    if (!m_iommu)
+    {
+        return;
+    }
+    for (uint32_t n = 0; n < m_nics.size(); ++n)
+    {
+        m_iommu->Map(domain, PEER_BAR_IOVA + n * BAR_BYTES, BAR_HPA + n * BAR_BYTES, BAR_BYTES,
+                     4096);
+    }
+    ++m_requesters;
 }
 
 uint32_t
 PcieHierarchy::Add(Ptr<SriovNic> nic)
 {
     NS_ABORT_MSG_IF(!nic->GetPcieLink(), "PcieHierarchy::Add: the NIC has no PCIe link yet");
+    NS_ABORT_MSG_IF(m_requesters > 0,
+                    "PcieHierarchy::Add: NICs must be added before AddRequester maps their BARs");
     uint32_t index = m_nics.size();
     m_nics.push_back(nic);
     nic->JoinHierarchy(this, index);
@@ -105,11 +140,18 @@ PcieHierarchy::GetRoute() const
 Time
 PcieHierarchy::GetForwardLatency() const
 {
-    return m_route == ROUTE_SWITCH ? m_switchLatency : m_rootComplexLatency;
+    return m_route == ROUTE_SWITCH && !m_acsRedirect ? m_switchLatency : m_rootComplexLatency;
+}
+
+bool
+PcieHierarchy::IsTranslated() const
+{
+    return m_iommu && (m_route == ROUTE_ROOT_COMPLEX || m_acsRedirect);
 }
 
 Time
-PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t bytes, const Time& earliest)
+PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t toVf, uint32_t domain, uint32_t bytes,
+                         const Time& earliest)
 {
     NS_ABORT_MSG_IF(from >= m_nics.size() || to >= m_nics.size() || from == to,
                     "PcieHierarchy::PeerWrite: no route from NIC " << from << " to NIC " << to);
@@ -117,8 +159,27 @@ PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t bytes, const Time&
     m_bytes += bytes;
     // Posted writes: up the sender's link, turned around, down the receiver's link, each link
     // reserved (and counted) as for any other write in that direction.
-    Time turned = m_nics[from]->GetPcieLink()->DeviceWrite(bytes, earliest) + GetForwardLatency();
-    return m_nics[to]->GetPcieLink()->HostWrite(bytes, turned);
+    Time at = m_nics[from]->GetPcieLink()->DeviceWrite(bytes, earliest);
+    const bool redirected = m_route == ROUTE_SWITCH && m_acsRedirect;
+    if (redirected)
+    {
+        at += m_switchLatency; // up through the switch to the root complex
+    }
+    if (IsTranslated())
+    {
+        uint64_t iova = PEER_BAR_IOVA + to * BAR_BYTES + uint64_t(toVf) * 4096;
+        Iommu::Translation t = m_iommu->Translate(domain, iova, true, at);
+        NS_ABORT_MSG_IF(t.fault, "PcieHierarchy: IOMMU domain " << domain
+                                                                << " has no mapping of NIC " << to
+                                                                << "'s BAR (AddRequester)");
+        at = t.readyAt;
+    }
+    at += GetForwardLatency();
+    if (redirected)
+    {
+        at += m_switchLatency; // and back down through the switch
+    }
+    return m_nics[to]->GetPcieLink()->HostWrite(bytes, at);
 }
 
 uint64_t

@@ -13,6 +13,7 @@
 
 namespace ns3 {
 
+class Iommu;
 class SriovNic;
 class VfMappingTable;
 
@@ -29,8 +30,16 @@ class VfMappingTable;
  * counted on both links; the frame itself is DMA-written over the sender's link into the
  * destination VM's memory, through the host's IOMMU.
  *
+ * A message is a write by a VF to the peer VF's page of its NIC's BAR. Through the root complex
+ * it is a request like any other: the host's IOMMU translates it in the requesting VM's domain,
+ * where the peer NICs' BARs are mapped (as VFIO maps the BARs of a container's devices for peer
+ * to peer). Below a switch it goes straight across, untranslated, unless the switch's downstream
+ * ports redirect peer-to-peer requests upstream (PCIe ACS P2P Request Redirect, AcsRedirect),
+ * as Linux sets them when an IOMMU is on: then it turns around at the root complex, translated.
+ *
  * Each NIC keeps its own PcieLink; with Route=Switch the links stand for the switch's
- * downstream ports, and the switch's upstream link to the root complex is not modelled.
+ * downstream ports, and the switch's upstream link to the root complex is not modelled (its
+ * time is in SwitchForwardLatency, its bandwidth is not).
  */
 class PcieHierarchy : public Object
 {
@@ -51,6 +60,27 @@ class PcieHierarchy : public Object
     PcieHierarchy();
     ~PcieHierarchy() override;
 
+    /** IOVA at which every requester's IOMMU domain maps NIC 0's BAR; NIC i's follows at
+     * i * BAR_BYTES. Above any VM memory (IOVA = guest physical address). */
+    static constexpr uint64_t PEER_BAR_IOVA = uint64_t(1) << 46;
+    /** Host physical address of NIC 0's BAR; NIC i's follows at i * BAR_BYTES. */
+    static constexpr uint64_t BAR_HPA = uint64_t(1) << 47;
+    /** BAR size: one 4 KiB message page per VF, 4096 VFs. */
+    static constexpr uint64_t BAR_BYTES = uint64_t(16) << 20;
+
+    /**
+     * \brief Translate peer-to-peer requests that reach the root complex with this IOMMU.
+     * \param iommu the host's IOMMU (null: no DMA remapping)
+     */
+    void SetIommu(Ptr<Iommu> iommu);
+
+    /**
+     * \brief Map every NIC's BAR into an IOMMU domain whose device (a VF) may send peer-to-peer
+     * messages. Call it after the NICs are added.
+     * \param domain the requester's IOMMU domain
+     */
+    void AddRequester(uint32_t domain);
+
     /**
      * \brief Put a NIC in the hierarchy: it takes the shared mapping table (before its VFs are
      * added) and the index its table entries carry.
@@ -67,18 +97,26 @@ class PcieHierarchy : public Object
     Ptr<VfMappingTable> GetMappingTable() const;
     /** \return where peer-to-peer writes turn around */
     Route GetRoute() const;
-    /** \return forwarding time at the turn-around point in force (root complex or switch) */
+    /** \return forwarding time at the turn-around point in force (the root complex, or the
+     * switch when it forwards directly) */
     Time GetForwardLatency() const;
 
     /**
-     * \brief Time a peer-to-peer posted write from one NIC to another, reserving both links.
+     * \brief Time a peer-to-peer posted write from a VF of one NIC to a VF of another, reserving
+     * both links and, where the route passes the root complex, translating it in the IOMMU.
      * \param from index of the sending NIC
      * \param to index of the receiving NIC
+     * \param toVf the receiving VF: the write goes to its page of the BAR
+     * \param domain IOMMU domain of the sending VF
      * \param bytes payload bytes
      * \param earliest instant the sender has the write ready
      * \return instant the write reaches the receiving NIC
      */
-    Time PeerWrite(uint32_t from, uint32_t to, uint32_t bytes, const Time& earliest);
+    Time PeerWrite(uint32_t from, uint32_t to, uint32_t toVf, uint32_t domain, uint32_t bytes,
+                   const Time& earliest);
+
+    /** \return whether peer-to-peer writes are translated by the IOMMU on their way */
+    bool IsTranslated() const;
 
     /** \return peer-to-peer writes carried so far */
     uint64_t GetPeerWrites() const;
@@ -91,7 +129,10 @@ class PcieHierarchy : public Object
   private:
     std::vector<Ptr<SriovNic>> m_nics; //!< NICs, by index
     Ptr<VfMappingTable> m_table;       //!< the shared table
+    Ptr<Iommu> m_iommu;                //!< the host's IOMMU, or null
+    uint32_t m_requesters;             //!< domains mapped by AddRequester
     Route m_route;                     //!< attribute
+    bool m_acsRedirect;                //!< attribute
     Time m_rootComplexLatency;         //!< attribute
     Time m_switchLatency;              //!< attribute
     uint64_t m_writes;                 //!< counter

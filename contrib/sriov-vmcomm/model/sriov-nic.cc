@@ -204,16 +204,18 @@ SriovNic::GetPeer(uint32_t nic)
 }
 
 Time
-SriovNic::SendVfMessage(const SriovNic& to, const Time& at)
+SriovNic::SendVfMessage(const VfNetDevice& from, const VfNetDevice& to, const Time& at)
 {
     // A message is a register write of 8 bytes (length, buffer address or done flag).
     static constexpr uint32_t MESSAGE_BYTES = 8;
     Time handled = at + m_vfMessageLatency;
-    if (&to == this)
+    const SriovNic* peer = PeekPointer(to.GetNic());
+    if (peer == this)
     {
         return handled;
     }
-    return m_hierarchy->PeerWrite(m_nicIndex, to.m_nicIndex, MESSAGE_BYTES, handled);
+    return m_hierarchy->PeerWrite(m_nicIndex, peer->m_nicIndex, to.GetVfIndex(),
+                                  from.GetMemory()->GetIommuDomain(), MESSAGE_BYTES, handled);
 }
 
 uint32_t

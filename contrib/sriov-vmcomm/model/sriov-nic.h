@@ -130,12 +130,14 @@ class SriovNic : public Object
     SriovNic* GetPeer(uint32_t nic);
     /**
      * \brief Time a message between two VFs (steps 5, 6, 10) sent by a VF of this NIC: on-chip
-     * handling (VfMessageLatency), then, to another NIC, a peer-to-peer posted write.
-     * \param to the NIC of the receiving VF
+     * handling (VfMessageLatency), then, to a VF of another NIC, a peer-to-peer posted write to
+     * its page of that NIC's BAR.
+     * \param from the sending VF (of this NIC)
+     * \param to the receiving VF
      * \param at instant the sending VF issues the message
      * \return instant the receiving VF has it
      */
-    Time SendVfMessage(const SriovNic& to, const Time& at);
+    Time SendVfMessage(const VfNetDevice& from, const VfNetDevice& to, const Time& at);
 
     /** \return number of VFs */
     uint32_t GetNVfs() const;

@@ -192,6 +192,23 @@ TEST(ModesTest, BadOptionsAreRefusedWithTheirName)
     Experiment p("test");
     p.m_placement = "cross-host"; // one host only
     EXPECT_THROW(p.Validate(), ExperimentError);
+    for (uint32_t nics : {0u, 9u})
+    {
+        Experiment n("test");
+        n.m_nics = nics;
+        try
+        {
+            n.Validate();
+            ADD_FAILURE() << "--nics=" << nics << " accepted";
+        }
+        catch (const ExperimentError& err)
+        {
+            EXPECT_NE(
+                std::string(err.what()).find("--nics=" + std::to_string(nics) + ": allowed: 1..8"),
+                std::string::npos)
+                << err.what();
+        }
+    }
 }
 
 TEST(ModesTest, VepaFramesCrossTheSwitchVebAndVfDmaStayInTheNic)

@@ -104,6 +104,7 @@ VswitchHelper::Install(Ptr<Host> host, NodeContainer vms) const
                                                   << " already has a virtual switch");
     Ptr<VirtualSwitch> vswitch = Install(vms);
     host->SetVirtualSwitch(vswitch);
+    vswitch->SetNode(host->GetNode());
     for (uint32_t i = 0; i < vms.GetN(); ++i)
     {
         host->AddVm(vms.Get(i), nullptr, vswitch->GetPortDevice(i));

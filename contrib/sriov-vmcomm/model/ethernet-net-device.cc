@@ -323,7 +323,9 @@ EthernetNetDevice::TransmitStart(Ptr<Packet> packet)
     m_txBytes += packet->GetSize();
     m_txWireBytes += EthernetFraming::PREAMBLE_SFD + frameBytes + EthernetFraming::IFG;
 
-    Simulator::Schedule(TimeStep(gapTicks), &EthernetNetDevice::TransmitComplete, this);
+    // The device's node's event, even when another node's model hands it the frame.
+    Simulator::ScheduleWithContext(m_node ? m_node->GetId() : Simulator::GetContext(),
+                                   TimeStep(gapTicks), &EthernetNetDevice::TransmitComplete, this);
     m_channel->TransmitStart(packet, this, TimeStep(frameTicks));
 }
 

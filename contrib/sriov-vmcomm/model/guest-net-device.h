@@ -4,9 +4,11 @@
 #ifndef GUEST_NET_DEVICE_H
 #define GUEST_NET_DEVICE_H
 
+#include "ns3/abort.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 
 namespace ns3 {
 
@@ -52,6 +54,27 @@ class GuestNetDevice : public NetDevice
 
   protected:
     void DoDispose() override;
+
+    /**
+     * \return the simulator context of the device's own events: its node's id. The node's
+     * stack must receive in its own context (ns-3 asserts it), and work the device does for
+     * another node (a peer VF, the host's switch) starts in that node's context.
+     */
+    uint32_t GetContext() const
+    {
+        return m_node ? m_node->GetId() : Simulator::GetContext();
+    }
+
+    /**
+     * \brief Abort unless the current event is the node's own: what ns-3's Node asserts on
+     * receive, checked here too because the Debian build of ns-3 compiles its asserts out.
+     */
+    void CheckContext() const
+    {
+        NS_ABORT_MSG_IF(m_node && Simulator::GetContext() != m_node->GetId(),
+                        "device of node " << m_node->GetId() << " delivering in the context of "
+                                          << Simulator::GetContext());
+    }
 
     Ptr<Node> m_node;                                    //!< the VM
     uint32_t m_ifIndex;                                  //!< interface index in the VM

@@ -167,9 +167,9 @@ PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t toVf, uint32_t dom
     }
     if (IsTranslated())
     {
-        NS_ABORT_MSG_IF(toVf >= BAR_BYTES / 4096,
-                        "PcieHierarchy: VF " << toVf << " has no message page in a BAR of "
-                                             << BAR_BYTES << " bytes");
+        NS_ABORT_MSG_IF(toVf >= BAR_BYTES / 4096, "PcieHierarchy: VF "
+                                                      << toVf << " has no message page in a BAR of "
+                                                      << BAR_BYTES << " bytes");
         uint64_t iova = PEER_BAR_IOVA + to * BAR_BYTES + uint64_t(toVf) * 4096;
         Iommu::Translation t = m_iommu->Translate(domain, iova, true, at);
         NS_ABORT_MSG_IF(t.fault, "PcieHierarchy: IOMMU domain " << domain

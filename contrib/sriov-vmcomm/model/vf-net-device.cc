@@ -442,7 +442,8 @@ VfNetDevice::ScheduleFrame(NicFrame* frame, Time at, void (VfNetDevice::*handler
     ev->handler = handler;
     ev->frame = frame;
     ev->pending = true;
-    Simulator::Schedule(at - Simulator::Now(), frame->event);
+    // In this device's context: a step it runs for another VF's frame is its node's event.
+    Simulator::ScheduleWithContext(GetContext(), at - Simulator::Now(), GetPointer(frame->event));
 }
 
 void
@@ -640,8 +641,8 @@ VfNetDevice::DmaWritten(NicFrame* frame)
     Ptr<VfNetDevice> dst = frame->dstNic->GetVf(frame->dstVf);
     if (!TranslateWrite(frame, dst))
     {
-        dst->CompleteWithError(frame);
-        m_nic->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
+        // The destination VF completes the slot with an error, in its own context.
+        dst->ScheduleFrame(frame, Simulator::Now(), &VfNetDevice::WriteFaulted);
         return;
     }
     WriteIntoDestination(frame, dst);
@@ -679,6 +680,13 @@ void
 VfNetDevice::DoneNoticeArrived(NicFrame* frame)
 {
     NotifyGuest(frame, Simulator::Now());
+}
+
+void
+VfNetDevice::WriteFaulted(NicFrame* frame)
+{
+    CompleteWithError(frame);
+    frame->owner->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
 }
 
 // ---- Step 11 and the guest's RX side, on the destination VF ----
@@ -776,6 +784,7 @@ VfNetDevice::FireInterrupt(Time at)
 void
 VfNetDevice::GuestPoll()
 {
+    CheckContext();
     ++m_counters.polls;
     Time now = Simulator::Now();
     uint32_t first = m_rxNextClean;

@@ -260,6 +260,11 @@ class VfNetDevice : public GuestNetDevice
     void DmaWritten(NicFrame* frame);
     /** \brief Event (destination VF): step 10's notice has arrived. \param frame the frame */
     void DoneNoticeArrived(NicFrame* frame);
+    /**
+     * \brief Event (destination VF): the step-7 write faulted; complete the slot with an error
+     * and drop the frame. \param frame the frame
+     */
+    void WriteFaulted(NicFrame* frame);
     /** \brief Count a completion towards coalescing. \param at instant it is visible */
     void CountCompletion(Time at);
     /** \brief Send the MSI-X message. \param at instant the VF raises it */

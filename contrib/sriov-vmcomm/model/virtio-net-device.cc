@@ -465,6 +465,11 @@ VirtioNetDevice::TxReleased()
     {
         return;
     }
+    if (Simulator::GetContext() != GetContext())
+    {
+        Simulator::ScheduleWithContext(GetContext(), Time(0), &VirtioNetDevice::TxReleased, this);
+        return;
+    }
     // A stopped queue asked for a TX interrupt (virtqueue_enable_cb_delayed); a polling driver
     // sees the used descriptors on its next loop. Either way the wake is an event of its own, so
     // the stack never runs inside the backend's batch.
@@ -511,6 +516,12 @@ VirtioNetDevice::DeliverFromHost(const VswitchFrame& frame)
 void
 VirtioNetDevice::NotifyGuest()
 {
+    if (Simulator::GetContext() != GetContext())
+    {
+        // The host's switch calls; the guest's side runs in the VM's context.
+        Simulator::ScheduleWithContext(GetContext(), Time(0), &VirtioNetDevice::NotifyGuest, this);
+        return;
+    }
     uint32_t fresh = m_rxUnsignalled;
     m_rxUnsignalled = 0;
     if (m_rxActive || fresh == 0)
@@ -561,6 +572,7 @@ VirtioNetDevice::GuestPoll()
 void
 VirtioNetDevice::GuestDeliver()
 {
+    CheckContext();
     uint32_t n = m_rx.GetTaken();
     for (uint32_t i = 0; i < n; ++i)
     {

@@ -326,6 +326,7 @@ VirtualSwitch::VirtualSwitch()
     , m_uplinkQueueSize(1024)
     , m_learning(true)
     , m_uplinkPort(PORT_NONE)
+    , m_context(Simulator::NO_CONTEXT)
     , m_drops{}
     , m_uplinkQueueDrops(0)
 {
@@ -731,8 +732,21 @@ VirtualSwitch::GetChannel() const
 // ---- Cores ----
 
 void
+VirtualSwitch::SetNode(Ptr<Node> node)
+{
+    m_context = node ? node->GetId() : Simulator::NO_CONTEXT;
+}
+
+void
 VirtualSwitch::RequestWake(uint32_t core, Time at)
 {
+    if (m_context != Simulator::NO_CONTEXT && Simulator::GetContext() != m_context)
+    {
+        // A VM's kick (or another node's frame): the core's work is the host's event.
+        Simulator::ScheduleWithContext(m_context, Time(0), &VirtualSwitch::RequestWake, this, core,
+                                       at);
+        return;
+    }
     Core& c = m_cores[core];
     if (c.running)
     {

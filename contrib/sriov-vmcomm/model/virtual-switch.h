@@ -198,6 +198,13 @@ class VirtualSwitch : public VirtioBackend
      * \return the port number
      */
     uint32_t SetUplink(Ptr<NetDevice> device);
+
+    /**
+     * \brief The host node whose cores run the switch: its work is that node's events, also when
+     * a VM's kick starts it. Without a node it runs in the context of whoever calls it.
+     * \param node the host's node
+     */
+    void SetNode(Ptr<Node> node);
     /** \return the uplink device (may be null) */
     Ptr<NetDevice> GetUplink() const;
     /** \return the uplink's port number, or PORT_NONE */
@@ -386,6 +393,7 @@ class VirtualSwitch : public VirtioBackend
     std::vector<uint32_t> m_touched;             //!< VM ports that received in the current batch
     Virtqueue m_uplinkQueue;                     //!< frames from the uplink
     uint32_t m_uplinkPort;                       //!< uplink port, or PORT_NONE
+    uint32_t m_context;                          //!< host node's id, or Simulator::NO_CONTEXT
     std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
     Ptr<VirtualSwitchChannel> m_channel;         //!< the VMs' segment
     Time m_start;                                //!< statistics start

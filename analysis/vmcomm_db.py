@@ -11,6 +11,7 @@ Change both in the same commit, and bump SCHEMA_VERSION on any incompatible chan
 import datetime
 import os
 import sqlite3
+import time
 
 SCHEMA_VERSION = 1
 
@@ -107,14 +108,23 @@ class DbError(Exception):
 
 def _check_version(conn, path):
     """Raise DbError unless the database at `path` has a schema this code understands."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    # The version and the table list from one snapshot: read in two autocommit statements, a
+    # schema another process commits in between looks like tables without a version.
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    finally:
+        if own:
+            conn.execute("COMMIT")
     if version > SCHEMA_VERSION:
         raise DbError(
             f"{path}: results database has schema version {version}, but these tools understand "
             f"only version {SCHEMA_VERSION}; use the sriov-vmcomm version that wrote it, or update"
         )
     if version == 0:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         if tables:
             raise DbError(
                 f"{path}: not a sriov-vmcomm results database (no schema version, "
@@ -146,8 +156,18 @@ def connect(path, create=True):
         conn.execute("PRAGMA foreign_keys = ON")  # as the C++ writer: child rows need their run
         # Check the version before anything writes (journal_mode=WAL writes the header).
         _check_version(conn, path)
-        # WAL: several scenario programs and the runner write one file at once.
-        conn.execute("PRAGMA journal_mode = WAL")
+        # WAL: several scenario programs and the runner write one file at once. Switching to it
+        # needs the file to itself for a moment, and SQLite answers "locked" at once rather than
+        # through the busy handler (as the C++ writer, ResultsDb): retry until the busy timeout.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
         # With WAL, NORMAL is still crash-safe (a crash may lose the last commits, never corrupt).
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("BEGIN IMMEDIATE")

@@ -38,8 +38,9 @@ class VfMappingTable;
  * as Linux sets them when an IOMMU is on: then it turns around at the root complex, translated.
  *
  * Each NIC keeps its own PcieLink; with Route=Switch the links stand for the switch's
- * downstream ports, and the switch's upstream link to the root complex is not modelled (its
- * time is in SwitchForwardLatency, its bandwidth is not).
+ * downstream ports, and the switch's upstream link to the root complex is not modelled: DMA to
+ * and from memory pays neither the switch's latency nor a shared upstream link; only the
+ * peer-to-peer messages see the switch.
  */
 class PcieHierarchy : public Object
 {

@@ -63,6 +63,7 @@ struct Stream
     uint32_t size;    //!< UDP payload bytes
     Time interval;    //!< time between packets
     bool qdisc;       //!< keep ns-3's default queue disc on the point-to-point devices
+    uint32_t nics;    //!< (b): NICs in the host; 2 puts the VMs on different NICs
 };
 
 double
@@ -140,6 +141,7 @@ RunVf(const Stream& s)
 {
     auto t0 = std::chrono::steady_clock::now();
     SriovHelper sriov;
+    sriov.SetNics(s.nics);
     Ptr<Host> host = sriov.Install(2);
     NodeContainer vms = host->GetVms();
     InternetStackHelper stack;
@@ -152,10 +154,18 @@ RunVf(const Stream& s)
     Ipv4InterfaceContainer ifs = ip.Assign(vfs);
     NeighborCacheHelper().PopulateNeighborCache(ifs);
     RunResult r = RunStream(s, vms.Get(0), vms.Get(1), ifs.GetAddress(1), t0);
-    uint64_t drops = host->GetNic()->GetTotalDrops();
-    if (drops > 0)
+    for (uint32_t n = 0; n < host->GetNNics(); ++n)
     {
-        std::cout << "  (VF NIC dropped " << drops << " frames)\n";
+        Ptr<SriovNic> nic = host->GetNic(n);
+        for (int reason = 0; reason < SriovNic::DROP_REASONS; ++reason)
+        {
+            auto why = SriovNic::DropReason(reason);
+            if (nic->GetDrops(why) > 0)
+            {
+                std::cout << "  (NIC " << n << " dropped " << nic->GetDrops(why)
+                          << " frames: " << SriovNic::GetDropReasonName(why) << ")\n";
+            }
+        }
     }
     return r;
 }
@@ -182,6 +192,7 @@ main(int argc, char* argv[])
     uint32_t repeat = 2;
     bool qdisc = false;
     std::string variant = "both";
+    uint32_t nics = 1;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("packets", "UDP packets per run", packets);
@@ -190,24 +201,26 @@ main(int argc, char* argv[])
     cmd.AddValue("repeat", "runs per variant, interleaved; the best one counts", repeat);
     cmd.AddValue("qdisc", "keep ns-3's default queue disc (FqCoDel) on the P2P devices", qdisc);
     cmd.AddValue("variant", "both, p2p (a only) or vf (b only, e.g. under a profiler)", variant);
+    cmd.AddValue("nics", "NICs in (b)'s host: 1, or 2 for VF-to-VF DMA across NICs (P2P)", nics);
     cmd.Parse(argc, argv);
-    if (packets == 0 || size < 12 || size > 1472 || repeat == 0
+    if (packets == 0 || size < 12 || size > 1472 || repeat == 0 || nics < 1 || nics > 2
         || (variant != "both" && variant != "p2p" && variant != "vf"))
     {
         std::cerr << "bench-vf-dma: need --packets>0, --size in 12..1472, --repeat>0, "
-                  << "--variant=both|p2p|vf" << std::endl;
+                  << "--nics=1|2, --variant=both|p2p|vf" << std::endl;
         return 2;
     }
 
     // The interval of a 10 Gb/s Ethernet stream of these frames (UDP + IP + Ethernet headers).
-    Stream s{packets, size, Seconds(double(size + 28 + 14) * 8 / rate.GetBitRate()), qdisc};
+    Stream s{packets, size, Seconds(double(size + 28 + 14) * 8 / rate.GetBitRate()), qdisc, nics};
     std::cout << "bench-vf-dma: " << packets << " UDP packets of " << size << " bytes every "
               << s.interval.As(Time::NS) << " (" << rate << "), best of " << repeat
               << " run(s) per variant, interleaved; rate = packets received / wall time of "
               << "Simulator::Run()\n"
               << "  a: stock ns-3 PointToPoint 100Gbps 1us"
               << (qdisc ? " with its default queue disc" : ", no queue disc") << "\n"
-              << "  b: two VMs, VF-to-VF DMA (sriov-vmcomm defaults)\n";
+              << "  b: two VMs, VF-to-VF DMA (sriov-vmcomm defaults"
+              << (nics == 2 ? ", the VMs on two NICs: peer to peer" : "") << ")\n";
 
     bool runA = variant != "vf";
     bool runB = variant != "p2p";

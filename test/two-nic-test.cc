@@ -4,11 +4,13 @@
  * Two SR-IOV NICs in one host (patent US9483290B1, claim 1's first and second device): the
  * eleven steps between VFs of different NICs, peer to peer over PCIe (DESIGN.md section 4).
  */
+#include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/ethernet-helper.h"
 #include "ns3/ethernet-switch.h"
 #include "ns3/experiment.h"
 #include "ns3/host.h"
+#include "ns3/internet-module.h"
 #include "ns3/iommu.h"
 #include "ns3/memory-domain.h"
 #include "ns3/network-module.h"
@@ -529,4 +531,42 @@ TEST_F(TwoNicTest, FrameNumbersAreUniqueInTheHost)
         }
     }
     EXPECT_EQ(nicsOfFrames, (std::set<uint64_t>{0, 1}));
+}
+
+TEST_F(TwoNicTest, VfsOfAllNicsAreOneSegmentForNs3)
+{
+    // The shared table makes the host's VFs one segment: ns-3's neighbour cache helper (which
+    // goes by channel) fills the ARP caches across NICs, and ARP itself resolves across them.
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(2);
+    Ptr<Channel> channel = host->GetVf(0)->GetChannel();
+    EXPECT_EQ(channel, host->GetVf(1)->GetChannel());
+    EXPECT_EQ(channel->GetNDevices(), 2u);
+
+    InternetStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    stack.Install(host->GetVms());
+    NetDeviceContainer vfs;
+    vfs.Add(host->GetVf(0));
+    vfs.Add(host->GetVf(1));
+    Ipv4InterfaceContainer ifs = Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(vfs);
+    UdpEchoServerHelper server(9);
+    server.Install(host->GetVm(1));
+    UdpEchoClientHelper client(ifs.GetAddress(1), 9);
+    client.SetAttribute("MaxPackets", UintegerValue(5));
+    client.SetAttribute("Interval", TimeValue(MilliSeconds(20))); // past ARP's 10 ms jitter
+    ApplicationContainer c = client.Install(host->GetVm(0));
+    c.Start(MilliSeconds(1)); // after the VFs have fetched their first RX descriptors
+    uint32_t echoes = 0;
+    c.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(
+                                                   +[](uint32_t* n, Ptr<const Packet>)
+                                                   {
+                                                       ++*n;
+                                                   },
+                                                   &echoes));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(echoes, 5u) << "through ARP, across the two NICs";
+    EXPECT_GT(host->GetPcieHierarchy()->GetPeerWrites(), 0u);
 }

@@ -9,6 +9,7 @@
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "pcie-link.h"
+#include "sriov-channel.h"
 #include "sriov-nic.h"
 #include "vf-mapping-table.h"
 
@@ -63,6 +64,7 @@ PcieHierarchy::GetTypeId()
 
 PcieHierarchy::PcieHierarchy()
     : m_table(Create<VfMappingTable>())
+    , m_channel(CreateObject<SriovChannel>())
     , m_requesters(0)
     , m_writes(0)
     , m_bytes(0)
@@ -76,6 +78,7 @@ PcieHierarchy::DoDispose()
 {
     m_nics.clear();
     m_iommu = nullptr;
+    m_channel = nullptr;
     Object::DoDispose();
 }
 
@@ -129,6 +132,12 @@ Ptr<VfMappingTable>
 PcieHierarchy::GetMappingTable() const
 {
     return m_table;
+}
+
+Ptr<SriovChannel>
+PcieHierarchy::GetChannel() const
+{
+    return m_channel;
 }
 
 PcieHierarchy::Route

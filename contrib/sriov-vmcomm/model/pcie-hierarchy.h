@@ -13,7 +13,9 @@
 
 namespace ns3 {
 
+class Channel;
 class Iommu;
+class SriovChannel;
 class SriovNic;
 class VfMappingTable;
 
@@ -96,6 +98,11 @@ class PcieHierarchy : public Object
     Ptr<SriovNic> GetNic(uint32_t i) const;
     /** \return the host-wide mapping table the NICs share */
     Ptr<VfMappingTable> GetMappingTable() const;
+    /**
+     * \return the channel the VFs of all the NICs join: one segment, as the shared table makes
+     * them (ns-3's neighbour cache and routing helpers see every VF of the host on it)
+     */
+    Ptr<SriovChannel> GetChannel() const;
     /** \return where peer-to-peer writes turn around */
     Route GetRoute() const;
     /** \return forwarding time at the turn-around point in force (the root complex, or the
@@ -130,6 +137,7 @@ class PcieHierarchy : public Object
   private:
     std::vector<Ptr<SriovNic>> m_nics; //!< NICs, by index
     Ptr<VfMappingTable> m_table;       //!< the shared table
+    Ptr<SriovChannel> m_channel;       //!< the VFs' segment
     Ptr<Iommu> m_iommu;                //!< the host's IOMMU, or null
     uint32_t m_requesters;             //!< domains mapped by AddRequester
     Route m_route;                     //!< attribute

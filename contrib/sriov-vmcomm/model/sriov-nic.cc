@@ -176,6 +176,7 @@ SriovNic::JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index)
     m_hierarchy = hierarchy;
     m_nicIndex = index;
     m_table = hierarchy->GetMappingTable();
+    m_channel = hierarchy->GetChannel();
 }
 
 Ptr<PcieHierarchy>

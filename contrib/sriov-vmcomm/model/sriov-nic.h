@@ -114,7 +114,7 @@ class SriovNic : public Object
 
     /**
      * \brief Join the host's PCIe hierarchy (called by PcieHierarchy::Add): share its mapping
-     * table, whose entries for this NIC's VFs carry \p index.
+     * table, whose entries for this NIC's VFs carry \p index, and its channel.
      * \param hierarchy the hierarchy
      * \param index this NIC's index in it
      */

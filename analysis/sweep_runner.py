@@ -10,6 +10,7 @@ block a child however much it prints.
 """
 
 import collections
+import contextlib
 import os
 import signal
 import subprocess
@@ -136,8 +137,10 @@ class Runner:
         progress = Progress(total, done_before, self.stream)
         pending = collections.deque(todo)
         running = []
-        with tempfile.TemporaryDirectory(prefix="vmcomm-sweep-") as tmp:
-            log_dir = self.log_dir or tmp
+        with contextlib.ExitStack() as scratch:
+            # The points' output goes to --log-dir, else to a directory removed at the end.
+            log_dir = self.log_dir or scratch.enter_context(
+                tempfile.TemporaryDirectory(prefix="vmcomm-sweep-"))
             os.makedirs(log_dir, exist_ok=True)
             progress.update(done_before, failed_before, force=True)
             while (pending or running) and self.stop_signal is None:

@@ -5,6 +5,7 @@
  */
 #include "ns3/core-module.h"
 #include "ns3/experiment.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -69,7 +70,7 @@ Received(const RunRecord& r)
 std::string
 TwoHosts()
 {
-    std::string path = testing::TempDir() + std::to_string(getpid()) + "-modes-two-hosts.dot";
+    std::string path = TestDir() + "modes-two-hosts.dot";
     std::ofstream(path) << "graph t {\n"
                            "  h1 [kind=host, vms=2]; h2 [kind=host, vms=2]; tor [kind=switch];\n"
                            "  h1 -- tor [rate=\"100Gbps\", delay=\"10ns\"];\n"
@@ -274,7 +275,7 @@ namespace {
 std::string
 TwoHostsWith(const std::string& h1Attrs)
 {
-    std::string path = testing::TempDir() + std::to_string(getpid()) + "-modes-attrs.dot";
+    std::string path = TestDir() + "modes-attrs.dot";
     std::ofstream(path) << "graph t {\n"
                            "  h1 [kind=host, vms=2, "
                         << h1Attrs

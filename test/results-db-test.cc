@@ -7,6 +7,7 @@
 #include "ns3/rng-seed-manager.h"
 #include "ns3/udp-socket.h"
 #include "ns3/uinteger.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -28,8 +29,7 @@ class TempDb
     TempDb()
     {
         const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        m_path = testing::TempDir() + "vmcomm-" + info->test_suite_name() + "-" + info->name() + "-"
-               + std::to_string(getpid()) + ".sqlite";
+        m_path = TestDir() + info->test_suite_name() + "-" + info->name() + ".sqlite";
         Remove();
     }
 

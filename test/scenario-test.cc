@@ -4,6 +4,7 @@
  * The scenario program as users run it: bad input, reproducibility, concurrent writers, kills.
  */
 #include "ns3/results-db.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -30,7 +31,7 @@ int
 Shell(const std::string& cmd, std::string* err = nullptr)
 {
     // One file per process: ctest runs the test cases of this file in parallel.
-    std::string errFile = testing::TempDir() + "scenario-test-" + std::to_string(getpid()) + ".err";
+    std::string errFile = TestDir() + "shell.err";
     int status = std::system((cmd + " >/dev/null 2>" + errFile).c_str());
     if (err)
     {
@@ -43,7 +44,7 @@ Shell(const std::string& cmd, std::string* err = nullptr)
 std::string
 Temp(const std::string& name)
 {
-    std::string path = testing::TempDir() + std::to_string(getpid()) + "-" + name;
+    std::string path = TestDir() + name;
     std::remove(path.c_str());
     std::remove((path + "-wal").c_str());
     std::remove((path + "-shm").c_str());
@@ -103,7 +104,7 @@ TEST(ScenarioTest, MalformedTopologiesExitTwoNameTheProblemAndWriteNothing)
     };
     for (const Case& c : cases)
     {
-        std::string dot = testing::TempDir() + std::to_string(getpid()) + "-bad-" + c.name + ".dot";
+        std::string dot = TestDir() + "bad-" + c.name + ".dot";
         std::ofstream(dot) << c.dot << "\n";
         std::string db = Temp(std::string("bad-") + c.name + ".db");
         std::string err;

@@ -5,6 +5,7 @@
  */
 #include "ns3/topology-reader.h"
 #include "ns3/topology.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -34,26 +35,12 @@ TopologyDir()
     return fs::path(__FILE__).parent_path().parent_path() / "scenarios" / "topologies";
 }
 
-/** This process's scratch directory (ctest runs every test case in its own process). */
+/** This process's scratch directory (test-dir.h removes it when the tests end). */
 fs::path
 TempDir()
 {
-    return fs::temp_directory_path() / ("vmcomm-topology-test-" + std::to_string(::getpid()));
+    return TestDirPath();
 }
-
-/** Removes the scratch directory when the tests end. */
-class TempDirCleanup : public ::testing::Environment
-{
-  public:
-    void TearDown() override
-    {
-        std::error_code ignored;
-        fs::remove_all(TempDir(), ignored);
-    }
-};
-
-const ::testing::Environment* const g_cleanup
-    = ::testing::AddGlobalTestEnvironment(new TempDirCleanup);
 
 /** Write text to a fresh file in a per-test temporary directory, return its path. */
 std::string

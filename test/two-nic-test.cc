@@ -20,6 +20,7 @@
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -461,7 +462,7 @@ TEST_F(TwoNicTest, TopologyHostsMayHaveTheirOwnNicCount)
 {
     // h1 has two NICs, h2 the program's default (one): cross-host pairs leave h1 through the
     // cable of their VF's NIC and all arrive.
-    std::string path = testing::TempDir() + std::to_string(getpid()) + "-two-nic.dot";
+    std::string path = TestDir() + "two-nic.dot";
     std::ofstream(path) << "graph t {\n"
                            "  h1 [kind=host, vms=2, nics=2]; h2 [kind=host, vms=2];\n"
                            "  tor [kind=switch];\n"

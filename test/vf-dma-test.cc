@@ -15,6 +15,7 @@
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -677,7 +678,7 @@ TEST_F(VfDmaTest, PcapOfAVfIsEthernetWithEveryFrame)
 {
     SriovHelper sriov;
     Ptr<Host> host = sriov.Install(2);
-    std::string prefix = testing::TempDir() + "vf-dma-pcap";
+    std::string prefix = TestDir() + "vf-dma-pcap";
     sriov.EnablePcap(prefix, host->GetVf(1), false, true);
     for (int i = 0; i < 3; ++i)
     {

@@ -12,6 +12,7 @@
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
 #include "ns3/vswitch-helper.h"
+#include "test-dir.h"
 
 #include <gtest/gtest.h>
 
@@ -176,7 +177,7 @@ TEST_F(VswitchTest, VmsExchangeUdpAndTcp)
     Ptr<VirtualSwitch> sw = helper.Install(vms);
     Ipv4AddressHelper ip("10.1.0.0", "255.255.255.0");
     Ipv4InterfaceContainer ifs = ip.Assign(sw->GetDevices());
-    std::string pcap = ::testing::TempDir() + "vswitch-test-udp";
+    std::string pcap = TestDir() + "vswitch-test-udp";
     helper.EnablePcap(pcap, sw->GetPortDevice(1), false, true);
 
     UdpEchoServerHelper server(9);

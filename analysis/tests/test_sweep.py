@@ -208,9 +208,12 @@ class SweepTest(TempDirTest):
 
 class InterruptionTest(TempDirTest):
     def start_sweep(self, spec, db, jobs=2):
-        """Start a runner in its own process group (as a shell or a batch system would)."""
+        """Start a runner in its own process group (as a shell or a batch system would). Its
+        point logs go into the test's directory: a runner killed with SIGKILL cannot remove its
+        temporary one."""
         return subprocess.Popen(
-            [PYTHON, tool("sweep.py"), spec, f"--db={db}", f"--build-dir={self.build}", f"--jobs={jobs}"],
+            [PYTHON, tool("sweep.py"), spec, f"--db={db}", f"--build-dir={self.build}", f"--jobs={jobs}",
+             f"--log-dir={self.path('logs')}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
     def test_resume_after_sigkill_of_the_whole_group(self):

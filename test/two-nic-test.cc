@@ -4,6 +4,7 @@
  * Two SR-IOV NICs in one host (patent US9483290B1, claim 1's first and second device): the
  * eleven steps between VFs of different NICs, peer to peer over PCIe (DESIGN.md section 4).
  */
+#include "echo.h"
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/ethernet-helper.h"
@@ -552,22 +553,9 @@ TEST_F(TwoNicTest, VfsOfAllNicsAreOneSegmentForNs3)
     vfs.Add(host->GetVf(0));
     vfs.Add(host->GetVf(1));
     Ipv4InterfaceContainer ifs = Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(vfs);
-    UdpEchoServerHelper server(9);
-    server.Install(host->GetVm(1));
-    UdpEchoClientHelper client(ifs.GetAddress(1), 9);
-    client.SetAttribute("MaxPackets", UintegerValue(5));
-    client.SetAttribute("Interval", TimeValue(MilliSeconds(20))); // past ARP's 10 ms jitter
-    ApplicationContainer c = client.Install(host->GetVm(0));
-    c.Start(MilliSeconds(1)); // after the VFs have fetched their first RX descriptors
-    uint32_t echoes = 0;
-    c.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(
-                                                   +[](uint32_t* n, Ptr<const Packet>)
-                                                   {
-                                                       ++*n;
-                                                   },
-                                                   &echoes));
-    Simulator::Stop(Seconds(1));
-    Simulator::Run();
+    // 20 ms apart: past ARP's 10 ms jitter; from 1 ms: after the VFs have their RX descriptors.
+    uint32_t echoes = RunEcho(host->GetVm(0), host->GetVm(1), ifs.GetAddress(1), 5,
+                              MilliSeconds(20), MilliSeconds(1), Seconds(1));
     EXPECT_EQ(echoes, 5u) << "through ARP, across the two NICs";
     EXPECT_GT(host->GetPcieHierarchy()->GetPeerWrites(), 0u);
 }

@@ -3,6 +3,7 @@
  *
  * The software path: VirtioNetDevice + VirtualSwitch (modes vswitch-kernel, vswitch-dpdk).
  */
+#include "echo.h"
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
@@ -427,22 +428,8 @@ TEST_F(VswitchTest, UplinkCarriesOffHostTraffic)
     ends.Add(wire.Get(1));
     Ipv4InterfaceContainer ifs = ip.Assign(ends);
 
-    UdpEchoServerHelper server(9);
-    server.Install(remote);
-    UdpEchoClientHelper client(ifs.GetAddress(1), 9);
-    client.SetAttribute("MaxPackets", UintegerValue(5));
-    client.SetAttribute("Interval", TimeValue(MilliSeconds(5)));
-    ApplicationContainer c = client.Install(vms.Get(0));
-    c.Start(Seconds(0.1));
-    uint32_t echoes = 0;
-    c.Get(0)->TraceConnectWithoutContext("Rx", MakeBoundCallback(
-                                                   +[](uint32_t* n, Ptr<const Packet>)
-                                                   {
-                                                       ++*n;
-                                                   },
-                                                   &echoes));
-    Simulator::Stop(Seconds(1));
-    Simulator::Run();
+    uint32_t echoes = RunEcho(vms.Get(0), remote, ifs.GetAddress(1), 5, MilliSeconds(5),
+                              Seconds(0.1), Seconds(1));
 
     EXPECT_EQ(echoes, 5u);
     EXPECT_GE(sw->GetCounters().uplinkTx, 6u); // ARP request + 5 echoes

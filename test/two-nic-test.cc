@@ -112,24 +112,26 @@ struct FrameRun
 };
 
 /**
- * Frames from VM 0 to VM 1 of a two-VM host with \p nics NICs; measures the last of \p frames
- * (the first warms the IOTLB for the VF message pages).
+ * Frames from VM 0 to VM \p dst of a three-VM host with \p nics NICs (VMs 0 and 2 on NIC 0,
+ * VM 1 on NIC 1 when there are two); measures the last of \p frames (the first warms the IOTLB
+ * for the VF message pages).
  * \param route PcieHierarchy::Route of the run
  * \param acsRedirect PcieHierarchy::AcsRedirect
  */
 FrameRun
-OneFrame(uint32_t nics, PcieHierarchy::Route route, bool acsRedirect = false, int frames = 2)
+OneFrame(uint32_t nics, PcieHierarchy::Route route, bool acsRedirect = false, int frames = 2,
+         uint32_t dst = 1)
 {
     SriovHelper sriov;
     sriov.SetNics(nics);
     sriov.SetHierarchyAttribute("Route", EnumValue(route));
     sriov.SetHierarchyAttribute("AcsRedirect", BooleanValue(acsRedirect));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = sriov.Install(3);
     StepClock clock(host);
     Sinks sinks(host);
     for (int i = 0; i < frames; ++i)
     {
-        SendAt(host, 0, 1, 1000, MicroSeconds(10 + 40 * i));
+        SendAt(host, 0, dst, 1000, MicroSeconds(10 + 40 * i));
     }
     Simulator::Run();
     Time lookup;
@@ -140,7 +142,7 @@ OneFrame(uint32_t nics, PcieHierarchy::Route route, bool acsRedirect = false, in
             lookup = clock.at[i]; // the last frame's
         }
     }
-    FrameRun r{sinks.lastAt[1] - lookup,
+    FrameRun r{sinks.lastAt[dst] - lookup,
                host->GetIommu()->GetHits() + host->GetIommu()->GetMisses()};
     Simulator::Destroy();
     return r;
@@ -283,11 +285,16 @@ TEST_F(TwoNicTest, PeerWritesAreCountedOnBothLinks)
     EXPECT_EQ(two.second, one.second + 3);
 }
 
-TEST_F(TwoNicTest, CrossingCostsThreeTurnaroundsAndTheSwitchIsFaster)
+TEST_F(TwoNicTest, CrossingCostsThreeTurnaroundsWhereverTheyTurn)
 {
-    Time same = OneFrame(1, PcieHierarchy::ROUTE_ROOT_COMPLEX).span;
-    Time rc = OneFrame(2, PcieHierarchy::ROUTE_ROOT_COMPLEX).span;
-    Time sw = OneFrame(2, PcieHierarchy::ROUTE_SWITCH).span;
+    // On one host: VM 0 to VM 2 (same NIC) against VM 0 to VM 1 (the other NIC).
+    auto crossing = [](PcieHierarchy::Route route, bool acs)
+    {
+        return OneFrame(2, route, acs, 2, 1).span - OneFrame(2, route, acs, 2, 2).span;
+    };
+    Time rc = crossing(PcieHierarchy::ROUTE_ROOT_COMPLEX, false);
+    Time sw = crossing(PcieHierarchy::ROUTE_SWITCH, false);
+    Time acs = crossing(PcieHierarchy::ROUTE_SWITCH, true);
     Ptr<PcieHierarchy> defaults = CreateObject<PcieHierarchy>();
     TimeValue rcLatency;
     TimeValue swLatency;
@@ -295,16 +302,52 @@ TEST_F(TwoNicTest, CrossingCostsThreeTurnaroundsAndTheSwitchIsFaster)
     defaults->GetAttribute("SwitchForwardLatency", swLatency);
     TimeValue propagation;
     CreateObject<PcieLink>()->GetAttribute("PropagationDelay", propagation);
-    // Steps 5, 6 and 10 each add two link traversals and the turnaround (and the serialization
-    // of an 8-byte write, a few ns); the IOTLB holds the message pages (second frame).
-    Time crossing = 2 * propagation.Get() + rcLatency.Get();
-    EXPECT_GE(rc - same, 3 * crossing);
-    EXPECT_LE(rc - same, 3 * crossing + NanoSeconds(60));
-    // The route changes the turnaround only.
+    const Time link = propagation.Get();
+    // Steps 5, 6 and 10 each cross: two links and the turnaround (and the serialization of an
+    // 8-byte write, a few ns); the IOTLB holds the message pages (second frame).
+    EXPECT_GE(rc, 3 * (2 * link + rcLatency.Get()));
+    EXPECT_LE(rc, 3 * (2 * link + rcLatency.Get()) + NanoSeconds(60));
+    EXPECT_GE(sw, 3 * (2 * link + swLatency.Get()));
+    EXPECT_LE(sw, 3 * (2 * link + swLatency.Get()) + NanoSeconds(60));
     EXPECT_EQ(rc - sw, 3 * (rcLatency.Get() - swLatency.Get()));
-    // With ACS redirect the switch sends each message up to the root complex and back.
-    Time acs = OneFrame(2, PcieHierarchy::ROUTE_SWITCH, true).span;
-    EXPECT_EQ(acs - rc, 3 * 2 * swLatency.Get());
+    // ACS redirect: up through the switch and its upstream link, the root complex, back down.
+    Time redirected = 2 * link + 2 * (swLatency.Get() + link) + rcLatency.Get();
+    EXPECT_GE(acs, 3 * redirected);
+    EXPECT_LE(acs, 3 * redirected + NanoSeconds(90));
+}
+
+TEST_F(TwoNicTest, BelowASwitchEveryDmaCrossesItsUpstreamLink)
+{
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    sriov.SetHierarchyAttribute("Route", EnumValue(PcieHierarchy::ROUTE_SWITCH));
+    Ptr<Host> host = sriov.Install(3);
+    Ptr<PcieLink> up = host->GetPcieHierarchy()->GetSwitchUpstream();
+    ASSERT_TRUE(up);
+    EXPECT_EQ(host->GetPcieLink(0)->GetUpstream(), up);
+    EXPECT_EQ(host->GetPcieLink(1)->GetUpstream(), up);
+    UintegerValue lanes;
+    up->GetAttribute("Lanes", lanes);
+    EXPECT_EQ(lanes.Get(), 16u);
+    Sinks sinks(host);
+    SendAt(host, 0, 2, 1000, MicroSeconds(10)); // same NIC
+    SendAt(host, 0, 1, 1000, MicroSeconds(30)); // across: the messages stay below the switch
+    Simulator::Run();
+    EXPECT_EQ(sinks.frames[2], 1u);
+    EXPECT_EQ(sinks.frames[1], 1u);
+    // Every byte between a NIC and memory crossed the upstream link; the peer-to-peer ones did
+    // not.
+    for (auto dir : {PcieLink::UPSTREAM, PcieLink::DOWNSTREAM})
+    {
+        EXPECT_EQ(up->GetPayloadBytes(dir), host->GetPcieLink(0)->GetPayloadBytes(dir)
+                                                + host->GetPcieLink(1)->GetPayloadBytes(dir)
+                                                - host->GetPcieHierarchy()->GetPeerBytes())
+            << "direction " << dir;
+    }
+    // Through the root complex there is no switch.
+    SriovHelper rc;
+    rc.SetNics(2);
+    EXPECT_FALSE(rc.Install(2)->GetPcieHierarchy()->GetSwitchUpstream());
 }
 
 TEST_F(TwoNicTest, MessagesThroughTheRootComplexAreTranslatedByTheIommu)

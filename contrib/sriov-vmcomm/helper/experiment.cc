@@ -830,6 +830,18 @@ Experiment::Collect(const std::string& mode, double wall)
         {
             r.counters.push_back({name + "/pcie-p2p", "writes", double(p2p->GetPeerWrites())});
             r.counters.push_back({name + "/pcie-p2p", "bytes", double(p2p->GetPeerBytes())});
+            if (Ptr<PcieLink> up = p2p->GetSwitchUpstream())
+            {
+                for (int d = 0; d < 2; ++d)
+                {
+                    auto dir = PcieLink::Direction(d);
+                    std::string tag = d == 0 ? "up" : "down";
+                    r.counters.push_back(
+                        {name + "/pcie-switch", tag + "_bytes", double(up->GetWireBytes(dir))});
+                    r.counters.push_back({name + "/pcie-switch", tag + "_utilization",
+                                          up->GetBusyTime(dir).GetSeconds() / sim});
+                }
+            }
         }
         uint64_t interrupts = 0;
         uint64_t vfTx = 0;

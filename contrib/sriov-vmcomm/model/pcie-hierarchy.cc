@@ -8,6 +8,7 @@
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/uinteger.h"
 #include "pcie-link.h"
 #include "sriov-channel.h"
 #include "sriov-nic.h"
@@ -30,7 +31,8 @@ PcieHierarchy::GetTypeId()
                   "Route",
                   "Where a peer-to-peer write between two NICs of the host turns "
                   "around: RootComplex (each NIC on its own root port) or Switch (both "
-                  "below one PCIe switch)",
+                  "below one PCIe switch, whose upstream link every DMA then crosses). Fixed once "
+                  "NICs are added.",
                   EnumValue(ROUTE_ROOT_COMPLEX), MakeEnumAccessor(&PcieHierarchy::m_route),
                   MakeEnumChecker(ROUTE_ROOT_COMPLEX, "RootComplex", ROUTE_SWITCH, "Switch"))
               .AddAttribute("AcsRedirect",
@@ -41,6 +43,14 @@ PcieHierarchy::GetTypeId()
                             "off. Default false: the switch forwards directly.",
                             BooleanValue(false), MakeBooleanAccessor(&PcieHierarchy::m_acsRedirect),
                             MakeBooleanChecker())
+              .AddAttribute("SwitchUpstreamLanes",
+                            "Route=Switch: lanes of the switch's upstream link to the root "
+                            "complex (generation, payload sizes and latencies as the first NIC's "
+                            "link). Default 16: a x16 upstream port above x8 NICs, as PEX 8796 "
+                            "configurations (96 lanes) are commonly set up.",
+                            UintegerValue(16),
+                            MakeUintegerAccessor(&PcieHierarchy::m_upstreamLanes),
+                            MakeUintegerChecker<uint32_t>(1, 32))
               .AddAttribute("RootComplexForwardLatency",
                             "Time the root complex takes to route a posted write from one root "
                             "port to another, after the write's serialization and propagation on "
@@ -78,6 +88,7 @@ PcieHierarchy::DoDispose()
 {
     m_nics.clear();
     m_iommu = nullptr;
+    m_upstream = nullptr;
     m_channel = nullptr;
     Object::DoDispose();
 }
@@ -111,6 +122,28 @@ PcieHierarchy::Add(Ptr<SriovNic> nic)
                     "PcieHierarchy::Add: NICs must be added before AddRequester maps their BARs");
     uint32_t index = m_nics.size();
     m_nics.push_back(nic);
+    if (m_route == ROUTE_SWITCH)
+    {
+        Ptr<PcieLink> link = nic->GetPcieLink();
+        if (!m_upstream)
+        {
+            // The upstream port's link: the NIC link's parameters, the switch's width.
+            m_upstream = CreateObject<PcieLink>();
+            TypeId tid = link->GetInstanceTypeId();
+            for (std::size_t i = 0; i < tid.GetAttributeN(); ++i)
+            {
+                TypeId::AttributeInformation info = tid.GetAttribute(i);
+                if ((info.flags & TypeId::ATTR_SET) && (info.flags & TypeId::ATTR_GET))
+                {
+                    Ptr<AttributeValue> value = info.checker->Create();
+                    link->GetAttribute(info.name, *value);
+                    m_upstream->SetAttribute(info.name, *value);
+                }
+            }
+            m_upstream->SetAttribute("Lanes", UintegerValue(m_upstreamLanes));
+        }
+        link->SetUpstream(m_upstream, m_switchLatency);
+    }
     nic->JoinHierarchy(this, index);
     return index;
 }
@@ -126,6 +159,12 @@ PcieHierarchy::GetNic(uint32_t i) const
 {
     NS_ABORT_MSG_IF(i >= m_nics.size(), "PcieHierarchy::GetNic: no NIC " << i);
     return m_nics[i];
+}
+
+Ptr<PcieLink>
+PcieHierarchy::GetSwitchUpstream() const
+{
+    return m_upstream;
 }
 
 Ptr<VfMappingTable>
@@ -168,12 +207,17 @@ PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t toVf, uint32_t dom
     m_bytes += bytes;
     // Posted writes: up the sender's link, turned around, down the receiver's link, each link
     // reserved (and counted) as for any other write in that direction.
-    Time at = m_nics[from]->GetPcieLink()->DeviceWrite(bytes, earliest);
-    const bool redirected = m_route == ROUTE_SWITCH && m_acsRedirect;
-    if (redirected)
+    Ptr<PcieLink> up = m_nics[from]->GetPcieLink();
+    Ptr<PcieLink> down = m_nics[to]->GetPcieLink();
+    if (m_route == ROUTE_SWITCH && !m_acsRedirect)
     {
-        at += m_switchLatency; // up through the switch to the root complex
+        // The switch turns it around: the root complex and its IOMMU never see it.
+        return down->PortWrite(PcieLink::DOWNSTREAM, bytes,
+                               up->PortWrite(PcieLink::UPSTREAM, bytes, earliest)
+                                   + m_switchLatency);
     }
+    // To the root complex (below a switch with ACS redirect: through it and its upstream link).
+    Time at = up->DeviceWrite(bytes, earliest);
     if (IsTranslated())
     {
         NS_ABORT_MSG_IF(toVf >= BAR_BYTES / 4096, "PcieHierarchy: VF "
@@ -186,12 +230,7 @@ PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t toVf, uint32_t dom
                                                                 << "'s BAR (AddRequester)");
         at = t.readyAt;
     }
-    at += GetForwardLatency();
-    if (redirected)
-    {
-        at += m_switchLatency; // and back down through the switch
-    }
-    return m_nics[to]->GetPcieLink()->HostWrite(bytes, at);
+    return down->HostWrite(bytes, at + m_rootComplexLatency);
 }
 
 uint64_t

@@ -15,6 +15,7 @@ namespace ns3 {
 
 class Channel;
 class Iommu;
+class PcieLink;
 class SriovChannel;
 class SriovNic;
 class VfMappingTable;
@@ -39,10 +40,11 @@ class VfMappingTable;
  * ports redirect peer-to-peer requests upstream (PCIe ACS P2P Request Redirect, AcsRedirect),
  * as Linux sets them when an IOMMU is on: then it turns around at the root complex, translated.
  *
- * Each NIC keeps its own PcieLink; with Route=Switch the links stand for the switch's
- * downstream ports, and the switch's upstream link to the root complex is not modelled: DMA to
- * and from memory pays neither the switch's latency nor a shared upstream link; only the
- * peer-to-peer messages see the switch.
+ * Each NIC keeps its own PcieLink. With Route=Switch those are the switch's downstream ports,
+ * and the hierarchy adds the switch's upstream link to the root complex (SwitchUpstreamLanes,
+ * the rest as the first NIC's link): every DMA to or from memory then crosses the switch and
+ * shares that link (PcieLink::SetUpstream), while peer-to-peer writes turn around in the
+ * switch.
  */
 class PcieHierarchy : public Object
 {
@@ -126,6 +128,9 @@ class PcieHierarchy : public Object
     /** \return whether peer-to-peer writes are translated by the IOMMU on their way */
     bool IsTranslated() const;
 
+    /** \return the switch's upstream link (Route=Switch, once a NIC is added), or null */
+    Ptr<PcieLink> GetSwitchUpstream() const;
+
     /** \return peer-to-peer writes carried so far */
     uint64_t GetPeerWrites() const;
     /** \return payload bytes of those writes */
@@ -139,6 +144,8 @@ class PcieHierarchy : public Object
     Ptr<VfMappingTable> m_table;       //!< the shared table
     Ptr<SriovChannel> m_channel;       //!< the VFs' segment
     Ptr<Iommu> m_iommu;                //!< the host's IOMMU, or null
+    Ptr<PcieLink> m_upstream;          //!< Route=Switch: the switch's link to the root complex
+    uint32_t m_upstreamLanes;          //!< attribute
     uint32_t m_requesters;             //!< domains mapped by AddRequester
     Route m_route;                     //!< attribute
     bool m_acsRedirect;                //!< attribute

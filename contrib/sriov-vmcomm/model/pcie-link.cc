@@ -204,6 +204,7 @@ PcieLink::PcieLink()
     , m_propagation(NanoSeconds(80))
     , m_rootReadLatency(NanoSeconds(300))
     , m_propagationFs(m_propagation.GetFemtoSeconds())
+    , m_switchFs(0)
     , m_rootReadLatencyFs(m_rootReadLatency.GetFemtoSeconds())
     , m_maxOutstandingReads(32)
     , m_tlpBps(0)
@@ -481,9 +482,48 @@ PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlp
 Time
 PcieLink::PostedWrite(Direction dir, uint32_t bytes, const Time& earliest, LazyNow& now)
 {
+    const uint64_t wire = WriteWireBytes(bytes);
+    const uint64_t tlps = Chunks(bytes, m_mps);
+    int64_t at = earliest.GetFemtoSeconds();
+    if (m_upstream && dir == DOWNSTREAM)
+    {
+        // From the root complex: the switch's upstream link first, then the switch.
+        at = m_upstream->Serialize(dir, bytes, wire, tlps, at, now) + m_upstream->m_propagationFs
+           + m_switchFs;
+    }
+    at = Serialize(dir, bytes, wire, tlps, at, now) + m_propagationFs;
+    if (m_upstream && dir == UPSTREAM)
+    {
+        at = m_upstream->Serialize(dir, bytes, wire, tlps, at + m_switchFs, now)
+           + m_upstream->m_propagationFs;
+    }
+    return FsToTime(at);
+}
+
+Time
+PcieLink::PortWrite(Direction dir, uint32_t bytes, const Time& earliest)
+{
+    NS_LOG_FUNCTION(this << dir << bytes << earliest);
+    LazyNow now;
     const int64_t end = Serialize(dir, bytes, WriteWireBytes(bytes), Chunks(bytes, m_mps),
                                   earliest.GetFemtoSeconds(), now);
     return FsToTime(end + m_propagationFs);
+}
+
+void
+PcieLink::SetUpstream(Ptr<PcieLink> upstream, Time switchLatency)
+{
+    NS_ABORT_MSG_IF(upstream == this, "PcieLink::SetUpstream: a link cannot be its own upstream");
+    NS_ABORT_MSG_IF(upstream && upstream->m_upstream,
+                    "PcieLink::SetUpstream: one switch level only");
+    m_upstream = upstream;
+    m_switchFs = switchLatency.GetFemtoSeconds();
+}
+
+Ptr<PcieLink>
+PcieLink::GetUpstream() const
+{
+    return m_upstream;
 }
 
 Time
@@ -521,9 +561,15 @@ PcieLink::ReadRequest(uint32_t bytes, const Time& earliest, LazyNow& now)
             m_tagRelease.pop();
         }
     }
-    const int64_t requestEnd
-        = Serialize(UPSTREAM, 0, RequestWireBytes(bytes), Chunks(bytes, m_mrrs), issue, now);
-    return requestEnd + m_propagationFs;
+    const uint64_t wire = RequestWireBytes(bytes);
+    const uint64_t tlps = Chunks(bytes, m_mrrs);
+    const int64_t arrival = Serialize(UPSTREAM, 0, wire, tlps, issue, now) + m_propagationFs;
+    if (m_upstream)
+    {
+        return m_upstream->Serialize(UPSTREAM, 0, wire, tlps, arrival + m_switchFs, now)
+             + m_upstream->m_propagationFs;
+    }
+    return arrival;
 }
 
 Time
@@ -532,9 +578,15 @@ PcieLink::ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRoo
 {
     NS_ABORT_MSG_IF(extraRootLatency.IsStrictlyNegative(),
                     "PcieLink: negative extra root-complex latency " << extraRootLatency);
-    const int64_t ready = arrivalFs + m_rootReadLatencyFs + extraRootLatency.GetFemtoSeconds();
-    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, CompletionWireBytes(bytes),
-                                            Chunks(bytes, CompletionChunk()), ready, now);
+    int64_t ready = arrivalFs + m_rootReadLatencyFs + extraRootLatency.GetFemtoSeconds();
+    const uint64_t wire = CompletionWireBytes(bytes);
+    const uint64_t tlps = Chunks(bytes, CompletionChunk());
+    if (m_upstream)
+    {
+        ready = m_upstream->Serialize(DOWNSTREAM, bytes, wire, tlps, ready, now)
+              + m_upstream->m_propagationFs + m_switchFs;
+    }
+    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, wire, tlps, ready, now);
     const int64_t done = completionEnd + m_propagationFs;
     m_tagRelease.push(done);
     NS_LOG_LOGIC("read " << bytes << " B ready at the root complex " << ready << " fs, done "

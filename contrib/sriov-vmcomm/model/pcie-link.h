@@ -130,6 +130,27 @@ class PcieLink : public Object
      */
     Time DeviceRead(uint32_t bytes, Time earliest, const std::function<Time(Time)>& atRootComplex);
 
+    /**
+     * \brief Put this link below a PCIe switch: traffic between the device and the root complex
+     * then also crosses the switch (\p switchLatency each way) and the switch's upstream link.
+     * Reads keep their tags and root-complex time on this link (the device's).
+     * \param upstream the switch's link to the root complex (null: this link reaches it)
+     * \param switchLatency the switch's port-to-port latency
+     */
+    void SetUpstream(Ptr<PcieLink> upstream, Time switchLatency);
+    /** \return the switch's upstream link, or null */
+    Ptr<PcieLink> GetUpstream() const;
+
+    /**
+     * \brief Reserve this link alone for a posted write between the device and the port above
+     * it (a peer-to-peer write a switch turns around, not going on to the root complex).
+     * \param dir UPSTREAM from the device, DOWNSTREAM to it
+     * \param bytes payload bytes
+     * \param earliest instant the write is ready
+     * \return instant the last TLP reaches the far end of this link
+     */
+    Time PortWrite(Direction dir, uint32_t bytes, const Time& earliest);
+
     /** \param dir direction \return payload bytes carried so far */
     uint64_t GetPayloadBytes(Direction dir) const;
     /** \param dir direction \return wire bytes (payload + TLP/DLLP overhead) carried so far */
@@ -266,6 +287,8 @@ class PcieLink : public Object
     Time m_propagation;             //!< one-way latency through PHY/DLL/switching, per direction
     Time m_rootReadLatency;         //!< memory access at the root complex for a read
     int64_t m_propagationFs;        //!< m_propagation in fs, read per TLP burst
+    Ptr<PcieLink> m_upstream;       //!< the switch's link to the root complex, or null
+    int64_t m_switchFs;             //!< the switch's latency, fs (with m_upstream)
     int64_t m_rootReadLatencyFs;    //!< m_rootReadLatency in fs
     uint32_t m_maxOutstandingReads; //!< non-posted read tags
     mutable double m_tlpBps;        //!< cached TLP bandwidth, bit/s (0: stale)

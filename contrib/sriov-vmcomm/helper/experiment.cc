@@ -813,18 +813,21 @@ Experiment::Collect(const std::string& mode, double wall)
                 {name + "/iommu", "walk_accesses", double(iommu->GetWalkAccesses())});
             r.counters.push_back({name + "/iommu", "faults", double(iommu->GetFaults())});
         }
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        // Bytes and utilization per direction of a PCIe link.
+        auto linkCounters = [&](const std::string& component, const Ptr<PcieLink>& link)
         {
-            Ptr<PcieLink> pcie = h->GetPcieLink(n);
             for (int d = 0; d < 2; ++d)
             {
                 auto dir = PcieLink::Direction(d);
                 std::string tag = d == 0 ? "up" : "down";
+                r.counters.push_back({component, tag + "_bytes", double(link->GetWireBytes(dir))});
                 r.counters.push_back(
-                    {numbered("pcie", n), tag + "_bytes", double(pcie->GetWireBytes(dir))});
-                r.counters.push_back({numbered("pcie", n), tag + "_utilization",
-                                      pcie->GetBusyTime(dir).GetSeconds() / sim});
+                    {component, tag + "_utilization", link->GetBusyTime(dir).GetSeconds() / sim});
             }
+        };
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        {
+            linkCounters(numbered("pcie", n), h->GetPcieLink(n));
         }
         if (Ptr<PcieHierarchy> p2p = h->GetPcieHierarchy())
         {
@@ -832,15 +835,7 @@ Experiment::Collect(const std::string& mode, double wall)
             r.counters.push_back({name + "/pcie-p2p", "bytes", double(p2p->GetPeerBytes())});
             if (Ptr<PcieLink> up = p2p->GetSwitchUpstream())
             {
-                for (int d = 0; d < 2; ++d)
-                {
-                    auto dir = PcieLink::Direction(d);
-                    std::string tag = d == 0 ? "up" : "down";
-                    r.counters.push_back(
-                        {name + "/pcie-switch", tag + "_bytes", double(up->GetWireBytes(dir))});
-                    r.counters.push_back({name + "/pcie-switch", tag + "_utilization",
-                                          up->GetBusyTime(dir).GetSeconds() / sim});
-                }
+                linkCounters(name + "/pcie-switch", up);
             }
         }
         uint64_t interrupts = 0;

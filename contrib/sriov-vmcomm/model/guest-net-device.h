@@ -66,6 +66,24 @@ class GuestNetDevice : public NetDevice
     }
 
     /**
+     * \brief If the current event is another node's, run \p method of this device now in the
+     * device's own context instead.
+     * \tparam T the device class
+     * \param method the member to run
+     * \return true if it was deferred (the caller returns), false if already in context
+     */
+    template<typename T>
+    bool DeferToOwnContext(void (T::*method)())
+    {
+        if (Simulator::GetContext() == GetContext())
+        {
+            return false;
+        }
+        Simulator::ScheduleWithContext(GetContext(), Time(0), method, static_cast<T*>(this));
+        return true;
+    }
+
+    /**
      * \brief Abort unless the current event is the node's own: what ns-3's Node asserts on
      * receive, checked here too because the Debian build of ns-3 compiles its asserts out.
      */

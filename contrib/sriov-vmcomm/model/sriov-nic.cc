@@ -205,18 +205,17 @@ SriovNic::GetPeer(uint32_t nic)
 }
 
 Time
-SriovNic::SendVfMessage(const VfNetDevice& from, const VfNetDevice& to, const Time& at)
+SriovNic::SendVfMessage(const SriovNic& to, uint32_t toVf, uint32_t fromDomain, const Time& at)
 {
     // A message is a register write of 8 bytes (length, buffer address or done flag).
     static constexpr uint32_t MESSAGE_BYTES = 8;
     Time handled = at + m_vfMessageLatency;
-    const SriovNic* peer = PeekPointer(to.GetNic());
-    if (peer == this)
+    if (&to == this)
     {
         return handled;
     }
-    return m_hierarchy->PeerWrite(m_nicIndex, peer->m_nicIndex, to.GetVfIndex(),
-                                  from.GetMemory()->GetIommuDomain(), MESSAGE_BYTES, handled);
+    return m_hierarchy->PeerWrite(m_nicIndex, to.m_nicIndex, toVf, fromDomain, MESSAGE_BYTES,
+                                  handled);
 }
 
 uint32_t

@@ -132,12 +132,13 @@ class SriovNic : public Object
      * \brief Time a message between two VFs (steps 5, 6, 10) sent by a VF of this NIC: on-chip
      * handling (VfMessageLatency), then, to a VF of another NIC, a peer-to-peer posted write to
      * its page of that NIC's BAR.
-     * \param from the sending VF (of this NIC)
-     * \param to the receiving VF
+     * \param to the receiving VF's NIC
+     * \param toVf the receiving VF's index on it
+     * \param fromDomain IOMMU domain of the sending VF's VM
      * \param at instant the sending VF issues the message
      * \return instant the receiving VF has it
      */
-    Time SendVfMessage(const VfNetDevice& from, const VfNetDevice& to, const Time& at);
+    Time SendVfMessage(const SriovNic& to, uint32_t toVf, uint32_t fromDomain, const Time& at);
 
     /** \return number of VFs */
     uint32_t GetNVfs() const;

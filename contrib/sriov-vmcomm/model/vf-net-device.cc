@@ -600,11 +600,13 @@ VfNetDevice::SendLengthToPeer(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 {
     frame->dstVf = dst->m_index;
     // On-chip handling counts as NIC time; a peer-to-peer crossing, as PCIe time.
-    frame->at = m_nic->SendVfMessage(*this, *dst, frame->at);
+    frame->at
+        = m_nic->SendVfMessage(*dst->m_nic, dst->m_index, m_memory->GetIommuDomain(), frame->at);
     frame->nic += m_nic->GetVfMessageLatency();
     FireStep({5, frame->id, m_index, frame->dstVf, 0, 0, frame->length, true});
     bool ok = dst->ProvideRxBufferAddress(frame);
-    frame->at = dst->m_nic->SendVfMessage(*dst, *this, frame->at);
+    frame->at
+        = dst->m_nic->SendVfMessage(*m_nic, m_index, dst->m_memory->GetIommuDomain(), frame->at);
     frame->nic += dst->m_nic->GetVfMessageLatency();
     return ok;
 }
@@ -672,7 +674,9 @@ VfNetDevice::NotifyTransferDone(NicFrame* frame, const Ptr<VfNetDevice>& dst)
     FireStep({10, frame->id, frame->srcVf, frame->dstVf, frame->rxIova, 0, frame->length, true});
     frame->nic += m_nic->GetVfMessageLatency();
     // Step 11 starts when the notice arrives (so its trace fires then).
-    dst->ScheduleFrame(frame, m_nic->SendVfMessage(*this, *dst, Simulator::Now()),
+    dst->ScheduleFrame(frame,
+                       m_nic->SendVfMessage(*dst->m_nic, dst->m_index, m_memory->GetIommuDomain(),
+                                            Simulator::Now()),
                        &VfNetDevice::DoneNoticeArrived);
 }
 

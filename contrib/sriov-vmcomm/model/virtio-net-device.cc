@@ -465,10 +465,9 @@ VirtioNetDevice::TxReleased()
     {
         return;
     }
-    if (Simulator::GetContext() != GetContext())
+    if (DeferToOwnContext(&VirtioNetDevice::TxReleased))
     {
-        Simulator::ScheduleWithContext(GetContext(), Time(0), &VirtioNetDevice::TxReleased, this);
-        return;
+        return; // the host's switch released the descriptors; the guest wakes in its context
     }
     // A stopped queue asked for a TX interrupt (virtqueue_enable_cb_delayed); a polling driver
     // sees the used descriptors on its next loop. Either way the wake is an event of its own, so
@@ -516,11 +515,9 @@ VirtioNetDevice::DeliverFromHost(const VswitchFrame& frame)
 void
 VirtioNetDevice::NotifyGuest()
 {
-    if (Simulator::GetContext() != GetContext())
+    if (DeferToOwnContext(&VirtioNetDevice::NotifyGuest))
     {
-        // The host's switch calls; the guest's side runs in the VM's context.
-        Simulator::ScheduleWithContext(GetContext(), Time(0), &VirtioNetDevice::NotifyGuest, this);
-        return;
+        return; // the host's switch calls; the guest's side runs in the VM's context
     }
     uint32_t fresh = m_rxUnsignalled;
     m_rxUnsignalled = 0;

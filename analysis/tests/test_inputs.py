@@ -9,6 +9,7 @@ import unittest
 
 from helpers import ANALYSIS, TempDirTest, rows
 
+import program_options
 import sweep_spec
 
 MODES = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
@@ -72,6 +73,39 @@ class RefusedBeforeRunningTest(TempDirTest):
         self.assertEqual(result.returncode, 2, result.stderr)
         self.assertNotIn("Traceback", result.stderr)
         self.assertIn("spec.toml: line 3, column 6: byte 0xe9 is not valid UTF-8", result.stderr)
+
+
+class CheckAgainstListTest(unittest.TestCase):
+    """program_options on a hand-written list (no program needed)."""
+
+    LISTING = {"program": "p", "globals": [], "attributes": [], "options": [
+        {"name": "db", "type": "string"}, {"name": "point", "type": "string"},
+        {"name": "mode", "type": "enum", "choices": ["a", "b", "all"], "expands": {"all": ["a", "b"]},
+         "default": "all"},
+        {"name": "n", "type": "integer", "min": 1, "max": 4}]}
+
+    def spec(self, **tables):
+        return sweep_spec.parse_spec(dict(scenario="p", **tables), "s.toml")
+
+    def test_expansion_keeps_every_point_one_run(self):
+        for tables, expected in (({}, ["a", "b"]), ({"fixed": {"mode": "all"}}, ["a", "b"]),
+                                 ({"vary": {"mode": ["b", "all"]}}, ["b", "a"]),
+                                 ({"fixed": {"mode": "a"}}, None)):
+            spec = self.spec(**tables)
+            program_options.check_spec(spec, self.LISTING)
+            notes = program_options.expand_multi_runs(spec, self.LISTING)
+            self.assertEqual(spec.vary.get("mode"), expected, tables)
+            self.assertEqual(len(notes), 0 if expected is None else 1)
+            self.assertNotIn("all", [p.option("mode") for p in spec.points()])
+
+    def test_a_program_without_point_cannot_be_swept(self):
+        listing = dict(self.LISTING, options=[o for o in self.LISTING["options"] if o["name"] != "point"])
+        with self.assertRaisesRegex(sweep_spec.SpecError, "p has no --point option"):
+            program_options.check_spec(self.spec(), listing)
+
+    def test_range_of_own_option(self):
+        with self.assertRaisesRegex(sweep_spec.SpecError, r"s.toml: \[vary\] 'n': '5': out of range; allowed: 1..4"):
+            program_options.check_spec(self.spec(vary={"n": [1, 5]}), self.LISTING)
 
 
 class ModeAllTest(TempDirTest):

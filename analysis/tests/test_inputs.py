@@ -188,6 +188,34 @@ class ReadOnlyDatabaseTest(TempDirTest):
         self.assertFalse(os.path.exists(os.path.join(ro, "sub")))
 
 
+class DatabaseFailsDuringSweepTest(TempDirTest):
+    def test_runner_stops_with_one_line(self):
+        """A database that cannot take the row of a failed point (disk full, I/O error) stops the
+        sweep with a DbError naming the point, and its running points are stopped."""
+        import io
+        import sqlite3
+
+        import sweep_runner
+        import vmcomm_db
+
+        spec = sweep_spec.parse_spec({"scenario": "compare-modes", "fixed": {"mode": "vf-dma"},
+                                      "vary": {"fail": [True], "sleep": [0, 30]}}, "s.toml")
+        program = os.path.join(self.build, "bin", "compare-modes")
+        runner = sweep_runner.Runner(self.path("r.db"), 2, stream=io.StringIO())
+
+        def broken(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        saved = vmcomm_db.record_failed_run
+        vmcomm_db.record_failed_run = broken
+        try:
+            with self.assertRaisesRegex(vmcomm_db.DbError, "cannot record the failure of point "
+                                        "compare-modes/.*: database or disk is full"):
+                runner.run([(program, p) for p in spec.points()], 2, 0, 0)
+        finally:
+            vmcomm_db.record_failed_run = saved
+
+
 @unittest.skipUnless(os.path.isfile(os.path.join(REAL_BUILD, "bin", "compare-modes")),
                      f"no built compare-modes in {REAL_BUILD}")
 class RealProgramTest(TempDirTest):

@@ -3,21 +3,30 @@
 
   plot.py DB [--out DIR]
 
-Writes PNG files into DIR (default: a 'plots' directory beside DB) and prints a table per mode
+Writes PNG files into DIR (default: a 'plots' directory beside DB) and prints a table per series
 on stdout. Only runs with status ok are used; repetitions (RngRun) are averaged over. Runs that
-differ in any other parameter besides the mode and the frame size (a sweep's other [vary]
-entries: --nics, --load, an ns-3 attribute...) are separate series, labelled with it:
-"vf-dma (nics=2)". A plot whose data the database does not have is skipped with a note saying
-what is missing. Exit status: 0 done (even if some plots were skipped), 2 the database is
-missing, unreadable or of a newer schema version.
+differ in any parameter besides the repetition (frame size, --load, --nics, an ns-3
+attribute...) are separate series, labelled with it: "vf-dma (nics=2 size=64)"; a plot leaves
+out of the label only the parameter on its x axis.
+
+Saturation (flows.saturated, doc/results.md): a saturated run measures the bottleneck and its
+queues, not the path's steady state. Steady-state plots (latency CDF, vs frame size, speedup,
+CPU, IOTLB, PCIe) leave saturated runs out, and when the load varies they use the lowest load
+of the sweep only (the title says so); the load plot shows where each mode saturates (hollow
+markers: saturated). The table has a column counting saturated runs.
+
+A plot whose data the database does not have is skipped with a note saying what is missing.
+Exit status: 0 done (even if some plots were skipped), 2 the database is missing, unreadable or
+of another schema version.
 
 Files: latency-cdf.png, throughput-vs-size.png, p99-latency-vs-size.png, speedup.png,
-cpu-per-gbps.png, iotlb-hit-rate.png, pcie-utilization.png.
+cpu-per-gbps.png, iotlb-hit-rate.png, pcie-utilization.png, load.png.
 """
 
 import argparse
 import collections
 import os
+import re
 import statistics
 import sys
 
@@ -28,9 +37,10 @@ import vmcomm_db  # noqa: E402
 # Presentation order (DESIGN.md section 1); modes not listed follow in alphabetical order.
 MODE_ORDER = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
 SIZE_PARAMS = ("size", "frame-size")
-# Parameters that never make a series of their own: plotted (mode, size) or averaged over
-# (repetitions), or bookkeeping of the sweep.
-NOT_SERIES = {"mode", "RngRun", "RngSeed", "point", "db", "quiet", *SIZE_PARAMS}
+LOAD_PARAM = "load"
+# Parameters that never make a series of their own: the mode (the label's first word), averaged
+# over (repetitions), or bookkeeping of the sweep.
+NOT_SERIES = {"mode", "RngRun", "RngSeed", "point", "db", "quiet"}
 # Host-core seconds spent forwarding, one counter per host (poll-mode cores count whole).
 CPU_COUNTER_SQL = "(name = 'forwarding_core_seconds')"
 
@@ -40,9 +50,12 @@ class Skip(Exception):
 
 
 def mode_key(label):
-    """Sort key of a series label "MODE" or "MODE (name=value ...)": mode order, then label."""
+    """Sort key of a series label "MODE" or "MODE (name=value ...)": mode order, then label with
+    numbers in numeric order (size=64 before size=1500)."""
     mode = label.split(" ", 1)[0]
-    return (MODE_ORDER.index(mode), label) if mode in MODE_ORDER else (len(MODE_ORDER), label)
+    natural = tuple((0, float(t), "") if re.fullmatch(r"[0-9.]+", t) and t.count(".") <= 1 else (1, 0.0, t)
+                    for t in re.split(r"([0-9.]+)", label) if t)
+    return (MODE_ORDER.index(mode) if mode in MODE_ORDER else len(MODE_ORDER), natural)
 
 
 def variant_of(label):
@@ -99,16 +112,20 @@ class Results:
         self._counters(conn)
 
     def _label_series(self):
-        """Add to each run's mode the parameters that vary between runs, so that a sweep over
-        them is not averaged into one series."""
+        """Label each run with its mode and the parameters that vary between runs, so that a
+        sweep over them is not averaged into one series. run["mode"] is the full label;
+        label(run, without) leaves out the parameters a plot has on an axis."""
         names = {n for run in self.runs.values() for n in run["params"]} - NOT_SERIES
-        varying = sorted(n for n in names
-                         if len({run["params"].get(n) for run in self.runs.values()}) > 1)
+        self.varying = sorted(n for n in names
+                              if len({run["params"].get(n) for run in self.runs.values()}) > 1)
         for run in self.runs.values():
-            parts = [f"{name.split('::')[-1]}={run['params'][name]}"
-                     for name in varying if name in run["params"]]
-            if parts:
-                run["mode"] += " (" + " ".join(parts) + ")"
+            run["base"] = run["mode"]
+            run["mode"] = self.label(run)
+
+    def label(self, run, without=()):
+        parts = [f"{name.split('::')[-1]}={run['params'][name]}" for name in self.varying
+                 if name in run["params"] and name not in without]
+        return run["base"] + (" (" + " ".join(parts) + ")" if parts else "")
 
     @staticmethod
     def _size(params):
@@ -122,17 +139,24 @@ class Results:
 
     def _flows(self, conn):
         per_run = collections.defaultdict(list)
-        for row in conn.execute("SELECT run_id, throughput_bps, rx_frames, lat_p50_ns, lat_p99_ns FROM flows"):
+        for row in conn.execute("SELECT run_id, throughput_bps, rx_frames, lat_p50_ns, lat_p99_ns, "
+                                "saturated, offered_bps, frame_bps FROM flows"):
             if row[0] in self.runs:
                 per_run[row[0]].append(row[1:])
         for run_id, run in self.runs.items():
             flows = per_run.get(run_id)
-            run["gbps"] = None
+            run["gbps"] = run["offered"] = run["carried"] = None
             run["p50"] = run["p99"] = None
+            run["saturated"] = False
             if not flows:
                 continue
             tput = [f[0] for f in flows if f[0] is not None]
             run["gbps"] = sum(tput) / 1e9 if tput else None
+            run["saturated"] = any(f[4] for f in flows)
+            offered = [f[5] for f in flows if f[5] is not None]
+            carried = [f[6] for f in flows if f[6] is not None]
+            run["offered"] = sum(offered) / 1e9 if offered else None
+            run["carried"] = sum(carried) / 1e9 if carried else None
             # Without an all-flows histogram: frame-weighted mean of the flows' percentiles (an
             # approximation; exact when there is one flow). The histogram overrides it later.
             for key, idx in (("p50", 2), ("p99", 3)):
@@ -150,6 +174,11 @@ class Results:
         ):
             if run_id in self.runs:
                 self.runs[run_id]["cpu_s"] = total
+        busy = {}
+        for run_id, total in conn.execute(
+            "SELECT run_id, SUM(value) FROM counters WHERE name = 'cores_busy' GROUP BY run_id"
+        ):
+            busy[run_id] = total
         for run_id, name, total in conn.execute(
             "SELECT run_id, name, SUM(value) FROM counters WHERE name IN ('iotlb_hits', 'iotlb_misses') "
             "GROUP BY run_id, name"
@@ -168,8 +197,9 @@ class Results:
                 # A mode with no software switch writes no CPU counter: it used no host core.
                 run["cpu_s"] = 0.0
                 self.cpu_missing += 1
-            run["cores"] = (run["cpu_s"] / run["sim_s"]
-                            if run["cpu_s"] is not None and run["sim_s"] else None)
+        for run_id, run in self.runs.items():
+            # Host cores busy over the traffic window (counters cores_busy), summed over hosts.
+            run["cores"] = busy.get(run_id, 0.0 if run["cpu_s"] is not None else None)
 
     def modes(self):
         return sorted({r["mode"] for r in self.runs.values()}, key=mode_key)
@@ -177,11 +207,56 @@ class Results:
     def by_mode(self, mode):
         return [r for r in self.runs.values() if r["mode"] == mode]
 
+    def lowest_load(self):
+        """The lowest --load of the sweep if the load varies (as a string), else None."""
+        if LOAD_PARAM not in self.varying:
+            return None
+        loads = {r["params"][LOAD_PARAM] for r in self.runs.values() if LOAD_PARAM in r["params"]}
+        return min(loads, key=_load_value)
+
+    def steady(self):
+        """A Results-like view for the steady-state plots: no saturated run, the lowest load."""
+        view = Steady(self)
+        return view
+
     def sizes(self):
         return sorted({r["size"] for r in self.runs.values() if r["size"] is not None})
 
     def mean_of(self, runs, key):
         return mean(r[key] for r in runs)
+
+
+def _load_value(text):
+    """A --load value as a number for ordering: a fraction, or a rate (10Gbps) in bit/s."""
+    units = (("Gbps", 1e9), ("Mbps", 1e6), ("Kbps", 1e3), ("kbps", 1e3), ("bps", 1.0))
+    for unit, scale in units:
+        if text.endswith(unit):
+            try:
+                return float(text[: -len(unit)]) * scale
+            except ValueError:
+                return float("inf")
+    try:
+        return float(text)
+    except ValueError:
+        return float("inf")
+
+
+class Steady:
+    """The runs of a Results that measure steady state: not saturated, at the lowest load."""
+
+    def __init__(self, res):
+        load = res.lowest_load()
+        self.note = f" at load={load}" if load is not None else ""
+        self.left_out = sum(1 for r in res.runs.values() if r["saturated"])
+        self.runs = {i: r for i, r in res.runs.items()
+                     if not r["saturated"] and (load is None or r["params"].get(LOAD_PARAM) == load)}
+        self.varying = res.varying
+        self.label = res.label
+
+    modes = Results.modes
+    by_mode = Results.by_mode
+    sizes = Results.sizes
+    mean_of = Results.mean_of
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,11 +274,12 @@ def _save(fig, out_dir, name):
 
 
 def plot_latency_cdf(res, plt, out_dir):
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    st = res.steady()
+    fig, ax = plt.subplots(figsize=(8, 5))
     drawn = 0
-    for mode in res.modes():
+    for mode in st.modes():
         buckets = collections.Counter()
-        for run in res.by_mode(mode):
+        for run in st.by_mode(mode):
             for lo, hi, count in run["hist"]:
                 buckets[(lo, hi)] += count
         total = sum(buckets.values())
@@ -221,50 +297,63 @@ def plot_latency_cdf(res, plt, out_dir):
         drawn += 1
     if not drawn:
         plt.close(fig)
-        raise Skip("no latency_hist rows with flow_id = -1 (all-flows histogram) in ok runs")
+        raise Skip("no latency_hist rows with flow_id = -1 (all-flows histogram) in ok runs "
+                   "that are not saturated")
     ax.set_xscale("log")
     ax.set_xlabel("one-way latency (us)")
     ax.set_ylabel("fraction of frames")
     ax.set_ylim(0, 1.01)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    ax.set_title("Latency CDF per mode (all flows, all runs)")
+    ax.legend(fontsize="x-small", ncol=2 if drawn > 8 else 1)
+    ax.set_title(f"Latency CDF, steady state{st.note} (saturated runs left out)", fontsize="medium")
     return _save(fig, out_dir, "latency-cdf.png")
 
 
-def _size_series(res, key):
-    """{mode: [(size, mean, min, max)]} of a per-run value, for runs with a frame size."""
-    series = {}
-    for mode in res.modes():
-        per_size = collections.defaultdict(list)
-        for run in res.by_mode(mode):
-            if run["size"] is not None and run[key] is not None:
-                per_size[run["size"]].append(run[key])
-        if per_size:
-            series[mode] = [(s, statistics.fmean(v), min(v), max(v)) for s, v in sorted(per_size.items())]
-    return series
+def _size_series(st, key):
+    """{series: [(size, mean, min, max)]} of a per-run value, for steady runs with a frame size;
+    the series label leaves out the size (the x axis) and the load (one load only)."""
+    per = collections.defaultdict(lambda: collections.defaultdict(list))
+    for run in st.runs.values():
+        if run["size"] is not None and run[key] is not None:
+            per[st.label(run, without=(*SIZE_PARAMS, LOAD_PARAM))][run["size"]].append(run[key])
+    return {label: [(s, statistics.fmean(v), min(v), max(v)) for s, v in sorted(per[label].items())]
+            for label in sorted(per, key=mode_key)}
+
+
+def _log_if_wide(ax, values):
+    """Log y axis when the values span more than a decade (steady-state values stay readable)."""
+    values = [v for v in values if v and v > 0]
+    if values and max(values) / min(values) > 10:
+        ax.set_yscale("log")
 
 
 def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
     if not res.sizes():
         raise Skip(f"no frame size: no run has a run_params row named {' or '.join(SIZE_PARAMS)}")
-    series = _size_series(res, key)
+    st = res.steady()
+    series = _size_series(st, key)
     if not series:
-        raise Skip(f"no {ylabel} values (flows table or all-flows latency histogram) for runs with a frame size")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for mode, points in series.items():
+        raise Skip(f"no {ylabel} values (flows table or all-flows latency histogram) for runs with a "
+                   "frame size that are not saturated")
+    fig, ax = plt.subplots(figsize=(8, 5))
+    markers = "osD^v<>ph*"
+    for i, (mode, points) in enumerate(series.items()):
         sizes = [p[0] for p in points]
         means = [p[1] * scale for p in points]
         errs = [[(p[1] - p[2]) * scale for p in points], [(p[3] - p[1]) * scale for p in points]]
-        ax.errorbar(sizes, means, yerr=errs, marker="o", capsize=3, label=mode)
+        # Modes with identical values overlap: distinct markers keep each one visible.
+        ax.errorbar(sizes, means, yerr=errs, marker=markers[i % len(markers)], capsize=3,
+                    label=mode, alpha=0.8)
+    _log_if_wide(ax, [p[1] * scale for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
     ax.set_xticklabels([f"{s:g}" for s in res.sizes()])
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    ax.set_title(title + " (mean; bars: min-max over runs)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(f"{title}, steady state{st.note}\n(mean; bars: min-max over runs; saturated runs "
+                 "left out)", fontsize="medium")
     return _save(fig, out_dir, name)
 
 
@@ -279,7 +368,12 @@ def plot_p99_vs_size(res, plt, out_dir):
 
 
 def plot_speedup(res, plt, out_dir):
-    modes = res.modes()
+    # Steady state only: a ratio of two overloaded runs measures two queues, not two paths.
+    st = res.steady()
+    series = collections.defaultdict(list)
+    for run in st.runs.values():
+        series[st.label(run, without=(*SIZE_PARAMS, LOAD_PARAM))].append(run)
+    modes = sorted(series, key=mode_key)
     # vf-dma against the vswitch modes of the same series (same other parameters).
     pairs = [(m, o) for m in modes if m.split(" ", 1)[0] == "vf-dma"
              for o in modes if o.startswith("vswitch") and variant_of(o) == variant_of(m)]
@@ -290,11 +384,10 @@ def plot_speedup(res, plt, out_dir):
         raise Skip(f"needs vf-dma and vswitch-* runs of the same parameters; missing: "
                    f"{', '.join(missing) or 'a common series'}")
     # Compare at equal frame size when sizes exist, else over all runs of each mode.
-    groups = res.sizes() or [None]
+    groups = st.sizes() or [None]
 
     def value(mode, size, key):
-        runs = [r for r in res.by_mode(mode) if size is None or r["size"] == size]
-        return res.mean_of(runs, key)
+        return mean(r[key] for r in series[mode] if size is None or r["size"] == size)
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
     width = 0.8 / len(pairs)
@@ -319,60 +412,65 @@ def plot_speedup(res, plt, out_dir):
         ax.set_xticklabels([f"{s:g} B" if s is not None else "all runs" for s in groups])
         ax.axhline(1.0, color="black", linewidth=0.8)
         ax.set_ylabel(f"speedup of vf-dma ({better} is better)")
-        ax.set_title(title)
+        ax.set_title(f"{title}\nsteady state{st.note}, saturated runs left out", fontsize="medium")
         ax.grid(True, axis="y", alpha=0.3)
         ax.legend(fontsize="small")
     if not drawn:
         plt.close(fig)
-        raise Skip("no throughput or latency values for vf-dma and vswitch-* at common frame sizes")
+        raise Skip("no throughput or latency values for vf-dma and vswitch-* at common frame sizes "
+                   "in runs that are not saturated")
     return _save(fig, out_dir, "speedup.png")
 
 
 def _bar_per_mode(ax, labels, values, ylabel, title):
     ax.bar(range(len(labels)), values)
     ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels(labels, rotation=20, ha="right")
+    ax.set_xticklabels(labels, rotation=20 if len(labels) <= 8 else 60, ha="right", fontsize="small")
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(title, fontsize="medium")
     ax.grid(True, axis="y", alpha=0.3)
 
 
 def plot_cpu_per_gbps(res, plt, out_dir):
     if all(r["cpu_s"] is None for r in res.runs.values()):
         raise Skip("no CPU counters (forwarding_core_seconds)")
+    st = res.steady()
     labels, values = [], []
-    for mode in res.modes():
-        per_run = [r["cores"] / r["gbps"] for r in res.by_mode(mode) if r["cores"] is not None and r["gbps"]]
+    for mode in st.modes():
+        per_run = [r["cores"] / r["gbps"] for r in st.by_mode(mode) if r["cores"] is not None and r["gbps"]]
         if per_run:
             labels.append(mode)
             values.append(statistics.fmean(per_run))
     if not labels:
         raise Skip("no run has CPU counters, simulated seconds (runs.sim_seconds) and throughput together")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    _bar_per_mode(ax, labels, values, "host cores per Gb/s", "Host CPU per Gb/s of VM-to-VM throughput")
+    fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(labels)), 5))
+    _bar_per_mode(ax, labels, values, "host cores busy per Gb/s of goodput",
+                  f"Host CPU per Gb/s (traffic window), steady state{st.note}")
     return _save(fig, out_dir, "cpu-per-gbps.png")
 
 
 def plot_iotlb(res, plt, out_dir):
+    st = res.steady()
     labels, values = [], []
-    for mode in res.modes():
-        rates = [r["hits"] / (r["hits"] + r["misses"]) for r in res.by_mode(mode)
+    for mode in st.modes():
+        rates = [r["hits"] / (r["hits"] + r["misses"]) for r in st.by_mode(mode)
                  if r["hits"] is not None and r["misses"] is not None and r["hits"] + r["misses"] > 0]
         if rates:
             labels.append(mode)
             values.append(100 * statistics.fmean(rates))
     if not labels:
         raise Skip("no IOTLB counters (counters named iotlb_hits and iotlb_misses)")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    _bar_per_mode(ax, labels, values, "IOTLB hit rate (%)", "IOTLB hit rate per mode")
+    fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(labels)), 5))
+    _bar_per_mode(ax, labels, values, "IOTLB hit rate (%)", f"IOTLB hit rate, steady state{st.note}")
     ax.set_ylim(0, 100)
     return _save(fig, out_dir, "iotlb-hit-rate.png")
 
 
 def plot_pcie(res, plt, out_dir):
+    st = res.steady()
     labels, up, down = [], [], []
-    for mode in res.modes():
-        runs = res.by_mode(mode)
+    for mode in st.modes():
+        runs = st.by_mode(mode)
         u = mean(mean(r["up"]) for r in runs)
         d = mean(mean(r["down"]) for r in runs)
         if u is not None or d is not None:
@@ -381,17 +479,76 @@ def plot_pcie(res, plt, out_dir):
             down.append(100 * (d or 0))
     if not labels:
         raise Skip("no PCIe counters (counters named up_utilization and down_utilization)")
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(labels)), 5))
     x = range(len(labels))
     ax.bar([i - 0.2 for i in x], up, 0.4, label="upstream (NIC to host)")
     ax.bar([i + 0.2 for i in x], down, 0.4, label="downstream (host to NIC)")
     ax.set_xticks(list(x))
-    ax.set_xticklabels(labels, rotation=20, ha="right")
+    ax.set_xticklabels(labels, rotation=20 if len(labels) <= 8 else 60, ha="right", fontsize="small")
     ax.set_ylabel("PCIe link utilization (%)")
-    ax.set_title("PCIe utilization per mode (mean over links and runs)")
+    ax.set_title(f"PCIe utilization over the traffic window, steady state{st.note}\n(mean over links "
+                 "and runs)", fontsize="medium")
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend()
     return _save(fig, out_dir, "pcie-utilization.png")
+
+
+def plot_load(res, plt, out_dir):
+    """Carried vs offered load and p99 latency vs offered load: where each mode saturates."""
+    if LOAD_PARAM not in res.varying:
+        raise Skip("the load does not vary (no sweep over --load)")
+    panels = collections.defaultdict(lambda: collections.defaultdict(list))
+    for run in res.runs.values():
+        if run["offered"] and run["carried"] is not None:
+            # One panel row per frame size; series: everything else but the load.
+            size = run["size"]
+            panels[size][res.label(run, without=(*SIZE_PARAMS, LOAD_PARAM))].append(run)
+    if not panels:
+        raise Skip("no offered/carried load (flows.offered_bps, flows.frame_bps)")
+    sizes = sorted(panels, key=lambda s: (s is None, s))
+    fig, axes = plt.subplots(len(sizes), 2, figsize=(12, 4.2 * len(sizes)), squeeze=False)
+    markers = "osD^v<>ph*"
+    for row, size in enumerate(sizes):
+        ax_t, ax_l = axes[row]
+        lo, hi = float("inf"), 0.0
+        for i, label in enumerate(sorted(panels[size], key=mode_key)):
+            per_load = collections.defaultdict(list)
+            for run in panels[size][label]:
+                per_load[run["params"].get(LOAD_PARAM)].append(run)
+            points = []
+            for load, runs in per_load.items():
+                offered = mean(r["offered"] for r in runs)
+                points.append((offered, mean(r["carried"] for r in runs),
+                               mean(r["p99"] for r in runs), any(r["saturated"] for r in runs)))
+            points.sort()
+            xs = [p[0] for p in points]
+            lo, hi = min(lo, *xs), max(hi, *xs)
+            m = markers[i % len(markers)]
+            line_t, = ax_t.plot(xs, [p[1] for p in points], marker=m, label=label, alpha=0.8)
+            line_l, = ax_l.plot(xs, [p[2] / 1e3 if p[2] else float("nan") for p in points], marker=m,
+                                label=label, alpha=0.8)
+            # Saturated points hollow: the path did not carry what was offered.
+            for ax, line, k in ((ax_t, line_t, 1), (ax_l, line_l, 2)):
+                sat = [p for p in points if p[3] and p[k]]
+                ax.plot([p[0] for p in sat], [p[k] / (1e3 if k == 2 else 1) for p in sat],
+                        linestyle="none", marker=m, markersize=11, markerfacecolor="white",
+                        markeredgecolor=line.get_color(), zorder=3)
+        if hi > 0:
+            ax_t.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1,
+                      label="carried = offered")
+        where = f"{size:g} B frames" if size is not None else "all sizes"
+        for ax in (ax_t, ax_l):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("offered load (Gb/s of frames, all flows)")
+            ax.grid(True, which="both", alpha=0.3)
+        ax_t.set_ylabel("carried load (Gb/s of frames)")
+        ax_t.set_title(f"Carried vs offered load, {where}\n(hollow: saturated)", fontsize="medium")
+        ax_l.set_ylabel("p99 latency (us)")
+        ax_l.set_title(f"p99 latency vs offered load, {where}\n(hollow: saturated; queueing, "
+                       "not the path)", fontsize="medium")
+        ax_t.legend(fontsize="x-small")
+    return _save(fig, out_dir, "load.png")
 
 
 PLOTS = (
@@ -402,22 +559,27 @@ PLOTS = (
     ("host CPU per Gb/s", plot_cpu_per_gbps),
     ("IOTLB hit rate", plot_iotlb),
     ("PCIe utilization", plot_pcie),
+    ("load sweep", plot_load),
 )
 
 
 def summary_table(res):
-    """Per-mode table: the numbers a reader checks first."""
+    """Per-series table: the numbers a reader checks first. Offered and carried load are frame
+    bit/s, goodput payload bit/s (doc/results.md); 'sat' counts the saturated runs, whose
+    latency is queueing at the bottleneck."""
 
     def fmt(value, scale=1.0, digits=2):
         return "-" if value is None else f"{value * scale:.{digits}f}"
 
-    header = ("mode", "runs", "Gb/s", "p50 us", "p99 us", "CPU cores")
+    header = ("series", "runs", "sat", "offered Gb/s", "carried Gb/s", "goodput Gb/s", "p50 us",
+              "p99 us", "CPU cores")
     rows = []
     for mode in res.modes():
         runs = res.by_mode(mode)
-        rows.append((mode, str(len(runs)), fmt(res.mean_of(runs, "gbps")),
-                     fmt(res.mean_of(runs, "p50"), 1e-3), fmt(res.mean_of(runs, "p99"), 1e-3),
-                     fmt(res.mean_of(runs, "cores"))))
+        rows.append((mode, str(len(runs)), str(sum(1 for r in runs if r["saturated"])),
+                     fmt(res.mean_of(runs, "offered")), fmt(res.mean_of(runs, "carried")),
+                     fmt(res.mean_of(runs, "gbps")), fmt(res.mean_of(runs, "p50"), 1e-3),
+                     fmt(res.mean_of(runs, "p99"), 1e-3), fmt(res.mean_of(runs, "cores"))))
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
     for row in rows:

@@ -4,7 +4,7 @@ One SQLite file holds many runs (DESIGN.md section 8). The C++ results writer cr
 from the scenario programs; the Python tools (sweep runner, merge, plot) read it and write the
 rows that no program can write itself (a point whose program crashed) or merge shard files.
 
-The schema below MUST match contrib/sriov-vmcomm/helper/results-db.cc, schema version 1.
+The schema below MUST match contrib/sriov-vmcomm/helper/results-db.cc, schema version 2.
 Change both in the same commit, and bump SCHEMA_VERSION on any incompatible change.
 """
 
@@ -13,9 +13,9 @@ import os
 import sqlite3
 import time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# Must match SCHEMA_SQL in contrib/sriov-vmcomm/helper/results-db.cc (schema version 1), text
+# Must match SCHEMA_SQL in contrib/sriov-vmcomm/helper/results-db.cc (schema version 2), text
 # for text: a database created by the Python tools must be the one a scenario program creates.
 SCHEMA_SQL = """
 CREATE TABLE runs (
@@ -56,6 +56,9 @@ CREATE TABLE flows (
     rx_bytes       INTEGER,
     dropped        INTEGER,
     throughput_bps REAL,
+    frame_bps      REAL,
+    offered_bps    REAL,
+    saturated      INTEGER CHECK (saturated IN (0, 1)),
     lat_mean_ns    REAL,
     lat_p50_ns     REAL,
     lat_p99_ns     REAL,
@@ -124,6 +127,12 @@ def _check_version(conn, path):
             f"{path}: results database has schema version {version}, but these tools understand "
             f"only version {SCHEMA_VERSION}; use the sriov-vmcomm version that wrote it, or update"
         )
+    if 0 < version < SCHEMA_VERSION:
+        # Its flows lack this version's columns (frame_bps, offered_bps, saturated).
+        raise DbError(
+            f"{path}: results database has the older schema version {version}; these tools "
+            f"understand only version {SCHEMA_VERSION}; run the sweep again into a new file"
+        )
     if version == 0:
         if tables:
             raise DbError(
@@ -163,7 +172,7 @@ def check_writable(path):
 def connect(path, create=True):
     """Open a results database for reading and writing.
 
-    With create=True a missing file (or an empty one) gets the version-1 schema; with
+    With create=True a missing file (or an empty one) gets the current schema; with
     create=False the file must exist. Raises DbError for a database of another kind or a newer
     schema version.
     """

@@ -165,10 +165,10 @@ def write_one(opts, scenario, started, started_at):
             lat = [base_ns * (1 + 0.5 * rnd.random()) for _ in range(200)]
             lat.sort()
             conn.execute(
-                "INSERT INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run_id, flow, f"vm{flow}", f"vm{flow + 2}", "host0", "host0", 1, frames + 3,
-                 (frames + 3) * size, frames, frames * size, 3, gbps * 1e9 / 2,
-                 sum(lat) / len(lat), lat[100], lat[198], lat[199], lat[199]))
+                 (frames + 3) * size, frames, frames * size, 3, gbps * 1e9 / 2, gbps * 1e9 / 2,
+                 gbps * 1e9 / 2, 0, sum(lat) / len(lat), lat[100], lat[198], lat[199], lat[199]))
             for value in lat:
                 lo = 2 ** int(value).bit_length() // 2
                 hist_total[lo] = hist_total.get(lo, 0) + frames // 200 + 1
@@ -176,6 +176,7 @@ def write_one(opts, scenario, started, started_at):
             conn.execute("INSERT INTO latency_hist VALUES (?,?,?,?,?)", (run_id, -1, lo, 2 * lo, count))
         conn.execute("INSERT INTO drops VALUES (?,?,?,?)", (run_id, "host0/vf1", "no-rx-buffer", 6))
         counters = [("host0/cpu", "forwarding_core_seconds", cpu),
+                    ("host0/cpu", "cores_busy", cpu / 0.001),  # a 1 ms traffic window
                     ("host0/pcie", "up_utilization", 0.1 + 0.3 * rnd.random()),
                     ("host0/pcie", "down_utilization", 0.1 + 0.3 * rnd.random())]
         if mode in ("vf-dma", "vswitch-offload", None):

@@ -26,15 +26,19 @@ class PlotTest(TempDirTest):
             self.assertTrue(os.path.isfile(path), f"{name} missing; stderr: {result.stderr}")
             with open(path, "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
-        self.assertNotIn("skipped", result.stderr)
+        self.assertEqual([line for line in result.stderr.splitlines() if "skipped" in line],
+                         ["plot: skipped load sweep: the load does not vary (no sweep over --load)"])
         lines = result.stdout.splitlines()
         self.assertIn("12 ok runs", lines[0])
-        self.assertEqual(lines[1].split(), ["mode", "runs", "Gb/s", "p50", "us", "p99", "us", "CPU", "cores"])
-        self.assertEqual([line.split()[0] for line in lines[2:8]], list(MODES))
+        self.assertEqual(lines[1].split(), ["series", "runs", "sat", "offered", "Gb/s", "carried", "Gb/s",
+                                            "goodput", "Gb/s", "p50", "us", "p99", "us", "CPU", "cores"])
+        # Frame size is a series of its own: 64 B and 1500 B are never averaged together.
+        self.assertEqual([line.split(" (")[0] for line in lines[2:14]], [m for m in MODES for _ in (64, 1500)])
+        self.assertEqual([line.split(")")[0].split("(")[1] for line in lines[2:4]], ["size=64", "size=1500"])
         vf = lines[2].split()
-        self.assertEqual(vf[1], "2")
+        self.assertEqual(vf[2], "1")
         self.assertEqual(vf[-1], "0.00")  # vf-dma uses no host core
-        self.assertGreater(float(lines[5].split()[-1]), 0)  # vswitch-kernel does
+        self.assertGreater(float(lines[8].split()[-1]), 0)  # vswitch-kernel does
 
     def test_missing_data_is_skipped_with_a_note(self):
         db = self.path("sparse.db")
@@ -54,7 +58,7 @@ class PlotTest(TempDirTest):
                          "skipped IOTLB hit rate", "skipped PCIe utilization", "wrote 0 plots"):
             self.assertIn(fragment, result.stderr)
         self.assertIn("2 ok runs, 1 failed runs not shown", result.stdout)
-        self.assertRegex(result.stdout, r"vf-dma\s+1\s+5.00\s+1.00\s+2.00\s+-")
+        self.assertRegex(result.stdout, r"vf-dma\s+1\s+0\s+-\s+-\s+5.00\s+1.00\s+2.00\s+-")
 
     def test_a_varied_parameter_makes_its_own_series(self):
         # Two NIC counts are two series, not one average; repetitions are averaged.
@@ -78,21 +82,51 @@ class PlotTest(TempDirTest):
                 for line in result.stdout.splitlines() if "(nics=" in line}
         self.assertEqual(sorted(rows), ["vf-dma (nics=1)", "vf-dma (nics=2)",
                                         "vswitch-dpdk (nics=1)", "vswitch-dpdk (nics=2)"])
-        self.assertEqual(rows["vf-dma (nics=1)"][:3], ["2", "1.00", "3.10"])
-        self.assertEqual(rows["vf-dma (nics=2)"][:3], ["1", "1.00", "5.00"])
+        self.assertEqual([rows["vf-dma (nics=1)"][i] for i in (0, 4, 5)], ["2", "1.00", "3.10"])
+        self.assertEqual([rows["vf-dma (nics=2)"][i] for i in (0, 4, 5)], ["1", "1.00", "5.00"])
         # vf-dma is compared with the software switch of its own series.
         self.assertNotIn("skipped vf-dma speedup", result.stderr)
+
+    def test_saturated_runs_are_split_counted_and_left_out_of_steady_state(self):
+        # 64 B overloaded, 1500 B steady: the table keeps them apart, counts the saturated run,
+        # and the speedup compares only steady runs (no "140x" from a queue).
+        db = self.path("sat.db")
+        conn = vmcomm_db.connect(db)
+        conn.execute("BEGIN")
+        for mode, size, p99, sat in (("vf-dma", 64, 300000, 1), ("vf-dma", 1500, 20000, 0),
+                                     ("vswitch-dpdk", 64, 2000, 0), ("vswitch-dpdk", 1500, 3000, 0)):
+            run_id = vmcomm_db.insert_run(
+                conn, dict(point=f"{mode}-{size}", scenario="x", mode=mode, status="ok"),
+                {"mode": mode, "size": size, "RngRun": 1})
+            conn.execute("INSERT INTO flows(run_id, flow_id, rx_frames, throughput_bps, lat_p50_ns, lat_p99_ns, "
+                         "saturated, offered_bps, frame_bps) VALUES (?, 0, 10, 1e9, ?, ?, ?, 2e9, 1e9)",
+                         (run_id, p99 / 2, p99, sat))
+        conn.execute("COMMIT")
+        conn.close()
+        result = self.run_tool("plot.py", db, "--out", self.path("p"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = {line.split(")")[0] + ")": line.split(")")[1].split() for line in result.stdout.splitlines()
+                if "(size=" in line}
+        self.assertEqual(rows["vf-dma (size=64)"][:2], ["1", "1"])
+        self.assertEqual(rows["vf-dma (size=64)"][6], "300.00")
+        self.assertEqual(rows["vf-dma (size=1500)"][:2], ["1", "0"])
+        self.assertEqual(rows["vf-dma (size=1500)"][6], "20.00")
+        import plot
+        res = plot.Results(vmcomm_db.connect_readonly(db))
+        st = res.steady()
+        self.assertEqual(sorted(r["mode"] for r in st.runs.values()),
+                         ["vf-dma (size=1500)", "vswitch-dpdk (size=1500)", "vswitch-dpdk (size=64)"])
 
     def test_unusable_databases_exit_2(self):
         newer = self.path("newer.db")
         vmcomm_db.connect(newer).close()
         conn = sqlite3.connect(newer)
-        conn.execute("PRAGMA user_version = 2")
+        conn.execute("PRAGMA user_version = 3")
         conn.close()
         garbage = self.path("garbage.db")
         with open(garbage, "w") as f:
             f.write("not sqlite " * 100)
-        for db, fragment in ((newer, "schema version 2"), (garbage, "cannot read"),
+        for db, fragment in ((newer, "schema version 3"), (garbage, "cannot read"),
                              (self.path("missing.db"), "no such results database")):
             result = self.run_tool("plot.py", db)
             self.assertEqual(result.returncode, 2, result.stderr)

@@ -68,42 +68,121 @@ Join(const char* const (&list)[N])
     return s;
 }
 
-void
-OnTx(Experiment::Flow* f, Ptr<const Packet> p, const Address&, const Address&,
-     const SeqTsSizeHeader&)
+/** Ethernet frame bytes (header + FCS, padded to the 64-byte minimum) around an L4 packet. */
+inline uint32_t
+FrameBytes(uint32_t l4Bytes)
 {
-    ++f->txFrames;
-    f->txBytes += p->GetSize();
+    return std::max<uint32_t>(64, l4Bytes + 20 + ETH_OVERHEAD);
 }
 
-void
-OnRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const Address&,
-     const Address&, const SeqTsSizeHeader& h)
+inline void
+NoteTx(Experiment::Flow* f, uint32_t payload, uint32_t frame)
 {
+    const Time now = Simulator::Now();
+    if (f->txFrames == 0)
+    {
+        f->firstTx = now;
+        f->firstTxFrameBytes = frame;
+    }
+    f->lastTx = now;
+    ++f->txFrames;
+    f->txBytes += payload;
+    f->txFrameBytes += frame;
+}
+
+inline void
+NoteRx(Experiment::Flow* f, uint32_t payload, uint32_t frame)
+{
+    const Time now = Simulator::Now();
+    if (f->rxFrames == 0)
+    {
+        f->firstRx = now;
+        f->firstRxFrameBytes = frame;
+        f->firstRxBytes = payload;
+    }
+    f->lastRx = now;
     ++f->rxFrames;
-    f->rxBytes += h.GetSize();
-    Time lat = Simulator::Now() - h.GetTs();
+    f->rxBytes += payload;
+    f->rxFrameBytes += frame;
+}
+
+inline void
+NoteLatency(Experiment::Flow* f, LatencyHistogram* all, Time lat)
+{
     f->latency.Record(lat);
     all->Record(lat);
 }
 
-/** The UDP flows a VM sends, by destination address and port (UdpClient has no Tx trace). */
-using UdpFlowMap = std::map<std::pair<uint32_t, uint16_t>, Experiment::Flow*>;
+void
+OnRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet>, const Address&, const Address&,
+     const SeqTsSizeHeader& h)
+{
+    // OnOff over UDP: one message per datagram; h.GetSize() is the whole UDP payload.
+    NoteRx(f, h.GetSize(), FrameBytes(h.GetSize() + 8));
+    NoteLatency(f, all, Simulator::Now() - h.GetTs());
+}
+
+/** A VM's flows by (remote address, port): destination port of what it sends (UdpClient and
+ * OnOff have no trace of the frames they hand down). */
+using FlowMap = std::map<std::pair<uint32_t, uint16_t>, Experiment::Flow*>;
 
 void
-OnIpSend(const UdpFlowMap* flows, const Ipv4Header& ip, Ptr<const Packet> p, uint32_t)
+OnIpSend(const FlowMap* flows, const Ipv4Header& ip, Ptr<const Packet> p, uint32_t)
 {
-    if (ip.GetProtocol() != UdpL4Protocol::PROT_NUMBER)
+    if (ip.GetProtocol() == UdpL4Protocol::PROT_NUMBER)
+    {
+        UdpHeader udp;
+        p->PeekHeader(udp);
+        auto it = flows->find({ip.GetDestination().Get(), udp.GetDestinationPort()});
+        if (it != flows->end())
+        {
+            NoteTx(it->second, p->GetSize() - udp.GetSerializedSize(), FrameBytes(p->GetSize()));
+        }
+    }
+    else if (ip.GetProtocol() == TcpL4Protocol::PROT_NUMBER)
+    {
+        TcpHeader tcp;
+        p->PeekHeader(tcp);
+        const uint32_t payload = p->GetSize() - tcp.GetSerializedSize();
+        if (payload == 0)
+        {
+            return; // SYN, FIN, pure ACK: no data of the flow
+        }
+        auto it = flows->find({ip.GetDestination().Get(), tcp.GetDestinationPort()});
+        if (it != flows->end())
+        {
+            NoteTx(it->second, payload, FrameBytes(p->GetSize()));
+            // A retransmission restarts the segment's clock: its latency is the network's.
+            it->second->tcpSent[tcp.GetSequenceNumber().GetValue()] = Simulator::Now();
+        }
+    }
+}
+
+void
+OnTcpDeliver(const FlowMap* flows, LatencyHistogram* all, const Ipv4Header& ip, Ptr<const Packet> p,
+             uint32_t)
+{
+    if (ip.GetProtocol() != TcpL4Protocol::PROT_NUMBER)
     {
         return;
     }
-    UdpHeader udp;
-    p->PeekHeader(udp);
-    auto it = flows->find({ip.GetDestination().Get(), udp.GetDestinationPort()});
-    if (it != flows->end())
+    TcpHeader tcp;
+    p->PeekHeader(tcp);
+    const uint32_t payload = p->GetSize() - tcp.GetSerializedSize();
+    auto it = flows->find({ip.GetSource().Get(), tcp.GetDestinationPort()});
+    if (payload == 0 || it == flows->end())
     {
-        ++it->second->txFrames;
-        it->second->txBytes += p->GetSize() - udp.GetSerializedSize();
+        return;
+    }
+    Experiment::Flow* f = it->second;
+    NoteRx(f, payload, FrameBytes(p->GetSize()));
+    // Network latency of the segment, IP layer to IP layer (no socket-buffer waiting). A
+    // duplicate (the original and its retransmission both arrive) has no sample the second time.
+    auto sent = f->tcpSent.find(tcp.GetSequenceNumber().GetValue());
+    if (sent != f->tcpSent.end())
+    {
+        NoteLatency(f, all, Simulator::Now() - sent->second);
+        f->tcpSent.erase(sent);
     }
 }
 
@@ -114,11 +193,19 @@ OnUdpRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const A
     // UdpClient stamps each packet with a SeqTsHeader (12 bytes: fits a 64-byte frame).
     SeqTsHeader h;
     p->PeekHeader(h);
-    ++f->rxFrames;
-    f->rxBytes += p->GetSize();
-    Time lat = Simulator::Now() - h.GetTs();
-    f->latency.Record(lat);
-    all->Record(lat);
+    NoteRx(f, p->GetSize(), FrameBytes(p->GetSize() + 8));
+    NoteLatency(f, all, Simulator::Now() - h.GetTs());
+}
+
+/** \return bits after the first frame over \p span; 0 without two frames or a span */
+double
+RateBps(uint64_t bytes, uint32_t firstBytes, uint64_t frames, Time span)
+{
+    if (frames < 2 || !span.IsStrictlyPositive())
+    {
+        return 0;
+    }
+    return double(bytes - firstBytes) * 8 / span.GetSeconds();
 }
 
 std::string
@@ -158,6 +245,8 @@ Experiment::Experiment(const std::string& scenario)
     , m_lineRate("100Gbps")
     , m_duration(MilliSeconds(1))
     , m_quiet(false)
+    , m_tcpSndBuf(0)
+    , m_tcpRcvBuf(0)
     , m_scenario(scenario)
 {
 }
@@ -202,6 +291,14 @@ Experiment::AddOptions(CommandLine& cmd)
     cmd.AddValue("db", "results database to add the run(s) to (default: none)", m_db);
     cmd.AddValue("point", "sweep point key (set by ./vmcomm sweep)", m_point);
     cmd.AddValue("quiet", "print no summary", m_quiet);
+    cmd.AddValue("tcp-sndbuf",
+                 "app=tcp: socket send buffer, bytes (ns3::TcpSocket::SndBufSize; 0 keeps it, "
+                 "ns-3 default 131072): bounds TCP's window, so it decides TCP throughput",
+                 m_tcpSndBuf);
+    cmd.AddValue("tcp-rcvbuf",
+                 "app=tcp: socket receive buffer, bytes (ns3::TcpSocket::RcvBufSize; 0 keeps "
+                 "it, ns-3 default 131072)",
+                 m_tcpRcvBuf);
 }
 
 void
@@ -625,7 +722,10 @@ void
 Experiment::BuildTraffic()
 {
     m_flows.clear();
-    m_udpSenders.clear();
+    m_senders.clear();
+    m_tcpReceivers.clear();
+    m_busyStart.clear();
+    m_busyEnd.clear();
     m_allLatency.Reset();
     for (auto [src, dst] : MakePattern())
     {
@@ -635,7 +735,33 @@ Experiment::BuildTraffic()
         m_flows.push_back(std::move(f));
     }
     PopulateNeighbours();
+    if (m_app == "tcp")
+    {
+        // The socket buffers bound TCP's window, so they decide TCP's throughput (and the
+        // ranking of the modes): set from --tcp-sndbuf/--tcp-rcvbuf, else as configured.
+        if (m_tcpSndBuf > 0)
+        {
+            Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(m_tcpSndBuf));
+        }
+        if (m_tcpRcvBuf > 0)
+        {
+            Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(m_tcpRcvBuf));
+        }
+    }
     const Time start = MilliSeconds(1);
+    m_windowStart = start;
+    // Busy times at both ends of the traffic window: utilization is busy time within it over
+    // its length, not diluted by the idle start and the drain.
+    Simulator::Schedule(start,
+                        [this]()
+                        {
+                            m_busyStart = SnapshotBusy();
+                        });
+    Simulator::Schedule(start + m_duration,
+                        [this]()
+                        {
+                            m_busyEnd = SnapshotBusy();
+                        });
     for (std::size_t i = 0; i < m_flows.size(); ++i)
     {
         Flow& f = m_flows[i];
@@ -645,6 +771,8 @@ Experiment::BuildTraffic()
         ApplicationContainer sink;
         ApplicationContainer app;
         InetSocketAddress to(m_vmAddress[f.dst], port);
+        // Frames sent are counted at the sender's IP layer, for every app.
+        m_senders[f.src][{m_vmAddress[f.dst].Get(), port}] = &f;
         if (m_app == "udp")
         {
             // Constant bit rate: the frame (FCS included) every size x 8 / rate seconds.
@@ -657,26 +785,26 @@ Experiment::BuildTraffic()
             client.SetAttribute("Interval", TimeValue(Seconds(m_size * 8.0 / m_rate.GetBitRate())));
             client.SetAttribute("MaxPackets", UintegerValue(std::numeric_limits<uint32_t>::max()));
             app = client.Install(m_vmNodes.Get(f.src));
-            m_udpSenders[f.src][{m_vmAddress[f.dst].Get(), port}] = &f;
             app.Start(start);
             app.Stop(start + m_duration);
             sink.Start(Time(0));
             continue;
         }
         PacketSinkHelper sinkHelper(factory, InetSocketAddress(Ipv4Address::GetAny(), port));
-        sinkHelper.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(true));
+        sinkHelper.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(!tcp));
         sink = sinkHelper.Install(m_vmNodes.Get(f.dst));
-        sink.Get(0)->TraceConnectWithoutContext("RxWithSeqTsSize",
-                                                MakeBoundCallback(&OnRx, &f, &m_allLatency));
         if (tcp)
         {
+            // Segments received are counted at the receiver's IP layer (OnTcpDeliver).
+            m_tcpReceivers[f.dst][{m_vmAddress[f.src].Get(), port}] = &f;
             BulkSendHelper bulk(factory, to);
             bulk.SetAttribute("SendSize", UintegerValue(m_size - TCP_OVERHEAD));
-            bulk.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(true));
             app = bulk.Install(m_vmNodes.Get(f.src));
         }
         else
         {
+            sink.Get(0)->TraceConnectWithoutContext("RxWithSeqTsSize",
+                                                    MakeBoundCallback(&OnRx, &f, &m_allLatency));
             OnOffHelper onoff(factory, to);
             onoff.SetAttribute("DataRate", DataRateValue(m_rate));
             onoff.SetAttribute("PacketSize", UintegerValue(m_size - UDP_OVERHEAD));
@@ -687,16 +815,95 @@ Experiment::BuildTraffic()
                                StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
             app = onoff.Install(m_vmNodes.Get(f.src));
         }
-        app.Get(0)->TraceConnectWithoutContext("TxWithSeqTsSize", MakeBoundCallback(&OnTx, &f));
         app.Start(start);
         app.Stop(start + m_duration);
         sink.Start(Time(0));
     }
-    for (auto& [vm, flows] : m_udpSenders)
+    for (auto& [vm, flows] : m_senders)
     {
         m_vmNodes.Get(vm)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
             "SendOutgoing", MakeBoundCallback(&OnIpSend, &flows));
     }
+    for (auto& [vm, flows] : m_tcpReceivers)
+    {
+        m_vmNodes.Get(vm)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+            "LocalDeliver", MakeBoundCallback(&OnTcpDeliver, &flows, &m_allLatency));
+    }
+}
+
+std::map<std::string, double>
+Experiment::SnapshotBusy() const
+{
+    std::map<std::string, double> busy;
+    for (const Ptr<Host>& h : m_hosts)
+    {
+        const std::string name = h->GetName();
+        auto link = [&busy](const std::string& component, const Ptr<PcieLink>& l)
+        {
+            busy[component + "|up"] = l->GetBusyTimeSoFar(PcieLink::Direction(0)).GetSeconds();
+            busy[component + "|down"] = l->GetBusyTimeSoFar(PcieLink::Direction(1)).GetSeconds();
+        };
+        double cores = 0;
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        {
+            link(name + "/pcie" + (n == 0 ? "" : std::to_string(n)), h->GetPcieLink(n));
+            cores += h->GetNic(n)->GetOffloadCoreTimeSoFar().GetSeconds();
+        }
+        if (Ptr<PcieHierarchy> p2p = h->GetPcieHierarchy())
+        {
+            if (Ptr<PcieLink> up = p2p->GetSwitchUpstream())
+            {
+                link(name + "/pcie-switch", up);
+            }
+        }
+        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
+        {
+            for (uint32_t c = 0; c < vs->GetNCores(); ++c)
+            {
+                cores += vs->GetBusyTime(c).GetSeconds();
+            }
+        }
+        busy[name + "/cpu|cores"] = cores;
+    }
+    return busy;
+}
+
+double
+Experiment::Flow::GetOfferedBps() const
+{
+    return RateBps(txFrameBytes, firstTxFrameBytes, txFrames, lastTx - firstTx);
+}
+
+Time
+Experiment::Flow::GetCarriedSpan() const
+{
+    // From the first reception to the last; never shorter than the sending took: a first frame
+    // slower than the next ones (cold IOTLB, descriptor fetch) would shorten the receive span
+    // and make a flow carry more than it offered.
+    return rxFrames < 2 ? Time(0) : std::max(lastRx - firstRx, lastTx - firstTx);
+}
+
+double
+Experiment::Flow::GetCarriedBps() const
+{
+    return RateBps(rxFrameBytes, firstRxFrameBytes, rxFrames, GetCarriedSpan());
+}
+
+double
+Experiment::Flow::GetGoodputBps() const
+{
+    return RateBps(rxBytes, firstRxBytes, rxFrames, GetCarriedSpan());
+}
+
+bool
+Experiment::IsSaturated(const Flow& f) const
+{
+    if (m_app == "tcp")
+    {
+        return true; // a bulk sender always has more to send than the path takes
+    }
+    const double keep = 1 - SATURATION_TOLERANCE;
+    return f.GetCarriedBps() < keep * f.GetOfferedBps() || f.rxFrames < keep * f.txFrames;
 }
 
 RunRecord
@@ -757,6 +964,14 @@ Experiment::Collect(const std::string& mode, double wall)
         params.emplace(name, value);
     }
     params["mode"] = mode;
+    // The TCP socket buffers in force (they decide TCP throughput), so that a replay sets them.
+    for (auto [option, attribute] :
+         {std::make_pair("tcp-sndbuf", "SndBufSize"), std::make_pair("tcp-rcvbuf", "RcvBufSize")})
+    {
+        TypeId::AttributeInformation info;
+        TypeId::LookupByName("ns3::TcpSocket").LookupAttributeByName(attribute, &info);
+        params[option] = info.initialValue->SerializeToString(info.checker);
+    }
     r.params.assign(params.begin(), params.end());
 
     for (std::size_t i = 0; i < m_flows.size(); ++i)
@@ -774,7 +989,11 @@ Experiment::Collect(const std::string& mode, double wall)
         row.rxFrames = f.rxFrames;
         row.rxBytes = f.rxBytes;
         row.dropped = f.txFrames > f.rxFrames ? f.txFrames - f.rxFrames : 0;
-        row.throughputBps = double(f.rxBytes) * 8 / m_duration.GetSeconds();
+        // Over the interval the flow received in, so never above what its path carries.
+        row.throughputBps = f.GetGoodputBps();
+        row.frameBps = f.GetCarriedBps();
+        row.offeredBps = f.GetOfferedBps();
+        row.saturated = IsSaturated(f);
         row.SetLatency(f.latency);
         r.flows.push_back(row);
         if (m_flows.size() <= 16)
@@ -783,8 +1002,58 @@ Experiment::Collect(const std::string& mode, double wall)
         }
     }
     r.histograms.emplace_back(-1, m_allLatency);
+    // The run's offered and carried load: every flow together, frames received after the
+    // first over the time from the first reception to the last one of any flow.
+    {
+        double offered = 0;
+        bool saturated = false;
+        uint64_t bytes = 0;
+        uint64_t frames = 0;
+        uint32_t firstBytes = 0;
+        Time first = Time::Max();
+        Time last = Time::Min();
+        Time firstTx = Time::Max();
+        Time lastTx = Time::Min();
+        for (const Flow& f : m_flows)
+        {
+            offered += f.GetOfferedBps();
+            saturated = saturated || IsSaturated(f);
+            bytes += f.rxFrameBytes;
+            frames += f.rxFrames;
+            if (f.rxFrames > 0 && f.firstRx < first)
+            {
+                first = f.firstRx;
+                firstBytes = f.firstRxFrameBytes;
+            }
+            if (f.rxFrames > 0)
+            {
+                last = std::max(last, f.lastRx);
+            }
+            if (f.txFrames > 0)
+            {
+                firstTx = std::min(firstTx, f.firstTx);
+                lastTx = std::max(lastTx, f.lastTx);
+            }
+        }
+        r.counters.push_back({"traffic", "offered_bps", offered});
+        r.counters.push_back(
+            {"traffic", "carried_bps",
+             RateBps(bytes, firstBytes, frames,
+                     frames < 2 ? Time(0) : std::max(last - first, lastTx - firstTx))});
+        r.counters.push_back({"traffic", "saturated", saturated ? 1.0 : 0.0});
+        r.counters.push_back({"traffic", "window_start_seconds", m_windowStart.GetSeconds()});
+        r.counters.push_back({"traffic", "window_seconds", m_duration.GetSeconds()});
+    }
+    // Utilization: busy time within the traffic window over the window's length.
+    const double window = m_duration.GetSeconds();
+    auto inWindow = [&](const std::string& key)
+    {
+        auto a = m_busyStart.find(key);
+        auto b = m_busyEnd.find(key);
+        return a == m_busyStart.end() || b == m_busyEnd.end() ? 0.0
+                                                              : (b->second - a->second) / window;
+    };
 
-    double sim = r.simSeconds;
     for (const Ptr<Host>& h : m_hosts)
     {
         std::string name = h->GetName();
@@ -823,7 +1092,7 @@ Experiment::Collect(const std::string& mode, double wall)
                 std::string tag = d == 0 ? "up" : "down";
                 r.counters.push_back({component, tag + "_bytes", double(link->GetWireBytes(dir))});
                 r.counters.push_back(
-                    {component, tag + "_utilization", link->GetBusyTime(dir).GetSeconds() / sim});
+                    {component, tag + "_utilization", inWindow(component + "|" + tag)});
             }
         };
         for (uint32_t n = 0; n < h->GetNNics(); ++n)
@@ -933,7 +1202,7 @@ Experiment::Collect(const std::string& mode, double wall)
         // Host cores spent forwarding: none for the hardware modes, measured, not assumed.
         r.counters.push_back({name + "/cpu", "forwarding_core_seconds", busy});
         r.counters.push_back({name + "/cpu", "useful_core_seconds", useful});
-        r.counters.push_back({name + "/cpu", "cores_busy", busy / sim});
+        r.counters.push_back({name + "/cpu", "cores_busy", inWindow(name + "/cpu|cores")});
     }
     for (std::size_t s = 0; s < m_switches.size(); ++s)
     {
@@ -964,28 +1233,26 @@ Experiment::Collect(const std::string& mode, double wall)
 void
 Experiment::Print(const RunRecord& r) const
 {
-    double tx = 0;
-    double rxBytes = 0;
     uint64_t txFrames = 0;
     uint64_t rxFrames = 0;
+    double goodput = 0;
     for (const FlowRow& f : r.flows)
     {
-        tx += f.txBytes;
-        rxBytes += f.rxBytes;
         txFrames += f.txFrames;
         rxFrames += f.rxFrames;
+        goodput += f.throughputBps;
     }
     std::cout << std::fixed << std::setprecision(3);
     std::cout << r.mode << ": " << r.flows.size() << " flow(s), " << txFrames << " sent, "
-              << rxFrames << " received, " << rxBytes * 8 / m_duration.GetSeconds() / 1e9
-              << " Gb/s; latency p50 " << m_allLatency.GetPercentile(50).GetNanoSeconds() / 1e3
-              << " us, p99 " << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3
-              << " us, p99.9 " << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3
-              << " us\n";
+              << rxFrames << " received, goodput " << goodput / 1e9 << " Gb/s; latency p50 "
+              << m_allLatency.GetPercentile(50).GetNanoSeconds() / 1e3 << " us, p99 "
+              << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3 << " us, p99.9 "
+              << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3 << " us\n";
     for (const CounterRow& c : r.counters)
     {
-        if (c.component == "experiment" || c.name.find("utilization") != std::string::npos
-            || c.name.find("core_seconds") != std::string::npos
+        if (c.component == "experiment" || c.component == "traffic"
+            || c.name.find("utilization") != std::string::npos
+            || c.name.find("core_seconds") != std::string::npos || c.name == "cores_busy"
             || c.component.find("pcie-p2p") != std::string::npos)
         {
             std::cout << "  " << c.component << " " << c.name << " " << c.value << "\n";

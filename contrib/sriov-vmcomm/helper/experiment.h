@@ -17,6 +17,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ns3 {
@@ -47,17 +48,53 @@ class ExperimentError : public std::runtime_error
 class Experiment
 {
   public:
-    /** One flow of the traffic pattern. */
+    /**
+     * One flow of the traffic pattern. Frames are counted at the IP layer of the VMs: a frame
+     * sent is an IPv4 packet of the flow the sender's IP layer hands down (for TCP a segment
+     * carrying data, retransmissions included; not pure ACKs); a frame received is one the
+     * receiver's IP layer (TCP) or UDP application gets. Bytes are L4 payload bytes on both
+     * sides; frame bytes are the Ethernet frame (header + FCS, padded to 64) that carries it.
+     */
     struct Flow
     {
-        uint32_t src;             //!< global VM index of the sender
-        uint32_t dst;             //!< global VM index of the receiver
-        uint64_t txFrames{0};     //!< packets the application sent
-        uint64_t txBytes{0};      //!< bytes the application sent
-        uint64_t rxFrames{0};     //!< packets received
-        uint64_t rxBytes{0};      //!< bytes received
-        LatencyHistogram latency; //!< one-way application latency
+        uint32_t src;                  //!< global VM index of the sender
+        uint32_t dst;                  //!< global VM index of the receiver
+        uint64_t txFrames{0};          //!< frames sent
+        uint64_t txBytes{0};           //!< payload bytes sent
+        uint64_t txFrameBytes{0};      //!< Ethernet frame bytes sent
+        uint64_t rxFrames{0};          //!< frames received
+        uint64_t rxBytes{0};           //!< payload bytes received
+        uint64_t rxFrameBytes{0};      //!< Ethernet frame bytes received
+        Time firstTx;                  //!< instant of the first frame sent
+        Time lastTx;                   //!< instant of the last frame sent
+        Time firstRx;                  //!< instant of the first frame received
+        Time lastRx;                   //!< instant of the last frame received
+        uint32_t firstTxFrameBytes{0}; //!< frame bytes of the first frame sent
+        uint32_t firstRxFrameBytes{0}; //!< frame bytes of the first frame received
+        uint32_t firstRxBytes{0};      //!< payload bytes of the first frame received
+        LatencyHistogram latency;      //!< one-way latency of the frames
+        /// tcp: send instant of each data segment not yet received, by sequence number
+        std::unordered_map<uint32_t, Time> tcpSent;
+
+        /** \return frame bit/s the sender offered: frame bits after the first frame over the
+         * time from the first to the last frame sent (0 below two frames) */
+        double GetOfferedBps() const;
+        /** \return the time from the first frame received to the last, or the time from the
+         * first sent to the last if longer (0 below two frames received) */
+        Time GetCarriedSpan() const;
+        /** \return frame bit/s the flow carried: frame bits after the first frame received over
+         * GetCarriedSpan() (0 below two frames) */
+        double GetCarriedBps() const;
+        /** \return payload bit/s received, over GetCarriedSpan() */
+        double GetGoodputBps() const;
     };
+
+    /**
+     * A flow is saturated (its path could not carry what it offered) when it carried less than
+     * (1 - SATURATION_TOLERANCE) of its offered load, or received less than that fraction of
+     * its frames (lost, or still queued when the run ended). A TCP bulk sender always is.
+     */
+    static constexpr double SATURATION_TOLERANCE = 0.05;
 
     /** \param scenario scenario name, as stored in the database */
     explicit Experiment(const std::string& scenario);
@@ -112,6 +149,8 @@ class Experiment
     std::string m_db;           //!< --db: results database (empty: none)
     std::string m_point;        //!< --point: sweep point key
     bool m_quiet;               //!< --quiet: no summary on stdout
+    uint32_t m_tcpSndBuf;       //!< --tcp-sndbuf: TcpSocket::SndBufSize, bytes (0: as set)
+    uint32_t m_tcpRcvBuf;       //!< --tcp-rcvbuf: TcpSocket::RcvBufSize, bytes (0: as set)
 
   private:
     /** \brief Build the hosts and fabric for a mode. \param mode the mode */
@@ -133,6 +172,13 @@ class Experiment
     std::vector<std::pair<uint32_t, uint32_t>> MakePattern() const;
     /** \brief Populate ARP caches for the flows, both ways (static, as VM images would). */
     void PopulateNeighbours();
+    /**
+     * \return busy time so far of every component whose utilization is reported, by
+     * "component|counter" (PCIe link directions, forwarding cores), seconds
+     */
+    std::map<std::string, double> SnapshotBusy() const;
+    /** \return true if the flow is saturated (SATURATION_TOLERANCE) \param f the flow */
+    bool IsSaturated(const Flow& f) const;
 
     std::string m_scenario;                       //!< scenario name
     std::string m_currentMode;                    //!< mode being built or run
@@ -149,8 +195,13 @@ class Experiment
     std::vector<Flow> m_flows;                    //!< traffic
     LatencyHistogram m_allLatency;                //!< every flow's latency together
     std::map<std::string, std::string> m_options; //!< option name -> value, for run_params
-    /** per sending VM: its UDP flows by (destination address, port) */
-    std::map<uint32_t, std::map<std::pair<uint32_t, uint16_t>, Flow*>> m_udpSenders;
+    /** per sending VM: its flows by (destination address, port) */
+    std::map<uint32_t, std::map<std::pair<uint32_t, uint16_t>, Flow*>> m_senders;
+    /** tcp, per receiving VM: its flows by (source address, destination port) */
+    std::map<uint32_t, std::map<std::pair<uint32_t, uint16_t>, Flow*>> m_tcpReceivers;
+    Time m_windowStart;                        //!< start of the traffic window
+    std::map<std::string, double> m_busyStart; //!< SnapshotBusy() at the window's start
+    std::map<std::string, double> m_busyEnd;   //!< SnapshotBusy() at the window's end
 };
 
 } // namespace ns3

@@ -67,6 +67,9 @@ CREATE TABLE flows (
     rx_bytes       INTEGER,
     dropped        INTEGER,
     throughput_bps REAL,
+    frame_bps      REAL,
+    offered_bps    REAL,
+    saturated      INTEGER CHECK (saturated IN (0, 1)),
     lat_mean_ns    REAL,
     lat_p50_ns     REAL,
     lat_p99_ns     REAL,
@@ -413,6 +416,14 @@ ResultsDb::Initialize()
         throw std::runtime_error(std::string(e.what()) + " (is it an SQLite results database?)");
     }
     CheckNotNewer(m_path, version);
+    if (version > 0 && version < SCHEMA_VERSION)
+    {
+        // Its tables lack this build's columns: appending would mix two meanings of a column.
+        throw std::runtime_error("results database " + m_path
+                                 + " was written by an older sriov-vmcomm (schema "
+                                 + std::to_string(version) + ", this build writes "
+                                 + std::to_string(SCHEMA_VERSION) + "): write to a new file");
+    }
 
     {
         // WAL lets readers run during a write and makes concurrent writers cheap. Switching to
@@ -558,9 +569,10 @@ ResultsDb::WriteRun(const RunRecord& run)
         Statement flow(db, m_path,
                        "INSERT INTO flows (run_id, flow_id, src, dst, src_host, dst_host, "
                        "same_host, tx_frames, tx_bytes, rx_frames, rx_bytes, dropped, "
-                       "throughput_bps, lat_mean_ns, lat_p50_ns, lat_p99_ns, lat_p999_ns, "
-                       "lat_max_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                       "?13, ?14, ?15, ?16, ?17, ?18)");
+                       "throughput_bps, frame_bps, offered_bps, saturated, lat_mean_ns, "
+                       "lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns) VALUES (?1, ?2, ?3, ?4, "
+                       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+                       "?21)");
         for (const auto& f : run.flows)
         {
             flow.Bind(1, id)
@@ -576,11 +588,14 @@ ResultsDb::WriteRun(const RunRecord& run)
                 .Bind(11, f.rxBytes)
                 .Bind(12, f.dropped)
                 .Bind(13, f.throughputBps)
-                .Bind(14, f.latMeanNs)
-                .Bind(15, f.latP50Ns)
-                .Bind(16, f.latP99Ns)
-                .Bind(17, f.latP999Ns)
-                .Bind(18, f.latMaxNs);
+                .Bind(14, f.frameBps)
+                .Bind(15, f.offeredBps)
+                .Bind(16, int64_t{f.saturated ? 1 : 0})
+                .Bind(17, f.latMeanNs)
+                .Bind(18, f.latP50Ns)
+                .Bind(19, f.latP99Ns)
+                .Bind(20, f.latP999Ns)
+                .Bind(21, f.latMaxNs);
             flow.Run();
         }
 

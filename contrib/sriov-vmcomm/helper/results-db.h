@@ -36,7 +36,10 @@ struct FlowRow
     uint64_t rxFrames{0};    //!< frames received
     uint64_t rxBytes{0};     //!< bytes received
     uint64_t dropped{0};     //!< frames of this flow dropped anywhere
-    double throughputBps{0}; //!< received throughput, bit/s
+    double throughputBps{0}; //!< payload bit/s received, over the flow's receive interval
+    double frameBps{0};      //!< Ethernet frame bit/s received (carried load), same interval
+    double offeredBps{0};    //!< Ethernet frame bit/s sent (offered load), over the send interval
+    bool saturated{false};   //!< carried < offered (doc/results.md: the saturation rule)
     double latMeanNs{0};     //!< mean one-way latency, ns
     double latP50Ns{0};      //!< median latency, ns
     double latP99Ns{0};      //!< 99th percentile latency, ns
@@ -116,7 +119,7 @@ class ResultsDb
 {
   public:
     /// The schema version this build writes and the newest it reads.
-    static constexpr int SCHEMA_VERSION = 1;
+    static constexpr int SCHEMA_VERSION = 2;
 
     /**
      * Open (and create if missing) a results database.

@@ -131,6 +131,17 @@ BusyCalendar::Clear()
     m_pruneAt = PRUNE_MIN;
 }
 
+int64_t
+BusyCalendar::GetBusyAfter(int64_t t) const
+{
+    int64_t after = 0;
+    for (std::size_t i = m_head; i < m_busy.size(); ++i)
+    {
+        after += std::max<int64_t>(0, m_busy[i].second - std::max(m_busy[i].first, t));
+    }
+    return after;
+}
+
 std::size_t
 BusyCalendar::GetNIntervals() const
 {

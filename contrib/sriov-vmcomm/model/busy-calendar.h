@@ -70,6 +70,16 @@ class BusyCalendar
     void Clear();
 
     /**
+     * \brief Busy time reserved after an instant: the parts of the held intervals that lie
+     * after \p t. With \p t the present, what a counter of reserved time holds beyond what has
+     * been served so far (a window's busy time is then "served at its end - served at its start").
+     * \param t the instant, in the unit of the reservations; not before the present last read
+     *        (earlier intervals may have been forgotten)
+     * \return busy time in [t, infinity), same unit
+     */
+    int64_t GetBusyAfter(int64_t t) const;
+
+    /**
      * \return number of disjoint busy intervals held (for tests): those that ended before the
      *         present was last read are not counted
      */

@@ -7,6 +7,7 @@
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
@@ -647,6 +648,14 @@ PcieLink::GetBusyTime(Direction dir) const
         UpdateRates();
     }
     return FsToTime(m_busyFs[dir]);
+}
+
+Time
+PcieLink::GetBusyTimeSoFar(Direction dir) const
+{
+    const int64_t ahead = m_schedule[dir].GetBusyAfter(Simulator::Now().GetFemtoSeconds());
+    // ResetCounters() keeps the reservations: never below zero.
+    return FsToTime(std::max<int64_t>(0, m_busyFs[dir] - ahead));
 }
 
 uint64_t

@@ -157,8 +157,19 @@ class PcieLink : public Object
     uint64_t GetWireBytes(Direction dir) const;
     /** \param dir direction \return TLPs carried so far */
     uint64_t GetTlps(Direction dir) const;
-    /** \param dir direction \return total time the direction spent serializing */
+    /**
+     * \param dir direction
+     * \return total time the direction is reserved for serializing, including reservations
+     * that lie in the future (TLPs scheduled behind a backlog)
+     */
     Time GetBusyTime(Direction dir) const;
+    /**
+     * \param dir direction
+     * \return time the direction spent serializing up to the present: GetBusyTime() without the
+     * reserved time that lies after now. Differences of two readings give the busy time within
+     * a window (the scenario's traffic window), so that utilization is not diluted by idle time.
+     */
+    Time GetBusyTimeSoFar(Direction dir) const;
     /** \return number of reads that had to wait for a free tag */
     uint64_t GetTagStalls() const;
     /** \brief Zero the counters (not the reservations). */

@@ -451,6 +451,13 @@ SriovNic::GetOffloadCoreTime() const
     return m_offloadCoreTime;
 }
 
+Time
+SriovNic::GetOffloadCoreTimeSoFar() const
+{
+    const int64_t ahead = m_offloadCore.GetBusyAfter(Simulator::Now().GetTimeStep());
+    return std::max(Time(0), m_offloadCoreTime - TimeStep(ahead));
+}
+
 uint32_t
 SriovNic::GetFramesInFlight() const
 {

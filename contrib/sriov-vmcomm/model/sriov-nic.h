@@ -200,6 +200,11 @@ class SriovNic : public Object
      * the decisions of every NIC: the host's virtual switch has one deciding core)
      */
     Time GetOffloadCoreTime() const;
+    /**
+     * \return GetOffloadCoreTime() up to the present: without the decisions reserved on the
+     * deciding core for later (frames queued behind a backlog)
+     */
+    Time GetOffloadCoreTimeSoFar() const;
     /** \return frames inside the NIC now (fetched, not yet completed or dropped) */
     uint32_t GetFramesInFlight() const;
     /** \return frames the embedded switch hairpinned (veb) */

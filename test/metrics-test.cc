@@ -1,0 +1,184 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The figures of a run under overload: throughput never above what the path carries, rates
+ * and utilizations that do not depend on how long the run was, the saturation flag, and TCP
+ * counted in frames on the wire.
+ */
+#include "ns3/core-module.h"
+#include "ns3/experiment.h"
+#include "test-dir.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace ns3;
+
+namespace {
+
+/** Sum of a counter over every component whose name ends with \p suffix. */
+double
+Counter(const RunRecord& r, const std::string& suffix, const std::string& name)
+{
+    double sum = 0;
+    for (const CounterRow& c : r.counters)
+    {
+        if (c.name == name && c.component.size() >= suffix.size()
+            && c.component.compare(c.component.size() - suffix.size(), suffix.size(), suffix) == 0)
+        {
+            sum += c.value;
+        }
+    }
+    return sum;
+}
+
+/** Two hosts under one switch, 10 Gb/s links: a fractional load of 100 Gb/s overloads them. */
+std::string
+TwoHosts10G()
+{
+    std::string path = TestDir() + "two-10g.dot";
+    std::ofstream(path) << "graph t {\n  h1 [kind=host, vms=2];\n  h2 [kind=host, vms=2];\n"
+                           "  tor [kind=switch];\n  h1 -- tor [rate=\"10Gbps\", delay=\"10ns\"];\n"
+                           "  h2 -- tor [rate=\"10Gbps\", delay=\"10ns\"];\n}\n";
+    return path;
+}
+
+/** Restores the TCP socket defaults a tcp run sets. */
+struct TcpDefaults
+{
+    ~TcpDefaults()
+    {
+        Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(131072));
+        Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(131072));
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(536));
+    }
+};
+
+} // namespace
+
+TEST(MetricsTest, FlowsIntoAHostNeverCarryMoreThanItsLink)
+{
+    const std::string topology = TwoHosts10G();
+    for (const std::string& mode : Experiment::GetModes())
+    {
+        Experiment e("test");
+        e.m_topologyFile = topology;
+        e.m_placement = "cross-host";
+        e.m_size = 1024;
+        e.m_load = "0.5"; // 50 Gb/s per flow, two flows into h2's 10 Gb/s link
+        e.m_duration = MilliSeconds(1);
+        e.Validate();
+        RunRecord r = e.RunMode(mode);
+        double goodput = 0;
+        double frames = 0;
+        for (const FlowRow& f : r.flows)
+        {
+            ASSERT_EQ(f.dstHost, "h2");
+            goodput += f.throughputBps;
+            frames += f.frameBps;
+            EXPECT_NEAR(f.offeredBps, 50e9, 0.5e9) << mode;
+            EXPECT_TRUE(f.saturated) << mode;
+        }
+        EXPECT_LE(goodput, 10e9) << mode;
+        EXPECT_LE(frames, 10e9) << mode;
+        EXPECT_GT(frames, 9e9) << mode; // and the link is full
+        EXPECT_LE(Counter(r, "traffic", "carried_bps"), 10e9) << mode;
+        EXPECT_EQ(Counter(r, "traffic", "saturated"), 1.0) << mode;
+    }
+}
+
+TEST(MetricsTest, OverloadedRateDoesNotDependOnTheDuration)
+{
+    // vswitch-dpdk at 64 B, 10 Gb/s offered: the poll-mode core is the bottleneck.
+    std::vector<double> mpps;
+    for (Time duration : {MilliSeconds(1), MilliSeconds(5)})
+    {
+        Experiment e("test");
+        e.m_size = 64;
+        e.m_load = "0.1";
+        e.m_duration = duration;
+        e.Validate();
+        RunRecord r = e.RunMode("vswitch-dpdk");
+        ASSERT_EQ(r.flows.size(), 1u);
+        EXPECT_TRUE(r.flows[0].saturated);
+        // 18 payload bytes per 64-byte frame.
+        mpps.push_back(r.flows[0].throughputBps / (18 * 8) / 1e6);
+        EXPECT_NEAR(r.flows[0].frameBps / (64 * 8) / 1e6, mpps.back(), 1e-6 * mpps.back());
+    }
+    EXPECT_NEAR(mpps[1] / mpps[0], 1.0, 0.02) << mpps[0] << " vs " << mpps[1] << " Mpps";
+}
+
+TEST(MetricsTest, SaturatedPcieLinkIsFullyBusyOverTheTrafficWindow)
+{
+    // vf-dma, 1518 B at 100 Gb/s: the PCIe link's downstream direction is the bottleneck.
+    for (Time duration : {MilliSeconds(1), MilliSeconds(5)})
+    {
+        Experiment e("test");
+        e.m_size = 1518;
+        e.m_load = "1";
+        e.m_duration = duration;
+        e.Validate();
+        RunRecord r = e.RunMode("vf-dma");
+        const double down = Counter(r, "/pcie", "down_utilization");
+        EXPECT_GT(down, 0.95) << duration.As(Time::MS);
+        EXPECT_LE(down, 1.0 + 1e-9) << duration.As(Time::MS);
+    }
+}
+
+TEST(MetricsTest, SteadyStateCarriesWhatIsOffered)
+{
+    for (const std::string& mode : Experiment::GetModes())
+    {
+        Experiment e("test");
+        e.m_size = 512;
+        e.m_load = "1Gbps";
+        e.m_duration = MicroSeconds(500);
+        e.Validate();
+        RunRecord r = e.RunMode(mode);
+        ASSERT_EQ(r.flows.size(), 1u);
+        const FlowRow& f = r.flows[0];
+        EXPECT_FALSE(f.saturated) << mode;
+        EXPECT_NEAR(f.offeredBps, 1e9, 1e7) << mode;
+        EXPECT_NEAR(f.frameBps, f.offeredBps, 0.01 * f.offeredBps) << mode;
+        // Goodput: the 466 payload bytes of each 512-byte frame.
+        EXPECT_NEAR(f.throughputBps, f.frameBps * 466 / 512, 1e-6 * f.frameBps) << mode;
+        EXPECT_EQ(Counter(r, "traffic", "saturated"), 0.0) << mode;
+        // The window's busy time, not diluted by the idle start and the drain.
+        if (mode == "vswitch-dpdk")
+        {
+            EXPECT_NEAR(Counter(r, "/cpu", "cores_busy"), 1.0, 1e-9); // one PMD core spins
+        }
+    }
+}
+
+TEST(MetricsTest, TcpCountsSegmentsAndItsBuffersBoundIt)
+{
+    TcpDefaults restore;
+    std::vector<double> goodput;
+    for (uint32_t sndbuf : {0u, 16384u})
+    {
+        Experiment e("test");
+        e.m_app = "tcp";
+        e.m_size = 1518;
+        e.m_duration = MilliSeconds(1);
+        e.m_tcpSndBuf = sndbuf;
+        e.Validate();
+        RunRecord r = e.RunMode("vf-dma");
+        ASSERT_EQ(r.flows.size(), 1u);
+        const FlowRow& f = r.flows[0];
+        const uint64_t mss = 1518 - 70;
+        // Frames on the wire, payload bytes on both sides: what arrives was sent.
+        EXPECT_GT(f.rxFrames, 100u);
+        EXPECT_LE(f.rxFrames, f.txFrames);
+        EXPECT_LE(f.rxBytes, f.txBytes);
+        EXPECT_LE(f.txBytes, f.txFrames * mss);
+        EXPECT_GE(f.rxBytes, (f.rxFrames - 1) * mss); // full segments, not application writes
+        EXPECT_TRUE(f.saturated);                     // a bulk sender
+        // Network latency of a segment: microseconds, not socket-buffer waiting.
+        EXPECT_GT(f.latP50Ns, 0.0);
+        EXPECT_LT(f.latP50Ns, 50e3);
+        goodput.push_back(f.throughputBps);
+    }
+    EXPECT_LT(goodput[1], 0.8 * goodput[0]); // a smaller send buffer: a smaller window
+}

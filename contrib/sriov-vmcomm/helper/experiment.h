@@ -67,32 +67,28 @@ class Experiment
         uint64_t rxFrameBytes{0};      //!< Ethernet frame bytes received
         Time firstTx;                  //!< instant of the first frame sent
         Time lastTx;                   //!< instant of the last frame sent
-        Time firstRx;                  //!< instant of the first frame received
         Time lastRx;                   //!< instant of the last frame received
         uint32_t firstTxFrameBytes{0}; //!< frame bytes of the first frame sent
-        uint32_t firstRxFrameBytes{0}; //!< frame bytes of the first frame received
-        uint32_t firstRxBytes{0};      //!< payload bytes of the first frame received
         LatencyHistogram latency;      //!< one-way latency of the frames
+        Time lastLatency;              //!< one-way latency of the last frame received
         /// tcp: send instant of each data segment not yet received, by sequence number
         std::unordered_map<uint32_t, Time> tcpSent;
 
         /** \return frame bit/s the sender offered: frame bits after the first frame over the
          * time from the first to the last frame sent (0 below two frames) */
         double GetOfferedBps() const;
-        /** \return the time from the first frame received to the last, or the time from the
-         * first sent to the last if longer (0 below two frames received) */
-        Time GetCarriedSpan() const;
-        /** \return frame bit/s the flow carried: frame bits after the first frame received over
-         * GetCarriedSpan() (0 below two frames) */
-        double GetCarriedBps() const;
-        /** \return payload bit/s received, over GetCarriedSpan() */
-        double GetGoodputBps() const;
+        /** \return frame bit/s the flow carried: frame bits received over \p span, the run's
+         * GetReceiveSpan() (0 for an empty span) */
+        double GetCarriedBps(Time span) const;
+        /** \return payload bit/s received over \p span */
+        double GetGoodputBps(Time span) const;
     };
 
     /**
-     * A flow is saturated (its path could not carry what it offered) when it carried less than
-     * (1 - SATURATION_TOLERANCE) of its offered load, or received less than that fraction of
-     * its frames (lost, or still queued when the run ended). A TCP bulk sender always is.
+     * A flow is saturated (its path could not carry what it offered) when it received less than
+     * (1 - SATURATION_TOLERANCE) of its frames (lost, or still queued when the run ended), or
+     * when its last frame took longer than its fastest one by more than SATURATION_TOLERANCE of
+     * the time it sent for (a queue grew on its path). A TCP bulk sender always is.
      */
     static constexpr double SATURATION_TOLERANCE = 0.05;
 
@@ -179,6 +175,13 @@ class Experiment
     std::map<std::string, double> SnapshotBusy() const;
     /** \return true if the flow is saturated (SATURATION_TOLERANCE) \param f the flow */
     bool IsSaturated(const Flow& f) const;
+    /**
+     * \return the interval every flow's carried rate is measured over: from the first frame any
+     * flow sent to the last frame any flow received (0 if nothing was received). Every frame
+     * crossed its path within it, so rates over it never exceed what a link carries, and one
+     * interval for all flows makes their rates add up.
+     */
+    Time GetReceiveSpan() const;
 
     std::string m_scenario;                       //!< scenario name
     std::string m_currentMode;                    //!< mode being built or run

@@ -377,14 +377,30 @@ SriovNic::RetryHeld(uint32_t vf)
     {
         NicFrame* frame = q.front();
         q.pop_front();
-        DeliverLocal(frame,
-                     frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetVf(frame->srcVf),
-                     dst);
+        Deliver(frame,
+                frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetVf(frame->srcVf),
+                dst);
     }
 }
 
 void
 SriovNic::DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
+{
+    const uint32_t vf = dst->GetVfIndex();
+    if (!m_held[vf].empty())
+    {
+        // The RX queue is served in order: a frame may not take a buffer before the frames
+        // held for it (HOLD policy) have theirs.
+        frame->dstNic = this;
+        frame->dstVf = vf;
+        Hold(frame);
+        return;
+    }
+    Deliver(frame, src, dst);
+}
+
+void
+SriovNic::Deliver(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
 {
     frame->at = std::max(frame->at, Simulator::Now()); // a held frame resumes now
     frame->dstNic = this;

@@ -246,7 +246,8 @@ class SriovNic : public Object
      * \brief Deliver a frame to a VF of this NIC (from a VF of this or another NIC of the
      * host, or from the wire): steps 5 and 6 (step 6 alone for a frame from
      * the wire), then step 7 by the sender (by the destination VF's own RX engine for a frame
-     * from the wire). Without a free RX buffer the frame is held or dropped, per policy.
+     * from the wire). Without a free RX buffer the frame is held or dropped, per policy; while
+     * frames are held for \p dst, a new one is held behind them (the RX queue keeps its order).
      * \param frame the frame (dstVf set)
      * \param src sending VF, or null for a frame from the uplink
      * \param dst destination VF
@@ -287,6 +288,12 @@ class SriovNic : public Object
                        NetDevice::PacketType type);
     /** \brief Retry the held frames of a VF. \param vf VF index */
     void RetryHeld(uint32_t vf);
+    /**
+     * \brief DeliverLocal() of a frame whose turn it is in the destination's RX queue (no
+     * frame held before it). \param frame the frame \param src sending VF, or null
+     * \param dst destination VF
+     */
+    void Deliver(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst);
 
     Ptr<DmaEngine> m_dma;                                 //!< shared DMA engine
     Ptr<PcieLink> m_link;                                 //!< the NIC's PCIe link

@@ -236,6 +236,8 @@ VfNetDevice::VfNetDevice()
     , m_foreignRxBuffer(0)
     , m_rxNextUse(0)
     , m_rxFetched(0)
+    , m_rxRetireNext(0)
+    , m_txRetiredAt(0)
     , m_pendingCompletions(0)
     , m_coalescePending(false)
 {
@@ -254,6 +256,7 @@ VfNetDevice::DoDispose()
     m_memory = nullptr;
     m_table = nullptr;
     m_rxSlots.clear();
+    m_rxParked.clear();
     GuestNetDevice::DoDispose();
 }
 
@@ -282,6 +285,7 @@ VfNetDevice::Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory)
     m_rxSlots.assign(m_rxRingSize, RxSlotInfo());
     m_rxCacheAddr.assign(m_rxRingSize, 0);
     m_rxCacheAt.assign(m_rxRingSize, NEVER);
+    m_rxParked.assign(m_rxRingSize, nullptr);
     m_scratch.resize(std::max<uint32_t>(m_rxBufferBytes, m_rxRingSize * DESC_BYTES));
     // The guest driver posts every RX buffer and rings the RX doorbell.
     for (uint32_t slot = 0; slot < m_rxRingSize; ++slot)
@@ -463,9 +467,18 @@ VfNetDevice::FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell)
     DmaEngine::Result r2
         = dma->Read(m_memory, frame->txIova, frame->bytes.data(), frame->length, r1.done);
     frame->iommu += r1.iommuTime + r2.iommuTime;
-    // TX completion: write the descriptor back with its done bit; the guest may then reuse it.
+    // In-order retirement (doc/model.md): the reads of a queue's descriptors may complete out of
+    // order (one walks the IOMMU, the next hits the IOTLB), but the NIC hands the frames on in
+    // ring order: a frame whose data is in early waits, in the NIC, for its predecessor's.
+    const int64_t fetched = r2.done.GetTimeStep();
+    const int64_t retired = std::max(fetched, m_txRetiredAt);
+    m_txRetiredAt = retired;
+    const Time ready = TimeStep(retired);
+    frame->nic += TimeStep(retired - fetched);
+    // TX completion: write the descriptor back with its done bit, in ring order; the guest may
+    // then reuse it.
     DmaEngine::Result wb
-        = dma->Write(m_memory, m_txRing + uint64_t(slot) * DESC_BYTES, DESC_BYTES, r2.done);
+        = dma->Write(m_memory, m_txRing + uint64_t(slot) * DESC_BYTES, DESC_BYTES, ready);
     desc[10] = DESC_DONE | (r2.fault ? DESC_ERROR : 0);
     dma->Commit(m_memory, wb, desc, DESC_BYTES);
     m_txDoneAt[slot] = wb.done.GetTimeStep();
@@ -474,8 +487,9 @@ VfNetDevice::FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell)
         m_nic->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
         return;
     }
-    frame->at = r2.done;
-    ScheduleFrame(frame, r2.done, &VfNetDevice::TxFetched);
+    frame->at = ready;
+    // Scheduled in ring order at non-decreasing instants: the events run in ring order.
+    ScheduleFrame(frame, ready, &VfNetDevice::TxFetched);
 }
 
 void
@@ -683,14 +697,47 @@ VfNetDevice::NotifyTransferDone(NicFrame* frame, const Ptr<VfNetDevice>& dst)
 void
 VfNetDevice::DoneNoticeArrived(NicFrame* frame)
 {
-    NotifyGuest(frame, Simulator::Now());
+    RetireRx(frame);
 }
 
 void
 VfNetDevice::WriteFaulted(NicFrame* frame)
 {
-    CompleteWithError(frame);
-    frame->owner->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
+    RetireRx(frame);
+}
+
+void
+VfNetDevice::RetireRx(NicFrame* frame)
+{
+    // In-order completion (doc/model.md): the RX descriptors of a queue are written back in
+    // ring order, whatever order their transfers finished in. A frame done before the frames
+    // that took earlier slots at step 6 waits for them in its slot of the completion buffer.
+    if (frame->rxSlot != m_rxRetireNext)
+    {
+        frame->at = Simulator::Now();
+        m_rxParked[frame->rxSlot] = frame;
+        return;
+    }
+    CompleteRx(frame);
+    while ((frame = m_rxParked[m_rxRetireNext]) != nullptr)
+    {
+        m_rxParked[m_rxRetireNext] = nullptr;
+        frame->nic += Simulator::Now() - frame->at;
+        CompleteRx(frame);
+    }
+}
+
+void
+VfNetDevice::CompleteRx(NicFrame* frame)
+{
+    m_rxRetireNext = (m_rxRetireNext + 1) % m_rxRingSize;
+    if (frame->write.fault)
+    {
+        CompleteWithError(frame);
+        frame->owner->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
+        return;
+    }
+    NotifyGuest(frame, Simulator::Now());
 }
 
 // ---- Step 11 and the guest's RX side, on the destination VF ----

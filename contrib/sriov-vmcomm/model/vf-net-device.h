@@ -254,17 +254,33 @@ class VfNetDevice : public GuestNetDevice
      * \param frame the frame \param at instant \param handler member to call
      */
     void ScheduleFrame(NicFrame* frame, Time at, void (VfNetDevice::*handler)(NicFrame*));
-    /** \brief Event: the frame of a FetchTxFrame() is in the NIC. \param frame the frame */
+    /**
+     * \brief Event: the frame of a FetchTxFrame() is in the NIC and retires (ring order).
+     * \param frame the frame
+     */
     void TxFetched(NicFrame* frame);
     /** \brief Event: a step-7 write has reached memory. \param frame the frame */
     void DmaWritten(NicFrame* frame);
-    /** \brief Event (destination VF): step 10's notice has arrived. \param frame the frame */
+    /**
+     * \brief Event (destination VF): step 10's notice has arrived; step 11 follows in ring order
+     * (RetireRx()). \param frame the frame
+     */
     void DoneNoticeArrived(NicFrame* frame);
     /**
      * \brief Event (destination VF): the step-7 write faulted; complete the slot with an error
-     * and drop the frame. \param frame the frame
+     * (in ring order, RetireRx()) and drop the frame. \param frame the frame
      */
     void WriteFaulted(NicFrame* frame);
+    /**
+     * \brief Destination VF: complete the frame's RX slot (step 11, or an error completion for
+     * a faulted write) once every earlier slot is complete; park it until then.
+     * \param frame the frame, its transfer done or faulted
+     */
+    void RetireRx(NicFrame* frame);
+    /**
+     * \brief Complete the next RX slot in ring order with \p frame. \param frame the frame
+     */
+    void CompleteRx(NicFrame* frame);
     /** \brief Count a completion towards coalescing. \param at instant it is visible */
     void CountCompletion(Time at);
     /** \brief Send the MSI-X message. \param at instant the VF raises it */
@@ -322,6 +338,9 @@ class VfNetDevice : public GuestNetDevice
     std::vector<int64_t> m_rxCacheAt;    //!< instant each slot's descriptor is in the VF, ticks
     uint32_t m_rxNextUse;                //!< next slot to hand out at step 6
     uint32_t m_rxFetched;                //!< fetched, unused slots
+    std::vector<NicFrame*> m_rxParked;   //!< per RX slot: a frame done, waiting to complete
+    uint32_t m_rxRetireNext;             //!< next RX slot to complete (ring order)
+    int64_t m_txRetiredAt;               //!< instant the last fetched TX frame retired, ticks
     uint32_t m_pendingCompletions;       //!< completions since the last MSI-X
     EventId m_coalesceTimer;             //!< coalescing timeout
     bool m_coalescePending;              //!< m_coalesceTimer is scheduled and has not fired

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Must match SCHEMA_SQL in contrib/sriov-vmcomm/helper/results-db.cc (schema version 1), text
 # for text: a database created by the Python tools must be the one a scenario program creates.
@@ -61,6 +61,7 @@ CREATE TABLE flows (
     lat_p99_ns     REAL,
     lat_p999_ns    REAL,
     lat_max_ns     REAL,
+    in_flight      INTEGER,
     PRIMARY KEY (run_id, flow_id)
 );
 

@@ -115,11 +115,11 @@ Count(ResultsDb& db, const std::string& table)
 
 } // namespace
 
-TEST(ResultsDb, CreatesSchemaVersion1)
+TEST(ResultsDb, CreatesSchemaVersion2)
 {
     TempDb tmp;
     ResultsDb db(tmp.Path());
-    EXPECT_EQ(db.GetSchemaVersion(), 1);
+    EXPECT_EQ(db.GetSchemaVersion(), 2);
     EXPECT_EQ(db.Query("PRAGMA journal_mode").at(0).at(0).text, "wal");
     std::map<std::string, std::string> objects;
     for (const auto& row : db.Query("SELECT name, type FROM sqlite_master"))
@@ -134,7 +134,7 @@ TEST(ResultsDb, CreatesSchemaVersion1)
     EXPECT_EQ(Count(db, "runs"), 0);
     // Opening again does not re-create anything.
     ResultsDb again(tmp.Path());
-    EXPECT_EQ(again.GetSchemaVersion(), 1);
+    EXPECT_EQ(again.GetSchemaVersion(), 2);
 }
 
 TEST(ResultsDb, WriteRunReadsBackEqual)
@@ -276,19 +276,19 @@ TEST(ResultsDb, RefusesNewerSchema)
     TempDb tmp;
     {
         ResultsDb db(tmp.Path());
-        db.Query("PRAGMA user_version = 2");
+        db.Query("PRAGMA user_version = 3");
     }
     try
     {
         ResultsDb db(tmp.Path());
-        FAIL() << "schema 2 was accepted";
+        FAIL() << "schema 3 was accepted";
     }
     catch (const std::runtime_error& e)
     {
         EXPECT_EQ(
             std::string(e.what()),
             "results database " + tmp.Path()
-                + " was written by a newer sriov-vmcomm (schema 2, this build reads up to 1)");
+                + " was written by a newer sriov-vmcomm (schema 3, this build reads up to 2)");
     }
 }
 

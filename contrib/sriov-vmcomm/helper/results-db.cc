@@ -72,6 +72,7 @@ CREATE TABLE flows (
     lat_p99_ns     REAL,
     lat_p999_ns    REAL,
     lat_max_ns     REAL,
+    in_flight      INTEGER,
     PRIMARY KEY (run_id, flow_id)
 );
 
@@ -216,6 +217,13 @@ class Statement
     {
         Check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT),
               "binding");
+        return *this;
+    }
+
+    /// Bind NULL.
+    Statement& BindNull(int i)
+    {
+        Check(sqlite3_bind_null(m_stmt, i), "binding");
         return *this;
     }
 
@@ -559,8 +567,8 @@ ResultsDb::WriteRun(const RunRecord& run)
                        "INSERT INTO flows (run_id, flow_id, src, dst, src_host, dst_host, "
                        "same_host, tx_frames, tx_bytes, rx_frames, rx_bytes, dropped, "
                        "throughput_bps, lat_mean_ns, lat_p50_ns, lat_p99_ns, lat_p999_ns, "
-                       "lat_max_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                       "?13, ?14, ?15, ?16, ?17, ?18)");
+                       "lat_max_ns, in_flight) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
         for (const auto& f : run.flows)
         {
             flow.Bind(1, id)
@@ -581,6 +589,14 @@ ResultsDb::WriteRun(const RunRecord& run)
                 .Bind(16, f.latP99Ns)
                 .Bind(17, f.latP999Ns)
                 .Bind(18, f.latMaxNs);
+            if (f.inFlight)
+            {
+                flow.Bind(19, *f.inFlight);
+            }
+            else
+            {
+                flow.BindNull(19);
+            }
             flow.Run();
         }
 

@@ -35,13 +35,15 @@ struct FlowRow
     uint64_t txBytes{0};     //!< bytes sent
     uint64_t rxFrames{0};    //!< frames received
     uint64_t rxBytes{0};     //!< bytes received
-    uint64_t dropped{0};     //!< frames of this flow dropped anywhere
+    uint64_t dropped{0};     //!< frames of this flow counted in the run's drops table
     double throughputBps{0}; //!< received throughput, bit/s
     double latMeanNs{0};     //!< mean one-way latency, ns
     double latP50Ns{0};      //!< median latency, ns
     double latP99Ns{0};      //!< 99th percentile latency, ns
     double latP999Ns{0};     //!< 99.9th percentile latency, ns
     double latMaxNs{0};      //!< maximum latency, ns
+    /** frames of this flow still in a queue, ring or cable at the end (null: undefined, tcp) */
+    std::optional<int64_t> inFlight;
 
     /**
      * Fill the latency columns (mean, p50, p99, p99.9, max) from a histogram.
@@ -116,7 +118,7 @@ class ResultsDb
 {
   public:
     /// The schema version this build writes and the newest it reads.
-    static constexpr int SCHEMA_VERSION = 1;
+    static constexpr int SCHEMA_VERSION = 2;
 
     /**
      * Open (and create if missing) a results database.

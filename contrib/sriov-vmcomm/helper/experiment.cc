@@ -1091,6 +1091,7 @@ Experiment::Collect(const std::string& mode, double wall)
         uint64_t rxRingBacklog = 0;
         uint64_t virtioTxBacklog = 0;
         uint64_t virtioRxBacklog = 0;
+        uint64_t virtioDrops[VirtioNetDevice::DROP_REASONS] = {};
         bool virtio = false;
         for (uint32_t i = 0; i < h->GetNVms(); ++i)
         {
@@ -1108,13 +1109,19 @@ Experiment::Collect(const std::string& mode, double wall)
                 virtioRxBacklog += v->GetRxQueue().GetSize();
                 for (int reason = 0; reason < VirtioNetDevice::DROP_REASONS; ++reason)
                 {
-                    auto why = VirtioNetDevice::DropReason(reason);
-                    if (v->GetDrops(why) > 0)
-                    {
-                        AddDrop(r, name + "/virtio", VirtioNetDevice::GetDropReasonName(why),
-                                v->GetDrops(why));
-                    }
+                    virtioDrops[reason] += v->GetDrops(VirtioNetDevice::DropReason(reason));
                 }
+            }
+        }
+        // One row per reason for the host's virtio NICs together (a row per VM would repeat
+        // the drops table's key).
+        for (int reason = 0; reason < VirtioNetDevice::DROP_REASONS; ++reason)
+        {
+            if (virtioDrops[reason] > 0)
+            {
+                AddDrop(r, name + "/virtio",
+                        VirtioNetDevice::GetDropReasonName(VirtioNetDevice::DropReason(reason)),
+                        virtioDrops[reason]);
             }
         }
         if (Ptr<VfNetDevice> pf = h->GetPf())

@@ -1279,6 +1279,21 @@ Experiment::Print(const RunRecord& r) const
               << " us, p99 " << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3
               << " us, p99.9 " << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3
               << " us\n";
+    // Where the frames not received went (doc/results.md, accounting).
+    uint64_t dropped = 0;
+    double atEnd = 0;
+    for (const DropRow& d : r.drops)
+    {
+        dropped += d.count;
+    }
+    for (const CounterRow& c : r.counters)
+    {
+        if (c.name.size() > 7 && c.name.compare(c.name.size() - 7, 7, "_at_end") == 0)
+        {
+            atEnd += c.value;
+        }
+    }
+    std::cout << "  " << dropped << " dropped, " << uint64_t(atEnd) << " in flight at the end\n";
     for (const CounterRow& c : r.counters)
     {
         if (c.component == "experiment" || c.name.find("utilization") != std::string::npos

@@ -24,17 +24,18 @@ struct Case
 {
     std::string traffic;   //!< --traffic
     std::string placement; //!< --placement
-    std::string lineRate;  //!< --line-rate: the cables between hosts and switch
+    std::string lineRate;  //!< --line-rate of the cables; "asymmetric": h1's 100 Gb/s, h2's 1 Gb/s
     bool slowGuests;       //!< guests take 100 us per received frame; the NIC holds what waits
 };
 
-// Two hosts of three VMs on one switch: every pattern but same-host pairs crosses it. Two more
-// cases overload the cables (1 Gb/s) and the receiving guests (still busy when the run stops).
+// Two hosts of three VMs on one switch: every pattern but same-host pairs crosses it. More cases
+// overload the cables (1 Gb/s), the switch (100 Gb/s in, 1 Gb/s out) and the receiving guests
+// (still busy when the run stops).
 const Case CASES[] = {
     {"pairs", "same-host", "100Gbps", false},       {"pairs", "cross-host", "100Gbps", false},
     {"all-to-all", "same-host", "100Gbps", false},  {"incast", "same-host", "100Gbps", false},
     {"permutation", "same-host", "100Gbps", false}, {"pairs", "cross-host", "1Gbps", false},
-    {"all-to-all", "same-host", "100Gbps", true},
+    {"pairs", "cross-host", "asymmetric", false},   {"all-to-all", "same-host", "100Gbps", true},
 };
 
 /** Sum of the counters named *_at_end: the frames in flight when the run stopped. */
@@ -156,7 +157,20 @@ RunCase(const std::string& mode, const std::string& app, const Case& c)
     // Every flow at 100 Gb/s, far above what any mode carries. OnOff waits for an exponential
     // off time of 1 ms mean before its first burst: run it longer, at 10 Gb/s per flow (still
     // above what the small rings let through).
-    e.m_lineRate = c.lineRate;
+    if (c.lineRate == "asymmetric")
+    {
+        e.m_topologyFile = TestDir() + "accounting-asymmetric.dot";
+        std::ofstream(e.m_topologyFile)
+            << "graph t {\n"
+               "  h1 [kind=host, vms=3]; h2 [kind=host, vms=3]; tor [kind=switch];\n"
+               "  h1 -- tor [rate=\"100Gbps\", delay=\"10ns\"];\n"
+               "  h2 -- tor [rate=\"1Gbps\", delay=\"10ns\"];\n"
+               "}\n";
+    }
+    else
+    {
+        e.m_lineRate = c.lineRate;
+    }
     e.m_load = app == "onoff" ? "10Gbps" : "100Gbps";
     e.m_duration = app == "onoff" ? MilliSeconds(1) : MicroSeconds(20);
     e.Validate();

@@ -1220,6 +1220,10 @@ Experiment::Collect(const std::string& mode, double wall)
             }
             r.counters.push_back({name + "/vswitch", "uplink_queue_backlog_at_end",
                                   double(vs->GetUplinkQueueBacklog())});
+            // Frames from the uplink for no port of this switch: not a drop (a flood's copy
+            // for another host), but a unicast frame of a flow here would be lost uncounted.
+            r.counters.push_back(
+                {name + "/vswitch", "filtered_frames", double(vs->GetCounters().filtered)});
         }
         // Host cores spent forwarding: none for the hardware modes, measured, not assumed.
         r.counters.push_back({name + "/cpu", "forwarding_core_seconds", busy});

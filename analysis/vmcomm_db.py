@@ -64,6 +64,7 @@ CREATE TABLE flows (
     lat_p99_ns     REAL,
     lat_p999_ns    REAL,
     lat_max_ns     REAL,
+    in_flight      INTEGER,
     PRIMARY KEY (run_id, flow_id)
 );
 

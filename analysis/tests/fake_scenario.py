@@ -165,10 +165,10 @@ def write_one(opts, scenario, started, started_at):
             lat = [base_ns * (1 + 0.5 * rnd.random()) for _ in range(200)]
             lat.sort()
             conn.execute(
-                "INSERT INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run_id, flow, f"vm{flow}", f"vm{flow + 2}", "host0", "host0", 1, frames + 3,
                  (frames + 3) * size, frames, frames * size, 3, gbps * 1e9 / 2, gbps * 1e9 / 2,
-                 gbps * 1e9 / 2, 0, sum(lat) / len(lat), lat[100], lat[198], lat[199], lat[199]))
+                 gbps * 1e9 / 2, 0, sum(lat) / len(lat), lat[100], lat[198], lat[199], lat[199], 0))
             for value in lat:
                 lo = 2 ** int(value).bit_length() // 2
                 hist_total[lo] = hist_total.get(lo, 0) + frames // 200 + 1

@@ -147,7 +147,7 @@ class SchemaTest(TempDirTest):
         cols = [r[1] for r in conn.execute("PRAGMA table_info(flows)")]
         self.assertEqual(cols, ["run_id", "flow_id", "src", "dst", "src_host", "dst_host", "same_host",
                                 "tx_frames", "tx_bytes", "rx_frames", "rx_bytes", "dropped", "throughput_bps",
-                                "frame_bps", "offered_bps", "saturated", "lat_mean_ns", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns"])
+                                "frame_bps", "offered_bps", "saturated", "lat_mean_ns", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns", "in_flight"])
         with self.assertRaises(sqlite3.IntegrityError):
             conn.execute("INSERT INTO runs(scenario, status) VALUES ('x', 'maybe')")
         conn.close()

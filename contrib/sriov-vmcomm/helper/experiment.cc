@@ -7,6 +7,8 @@
 #include "ns3/applications-module.h"
 #include "ns3/arp-cache.h"
 #include "ns3/core-module.h"
+#include "ns3/ethernet-channel.h"
+#include "ns3/ethernet-net-device.h"
 #include "ns3/ethernet-switch.h"
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
@@ -220,6 +222,77 @@ AddDrop(RunRecord& r, const std::string& component, const char* reason, uint64_t
     r.drops.push_back({component, reason, count});
 }
 
+/**
+ * A cable end's receive drops (what it refuses to send is counted by the switch or NIC that
+ * handed it the frame) and the frames at the end in its transmit queue and on its wire.
+ */
+void
+CableCounters(RunRecord& r, const std::string& component, const Ptr<EthernetNetDevice>& dev)
+{
+    for (auto rx : {EthernetNetDevice::DROP_RX_ERROR, EthernetNetDevice::DROP_VLAN_MISMATCH,
+                    EthernetNetDevice::DROP_NOT_FOR_HOST})
+    {
+        if (dev->GetDrops(rx) > 0)
+        {
+            AddDrop(r, component, EthernetNetDevice::GetDropReasonName(rx), dev->GetDrops(rx));
+        }
+    }
+    r.counters.push_back(
+        {component, "tx_queue_backlog_at_end", double(dev->GetQueue()->GetNPackets())});
+    // Sent (from the first bit) and not yet received whole or corrupted by the peer.
+    uint64_t wire = 0;
+    Ptr<EthernetChannel> ch = DynamicCast<EthernetChannel>(dev->GetChannel());
+    if (Ptr<EthernetNetDevice> peer = ch ? ch->GetPeer(dev) : nullptr)
+    {
+        wire = dev->GetTxFrames() - peer->GetRxFrames()
+             - peer->GetDrops(EthernetNetDevice::DROP_RX_ERROR);
+    }
+    r.counters.push_back({component, "wire_in_flight_at_end", double(wire)});
+}
+
+uint32_t
+Be32(const uint8_t* b)
+{
+    return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
+}
+
+/**
+ * The flow key of a dropped frame: an IPv4 packet, bare or behind its Ethernet header (a cable's
+ * queue holds frames with their header). UDP and TCP both keep the destination port at offset 2.
+ * \return false if the frame is not IPv4 or too short
+ */
+bool
+ReadFlowKey(const Packet& p, std::tuple<uint32_t, uint32_t, uint16_t>* key)
+{
+    uint8_t b[64];
+    const uint32_t n = p.CopyData(b, sizeof b);
+    uint32_t ip;
+    if (n >= 14 + 24 && b[12] == 0x08 && b[13] == 0x00 && (b[14] >> 4) == 4)
+    {
+        ip = 14;
+    }
+    else if (n >= 18 + 24 && b[12] == 0x81 && b[13] == 0x00 && b[16] == 0x08 && b[17] == 0x00
+             && (b[18] >> 4) == 4)
+    {
+        ip = 18; // 802.1Q tagged
+    }
+    else if (n >= 24 && (b[0] >> 4) == 4)
+    {
+        ip = 0;
+    }
+    else
+    {
+        return false;
+    }
+    const uint32_t l4 = ip + (b[ip] & 0x0f) * 4;
+    if (n < l4 + 4)
+    {
+        return false;
+    }
+    *key = {Be32(b + ip + 12), Be32(b + ip + 16), uint16_t(b[l4 + 2] << 8 | b[l4 + 3])};
+    return true;
+}
+
 } // namespace
 
 ExperimentError::ExperimentError(const std::string& what)
@@ -258,6 +331,170 @@ const std::vector<Experiment::Flow>&
 Experiment::GetFlows() const
 {
     return m_flows;
+}
+
+void
+Experiment::ChargeDrop(Ptr<const Packet> p)
+{
+    std::tuple<uint32_t, uint32_t, uint16_t> key;
+    auto it = p && ReadFlowKey(*p, &key) ? m_flowByKey.find(key) : m_flowByKey.end();
+    if (it == m_flowByKey.end())
+    {
+        ++m_unchargedDrops;
+        return;
+    }
+    ++it->second->dropped;
+}
+
+void
+Experiment::ChargeDrop(const Ipv4Header& ip, Ptr<const Packet> l4)
+{
+    uint8_t b[4];
+    auto it = l4->CopyData(b, 4) == 4 ? m_flowByKey.find(
+                  {ip.GetSource().Get(), ip.GetDestination().Get(), uint16_t(b[2] << 8 | b[3])})
+                                      : m_flowByKey.end();
+    if (it == m_flowByKey.end())
+    {
+        ++m_unchargedDrops;
+        return;
+    }
+    ++it->second->dropped;
+}
+
+void
+Experiment::IpDrop(const Ipv4Header& ip, Ptr<const Packet> p, Ipv4L3Protocol::DropReason reason,
+                   Ptr<Ipv4> ipv4, uint32_t)
+{
+    static const char* const NAMES[] = {"",
+                                        "ip-ttl-expired",
+                                        "ip-no-route",
+                                        "ip-bad-checksum",
+                                        "ip-interface-down",
+                                        "ip-route-error",
+                                        "ip-fragment-timeout",
+                                        "ip-duplicate"};
+    const char* name = reason >= 1 && reason <= 7 ? NAMES[reason] : "ip-other";
+    ++m_ipDrops[{m_ipv4Host[PeekPointer(ipv4)] + "/guest-ip", name}];
+    // Some IPv4 drops pass the packet with its header, others without.
+    uint8_t b[16];
+    if (p->CopyData(b, 16) == 16 && (b[0] >> 4) == 4 && Be32(b + 12) == ip.GetSource().Get())
+    {
+        ChargeDrop(p);
+    }
+    else
+    {
+        ChargeDrop(ip, p);
+    }
+}
+
+void
+Experiment::OnPacketDrop(Experiment* e, Ptr<const Packet> p, const char*)
+{
+    e->ChargeDrop(p);
+}
+
+void
+Experiment::OnVswitchDrop(Experiment* e, bool pfUplink, Ptr<const Packet> p, uint32_t,
+                          const char* reason)
+{
+    if (pfUplink
+        && std::string(reason)
+               == VirtualSwitch::GetDropReasonName(VirtualSwitch::DROP_UPLINK_REFUSED))
+    {
+        return; // the PF's NIC counted it (tx-ring-full, frame-too-large)
+    }
+    e->ChargeDrop(p);
+}
+
+void
+Experiment::OnSwitchDrop(Experiment* e, uint32_t, Ptr<const Packet> p, const char*)
+{
+    e->ChargeDrop(p);
+}
+
+void
+Experiment::OnCableDrop(Experiment* e, Ptr<const Packet> p, const char* reason)
+{
+    for (auto rx : {EthernetNetDevice::DROP_RX_ERROR, EthernetNetDevice::DROP_VLAN_MISMATCH,
+                    EthernetNetDevice::DROP_NOT_FOR_HOST})
+    {
+        if (std::string(reason) == EthernetNetDevice::GetDropReasonName(rx))
+        {
+            e->ChargeDrop(p);
+        }
+    }
+}
+
+void
+Experiment::OnQueueDiscDrop(Experiment* e, Ptr<const QueueDiscItem> item)
+{
+    if (auto ip = DynamicCast<const Ipv4QueueDiscItem>(item))
+    {
+        e->ChargeDrop(ip->GetHeader(), ip->GetPacket());
+    }
+    else
+    {
+        e->ChargeDrop(item->GetPacket());
+    }
+}
+
+void
+Experiment::ConnectDropTraces()
+{
+    m_unchargedDrops = 0;
+    m_ipv4Host.clear();
+    m_ipDrops.clear();
+    for (const Ptr<Host>& h : m_hosts)
+    {
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        {
+            h->GetNic(n)->TraceConnectWithoutContext(
+                "PacketDrop", MakeBoundCallback(&Experiment::OnPacketDrop, this));
+            if (Ptr<EthernetNetDevice> cable
+                = DynamicCast<EthernetNetDevice>(h->GetNic(n)->GetUplink()))
+            {
+                cable->TraceConnectWithoutContext(
+                    "Drop", MakeBoundCallback(&Experiment::OnCableDrop, this));
+            }
+        }
+        for (uint32_t i = 0; i < h->GetNVms(); ++i)
+        {
+            Ptr<NetDevice> dev = h->GetVmDevice(i);
+            if (DynamicCast<VirtioNetDevice>(dev))
+            {
+                dev->TraceConnectWithoutContext("Drop",
+                                                MakeBoundCallback(&Experiment::OnPacketDrop, this));
+            }
+            Ptr<Node> vm = h->GetVm(i);
+            Ptr<TrafficControlLayer> tc = vm->GetObject<TrafficControlLayer>();
+            if (Ptr<QueueDisc> qd = tc ? tc->GetRootQueueDiscOnDevice(dev) : nullptr)
+            {
+                qd->TraceConnectWithoutContext(
+                    "Drop", MakeBoundCallback(&Experiment::OnQueueDiscDrop, this));
+            }
+            if (Ptr<Ipv4> ipv4 = vm->GetObject<Ipv4>())
+            {
+                m_ipv4Host[PeekPointer(ipv4)] = h->GetName();
+                ipv4->TraceConnectWithoutContext("Drop", MakeCallback(&Experiment::IpDrop, this));
+            }
+        }
+        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
+        {
+            bool pfUplink = DynamicCast<VfNetDevice>(vs->GetUplink()) != nullptr;
+            vs->TraceConnectWithoutContext(
+                "Drop", MakeBoundCallback(&Experiment::OnVswitchDrop, this, pfUplink));
+        }
+    }
+    for (const Ptr<Object>& s : m_switches)
+    {
+        Ptr<EthernetSwitch> es = DynamicCast<EthernetSwitch>(s);
+        es->TraceConnectWithoutContext("Drop", MakeBoundCallback(&Experiment::OnSwitchDrop, this));
+        for (uint32_t p = 0; p < es->GetNPorts(); ++p)
+        {
+            es->GetPort(p)->TraceConnectWithoutContext(
+                "Drop", MakeBoundCallback(&Experiment::OnCableDrop, this));
+        }
+    }
 }
 
 void
@@ -721,6 +958,7 @@ Experiment::BuildTraffic()
     m_tcpReceivers.clear();
     m_busyStart.clear();
     m_busyEnd.clear();
+    m_flowByKey.clear();
     m_allLatency.Reset();
     for (auto [src, dst] : MakePattern())
     {
@@ -761,6 +999,7 @@ Experiment::BuildTraffic()
     {
         Flow& f = m_flows[i];
         uint16_t port = 10000 + i % 50000;
+        m_flowByKey[{m_vmAddress[f.src].Get(), m_vmAddress[f.dst].Get(), port}] = &f;
         bool tcp = m_app == "tcp";
         std::string factory = tcp ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
         ApplicationContainer sink;
@@ -934,6 +1173,7 @@ Experiment::RunMode(const std::string& mode)
     m_currentMode = mode;
     Build(mode);
     BuildTraffic();
+    ConnectDropTraces();
     auto built = std::chrono::steady_clock::now();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
     Simulator::Stop(MilliSeconds(2) + m_duration);
@@ -1007,8 +1247,15 @@ Experiment::Collect(const std::string& mode, double wall)
         row.txBytes = f.txBytes;
         row.rxFrames = f.rxFrames;
         row.rxBytes = f.rxBytes;
-        row.dropped = f.txFrames > f.rxFrames ? f.txFrames - f.rxFrames : 0;
-        // Over the run's receive span, so never above what the flow's path carries.
+        // Drops charged to the flow by the components' drop traces; what is neither received
+        // nor dropped is still in a queue, ring or cable (doc/results.md, accounting). TCP's
+        // duplicates and ACKs keep it out of the identity: no in-flight figure for it.
+        row.dropped = f.dropped;
+        if (m_app != "tcp")
+        {
+            row.inFlight = int64_t(f.txFrames) - int64_t(f.rxFrames) - int64_t(f.dropped);
+        }
+        // Over the run's span, so never above what the flow's path carries.
         row.throughputBps = f.GetGoodputBps(span);
         row.frameBps = f.GetCarriedBps(span);
         carried += row.frameBps;
@@ -1104,6 +1351,11 @@ Experiment::Collect(const std::string& mode, double wall)
         uint64_t interrupts = 0;
         uint64_t vfTx = 0;
         uint64_t vfRx = 0;
+        uint64_t rxRingBacklog = 0;
+        uint64_t virtioTxBacklog = 0;
+        uint64_t virtioRxBacklog = 0;
+        uint64_t virtioDrops[VirtioNetDevice::DROP_REASONS] = {};
+        bool virtio = false;
         for (uint32_t i = 0; i < h->GetNVms(); ++i)
         {
             if (Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(h->GetVmDevice(i)))
@@ -1111,27 +1363,62 @@ Experiment::Collect(const std::string& mode, double wall)
                 interrupts += vf->GetCounters().interrupts;
                 vfTx += vf->GetCounters().txFrames;
                 vfRx += vf->GetCounters().rxFrames;
+                rxRingBacklog += vf->GetRxRingBacklog();
             }
             else if (Ptr<VirtioNetDevice> v = DynamicCast<VirtioNetDevice>(h->GetVmDevice(i)))
             {
+                virtio = true;
+                virtioTxBacklog += v->GetTxQueue().GetSize();
+                virtioRxBacklog += v->GetRxQueue().GetSize();
                 for (int reason = 0; reason < VirtioNetDevice::DROP_REASONS; ++reason)
                 {
-                    auto why = VirtioNetDevice::DropReason(reason);
-                    if (v->GetDrops(why) > 0)
-                    {
-                        AddDrop(r, name + "/virtio", VirtioNetDevice::GetDropReasonName(why),
-                                v->GetDrops(why));
-                    }
+                    virtioDrops[reason] += v->GetDrops(VirtioNetDevice::DropReason(reason));
                 }
+            }
+        }
+        // One row per reason for the host's virtio NICs together (a row per VM would repeat
+        // the drops table's key).
+        for (int reason = 0; reason < VirtioNetDevice::DROP_REASONS; ++reason)
+        {
+            if (virtioDrops[reason] > 0)
+            {
+                AddDrop(r, name + "/virtio",
+                        VirtioNetDevice::GetDropReasonName(VirtioNetDevice::DropReason(reason)),
+                        virtioDrops[reason]);
             }
         }
         if (Ptr<VfNetDevice> pf = h->GetPf())
         {
             interrupts += pf->GetCounters().interrupts;
+            rxRingBacklog += pf->GetRxRingBacklog();
         }
         r.counters.push_back({name + "/vf", "interrupts", double(interrupts)});
         r.counters.push_back({name + "/vf", "tx_frames", double(vfTx)});
         r.counters.push_back({name + "/vf", "rx_frames", double(vfRx)});
+        // Frames in flight at the end, component by component (doc/results.md, accounting).
+        r.counters.push_back({name + "/vf", "rx_ring_backlog_at_end", double(rxRingBacklog)});
+        if (virtio)
+        {
+            r.counters.push_back(
+                {name + "/virtio", "tx_queue_backlog_at_end", double(virtioTxBacklog)});
+            r.counters.push_back(
+                {name + "/virtio", "rx_queue_backlog_at_end", double(virtioRxBacklog)});
+        }
+        for (uint32_t n = 0; n < h->GetNNics(); ++n)
+        {
+            if (Ptr<EthernetNetDevice> cable
+                = DynamicCast<EthernetNetDevice>(h->GetNic(n)->GetUplink()))
+            {
+                CableCounters(r, numbered("uplink", n), cable);
+            }
+        }
+        for (const auto& [key, count] : m_ipDrops)
+        {
+            if (key.first == name + "/guest-ip")
+            {
+                AddDrop(r, key.first, key.second.c_str(), count);
+            }
+        }
         // A guest NIC with flow control (virtio) pushes back into the VM's queue disc: what it
         // drops is lost traffic too, and what it still holds at the end is in flight.
         uint64_t qdiscDrops = 0;
@@ -1174,23 +1461,32 @@ Experiment::Collect(const std::string& mode, double wall)
                 r.counters.push_back({name + "/cpu/core" + std::to_string(c), "busy_seconds",
                                       vs->GetBusyTime(c).GetSeconds()});
             }
+            // A frame the PF refuses is counted by its NIC (tx-ring-full, frame-too-large):
+            // the switch's own uplink-refused would count it twice.
+            const bool pfUplink = DynamicCast<VfNetDevice>(vs->GetUplink()) != nullptr;
             for (int reason = 0; reason < VirtualSwitch::DROP_REASONS; ++reason)
             {
                 auto why = VirtualSwitch::DropReason(reason);
-                if (vs->GetDrops(why) > 0)
+                if (vs->GetDrops(why) > 0
+                    && !(pfUplink && why == VirtualSwitch::DROP_UPLINK_REFUSED))
                 {
                     AddDrop(r, name + "/vswitch", VirtualSwitch::GetDropReasonName(why),
                             vs->GetDrops(why));
                 }
             }
+            // Per core, the drops of the input queues it serves: the same frames as the virtio
+            // tx-queue-full and the switch's uplink-queue-full drops, so a counter, not drops.
             for (uint32_t c = 0; c < vs->GetNCores(); ++c)
             {
-                if (vs->GetCoreQueueDrops(c) > 0)
-                {
-                    AddDrop(r, name + "/vswitch/core" + std::to_string(c), "core-queue-full",
-                            vs->GetCoreQueueDrops(c));
-                }
+                r.counters.push_back({name + "/vswitch/core" + std::to_string(c),
+                                      "input_queue_drops", double(vs->GetCoreQueueDrops(c))});
             }
+            r.counters.push_back({name + "/vswitch", "uplink_queue_backlog_at_end",
+                                  double(vs->GetUplinkQueueBacklog())});
+            // Frames from the uplink for no port of this switch: not a drop (a flood's copy
+            // for another host), but a unicast frame of a flow here would be lost uncounted.
+            r.counters.push_back(
+                {name + "/vswitch", "filtered_frames", double(vs->GetCounters().filtered)});
         }
         // Host cores spent forwarding: none for the hardware modes, measured, not assumed.
         r.counters.push_back({name + "/cpu", "forwarding_core_seconds", busy});
@@ -1210,6 +1506,11 @@ Experiment::Collect(const std::string& mode, double wall)
         }
         r.counters.push_back({name, "rx_frames", double(rx)});
         r.counters.push_back({name, "reflected_frames", double(reflected)});
+        r.counters.push_back({name, "pipeline_at_end", double(es->GetFramesInPipeline())});
+        for (uint32_t p = 0; p < es->GetNPorts(); ++p)
+        {
+            CableCounters(r, name + "/port" + std::to_string(p), es->GetPort(p));
+        }
         for (int reason = 0; reason < EthernetSwitch::DROP_REASONS; ++reason)
         {
             auto why = EthernetSwitch::DropReason(reason);
@@ -1220,6 +1521,7 @@ Experiment::Collect(const std::string& mode, double wall)
             }
         }
     }
+    r.counters.push_back({"experiment", "uncharged_drops", double(m_unchargedDrops)});
     return r;
 }
 
@@ -1241,6 +1543,21 @@ Experiment::Print(const RunRecord& r) const
               << m_allLatency.GetPercentile(50).GetNanoSeconds() / 1e3 << " us, p99 "
               << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3 << " us, p99.9 "
               << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3 << " us\n";
+    // Where the frames not received went (doc/results.md, accounting).
+    uint64_t dropped = 0;
+    double atEnd = 0;
+    for (const DropRow& d : r.drops)
+    {
+        dropped += d.count;
+    }
+    for (const CounterRow& c : r.counters)
+    {
+        if (c.name.size() > 7 && c.name.compare(c.name.size() - 7, 7, "_at_end") == 0)
+        {
+            atEnd += c.value;
+        }
+    }
+    std::cout << "  " << dropped << " dropped, " << uint64_t(atEnd) << " in flight at the end\n";
     for (const CounterRow& c : r.counters)
     {
         if (c.component == "experiment" || c.component == "traffic"

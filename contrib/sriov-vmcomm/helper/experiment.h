@@ -8,6 +8,8 @@
 #include "ns3/application-container.h"
 #include "ns3/command-line.h"
 #include "ns3/data-rate.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
@@ -17,12 +19,14 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 namespace ns3 {
 
 class Host;
+class QueueDiscItem;
 
 /**
  * \ingroup sriov-vmcomm
@@ -71,6 +75,7 @@ class Experiment
         uint32_t firstTxFrameBytes{0}; //!< frame bytes of the first frame sent
         LatencyHistogram latency;      //!< one-way latency of the frames
         Time lastLatency;              //!< one-way latency of the last frame received
+        uint64_t dropped{0};           //!< frames of the flow counted in a drop counter
         /// tcp: send instant of each data segment not yet received, by sequence number
         std::unordered_map<uint32_t, Time> tcpSent;
 
@@ -182,6 +187,47 @@ class Experiment
      * interval for all flows makes their rates add up.
      */
     Time GetReceiveSpan() const;
+    /**
+     * \brief Hook the drop trace of every component that counts drops in the `drops` table, to
+     * charge each dropped frame to its flow (only drops pay: the fast path is untouched).
+     */
+    void ConnectDropTraces();
+    /**
+     * \brief Charge a dropped frame to its flow.
+     * \param p the frame: an IPv4 packet, with or without its Ethernet header (may be null)
+     */
+    void ChargeDrop(Ptr<const Packet> p);
+    /**
+     * \brief Charge a dropped frame to its flow.
+     * \param ip its IPv4 header \param l4 its payload, starting with the UDP or TCP header
+     */
+    void ChargeDrop(const Ipv4Header& ip, Ptr<const Packet> l4);
+    /**
+     * \brief Trace sink of a VM's IPv4 Drop: counted here (IPv4 has no counter) and charged.
+     * \param ip header \param p packet \param reason why \param ipv4 the VM's IPv4 \param itf
+     * interface
+     */
+    void IpDrop(const Ipv4Header& ip, Ptr<const Packet> p, Ipv4L3Protocol::DropReason reason,
+                Ptr<Ipv4> ipv4, uint32_t itf);
+    /** \brief Drop sink: NIC PacketDrop, virtio Drop. \param e run \param p frame */
+    static void OnPacketDrop(Experiment* e, Ptr<const Packet> p, const char*);
+    /**
+     * \brief Drop sink of a virtual switch.
+     * \param e run \param pfUplink the uplink is a PF, whose NIC counts what it refuses
+     * \param p frame \param reason why
+     */
+    static void OnVswitchDrop(Experiment* e, bool pfUplink, Ptr<const Packet> p, uint32_t,
+                              const char* reason);
+    /** \brief Drop sink of an Ethernet switch. \param e run \param p frame */
+    static void OnSwitchDrop(Experiment* e, uint32_t, Ptr<const Packet> p, const char*);
+    /**
+     * \brief Drop sink of a cable's device: receive drops only (what it refuses to send is
+     * counted by the switch or NIC that handed it the frame). \param e run \param p frame
+     * \param reason why
+     */
+    static void OnCableDrop(Experiment* e, Ptr<const Packet> p, const char* reason);
+    /** \brief Drop sink of a VM's queue disc. \param e run \param item the dropped item */
+    static void OnQueueDiscDrop(Experiment* e, Ptr<const QueueDiscItem> item);
 
     std::string m_scenario;                       //!< scenario name
     std::string m_currentMode;                    //!< mode being built or run
@@ -205,6 +251,11 @@ class Experiment
     Time m_windowStart;                        //!< start of the traffic window
     std::map<std::string, double> m_busyStart; //!< SnapshotBusy() at the window's start
     std::map<std::string, double> m_busyEnd;   //!< SnapshotBusy() at the window's end
+    /** flow by (source address, destination address, destination port), to charge drops */
+    std::map<std::tuple<uint32_t, uint32_t, uint16_t>, Flow*> m_flowByKey;
+    uint64_t m_unchargedDrops{0};                  //!< drops of frames of no flow
+    std::map<const Ipv4*, std::string> m_ipv4Host; //!< VM's IPv4 -> its host's name
+    std::map<std::pair<std::string, std::string>, uint64_t> m_ipDrops; //!< (component, reason)
 };
 
 } // namespace ns3

@@ -75,6 +75,7 @@ CREATE TABLE flows (
     lat_p99_ns     REAL,
     lat_p999_ns    REAL,
     lat_max_ns     REAL,
+    in_flight      INTEGER,
     PRIMARY KEY (run_id, flow_id)
 );
 
@@ -219,6 +220,13 @@ class Statement
     {
         Check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT),
               "binding");
+        return *this;
+    }
+
+    /// Bind NULL.
+    Statement& BindNull(int i)
+    {
+        Check(sqlite3_bind_null(m_stmt, i), "binding");
         return *this;
     }
 
@@ -566,13 +574,14 @@ ResultsDb::WriteRun(const RunRecord& run)
             param.Run();
         }
 
-        Statement flow(db, m_path,
-                       "INSERT INTO flows (run_id, flow_id, src, dst, src_host, dst_host, "
-                       "same_host, tx_frames, tx_bytes, rx_frames, rx_bytes, dropped, "
-                       "throughput_bps, frame_bps, offered_bps, saturated, lat_mean_ns, "
-                       "lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns) VALUES (?1, ?2, ?3, ?4, "
-                       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-                       "?21)");
+        Statement flow(
+            db, m_path,
+            "INSERT INTO flows (run_id, flow_id, src, dst, src_host, dst_host, "
+            "same_host, tx_frames, tx_bytes, rx_frames, rx_bytes, dropped, "
+            "throughput_bps, frame_bps, offered_bps, saturated, lat_mean_ns, "
+            "lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns, in_flight) VALUES (?1, ?2, "
+            "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+            "?19, ?20, ?21, ?22)");
         for (const auto& f : run.flows)
         {
             flow.Bind(1, id)
@@ -596,6 +605,15 @@ ResultsDb::WriteRun(const RunRecord& run)
                 .Bind(19, f.latP99Ns)
                 .Bind(20, f.latP999Ns)
                 .Bind(21, f.latMaxNs);
+            if (f.inFlight)
+            {
+                flow.Bind(22, *f.inFlight);
+            }
+            else
+            {
+                flow.BindNull(22);
+            }
+
             flow.Run();
         }
 

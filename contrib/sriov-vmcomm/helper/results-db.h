@@ -35,16 +35,18 @@ struct FlowRow
     uint64_t txBytes{0};     //!< bytes sent
     uint64_t rxFrames{0};    //!< frames received
     uint64_t rxBytes{0};     //!< bytes received
-    uint64_t dropped{0};     //!< frames of this flow dropped anywhere
-    double throughputBps{0}; //!< payload bit/s received, over the flow's receive interval
+    uint64_t dropped{0};     //!< frames of this flow counted in the run's drops table
+    double throughputBps{0}; //!< payload bit/s received, over the run's span
     double frameBps{0};      //!< Ethernet frame bit/s received (carried load), same interval
     double offeredBps{0};    //!< Ethernet frame bit/s sent (offered load), over the send interval
-    bool saturated{false};   //!< carried < offered (doc/results.md: the saturation rule)
+    bool saturated{false};   //!< the flow could not carry its load (doc/results.md)
     double latMeanNs{0};     //!< mean one-way latency, ns
     double latP50Ns{0};      //!< median latency, ns
     double latP99Ns{0};      //!< 99th percentile latency, ns
     double latP999Ns{0};     //!< 99.9th percentile latency, ns
     double latMaxNs{0};      //!< maximum latency, ns
+    /** frames of this flow still in a queue, ring or cable at the end (null: undefined, tcp) */
+    std::optional<int64_t> inFlight;
 
     /**
      * Fill the latency columns (mean, p50, p99, p99.9, max) from a histogram.

@@ -389,8 +389,22 @@ EthernetSwitch::PortReceive(uint32_t index, Ptr<EthernetNetDevice> device, Ptr<P
     }
     else
     {
-        Simulator::Schedule(m_latency, &EthernetSwitch::Forward, this, index, payload, h);
+        ++m_inPipeline;
+        Simulator::Schedule(m_latency, &EthernetSwitch::PipelineDone, this, index, payload, h);
     }
+}
+
+uint32_t
+EthernetSwitch::GetFramesInPipeline() const
+{
+    return m_inPipeline;
+}
+
+void
+EthernetSwitch::PipelineDone(uint32_t in, Ptr<Packet> payload, EthernetFrameHeader header)
+{
+    --m_inPipeline;
+    Forward(in, payload, header);
 }
 
 void

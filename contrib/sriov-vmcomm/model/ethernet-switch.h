@@ -192,6 +192,11 @@ class EthernetSwitch : public Object
     uint64_t GetDrops(DropReason reason) const;
     /** \return frames dropped on all ports for all reasons */
     uint64_t GetTotalDrops() const;
+    /**
+     * \return frames received and not forwarded yet: in the pipeline (attribute Latency). At the
+     * end of a run, frames in flight in the switch.
+     */
+    uint32_t GetFramesInPipeline() const;
 
   protected:
     void DoDispose() override;
@@ -242,6 +247,11 @@ class EthernetSwitch : public Object
      */
     void Forward(uint32_t in, Ptr<Packet> payload, EthernetFrameHeader header);
     /**
+     * \brief A frame leaves the pipeline: Forward() it.
+     * \param in ingress port \param payload the frame \param header its header
+     */
+    void PipelineDone(uint32_t in, Ptr<Packet> payload, EthernetFrameHeader header);
+    /**
      * \brief Queue a frame on an egress port, tagged per the port's VLAN mode.
      * \param out egress port
      * \param in ingress port
@@ -273,6 +283,7 @@ class EthernetSwitch : public Object
     std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
     std::vector<uint32_t> m_floodPorts;          //!< scratch list for flooding
     Time m_latency;                              //!< attribute Latency
+    uint32_t m_inPipeline{0};                    //!< frames received, not yet forwarded
     Time m_agingTime;                            //!< attribute AgingTime
     bool m_learning;                             //!< attribute Learning
 

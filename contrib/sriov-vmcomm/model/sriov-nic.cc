@@ -100,7 +100,12 @@ SriovNic::GetTypeId()
                             MakeUintegerChecker<uint32_t>(1))
               .AddTraceSource("Drop", "A frame was dropped: VF, reason",
                               MakeTraceSourceAccessor(&SriovNic::m_dropTrace),
-                              "ns3::SriovNic::DropTracedCallback");
+                              "ns3::SriovNic::DropTracedCallback")
+              .AddTraceSource("PacketDrop",
+                              "A frame was dropped: its packet as the sending stack handed it "
+                              "(no Ethernet header; null if unknown), reason",
+                              MakeTraceSourceAccessor(&SriovNic::m_packetDropTrace),
+                              "ns3::SriovNic::PacketDropTracedCallback");
     return tid;
 }
 
@@ -332,17 +337,18 @@ SriovNic::FreeFrame(NicFrame* frame)
 }
 
 void
-SriovNic::CountDrop(uint32_t vf, DropReason reason)
+SriovNic::CountDrop(uint32_t vf, DropReason reason, Ptr<const Packet> packet)
 {
     ++m_drops[reason];
     NS_LOG_LOGIC("drop vf " << vf << " " << GetDropReasonName(reason));
     m_dropTrace(vf, GetDropReasonName(reason));
+    m_packetDropTrace(packet, GetDropReasonName(reason));
 }
 
 void
 SriovNic::Drop(NicFrame* frame, DropReason reason)
 {
-    CountDrop(frame->srcVf == NicFrame::UPLINK ? frame->dstVf : frame->srcVf, reason);
+    CountDrop(frame->srcVf == NicFrame::UPLINK ? frame->dstVf : frame->srcVf, reason, frame->meta);
     FreeFrame(frame);
 }
 

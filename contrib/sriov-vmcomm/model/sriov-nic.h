@@ -84,6 +84,13 @@ class SriovNic : public Object
     static const char* GetDropReasonName(DropReason reason);
 
     /**
+     * TracedCallback signature of PacketDrop.
+     * \param packet the dropped frame's packet as its sender handed it (may be null)
+     * \param reason the reason's name
+     */
+    typedef void (*PacketDropTracedCallback)(Ptr<const Packet> packet, const char* reason);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */
@@ -226,7 +233,7 @@ class SriovNic : public Object
      * \param vf sending VF
      * \param reason why
      */
-    void CountDrop(uint32_t vf, DropReason reason);
+    void CountDrop(uint32_t vf, DropReason reason, Ptr<const Packet> packet = nullptr);
 
     /**
      * \brief Keep a frame that found no RX buffer (HOLD policy); it is retried when the
@@ -328,6 +335,8 @@ class SriovNic : public Object
 
     /** Fired per drop: VF (source, or destination for wire frames), reason name */
     TracedCallback<uint32_t, const char*> m_dropTrace;
+    /** Fired per drop: the frame's packet as the sender handed it (no Ethernet header), reason */
+    TracedCallback<Ptr<const Packet>, const char*> m_packetDropTrace;
 };
 
 } // namespace ns3

@@ -331,6 +331,19 @@ VfNetDevice::GetCounters() const
     return m_counters;
 }
 
+uint32_t
+VfNetDevice::GetRxRingBacklog() const
+{
+    // Completed slots still waiting for a poll; an error completion (meta cleared) carries no
+    // frame: the NIC counted it as dropped.
+    uint32_t n = 0;
+    for (const RxSlotInfo& s : m_rxSlots)
+    {
+        n += s.doneAt != NEVER && s.meta;
+    }
+    return n;
+}
+
 const LatencyBreakdown&
 VfNetDevice::GetLatencySum() const
 {
@@ -389,8 +402,10 @@ VfNetDevice::DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
     if (m_txInUse == m_txRingSize || len > m_rxBufferBytes)
     {
         m_macTxDropTrace(packet);
-        m_nic->CountDrop(m_index, m_txInUse == m_txRingSize ? SriovNic::DROP_TX_RING_FULL
-                                                            : SriovNic::DROP_FRAME_TOO_LARGE);
+        m_nic->CountDrop(m_index,
+                         m_txInUse == m_txRingSize ? SriovNic::DROP_TX_RING_FULL
+                                                   : SriovNic::DROP_FRAME_TOO_LARGE,
+                         packet);
         return false;
     }
     if (!m_macTxTrace.IsEmpty())

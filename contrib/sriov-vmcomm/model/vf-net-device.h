@@ -106,6 +106,11 @@ class VfNetDevice : public GuestNetDevice
     bool HasFreeRxBuffer(Time at) const;
     /** \return counters */
     const Counters& GetCounters() const;
+    /**
+     * \return frames in the RX ring that the NIC completed and the guest has not handed to its
+     * stack yet (at the end of a run: frames in flight in the guest's RX ring)
+     */
+    uint32_t GetRxRingBacklog() const;
     /** \return sum of the latency breakdowns of the frames delivered so far */
     const LatencyBreakdown& GetLatencySum() const;
 

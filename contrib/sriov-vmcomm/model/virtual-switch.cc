@@ -600,6 +600,12 @@ VirtualSwitch::GetCoreQueueDrops(uint32_t core) const
     return n;
 }
 
+uint32_t
+VirtualSwitch::GetUplinkQueueBacklog() const
+{
+    return m_uplinkQueue.GetSize();
+}
+
 const VirtualSwitch::Counters&
 VirtualSwitch::GetCounters() const
 {

@@ -268,6 +268,8 @@ class VirtualSwitch : public VirtioBackend
      * uplink queue if it serves the uplink), cumulative
      */
     uint64_t GetCoreQueueDrops(uint32_t core) const;
+    /** \return frames from the uplink waiting in the switch's uplink input queue */
+    uint32_t GetUplinkQueueBacklog() const;
     /** \return counters */
     const Counters& GetCounters() const;
     /** \param reason a reason \return frames dropped for it */

@@ -140,5 +140,17 @@ class PlotTest(TempDirTest):
         self.assertIn("nothing to plot", result.stderr)
 
 
+
+class PlotStyleTest(unittest.TestCase):
+    def test_every_series_of_the_demo_has_its_own_colour_and_line(self):
+        import plot
+        labels = [f"{m} (size={s})" for m in MODES for s in (64, 1500)]
+        style = plot.series_style(labels)
+        self.assertEqual(len(set(style.values())), len(labels))
+        # One colour per mode, one line style per size.
+        self.assertEqual(len({style[f"{m} (size=64)"][0] for m in MODES}), len(MODES))
+        self.assertEqual(style["vf-dma (size=64)"][0], style["vf-dma (size=1500)"][0])
+
+
 if __name__ == "__main__":
     unittest.main()

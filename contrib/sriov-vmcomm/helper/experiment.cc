@@ -1129,20 +1129,29 @@ Experiment::GetReceiveSpan() const
     // whatever queues and interrupt batches do to the receive instants. The price: a run reads
     // low by about one latency over the duration (the pipeline's fill), which doc/results.md
     // states.
+    // It also lasts at least as long as each flow's sending did, counted as one interval per
+    // frame (the span offered_bps is measured over, plus its last frame's interval): a flow whose
+    // latency is below its frame interval then reads what it offered, not more.
     Time firstTx = Time::Max();
-    Time lastRx = Time::Min();
+    Time end = Time::Min();
+    bool received = false;
     for (const Flow& f : m_flows)
     {
         if (f.txFrames > 0)
         {
             firstTx = std::min(firstTx, f.firstTx);
         }
+        if (f.txFrames > 1)
+        {
+            end = std::max(end, f.lastTx + (f.lastTx - f.firstTx) / int64_t(f.txFrames - 1));
+        }
         if (f.rxFrames > 0)
         {
-            lastRx = std::max(lastRx, f.lastRx);
+            end = std::max(end, f.lastRx);
+            received = true;
         }
     }
-    return lastRx > firstTx ? lastRx - firstTx : Time(0);
+    return received && end > firstTx ? end - firstTx : Time(0);
 }
 
 bool

@@ -3,6 +3,7 @@
  *
  * The comparison of communication modes, through the Experiment that scenario programs use.
  */
+#include "counters.h"
 #include "ns3/core-module.h"
 #include "ns3/experiment.h"
 #include "test-dir.h"
@@ -16,22 +17,6 @@
 using namespace ns3;
 
 namespace {
-
-/** Sum of a counter over every component whose name ends with \p suffix. */
-double
-Counter(const RunRecord& r, const std::string& suffix, const std::string& name)
-{
-    double sum = 0;
-    for (const CounterRow& c : r.counters)
-    {
-        if (c.name == name && c.component.size() >= suffix.size()
-            && c.component.compare(c.component.size() - suffix.size(), suffix.size(), suffix) == 0)
-        {
-            sum += c.value;
-        }
-    }
-    return sum;
-}
 
 uint64_t
 Drops(const RunRecord& r)

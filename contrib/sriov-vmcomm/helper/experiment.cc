@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -158,6 +159,7 @@ Experiment::Experiment(const std::string& scenario)
     , m_duration(MilliSeconds(1))
     , m_quiet(false)
     , m_scenario(scenario)
+    , m_check(scenario)
 {
 }
 
@@ -178,29 +180,30 @@ Experiment::GetFlows() const
 void
 Experiment::AddOptions(CommandLine& cmd)
 {
-    cmd.AddValue("mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
-    cmd.AddValue("topology", "topology DOT file (default: one host with --vms VMs)",
-                 m_topologyFile);
-    cmd.AddValue("hosts", "hosts of the default topology (all on one top-of-rack switch)",
-                 m_nHosts);
-    cmd.AddValue("vms", "VMs per host of the default topology", m_vms);
-    cmd.AddValue("nics",
-                 "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
-                 "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
-                 "to peer)",
-                 m_nics);
-    cmd.AddValue("traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
-    cmd.AddValue("placement", "pairs: " + Join(PLACEMENTS), m_placement);
-    cmd.AddValue("app", "application: " + Join(APPS), m_app);
-    cmd.AddValue("size", "Ethernet frame size in bytes, FCS included (64..1518)", m_size);
-    cmd.AddValue("load",
-                 "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
-                 m_load);
-    cmd.AddValue("line-rate", "rate a fractional --load refers to", m_lineRate);
-    cmd.AddValue("duration", "traffic duration (a time: 1ms)", m_duration);
-    cmd.AddValue("db", "results database to add the run(s) to (default: none)", m_db);
-    cmd.AddValue("point", "sweep point key (set by ./vmcomm sweep)", m_point);
-    cmd.AddValue("quiet", "print no summary", m_quiet);
+    m_check.AddValue(cmd, "mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
+    m_check.AddValue(cmd, "topology", "topology DOT file (default: one host with --vms VMs)",
+                     m_topologyFile);
+    m_check.AddValue(cmd, "hosts", "hosts of the default topology (all on one top-of-rack switch)",
+                     m_nHosts);
+    m_check.AddValue(cmd, "vms", "VMs per host of the default topology", m_vms);
+    m_check.AddValue(
+        cmd, "nics",
+        "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
+        "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
+        "to peer)",
+        m_nics);
+    m_check.AddValue(cmd, "traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
+    m_check.AddValue(cmd, "placement", "pairs: " + Join(PLACEMENTS), m_placement);
+    m_check.AddValue(cmd, "app", "application: " + Join(APPS), m_app);
+    m_check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)", m_size);
+    m_check.AddValue(cmd, "load",
+                     "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
+                     m_load);
+    m_check.AddValue(cmd, "line-rate", "rate a fractional --load refers to", m_lineRate);
+    m_check.AddValue(cmd, "duration", "traffic duration (a time: 1ms)", m_duration);
+    m_check.AddValue(cmd, "db", "results database to add the run(s) to (default: none)", m_db);
+    m_check.AddValue(cmd, "point", "sweep point key (set by ./vmcomm sweep)", m_point);
+    m_check.AddValue(cmd, "quiet", "print no summary", m_quiet);
 }
 
 void
@@ -291,35 +294,143 @@ Experiment::Validate()
         }
     }
     m_topology.ComputeRoutes();
-    for (int h : m_topology.GetHosts())
-    {
-        const Topology::Node& spec = m_topology.GetNode(h);
-        const std::string where = m_topology.GetSource() + ": node \"" + spec.name + "\": ";
-        if (spec.nic != "default")
-        {
-            try
-            {
-                GetPreset(spec.nic);
-            }
-            catch (const std::invalid_argument& err)
-            {
-                throw ExperimentError(where + "attribute nic=\"" + spec.nic + "\": " + err.what());
-            }
-        }
-        if (spec.vswitch != "default" && !VirtualSwitch::FindProfile(spec.vswitch))
-        {
-            throw ExperimentError(where + "attribute vswitch=\"" + spec.vswitch
-                                  + "\": allowed: default, " + VirtualSwitch::GetProfileNameList());
-        }
-    }
+    // Hosts' nic= and vswitch= names were checked by the topology (Topology::AddHost).
     if (m_traffic == "pairs" && m_placement == "cross-host" && m_topology.GetNHosts() < 2)
     {
         throw ExperimentError("--placement=cross-host needs a topology with two hosts or more");
     }
-    if (MakePattern().empty())
+    const bool vfs = m_mode != "vswitch-kernel" && m_mode != "vswitch-dpdk";
+    const TypeId nicType = TypeId::LookupByName("ns3::SriovNic");
+    for (int h : m_topology.GetHosts())
+    {
+        const Topology::Node& spec = m_topology.GetNode(h);
+        const uint32_t nics = spec.nics > 0 ? spec.nics : m_nics;
+        // The hardware modes give every VM a VF of one of the host's NICs: the NIC offers
+        // MaxVfs per PF (its preset's, or the attribute's default in force).
+        std::string maxVfs;
+        std::string preset = spec.nic != "default" ? spec.nic : "";
+        for (const PresetParameter& q :
+             preset.empty() ? std::vector<PresetParameter>() : GetPreset(preset).parameters)
+        {
+            if (q.attribute == "ns3::SriovNic::MaxVfs")
+            {
+                maxVfs = q.value;
+            }
+        }
+        if (maxVfs.empty())
+        {
+            TypeId::AttributeInformation info;
+            nicType.LookupAttributeByName("MaxVfs", &info);
+            maxVfs = info.initialValue->SerializeToString(info.checker);
+        }
+        const uint64_t limit = std::stoull(maxVfs) * nics;
+        if (vfs && spec.vms > limit)
+        {
+            const std::string what = m_topologyFile.empty()
+                                       ? "--vms=" + std::to_string(spec.vms)
+                                       : m_topology.GetSource() + ": node \"" + spec.name
+                                             + "\": attribute vms=\"" + std::to_string(spec.vms)
+                                             + "\"";
+            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode " + m_mode
+                                  + " gives each VM a VF): allowed: 1.." + std::to_string(limit)
+                                  + " (" + std::to_string(nics)
+                                  + " NIC(s) x ns3::SriovNic::MaxVfs=" + maxVfs + ")");
+        }
+    }
+    if (m_mode == "vepa" || m_mode == "all")
+    {
+        // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port,
+        // which reflects it (IEEE 802.1Qbg reflective relay): a host needs a switch there.
+        for (int h : m_topology.GetHosts())
+        {
+            const Topology::Node& spec = m_topology.GetNode(h);
+            bool switchPort = false;
+            for (int l : spec.links)
+            {
+                switchPort
+                    |= m_topology.GetNode(m_topology.GetLink(l).Other(h)).kind == Topology::SWITCH;
+            }
+            if (!switchPort && spec.vms >= 2)
+            {
+                throw ExperimentError(
+                    "--mode=" + m_mode + ": " + m_topology.GetSource() + ": host \"" + spec.name
+                    + "\" is cabled to no switch: vepa needs a switch port with reflective relay "
+                      "(IEEE 802.1Qbg) to turn its VM-to-VM frames around; use a topology with a "
+                      "switch"
+                    + (m_mode == "all" ? " or a single --mode" : ""));
+            }
+        }
+    }
+    if (CountFlows() == 0)
     {
         throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement
                               + ": no flow fits this topology (too few VMs)");
+    }
+}
+
+uint64_t
+Experiment::CountFlows() const
+{
+    // As MakePattern, without building the (possibly huge) list.
+    const std::vector<int>& hosts = m_topology.GetHosts();
+    const uint64_t n = m_topology.GetNVms();
+    uint64_t flows = 0;
+    if (m_traffic == "pairs" && m_placement == "same-host")
+    {
+        for (int h : hosts)
+        {
+            flows += m_topology.GetNode(h).vms / 2;
+        }
+    }
+    else if (m_traffic == "pairs")
+    {
+        for (std::size_t h = 0; h + 1 < hosts.size(); h += 2)
+        {
+            flows
+                += std::min(m_topology.GetNode(hosts[h]).vms, m_topology.GetNode(hosts[h + 1]).vms);
+        }
+    }
+    else if (m_traffic == "all-to-all")
+    {
+        flows = n * (n > 0 ? n - 1 : 0);
+    }
+    else if (m_traffic == "incast")
+    {
+        flows = n > 0 ? n - 1 : 0;
+    }
+    else if (m_traffic == "permutation")
+    {
+        flows = n >= 2 ? n : 0;
+    }
+    return flows;
+}
+
+void
+Experiment::WarnMemory() const
+{
+    // Measured on this model (peak RSS, scenario --duration=10us, see doc/results.md): about
+    // 20 MiB for the program, 128 KiB per VM (its host side, stack and guest NIC) and 64 KiB
+    // per flow (applications, sockets, histogram), whatever the mode.
+    const double need = 20.0 * 1048576 + double(m_topology.GetNVms()) * 128 * 1024
+                      + double(CountFlows()) * 64 * 1024;
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    double kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit)
+    {
+        if (key == "MemAvailable:")
+        {
+            if (need > kib * 1024)
+            {
+                std::cerr << m_scenario << ": warning: this run needs about " << std::fixed
+                          << std::setprecision(1) << need / (1u << 30) << " GiB of memory ("
+                          << m_topology.GetNVms() << " VMs x 128 KiB + " << CountFlows()
+                          << " flows x 64 KiB + 20 MiB), more than the " << kib / (1u << 20)
+                          << " GiB available (/proc/meminfo MemAvailable)" << std::endl;
+            }
+            return;
+        }
     }
 }
 
@@ -1002,21 +1113,30 @@ Experiment::Main(int argc, char** argv)
     CommandLine cmd(m_scenario);
     AddOptions(cmd);
     std::string preset;
-    cmd.AddValue("preset",
-                 "NIC + PCIe + IOMMU configuration: " + JoinPresets()
-                     + " (applied first; --ns3:: options override it)",
-                 preset);
+    m_check.AddValue(cmd, "preset",
+                     "NIC + PCIe + IOMMU configuration: " + JoinPresets()
+                         + " (applied first; --ns3:: options override it)",
+                     preset);
     try
     {
+        // Every argument, before ns-3 parses it (it aborts on a malformed value) and before
+        // anything is created.
+        m_check.Check(argc, argv);
         // Before parsing, so that --ns3::Type::Attr options given too win over the preset.
         preset = ApplyPresetFromCommandLine(argc, argv);
     }
-    catch (const std::exception& e)
+    catch (const CommandLineError& e)
+    {
+        std::cerr << m_scenario << ": " << e.what() << std::endl;
+        return 2;
+    }
+    catch (const std::invalid_argument& e)
     {
         std::cerr << m_scenario << ": --preset: " << e.what() << std::endl;
         return 2;
     }
     cmd.Parse(argc, argv);
+    // Each value as the option reads it back, so that the run replays from run_params alone.
     m_options = {{"preset", preset},
                  {"traffic", m_traffic},
                  {"placement", m_placement},
@@ -1024,11 +1144,14 @@ Experiment::Main(int argc, char** argv)
                  {"size", std::to_string(m_size)},
                  {"load", m_load},
                  {"line-rate", m_lineRate},
-                 {"duration", std::to_string(m_duration.GetSeconds())},
+                 {"duration", CommandLineCheck::FormatTime(m_duration)},
                  {"vms", std::to_string(m_vms)},
                  {"nics", std::to_string(m_nics)},
-                 {"hosts", std::to_string(m_nHosts)},
-                 {"topology", m_topologyFile}};
+                 {"hosts", std::to_string(m_nHosts)}};
+    if (!m_topologyFile.empty())
+    {
+        m_options["topology"] = m_topologyFile; // absent: the built-in rack (runs.topology)
+    }
     // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the
     // module's own are all recorded by CollectAttributeDefaults, these only when given.
     for (int i = 1; i < argc; ++i)
@@ -1049,6 +1172,21 @@ Experiment::Main(int argc, char** argv)
         std::cerr << m_scenario << ": " << e.what() << std::endl;
         return 2;
     }
+    WarnMemory();
+    // The database is opened (and checked writable) before anything is simulated.
+    std::unique_ptr<ResultsDb> db;
+    try
+    {
+        if (!m_db.empty())
+        {
+            db = std::make_unique<ResultsDb>(m_db);
+        }
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << m_scenario << ": --db=" << m_db << ": " << e.what() << std::endl;
+        return 2;
+    }
     std::vector<std::string> modes;
     if (m_mode == "all")
     {
@@ -1058,13 +1196,8 @@ Experiment::Main(int argc, char** argv)
     {
         modes.push_back(m_mode);
     }
-    std::unique_ptr<ResultsDb> db;
     try
     {
-        if (!m_db.empty())
-        {
-            db = std::make_unique<ResultsDb>(m_db);
-        }
         for (const std::string& mode : modes)
         {
             RunRecord r = RunMode(mode);

@@ -4,6 +4,7 @@
 #ifndef EXPERIMENT_H
 #define EXPERIMENT_H
 
+#include "command-line-check.h"
 #include "latency-histogram.h"
 #include "ns3/application-container.h"
 #include "ns3/command-line.h"
@@ -129,6 +130,10 @@ class Experiment
     RunRecord Collect(const std::string& mode, double wall);
     /** \brief Print one run's summary. \param r the record */
     void Print(const RunRecord& r) const;
+    /** \return how many flows MakePattern() gives, without making them */
+    uint64_t CountFlows() const;
+    /** \brief Warn (stderr) when the run needs more memory than the machine has available. */
+    void WarnMemory() const;
     /** \return the flows of the traffic pattern (global VM indices) */
     std::vector<std::pair<uint32_t, uint32_t>> MakePattern() const;
     /** \brief Populate ARP caches for the flows, both ways (static, as VM images would). */
@@ -149,6 +154,7 @@ class Experiment
     std::vector<Flow> m_flows;                    //!< traffic
     LatencyHistogram m_allLatency;                //!< every flow's latency together
     std::map<std::string, std::string> m_options; //!< option name -> value, for run_params
+    CommandLineCheck m_check;                     //!< the options, to check argv before parsing
     /** per sending VM: its UDP flows by (destination address, port) */
     std::map<uint32_t, std::map<std::pair<uint32_t, uint16_t>, Flow*>> m_udpSenders;
 };

@@ -185,6 +185,9 @@ TEST(Inputs, VmsAreBoundedByTheVfsOfTheNic)
     const std::string big
         = Dot("big.dot", "graph { h1 [kind=host vms=1025 nic=\"gen4x16-100g\"]; }\n");
     ExpectRefused("scenario", {"--topology=" + big}, {"vms=\"1025\"", "allowed: 1..1024"});
+    // Software modes give VMs no VF: the bound there is the machine's memory.
+    ExpectRefused("scenario", {"--vms=4294967295", "--mode=vswitch-kernel"},
+                  {"4294967295 VMs x 128 KiB", "more than the machine has", "MemTotal"});
     // And the bound is the one in force: the attribute set on the command line.
     ExpectRefused("scenario", {"--vms=9", "--ns3::SriovNic::MaxVfs=8"}, {"allowed: 1..8"});
 }

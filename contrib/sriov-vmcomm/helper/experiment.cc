@@ -406,31 +406,42 @@ Experiment::CountFlows() const
 }
 
 void
-Experiment::WarnMemory() const
+Experiment::CheckMemory() const
 {
     // Measured on this model (peak RSS, scenario --duration=10us, see doc/results.md): about
     // 20 MiB for the program, 128 KiB per VM (its host side, stack and guest NIC) and 64 KiB
     // per flow (applications, sockets, histogram), whatever the mode.
     const double need = 20.0 * 1048576 + double(m_topology.GetNVms()) * 128 * 1024
                       + double(CountFlows()) * 64 * 1024;
+    std::map<std::string, double> kib;
     std::ifstream meminfo("/proc/meminfo");
     std::string key;
-    double kib = 0;
+    double value = 0;
     std::string unit;
-    while (meminfo >> key >> kib >> unit)
+    while (meminfo >> key >> value >> unit)
     {
-        if (key == "MemAvailable:")
-        {
-            if (need > kib * 1024)
-            {
-                std::cerr << m_scenario << ": warning: this run needs about " << std::fixed
-                          << std::setprecision(1) << need / (1u << 30) << " GiB of memory ("
-                          << m_topology.GetNVms() << " VMs x 128 KiB + " << CountFlows()
-                          << " flows x 64 KiB + 20 MiB), more than the " << kib / (1u << 20)
-                          << " GiB available (/proc/meminfo MemAvailable)" << std::endl;
-            }
-            return;
-        }
+        kib[key] = value;
+    }
+    if (kib.count("MemAvailable:") == 0)
+    {
+        return; // not Linux: nothing to compare with
+    }
+    std::ostringstream what;
+    what << std::fixed << std::setprecision(1) << "this run needs about " << need / (1u << 30)
+         << " GiB of memory (" << m_topology.GetNVms() << " VMs x 128 KiB + " << CountFlows()
+         << " flows x 64 KiB + 20 MiB, measured on this model)";
+    const double total = (kib["MemTotal:"] + kib["SwapTotal:"]) * 1024;
+    if (need > total)
+    {
+        what << ", more than the machine has: " << total / (1u << 30)
+             << " GiB (/proc/meminfo MemTotal + SwapTotal); use fewer VMs, hosts or flows";
+        throw ExperimentError(what.str());
+    }
+    if (need > kib["MemAvailable:"] * 1024)
+    {
+        std::cerr << m_scenario << ": warning: " << what.str() << ", more than the "
+                  << kib["MemAvailable:"] / (1u << 20)
+                  << " GiB available (/proc/meminfo MemAvailable)" << std::endl;
     }
 }
 
@@ -820,6 +831,7 @@ Experiment::RunMode(const std::string& mode)
     m_currentMode = mode;
     Build(mode);
     BuildTraffic();
+    AssignStreams();
     auto built = std::chrono::steady_clock::now();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
     Simulator::Stop(MilliSeconds(2) + m_duration);
@@ -841,6 +853,28 @@ Experiment::RunMode(const std::string& mode)
     m_vmDevices = NetDeviceContainer();
     Simulator::Destroy();
     return r;
+}
+
+void
+Experiment::AssignStreams()
+{
+    // Random variables otherwise take stream numbers in creation order across the process: a
+    // mode run second by compare-modes would draw other numbers than the same mode run alone
+    // (or replayed from run_params). Fixed streams per run, after MakePattern's (1000).
+    int64_t stream = 2000;
+    stream += InternetStackHelper().AssignStreams(m_vmNodes, stream);
+    for (uint32_t n = 0; n < m_vmNodes.GetN(); ++n)
+    {
+        Ptr<Node> node = m_vmNodes.Get(n);
+        for (uint32_t a = 0; a < node->GetNApplications(); ++a)
+        {
+            if (Ptr<OnOffApplication> onoff
+                = DynamicCast<OnOffApplication>(node->GetApplication(a)))
+            {
+                stream += onoff->AssignStreams(stream);
+            }
+        }
+    }
 }
 
 RunRecord
@@ -1166,13 +1200,13 @@ Experiment::Main(int argc, char** argv)
     try
     {
         Validate();
+        CheckMemory();
     }
     catch (const ExperimentError& e)
     {
         std::cerr << m_scenario << ": " << e.what() << std::endl;
         return 2;
     }
-    WarnMemory();
     // The database is opened (and checked writable) before anything is simulated.
     std::unique_ptr<ResultsDb> db;
     try

@@ -130,10 +130,16 @@ class Experiment
     RunRecord Collect(const std::string& mode, double wall);
     /** \brief Print one run's summary. \param r the record */
     void Print(const RunRecord& r) const;
+    /** \brief Give the run's random variables fixed streams (the same whatever ran before). */
+    void AssignStreams();
     /** \return how many flows MakePattern() gives, without making them */
     uint64_t CountFlows() const;
-    /** \brief Warn (stderr) when the run needs more memory than the machine has available. */
-    void WarnMemory() const;
+    /**
+     * \brief Estimate the run's memory: warn (stderr) above what is available, refuse above
+     * what the machine has.
+     * \throws ExperimentError when the machine cannot hold the run
+     */
+    void CheckMemory() const;
     /** \return the flows of the traffic pattern (global VM indices) */
     std::vector<std::pair<uint32_t, uint32_t>> MakePattern() const;
     /** \brief Populate ARP caches for the flows, both ways (static, as VM images would). */

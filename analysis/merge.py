@@ -5,8 +5,12 @@
 
 Runs get new ids in OUT.db and every child row follows its run. A point already in OUT.db with
 status ok is skipped; a point recorded there as failed is replaced by an ok run from a shard.
+A run without a point key (an ad-hoc run) is the same run as one of OUT.db whose runs row (but
+its id) and parameters are equal, and is skipped too: merging again adds nothing. A point (or
+ad-hoc run) that both hold ok with different results is a conflict: reported, OUT.db's kept.
 Each shard is merged in one transaction, so an interrupted merge can simply be run again.
-Exit status: 0 merged, 2 a database is missing, unreadable or of a newer schema version.
+Exit status: 0 merged, 1 merged with conflicts, 2 a database is missing, unreadable, not
+writable or of a newer schema version (checked before anything is merged).
 """
 
 import os
@@ -33,7 +37,8 @@ def check_shard(path):
 
 
 def merge_shard(conn, path, warn):
-    """Merge one shard into the open OUT database; returns (added, replaced, skipped)."""
+    """Merge one shard into the open OUT database; returns (added, replaced, skipped, conflicts),
+    conflicts a list of (point or run, what differs)."""
     conn.execute("ATTACH DATABASE ? AS shard", (path,))
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -64,12 +69,17 @@ def _merge_attached(conn, path, warn):
         tables.append((table, cols))
 
     added = replaced = skipped = 0
+    conflicts = []
     col_list = ", ".join(run_cols)
     shard_runs = conn.execute("SELECT id, point, status FROM shard.runs ORDER BY id").fetchall()
     for old_id, point, status in shard_runs:
         if point is not None:
             row = conn.execute("SELECT id, status FROM main.runs WHERE point = ?", (point,)).fetchone()
             if row is not None:
+                if row[1] == "ok" and status == "ok":
+                    what = differences(conn, row[0], old_id, run_cols, tables)
+                    if what:
+                        conflicts.append((point, what))
                 # Keep what OUT has unless the shard brings an ok run for a point that failed.
                 if row[1] == "ok" or status != "ok":
                     skipped += 1
@@ -79,7 +89,15 @@ def _merge_attached(conn, path, warn):
             else:
                 added += 1
         else:
-            added += 1  # a run without a point key cannot be matched: always copied
+            # An ad-hoc run (no point key) is known by its content: the same run copied before.
+            same = same_adhoc_run(conn, old_id, run_cols)
+            if same is not None:
+                what = differences(conn, same, old_id, run_cols, tables)
+                if what:
+                    conflicts.append((f"ad-hoc run {old_id} of {path}", what))
+                skipped += 1
+                continue
+            added += 1
         cur = conn.execute(
             f"INSERT INTO main.runs({col_list}) SELECT {col_list} FROM shard.runs WHERE id = ?", (old_id,)
         )
@@ -90,7 +108,44 @@ def _merge_attached(conn, path, warn):
                 f"INSERT INTO main.{table}(run_id, {c}) SELECT ?, {c} FROM shard.{table} WHERE run_id = ?",
                 (new_id, old_id),
             )
-    return added, replaced, skipped
+    return added, replaced, skipped, conflicts
+
+
+# Columns of runs that may differ between two runs of the same point with the same results.
+CIRCUMSTANCE_COLUMNS = ("point", "started_at", "wall_seconds", "version")
+
+
+def _child_rows(conn, schema, table, cols, run_id):
+    c = ", ".join(cols)
+    return sorted(conn.execute(f"SELECT {c} FROM {schema}.{table} WHERE run_id = ?", (run_id,)), key=repr)
+
+
+def differences(conn, out_id, shard_id, run_cols, tables):
+    """What differs between the results of run out_id of OUT and run shard_id of the shard
+    (runs columns other than when/where it ran, and the child rows); '' if nothing."""
+    cols = [c for c in run_cols if c not in CIRCUMSTANCE_COLUMNS]
+    sel = ", ".join(cols)
+    a = conn.execute(f"SELECT {sel} FROM main.runs WHERE id = ?", (out_id,)).fetchone()
+    b = conn.execute(f"SELECT {sel} FROM shard.runs WHERE id = ?", (shard_id,)).fetchone()
+    what = [f"runs.{c}" for c, x, y in zip(cols, a, b) if x != y]
+    for table, tcols in tables:
+        if _child_rows(conn, "main", table, tcols, out_id) != _child_rows(conn, "shard", table, tcols, shard_id):
+            what.append(table)
+    return ", ".join(what)
+
+
+def same_adhoc_run(conn, shard_id, run_cols):
+    """Id of a run of OUT without a point key whose runs row (every column but id) and
+    run_params equal those of the shard's run shard_id, or None."""
+    match = " AND ".join(f"m.{c} IS s.{c}" for c in run_cols)
+    candidates = [r[0] for r in conn.execute(
+        f"SELECT m.id FROM main.runs AS m, shard.runs AS s WHERE s.id = ? AND m.point IS NULL AND {match}",
+        (shard_id,))]
+    params = _child_rows(conn, "shard", "run_params", ["name", "value"], shard_id)
+    for out_id in candidates:
+        if _child_rows(conn, "main", "run_params", ["name", "value"], out_id) == params:
+            return out_id
+    return None
 
 
 def main(argv=None):
@@ -114,19 +169,25 @@ def main(argv=None):
         return 2
 
     total = [0, 0, 0]
+    conflicts = 0
     for shard in shards:
         try:
-            counts = merge_shard(conn, os.path.abspath(shard), warn)
+            added, replaced, skipped, clashes = merge_shard(conn, os.path.abspath(shard), warn)
         except Exception as e:  # a shard that breaks mid-way is rolled back; say which
             print(f"merge: error: {shard}: {e} (nothing of it merged)", file=sys.stderr)
             return 2
-        total = [t + c for t, c in zip(total, counts)]
-        print(f"merge: {shard}: {counts[0]} runs added, {counts[1]} failed runs replaced, "
-              f"{counts[2]} already present", file=sys.stderr)
+        total = [t + c for t, c in zip(total, (added, replaced, skipped))]
+        for what, differ in clashes:
+            print(f"merge: conflict: {shard}: {what}: results differ from those in {out} ({differ}); "
+                  f"kept {out}'s", file=sys.stderr)
+        conflicts += len(clashes)
+        print(f"merge: {shard}: {added} runs added, {replaced} failed runs replaced, "
+              f"{skipped} already present" + (f" ({len(clashes)} with other results)" if clashes else ""),
+              file=sys.stderr)
     conn.close()
     print(f"merge: {out}: {total[0]} runs added, {total[1]} replaced, {total[2]} skipped "
-          f"from {len(shards)} databases", file=sys.stderr)
-    return 0
+          f"from {len(shards)} databases" + (f"; {conflicts} conflicts" if conflicts else ""), file=sys.stderr)
+    return 1 if conflicts else 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import program_options  # noqa: E402
 import sweep_runner  # noqa: E402
 import sweep_slurm  # noqa: E402
 import vmcomm_db  # noqa: E402
@@ -69,8 +70,26 @@ def parse_args(argv):
     return args
 
 
+def program_path(build_dir, scenario):
+    return os.path.join(os.path.abspath(build_dir), "bin", scenario)
+
+
+def check_program(program):
+    if not (os.path.isfile(program) and os.access(program, os.X_OK)):
+        raise UsageError(f"no program {program}; build it first (./vmcomm build) or pass --build-dir")
+
+
 def points_from_spec(spec, build_dir):
-    program = os.path.join(os.path.abspath(build_dir), "bin", spec.scenario)
+    """Check the spec against what its program accepts (asking it once), then expand it."""
+    program = program_path(build_dir, spec.scenario)
+    check_program(program)
+    try:
+        listing = program_options.ask(program)
+    except program_options.ProgramError as e:
+        raise UsageError(str(e)) from None
+    program_options.check_spec(spec, listing)
+    for note in program_options.expand_multi_runs(spec, listing):
+        print(f"sweep: note: {spec.path}: {note}", file=sys.stderr)
     return [(program, point) for point in spec.points()]
 
 
@@ -157,6 +176,9 @@ def main(argv=None):
             all_points = points_from_spec(spec, args.build_dir)
             db_path = args.db or spec.db
             scenario = spec.scenario
+            if args.backend == "local":
+                # Before anything runs: a database the points cannot write fails every one.
+                vmcomm_db.check_writable(db_path)
         else:
             spec = None
             all_points = points_from_file(args.points_file, args.slice)
@@ -164,6 +186,7 @@ def main(argv=None):
                 raise UsageError("--points-file needs --db")
             db_path = args.db
             scenario = all_points[0][1].scenario if all_points else "-"
+            vmcomm_db.check_writable(db_path)
         existing = read_existing(db_path)
     except (SpecError, UsageError, vmcomm_db.DbError) as e:
         print(f"sweep: error: {e}", file=sys.stderr)
@@ -182,12 +205,12 @@ def main(argv=None):
               f"in {db_path}, {len(todo)} to run (dry run: nothing run)", file=sys.stderr)
         return 0
 
-    programs = sorted({program for program, _ in todo})
-    for program in programs:
-        if not (os.path.isfile(program) and os.access(program, os.X_OK)):
-            print(f"sweep: error: no program {program}; build it first (./vmcomm build) or pass "
-                  "--build-dir", file=sys.stderr)
-            return 2
+    try:
+        for program in sorted({program for program, _ in todo}):
+            check_program(program)
+    except UsageError as e:
+        print(f"sweep: error: {e}", file=sys.stderr)
+        return 2
 
     try:
         conn = vmcomm_db.connect(db_path)  # creates the schema before the children race to
@@ -204,7 +227,11 @@ def main(argv=None):
     print(f"sweep: {scenario}: {total} points, {ok_before} ok and {failed_before} failed already in "
           f"{db_path}, running {len(todo)} with {args.jobs} jobs", file=sys.stderr)
     start = time.monotonic()
-    runner.run(todo, total, ok_before + failed_before, failed_before)
+    try:
+        runner.run(todo, total, ok_before + failed_before, failed_before)
+    except vmcomm_db.DbError as e:
+        print(f"sweep: error: {e}; the running points were stopped", file=sys.stderr)
+        return 2
     elapsed = sweep_runner.fmt_duration(time.monotonic() - start)
 
     if runner.stop_signal is not None:

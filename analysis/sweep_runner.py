@@ -13,6 +13,7 @@ import collections
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,7 @@ import time
 
 import vmcomm_db
 
-STDERR_TAIL_LINES = 20
+MAX_LOG_BYTES = 1 << 20  # of a failed point's output kept in runs.message
 POLL_S = 0.05
 PLAIN_PROGRESS_EVERY_S = 10.0
 TERMINATE_GRACE_S = 5.0
@@ -33,18 +34,23 @@ def fmt_duration(seconds):
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def tail(path, lines):
-    """Last `lines` lines of a text file (decoding errors replaced, long lines cut)."""
+def read_log(path):
+    """A point's stderr (or stdout) as text, whole: the line that says what went wrong may be
+    the first of many (ns-3 prints its help after naming a bad option). Only a log larger than
+    MAX_LOG_BYTES is shortened, to its beginning and its end with the omitted size between."""
     try:
         with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(0, size - 64 * 1024))  # enough for 20 lines; a huge log stays cheap
-            text = f.read().decode("utf-8", "replace")
+            data = f.read(MAX_LOG_BYTES + 1)
+            if len(data) > MAX_LOG_BYTES:
+                f.seek(0, os.SEEK_END)
+                size = f.tell()
+                f.seek(size - MAX_LOG_BYTES // 2)
+                data = (data[:MAX_LOG_BYTES // 2]
+                        + f"\n[... {size - MAX_LOG_BYTES} bytes omitted ...]\n".encode()
+                        + f.read())
     except OSError:
         return []
-    out = [line[:500] for line in text.splitlines() if line.strip()]
-    return out[-lines:]
+    return [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
 
 
 def describe(point):
@@ -143,29 +149,38 @@ class Runner:
                 tempfile.TemporaryDirectory(prefix="vmcomm-sweep-"))
             os.makedirs(log_dir, exist_ok=True)
             progress.update(done_before, failed_before, force=True)
-            while (pending or running) and self.stop_signal is None:
-                while pending and len(running) < self.jobs and self.stop_signal is None:
-                    program, point = pending.popleft()
-                    # Another runner on the same database may have done it meanwhile.
-                    if conn.execute("SELECT 1 FROM runs WHERE point = ?", (point.key,)).fetchone():
-                        self.elsewhere += 1
-                        continue
-                    running.append(self._start(program, point, log_dir))
-                finished = [t for t in running if t.proc.poll() is not None]
-                for task in finished:
-                    running.remove(task)
-                    if self.stop_signal is None:
-                        self._finish(conn, task, progress)
-                done = done_before + self.ok + self.failed + self.elsewhere
-                progress.update(done, failed_before + self.failed)
-                if not finished:
-                    time.sleep(POLL_S)
+            try:
+                self._loop(conn, progress, pending, running, log_dir, done_before, failed_before)
+            except vmcomm_db.DbError:
+                self._terminate(running)  # a database the runner cannot write: stop everything
+                progress.finish()
+                conn.close()
+                raise
             if self.stop_signal is not None:
                 self._terminate(running)
             progress.update(done_before + self.ok + self.failed + self.elsewhere,
                             failed_before + self.failed, force=True)
             progress.finish()
         conn.close()
+
+    def _loop(self, conn, progress, pending, running, log_dir, done_before, failed_before):
+        while (pending or running) and self.stop_signal is None:
+            while pending and len(running) < self.jobs and self.stop_signal is None:
+                program, point = pending.popleft()
+                # Another runner on the same database may have done it meanwhile.
+                if conn.execute("SELECT 1 FROM runs WHERE point = ?", (point.key,)).fetchone():
+                    self.elsewhere += 1
+                    continue
+                running.append(self._start(program, point, log_dir))
+            finished = [t for t in running if t.proc.poll() is not None]
+            for task in finished:
+                running.remove(task)
+                if self.stop_signal is None:
+                    self._finish(conn, task, progress)
+            done = done_before + self.ok + self.failed + self.elsewhere
+            progress.update(done, failed_before + self.failed)
+            if not finished:
+                time.sleep(POLL_S)
 
     def _start(self, program, point, log_dir):
         name = point.key.replace("/", "_")
@@ -208,27 +223,18 @@ class Runner:
             message = f"killed by signal {name}"
         else:
             message = f"exit code {rc}"
-        lines = tail(task.err_path, STDERR_TAIL_LINES)
+        lines = read_log(task.err_path)
         if not lines:
-            out_lines = tail(task.out_path, STDERR_TAIL_LINES)
+            out_lines = read_log(task.out_path)
             if out_lines:
-                lines = ["(stderr empty; last lines of stdout:)"] + out_lines
+                lines = ["(stderr empty; stdout:)"] + out_lines
         full_message = "\n".join([message] + lines)
         options = dict(point.options)
         rng_seed = options.get("RngSeed")
-        outcome = vmcomm_db.record_failed_run(
-            conn,
-            point.key,
-            point.scenario,
-            options,
-            point.rng_run,
-            full_message,
-            mode=options.get("mode"),
-            topology=options.get("topology"),
-            rng_seed=int(rng_seed) if rng_seed and rng_seed.isdigit() else None,
-            started_at=task.started_at,
-            wall_seconds=round(wall, 3),
-        )
+        try:
+            outcome = self._record(conn, point, options, full_message, rng_seed, task, wall)
+        except sqlite3.Error as e:
+            raise vmcomm_db.DbError(f"{self.db_path}: cannot record the failure of point {point.key}: {e}") from None
         if outcome == "kept-ok":
             # Complete results are in the database (written by another runner, or committed by
             # the program before it failed): the point is done.
@@ -243,6 +249,22 @@ class Runner:
         summary = f"{message}: {last}" if last else message
         self.failures.append((point, summary))
         progress.message(f"sweep: FAILED {point.key} ({describe(point)}): {summary}")
+
+    @staticmethod
+    def _record(conn, point, options, full_message, rng_seed, task, wall):
+        return vmcomm_db.record_failed_run(
+            conn,
+            point.key,
+            point.scenario,
+            options,
+            point.rng_run,
+            full_message,
+            mode=options.get("mode"),
+            topology=options.get("topology"),
+            rng_seed=int(rng_seed) if rng_seed and rng_seed.isdigit() else None,
+            started_at=task.started_at,
+            wall_seconds=round(wall, 3),
+        )
 
     def _terminate(self, running):
         """Stop all children: SIGTERM, then SIGKILL after a grace period."""

@@ -214,6 +214,14 @@ def load_spec(path):
         raise SpecError(f"{path}: cannot read: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise SpecError(f"{path}: not valid TOML: {e}") from None
+    except UnicodeDecodeError as e:
+        # TOML is UTF-8; tomllib decodes the whole file before parsing.
+        with open(path, "rb") as f:
+            before = f.read()[: e.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise SpecError(f"{path}: line {line}, column {column}: byte 0x{e.object[e.start]:02x} is not "
+                        "valid UTF-8 (a TOML file must be UTF-8 text)") from None
     return parse_spec(data, path)
 
 

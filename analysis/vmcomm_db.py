@@ -133,6 +133,33 @@ def _check_version(conn, path):
     return version
 
 
+def check_writable(path):
+    """Raise DbError unless a results database can be written at `path`: the file itself if it
+    exists, and its directory (SQLite creates the -wal and -shm files beside the database), or
+    the first existing ancestor directory where it would be created. Checked when a database is
+    opened, so a tool says so before it simulates or copies anything."""
+    shown = os.fspath(path)
+    path = os.path.abspath(shown)
+    if os.path.isdir(path):
+        raise DbError(f"{shown}: is a directory, not a results database")
+    parent = os.path.dirname(path)
+    if os.path.exists(path):
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise DbError(f"{shown}: results database is read-only (no write permission); "
+                          "make it writable or give another file")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise DbError(f"{shown}: its directory {parent} is read-only, and SQLite writes the "
+                          "database's -wal and -shm files there; give a file in a writable directory")
+        return
+    ancestor = parent
+    while not os.path.exists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    if not os.path.isdir(ancestor):
+        raise DbError(f"{shown}: cannot create it: {ancestor} is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise DbError(f"{shown}: cannot create it: directory {ancestor} is not writable")
+
+
 def connect(path, create=True):
     """Open a results database for reading and writing.
 
@@ -143,9 +170,13 @@ def connect(path, create=True):
     path = os.fspath(path)
     if not create and not os.path.exists(path):
         raise DbError(f"{path}: no such results database")
+    check_writable(path)
     if create:
         parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except OSError as e:
+            raise DbError(f"{path}: cannot create its directory {parent}: {e.strerror}") from None
     conn = None
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly

@@ -18,6 +18,7 @@
 #include "ns3/command-line.h"
 #include "ns3/config.h"
 #include "ns3/global-value.h"
+#include "ns3/option-list.h"
 #include "ns3/preset.h"
 #include "ns3/results-db.h"
 #include "ns3/string.h"
@@ -455,6 +456,26 @@ Run(int argc, char* argv[])
 int
 main(int argc, char* argv[])
 {
+    if (OptionList::Requested(argc, argv)) // what sweep.py checks a spec against
+    {
+        CommandLine cmd("dma-bench");
+        std::vector<std::string> values(std::size(OPTIONS));
+        for (std::size_t i = 0; i < values.size(); ++i)
+        {
+            cmd.AddValue(OPTIONS[i].name, OPTIONS[i].allowed, values[i] = OPTIONS[i].def);
+        }
+        OptionList list("dma-bench", cmd);
+        for (const auto& o : OPTIONS)
+        {
+            list.Type(o.name, "string"); // lists and sizes with units: the program checks them
+        }
+        return list.Choices("preset", ListPresets())
+            .Choices("op", {"read", "write", "rw"})
+            .Choices("pattern", {"rand", "seq"})
+            .Choices("iommu", {"on", "off"})
+            .Choices("metric", {"bw", "lat"})
+            .Print(std::cout);
+    }
     try
     {
         return Run(argc, argv);

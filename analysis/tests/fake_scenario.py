@@ -15,13 +15,19 @@ Test knobs (ordinary options, so a spec can vary them):
   --no-write=true  exit 0 without writing anything (a broken program)
   --exit-after-write=N  exit N after committing the results (a program that fails at its very end)
   --pid-dir=DIR    write DIR/PID at start (lets a test check that children were stopped)
-  --mode=M         one of the six modes (anything else: exit 2)
+  --mode=M         one of the six modes, or all: one run per mode, each stored with the point key
+                   KEY/MODE (as the C++ programs; the default when started as compare-modes)
   --size=B         frame size in bytes, an integer >= 1 (anything else: exit 2)
+  --topology=PATH  must be a readable file (else exit 2: a value no option list can check)
+  --list-options   print the option list (JSON) as the C++ programs do, and exit 0
+An option not in that list is refused as ns-3's CommandLine does: a line naming it, then the
+whole help (60 lines), exit 1. Without --point the run is ad hoc (runs.point NULL).
 Results are a deterministic function of the options and RngRun, so two sweeps of the same
 points give the same rows (only ids, start and wall times differ).
 """
 
 import hashlib
+import json
 import os
 import random
 import sqlite3
@@ -41,16 +47,67 @@ def bad_input(message):
     sys.exit(2)
 
 
-def parse(argv):
+def option_list(scenario):
+    """What --list-options prints: the fake's own options, two globals and a few attributes."""
+    def opt(name, kind, **more):
+        return dict(name=name, type=kind, help=f"fake option {name}", **more)
+
+    options = [
+        opt("mode", "enum", choices=list(MODES) + ["all"], expands={"all": list(MODES)},
+            default="all" if scenario == "compare-modes" else "vf-dma"),
+        opt("size", "integer", min=1, max=65535, default="1500"),
+        opt("nics", "integer", min=1, max=8, default="1"),
+        opt("duration", "time", default="+1ms"),
+        opt("load", "string", default="10Gbps"),
+        opt("topology", "string"),
+        opt("tag", "string"),
+        opt("sleep", "float", default="0"),
+        opt("fail", "boolean", default="false"),
+        opt("fail-if-exists", "string"),
+        opt("write-failed", "boolean", default="false"),
+        opt("no-write", "boolean", default="false"),
+        opt("exit-after-write", "integer", default="0"),
+        opt("pid-dir", "string"),
+        opt("db", "string"),
+        opt("point", "string"),
+    ]
+    integer = dict(type="integer", checker="ns3::UintegerValue", help="")
+    return {
+        "program": scenario,
+        "options": options,
+        "globals": [dict(name="RngSeed", min=1, max=4294967295, default="1", **integer),
+                    dict(name="RngRun", min=0, max=18446744073709551615, default="1", **integer)],
+        "attributes": [
+            dict(name="ns3::Iommu::IotlbEntries", min=1, max=4294967295, default="64", **integer),
+            dict(name="ns3::MemoryDomain::PageSize", min=4096, max=1 << 30, default="4096", **integer),
+            dict(name="ns3::Iommu::InvalidationMode", type="enum", choices=["STRICT", "LAZY"],
+                 checker="ns3::EnumValue", default="LAZY", help=""),
+            dict(name="ns3::PcieLink::Ecrc", type="boolean", checker="ns3::BooleanValue",
+                 default="false", help=""),
+        ],
+    }
+
+
+def parse(argv, scenario):
+    listing = option_list(scenario)
+    known = {o["name"] for o in listing["options"]} | {g["name"] for g in listing["globals"]}
+    known |= {a["name"] for a in listing["attributes"]}
     opts = {}
     for arg in argv:
         if not arg.startswith("--") or "=" not in arg:
             bad_input(f"invalid argument {arg!r} (expected --name=value)")
         name, value = arg[2:].split("=", 1)
+        if name not in known:
+            # As ns-3 3.37's CommandLine: the bad option first, then the whole help.
+            print(f"Invalid command-line argument: --{name}", file=sys.stderr)
+            for i in range(60):
+                print(f"    --option{i}:  help line {i} of the fake's help [default]", file=sys.stderr)
+            sys.exit(1)
         opts[name] = value
-    for required in ("db", "point", "RngRun"):
+    for required in ("db", "RngRun"):
         if required not in opts:
             bad_input(f"missing --{required}")
+    opts.setdefault("mode", next(o["default"] for o in listing["options"] if o["name"] == "mode"))
     return opts
 
 
@@ -69,6 +126,18 @@ def results(opts, rng_run):
 
 
 def write(opts, scenario, started, started_at):
+    """Write the run(s): one, or one per mode for mode=all (point KEY/MODE)."""
+    if opts["mode"] != "all":
+        write_one(opts, scenario, started, started_at)
+        return
+    for mode in MODES:
+        one = dict(opts, mode=mode)
+        if opts.get("point"):
+            one["point"] = f"{opts['point']}/{mode}"
+        write_one(one, scenario, started, started_at)
+
+
+def write_one(opts, scenario, started, started_at):
     rng_run = int(opts["RngRun"])
     rnd, gbps, base_ns, cpu = results(opts, rng_run)
     mode = opts.get("mode")
@@ -79,13 +148,13 @@ def write(opts, scenario, started, started_at):
     try:
         # As the C++ writer (ResultsDb::WriteRun): an ok run of the point is kept, a failed one
         # replaced.
-        row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (opts["point"],)).fetchone()
+        row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (opts.get("point"),)).fetchone()
         if row is not None and row[1] == "ok":
             conn.execute("ROLLBACK")
             return
         if row is not None:
             vmcomm_db.delete_run(conn, row[0])
-        run = dict(point=opts["point"], scenario=scenario, topology=opts.get("topology"), mode=mode,
+        run = dict(point=opts.get("point"), scenario=scenario, topology=opts.get("topology"), mode=mode,
                    rng_seed=1, rng_run=rng_run, version="fake-1", started_at=started_at,
                    wall_seconds=time.monotonic() - started, sim_seconds=sim_s, status="ok")
         params = {k: v for k, v in opts.items() if k not in ("db", "point", "RngRun")}
@@ -116,16 +185,21 @@ def write(opts, scenario, started, started_at):
         conn.execute("COMMIT")
     except sqlite3.Error as e:
         conn.execute("ROLLBACK")
-        print(f"{scenario}: cannot write results for point {opts['point']}: {e}", file=sys.stderr)
+        print(f"{scenario}: cannot write results for point {opts.get('point')}: {e}", file=sys.stderr)
         sys.exit(1)
 
 
 def main():
     started, started_at = time.monotonic(), vmcomm_db.now_iso()
     scenario = os.path.basename(sys.argv[0]).removesuffix(".py")
-    opts = parse(sys.argv[1:])
-    if "mode" in opts and opts["mode"] not in MODES:
-        bad_input(f"unknown --mode={opts['mode']} (one of {', '.join(MODES)})")
+    if "--list-options" in sys.argv[1:]:
+        json.dump(option_list(scenario), sys.stdout)
+        return
+    opts = parse(sys.argv[1:], scenario)
+    if opts["mode"] not in MODES + ("all",):
+        bad_input(f"unknown --mode={opts['mode']} (one of {', '.join(MODES)}, all)")
+    if "topology" in opts and not os.path.isfile(opts["topology"]):
+        bad_input(f"--topology={opts['topology']}: no such file")
     if "size" in opts and not (opts["size"].isdigit() and int(opts["size"]) >= 1):
         bad_input(f"--size={opts['size']}: expected a frame size in bytes")
     if "pid-dir" in opts:

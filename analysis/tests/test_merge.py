@@ -64,13 +64,49 @@ class MergeTest(TempDirTest):
         conn.execute("COMMIT")
         conn.close()
         result = self.run_tool("merge.py", out, shard)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("0 runs added, 1 failed runs replaced, 1 already present", result.stderr)
+        # The ok run in OUT has other results than the shard's: kept, and reported as a conflict.
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("0 runs added, 1 failed runs replaced, 1 already present (1 with other results)",
+                      result.stderr)
+        self.assertIn(f"conflict: {shard}: {points[1]}: results differ", result.stderr)
         got = dict((r[0], r[1:]) for r in rows(out, "SELECT point, status, message FROM runs"))
         self.assertEqual(got[points[0]], ("ok", None))
         self.assertEqual(got[points[1]], ("ok", "kept"))
         self.assertEqual(content(out)[points[0]], content(shard)[points[0]])
         self.assertEqual(rows(out, "SELECT COUNT(*) FROM run_params WHERE run_id NOT IN (SELECT id FROM runs)")[0][0], 0)
+
+    def test_merging_ad_hoc_runs_again_adds_nothing(self):
+        adhoc = self.path("adhoc.db")
+        for run in (1, 2):  # two runs without a point key, as `compare-modes --db=...` writes them
+            subprocess.run([helpers.PYTHON, os.path.join(self.build, "bin", "compare-modes"), "--mode=veb",
+                            f"--RngRun={run}", f"--db={adhoc}"], check=True, timeout=60)
+        self.assertEqual(rows(adhoc, "SELECT COUNT(*) FROM runs WHERE point IS NULL")[0][0], 2)
+        out = self.path("out.db")
+        for attempt in range(3):
+            result = self.run_tool("merge.py", out, adhoc)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(rows(out, "SELECT COUNT(*) FROM runs")[0][0], 2, f"merge number {attempt + 1}")
+        self.assertIn("0 runs added, 0 replaced, 2 skipped", result.stderr)
+        self.assertEqual(sorted(content(out).values()), sorted(content(adhoc).values()))
+
+    def test_conflicting_results_are_reported(self):
+        spec = self.write_spec(small_spec(reps=1, sizes=(64,)))  # 2 points
+        a, b = self.path("a.db"), self.path("b.db")
+        self.assertEqual(self.sweep(spec, a).returncode, 0)
+        self.assertEqual(self.sweep(spec, b).returncode, 0)
+        point = rows(b, "SELECT point FROM runs ORDER BY point")[0][0]
+        conn = sqlite3.connect(b)
+        conn.execute("UPDATE flows SET rx_frames = rx_frames - 1 WHERE flow_id = 0 AND run_id = "
+                     "(SELECT id FROM runs WHERE point = ?)", (point,))
+        conn.commit()
+        conn.close()
+        out = self.path("out.db")
+        result = self.run_tool("merge.py", out, a, b)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(f"merge: conflict: {b}: {point}: results differ from those in {out} (flows); "
+                      f"kept {out}'s", result.stderr)
+        self.assertIn("1 conflicts", result.stderr)
+        self.assertEqual(content(out), content(a))
 
     def test_refuses_newer_foreign_and_missing_databases(self):
         good = self.path("good.db")

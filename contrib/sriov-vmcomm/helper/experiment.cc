@@ -19,6 +19,7 @@
 #include "ns3/vf-net-device.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
+#include "option-list.h"
 #include "preset.h"
 #include "sriov-helper.h"
 #include "topology-reader.h"
@@ -1151,6 +1152,25 @@ Experiment::Main(int argc, char** argv)
                      "NIC + PCIe + IOMMU configuration: " + JoinPresets()
                          + " (applied first; --ns3:: options override it)",
                      preset);
+    if (OptionList::Requested(argc, argv)) // what sweep.py checks a spec against
+    {
+        auto v = [](const auto& list)
+        {
+            return std::vector<std::string>(std::begin(list), std::end(list));
+        };
+        std::vector<std::string> modes = GetModes();
+        modes.push_back("all");
+        return OptionList(m_scenario, cmd)
+            .Choices("mode", modes)
+            .Expands("mode", "all", GetModes())
+            .Choices("traffic", v(TRAFFIC))
+            .Choices("placement", v(PLACEMENTS))
+            .Choices("app", v(APPS))
+            .Choices("preset", ListPresets())
+            .Range("nics", 1, Topology::MAX_NICS)
+            .Range("size", 64, 1518)
+            .Print(std::cout);
+    }
     try
     {
         // Every argument, before ns-3 parses it (it aborts on a malformed value) and before

@@ -213,6 +213,15 @@ TEST(Inputs, TopologyFilesThatAreNoFiles)
     const Outcome o = RunProgram({BIN + "/topology-check", "/dev/zero"});
     EXPECT_EQ(o.status, 2) << o.err;
     EXPECT_NE(o.err.find("is a device"), std::string::npos) << o.err;
+    // A pipe that never ends is read up to the bound, not forever.
+    const std::string err = TestDir() + "pipe.err";
+    const int status = std::system(
+        ("yes 'graph {' | " + BIN + "/scenario --topology=/dev/stdin 2>" + err + " >/dev/null")
+            .c_str());
+    std::ifstream in(err);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(WEXITSTATUS(status), 2) << text;
+    EXPECT_NE(text.find("/dev/stdin: larger than 16 MiB"), std::string::npos) << text;
 }
 
 TEST(Inputs, NodeDeclaredTwiceIsRefused)

@@ -47,7 +47,7 @@ class TopologyReader
 {
   public:
     /** Largest file Read() reads (a pipe or /dev/zero is not read forever). */
-    static constexpr std::size_t MAX_BYTES = std::size_t(64) << 20;
+    static constexpr std::size_t MAX_BYTES = std::size_t(16) << 20;
 
     /**
      * Read and validate a DOT file.

@@ -161,6 +161,22 @@ TEST(Inputs, AttributeValuesOutOfRangeAreRefused)
     }
 }
 
+TEST(Inputs, AttributesThatConstrainEachOtherAreRefused)
+{
+    ExpectRefused("scenario", {"--ns3::Iommu::IotlbEntries=1"},
+                  {"ns3::Iommu::IotlbWays=4 must divide ns3::Iommu::IotlbEntries=1"});
+    ExpectRefused("scenario", {"--ns3::MemoryDomain::SizeBytes=5000"},
+                  {"SizeBytes=5000 must be a multiple of ns3::MemoryDomain::PageSize=4096"});
+    ExpectRefused("scenario", {"--ns3::MemoryDomain::AllocationBase=4294967295"},
+                  {"AllocationBase=4294967295 must be below"});
+    ExpectRefused("scenario", {"--ns3::Iommu::MaxConcurrentWalks=4294967295"},
+                  {"MaxConcurrentWalks=4294967295", "1:65536"});
+    ExpectRefused("scenario", {"--ns3::EthernetNetDevice::VlanId=0"}, {"VlanId=0", "1..4094"});
+    ExpectRefused("scenario", {"--ns3::Iommu::FlushTimeout=0ns"}, {"FlushTimeout=0ns"});
+    ExpectRefused("scenario", {"--ns3::MemoryDomain::PageSize=8192"},
+                  {"PageSize=8192", "4096, 2097152 or 1073741824"});
+}
+
 TEST(Inputs, UnknownOptionsAreNamedInOneLine)
 {
     ExpectRefused("scenario", {"--frame_size=64"}, {"unknown option --frame_size=64", "--size"});

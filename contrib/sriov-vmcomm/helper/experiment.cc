@@ -31,6 +31,7 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace ns3 {
@@ -362,10 +363,68 @@ Experiment::Validate()
             }
         }
     }
+    CheckAttributeCombinations();
     if (CountFlows() == 0)
     {
         throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement
                               + ": no flow fits this topology (too few VMs)");
+    }
+}
+
+void
+Experiment::CheckAttributeCombinations() const
+{
+    // Each checker sees one value; these constraints tie two together (the model aborts on
+    // them when the objects are built). Per NIC preset of the topology's hosts, over the
+    // defaults in force (command line included).
+    const char* const names[]
+        = {"ns3::Iommu::IotlbEntries", "ns3::Iommu::IotlbWays", "ns3::MemoryDomain::SizeBytes",
+           "ns3::MemoryDomain::PageSize", "ns3::MemoryDomain::AllocationBase"};
+    std::set<std::string> presets = {"default"};
+    for (int h : m_topology.GetHosts())
+    {
+        presets.insert(m_topology.GetNode(h).nic);
+    }
+    for (const std::string& preset : presets)
+    {
+        std::map<std::string, uint64_t> v;
+        for (const char* name : names)
+        {
+            const std::string full(name);
+            const std::size_t sep = full.rfind("::");
+            TypeId::AttributeInformation info;
+            TypeId::LookupByName(full.substr(0, sep))
+                .LookupAttributeByName(full.substr(sep + 2), &info);
+            v[full] = std::stoull(info.initialValue->SerializeToString(info.checker));
+        }
+        for (const PresetParameter& q :
+             preset == "default" ? std::vector<PresetParameter>() : GetPreset(preset).parameters)
+        {
+            if (v.count(q.attribute))
+            {
+                v[q.attribute] = std::stoull(q.value);
+            }
+        }
+        const std::string where = preset == "default" ? "" : " (NIC preset " + preset + ")";
+        auto show = [&v](const char* name)
+        {
+            return std::string(name) + "=" + std::to_string(v[name]);
+        };
+        if (v["ns3::Iommu::IotlbEntries"] % v["ns3::Iommu::IotlbWays"] != 0)
+        {
+            throw ExperimentError(show("ns3::Iommu::IotlbWays") + " must divide "
+                                  + show("ns3::Iommu::IotlbEntries") + where);
+        }
+        if (v["ns3::MemoryDomain::SizeBytes"] % v["ns3::MemoryDomain::PageSize"] != 0)
+        {
+            throw ExperimentError(show("ns3::MemoryDomain::SizeBytes") + " must be a multiple of "
+                                  + show("ns3::MemoryDomain::PageSize") + where);
+        }
+        if (v["ns3::MemoryDomain::AllocationBase"] >= v["ns3::MemoryDomain::SizeBytes"])
+        {
+            throw ExperimentError(show("ns3::MemoryDomain::AllocationBase") + " must be below "
+                                  + show("ns3::MemoryDomain::SizeBytes") + where);
+        }
     }
 }
 

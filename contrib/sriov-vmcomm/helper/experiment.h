@@ -130,6 +130,12 @@ class Experiment
     RunRecord Collect(const std::string& mode, double wall);
     /** \brief Print one run's summary. \param r the record */
     void Print(const RunRecord& r) const;
+    /**
+     * \brief Check the attribute values that constrain each other (IotlbWays divides
+     * IotlbEntries, ...), per NIC preset of the topology.
+     * \throws ExperimentError naming both attributes
+     */
+    void CheckAttributeCombinations() const;
     /** \brief Give the run's random variables fixed streams (the same whatever ran before). */
     void AssignStreams();
     /** \return how many flows MakePattern() gives, without making them */

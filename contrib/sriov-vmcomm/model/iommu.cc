@@ -72,9 +72,10 @@ Iommu::GetTypeId()
                             "Page walks in progress at once (walkers); a miss waits for a free "
                             "walker. Default 6: an estimate derived from pcie-bench nfp6000-bdw "
                             "(DESIGN section 7) by Little's law: 9.8 Gb/s of 64 B reads with "
-                            "almost every access missing = 19.1 M walks/s x 320 ns = 6 walks.",
+                            "almost every access missing = 19.1 M walks/s x 320 ns = 6 walks. "
+                            "At most 65536 (one slot each is kept).",
                             UintegerValue(6), MakeUintegerAccessor(&Iommu::m_maxWalks),
-                            MakeUintegerChecker<uint32_t>(1))
+                            MakeUintegerChecker<uint32_t>(1, 65536))
               .AddAttribute("InvalidationMode",
                             "IOTLB invalidation on unmap: STRICT (invalidate at every unmap) or "
                             "LAZY (batched in a flush queue). Default LAZY: the Linux default "
@@ -99,7 +100,7 @@ Iommu::GetTypeId()
                   "Lazy mode: time after the first queued unmap at which the IOTLB is "
                   "flushed. Default 10 ms: Linux's flush queue timeout (IOVA_FQ_TIMEOUT).",
                   TimeValue(MilliSeconds(10)), MakeTimeAccessor(&Iommu::m_flushTimeout),
-                  MakeTimeChecker())
+                  MakeTimeChecker(TimeStep(1)))
               .AddTraceSource(
                   "Fault", "A DMA access faulted (unmapped IOVA or write to a read-only page).",
                   MakeTraceSourceAccessor(&Iommu::m_faultTrace), "ns3::Iommu::FaultTracedCallback")

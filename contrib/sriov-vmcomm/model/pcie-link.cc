@@ -9,7 +9,7 @@
 #include "ns3/log.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
-#include "power-of-two-checker.h"
+#include "uinteger-checkers.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,12 +1,14 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#ifndef POWER_OF_TWO_CHECKER_H
-#define POWER_OF_TWO_CHECKER_H
+#ifndef UINTEGER_CHECKERS_H
+#define UINTEGER_CHECKERS_H
 
 #include "ns3/attribute.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace ns3 {
 
@@ -24,6 +26,18 @@ namespace ns3 {
  */
 Ptr<const AttributeChecker> MakePowerOfTwoChecker(uint64_t min, uint64_t max);
 
+/**
+ * \ingroup sriov-vmcomm
+ * \brief A checker for a UintegerValue attribute whose allowed values are not one range (a set
+ * of page sizes, a VLAN id or "none").
+ *
+ * \param accepts whether a value is allowed
+ * \param allowed what is allowed, for messages (e.g. "4096, 2097152 or 1073741824")
+ * \return the checker
+ */
+Ptr<const AttributeChecker> MakeUintegerCheckerIf(std::function<bool(uint64_t)> accepts,
+                                                  const std::string& allowed);
+
 } // namespace ns3
 
-#endif /* POWER_OF_TWO_CHECKER_H */
+#endif /* UINTEGER_CHECKERS_H */

@@ -187,7 +187,10 @@ Experiment::AddOptions(CommandLine& cmd)
                      m_topologyFile);
     m_check.AddValue(cmd, "hosts", "hosts of the default topology (all on one top-of-rack switch)",
                      m_nHosts);
-    m_check.AddValue(cmd, "vms", "VMs per host of the default topology", m_vms);
+    m_check.AddValue(cmd, "vms",
+                     "VMs per host of the default topology (modes with VFs: at most --nics x "
+                     "ns3::SriovNic::MaxVfs, the VFs the NIC offers)",
+                     m_vms);
     m_check.AddValue(
         cmd, "nics",
         "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "

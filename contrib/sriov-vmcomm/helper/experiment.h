@@ -74,7 +74,9 @@ class Experiment
      * \brief Parse the command line, validate, run every requested mode, write the database.
      * \param argc argument count
      * \param argv arguments
-     * \return the process exit status: 0, 2 on bad input, 1 on a failure while writing
+     * \return the process exit status: 0; 2 on bad input (arguments, topology, a database that
+     *         cannot be opened for writing), reported before anything is created or simulated;
+     *         1 on a failure while running or writing
      */
     int Main(int argc, char** argv);
 

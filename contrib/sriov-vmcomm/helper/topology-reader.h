@@ -20,9 +20,9 @@ namespace ns3 {
  * | element | attribute | value | default |
  * |---|---|---|---|
  * | node | `kind` | `host` or `switch` | required |
- * | host | `vms` | integer >= 1 | 2 |
- * | host | `nic` | NIC preset name | `default` |
- * | host | `vswitch` | virtual switch preset name | `ovs-kernel` |
+ * | host | `vms` | integer >= 1 (a scenario with VFs allows NICs x SriovNic::MaxVfs) | 2 |
+ * | host | `nic` | `default` or a NIC preset (ListPresets()) | `default` |
+ * | host | `vswitch` | `default` or a virtual switch profile (ovs-kernel, ovs-dpdk) | `default` |
  * | switch | `ports` | integer >= 1, at least its link count | as many as links |
  * | switch | `buffer` | per-port output queue, ns3::QueueSize (`1000p`, `12MB`) | builder's |
  * | edge | `rate` | ns3::DataRate > 0 with a unit (`100Gbps`) | 100Gbps |

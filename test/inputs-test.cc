@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,9 @@ RunProgram(const std::vector<std::string>& argv, bool asNobody = false)
         {
             _exit(99);
         }
+        // A broken program (reading /dev/zero for ever) must fail, not take the machine.
+        const rlimit memory{rlim_t(4) << 30, rlim_t(4) << 30};
+        setrlimit(RLIMIT_AS, &memory);
         alarm(30);
         std::vector<char*> args;
         for (const auto& a : argv)
@@ -229,11 +233,11 @@ TEST(Inputs, TopologyFilesThatAreNoFiles)
     const Outcome o = RunProgram({BIN + "/topology-check", "/dev/zero"});
     EXPECT_EQ(o.status, 2) << o.err;
     EXPECT_NE(o.err.find("is a device"), std::string::npos) << o.err;
-    // A pipe that never ends is read up to the bound, not forever.
+    // A pipe (20 MB here; it could be endless) is read up to the bound, no further.
     const std::string err = TestDir() + "pipe.err";
-    const int status = std::system(
-        ("yes 'graph {' | " + BIN + "/scenario --topology=/dev/stdin 2>" + err + " >/dev/null")
-            .c_str());
+    const int status = std::system(("ulimit -v 4194304; yes 'graph {' | head -c 20000000 | " + BIN
+                                    + "/scenario --topology=/dev/stdin 2>" + err + " >/dev/null")
+                                       .c_str());
     std::ifstream in(err);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(WEXITSTATUS(status), 2) << text;

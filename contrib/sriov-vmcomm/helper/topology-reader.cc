@@ -478,20 +478,14 @@ CheckDeclaredOnce(const std::string& text, const std::string& source)
             i = skipAttrLists(j) - 1;
             continue;
         }
-        if (t[i - 1].id
-            || !(is(i - 1, "{") || is(i - 1, "}") || is(i - 1, ";") || is(i - 1, "]")
-                 || is(i - 1, ",")))
+        // Not a statement of its own: an edge's operand after a subgraph ("{a b} -- c"), a
+        // value, or the name of a subgraph.
+        std::string prev = t[i - 1].text;
+        std::transform(prev.begin(), prev.end(), prev.begin(), ::tolower);
+        if (is(i - 1, "--") || is(i - 1, "=") || (t[i - 1].id && prev == "subgraph"))
         {
-            // Not at the start of a statement: the name of a subgraph.
-            if (i >= 1 && t[i - 1].id)
-            {
-                std::string prev = t[i - 1].text;
-                std::transform(prev.begin(), prev.end(), prev.begin(), ::tolower);
-                if (prev == "subgraph")
-                {
-                    continue;
-                }
-            }
+            i = skipAttrLists(j) - 1;
+            continue;
         }
         auto [it, fresh] = declared.emplace(t[i].text, t[i].line);
         if (!fresh)

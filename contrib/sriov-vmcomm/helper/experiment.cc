@@ -345,17 +345,39 @@ Experiment::Validate()
     if (m_mode == "vepa" || m_mode == "all")
     {
         // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port,
-        // which reflects it (IEEE 802.1Qbg reflective relay): a host needs a switch there.
-        for (int h : m_topology.GetHosts())
+        // which reflects it (IEEE 802.1Qbg reflective relay): a host with a flow between two of
+        // its VMs needs a switch there.
+        std::vector<bool> sameHostFlow(m_topology.GetNHosts(), false);
+        if (CountFlows() <= 1000000)
         {
-            const Topology::Node& spec = m_topology.GetNode(h);
+            std::vector<uint32_t> hostOf;
+            for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+            {
+                hostOf.insert(hostOf.end(), m_topology.GetNode(m_topology.GetHosts()[h]).vms, h);
+            }
+            for (auto [src, dst] : MakePattern())
+            {
+                sameHostFlow[hostOf[src]] = sameHostFlow[hostOf[src]] || hostOf[src] == hostOf[dst];
+            }
+        }
+        else
+        {
+            for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+            {
+                sameHostFlow[h] = m_topology.GetNode(m_topology.GetHosts()[h]).vms >= 2;
+            }
+        }
+        for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+        {
+            const int node = m_topology.GetHosts()[h];
+            const Topology::Node& spec = m_topology.GetNode(node);
             bool switchPort = false;
             for (int l : spec.links)
             {
-                switchPort
-                    |= m_topology.GetNode(m_topology.GetLink(l).Other(h)).kind == Topology::SWITCH;
+                switchPort |= m_topology.GetNode(m_topology.GetLink(l).Other(node)).kind
+                           == Topology::SWITCH;
             }
-            if (!switchPort && spec.vms >= 2)
+            if (!switchPort && sameHostFlow[h])
             {
                 throw ExperimentError(
                     "--mode=" + m_mode + ": " + m_topology.GetSource() + ": host \"" + spec.name

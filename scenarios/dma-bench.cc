@@ -14,6 +14,7 @@
  */
 #include "ns3/dma-bench.h"
 
+#include "ns3/command-line-check.h"
 #include "ns3/command-line.h"
 #include "ns3/config.h"
 #include "ns3/global-value.h"
@@ -23,9 +24,6 @@
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -89,72 +87,6 @@ AllowedOptions()
            "globals), --help";
 }
 
-/**
- * \return whether a checker accepts a value. ns-3 3.37 aborts on some malformed values
- * ("many" for an integer, "3 lanes"), so the check runs in a child process.
- */
-bool
-Accepts(Ptr<const AttributeChecker> checker, const std::string& value)
-{
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0)
-    {
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        _exit(checker->CreateValidValue(StringValue(value)) ? 0 : 1);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid)
-    {
-        return checker->CreateValidValue(StringValue(value)) != nullptr; // no child: try here
-    }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-/** \return true if name=value is a valid ns-3 attribute default or global value */
-bool
-ValidNs3Setting(const std::string& name, const std::string& value, std::string* why)
-{
-    if (name.rfind("ns3::", 0) == 0)
-    {
-        const std::size_t sep = name.rfind("::");
-        TypeId tid;
-        if (sep <= 3 || !TypeId::LookupByNameFailSafe(name.substr(0, sep), &tid))
-        {
-            *why = "no such ns-3 type";
-            return false;
-        }
-        TypeId::AttributeInformation info;
-        if (!tid.LookupAttributeByName(name.substr(sep + 2), &info))
-        {
-            *why = "no such attribute of " + name.substr(0, sep);
-            return false;
-        }
-        if (!Accepts(info.checker, value))
-        {
-            *why = "'" + value + "' is not a valid " + info.checker->GetValueTypeName();
-            return false;
-        }
-        return true;
-    }
-    for (auto it = GlobalValue::Begin(); it != GlobalValue::End(); ++it)
-    {
-        if ((*it)->GetName() == name)
-        {
-            if (!Accepts((*it)->GetChecker(), value))
-            {
-                *why = "'" + value + "' is not a valid " + (*it)->GetChecker()->GetValueTypeName();
-                return false;
-            }
-            return true;
-        }
-    }
-    *why = "unknown option";
-    return false;
-}
-
 /** Check every argument before anything is applied; throws BadInput. \return --list-presets */
 bool
 CheckArguments(int argc, char* argv[])
@@ -198,14 +130,15 @@ CheckArguments(int argc, char* argv[])
             continue;
         }
         std::string why;
-        if (eq == std::string::npos || !ValidNs3Setting(name, value, &why))
+        // The scenario programs' check of ns-3 attributes and global values (one for all).
+        if (eq == std::string::npos || !CommandLineCheck::CheckNs3Setting(name, value, &why))
         {
             if (why.empty() || why == "unknown option")
             {
                 throw BadInput("unknown option '" + std::string(argv[i]) + "'; options are "
                                + AllowedOptions());
             }
-            throw BadInput("--" + name + ": " + why);
+            throw BadInput("--" + name + "=" + value + ": " + why);
         }
     }
     return listPresets;
@@ -409,7 +342,14 @@ Run(int argc, char* argv[])
     std::unique_ptr<ResultsDb> out;
     if (!db.empty())
     {
-        out = std::make_unique<ResultsDb>(db);
+        try
+        {
+            out = std::make_unique<ResultsDb>(db); // checked writable before any point runs
+        }
+        catch (const std::exception& e)
+        {
+            throw BadInput("--db=" + db + ": " + e.what());
+        }
     }
     UintegerValue seed;
     UintegerValue run;

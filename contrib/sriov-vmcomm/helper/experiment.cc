@@ -29,9 +29,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace ns3 {
@@ -316,6 +318,7 @@ Experiment::Experiment(const std::string& scenario)
     , m_tcpSndBuf(0)
     , m_tcpRcvBuf(0)
     , m_scenario(scenario)
+    , m_check(scenario)
 {
 }
 
@@ -500,37 +503,41 @@ Experiment::ConnectDropTraces()
 void
 Experiment::AddOptions(CommandLine& cmd)
 {
-    cmd.AddValue("mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
-    cmd.AddValue("topology", "topology DOT file (default: one host with --vms VMs)",
-                 m_topologyFile);
-    cmd.AddValue("hosts", "hosts of the default topology (all on one top-of-rack switch)",
-                 m_nHosts);
-    cmd.AddValue("vms", "VMs per host of the default topology", m_vms);
-    cmd.AddValue("nics",
-                 "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
-                 "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
-                 "to peer)",
-                 m_nics);
-    cmd.AddValue("traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
-    cmd.AddValue("placement", "pairs: " + Join(PLACEMENTS), m_placement);
-    cmd.AddValue("app", "application: " + Join(APPS), m_app);
-    cmd.AddValue("size", "Ethernet frame size in bytes, FCS included (64..1518)", m_size);
-    cmd.AddValue("load",
-                 "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
-                 m_load);
-    cmd.AddValue("line-rate", "rate a fractional --load refers to", m_lineRate);
-    cmd.AddValue("duration", "traffic duration (a time: 1ms)", m_duration);
-    cmd.AddValue("db", "results database to add the run(s) to (default: none)", m_db);
-    cmd.AddValue("point", "sweep point key (set by ./vmcomm sweep)", m_point);
-    cmd.AddValue("quiet", "print no summary", m_quiet);
-    cmd.AddValue("tcp-sndbuf",
-                 "app=tcp: socket send buffer, bytes (ns3::TcpSocket::SndBufSize; 0 keeps it, "
-                 "ns-3 default 131072): bounds TCP's window, so it decides TCP throughput",
-                 m_tcpSndBuf);
-    cmd.AddValue("tcp-rcvbuf",
-                 "app=tcp: socket receive buffer, bytes (ns3::TcpSocket::RcvBufSize; 0 keeps "
-                 "it, ns-3 default 131072)",
-                 m_tcpRcvBuf);
+    m_check.AddValue(cmd, "mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
+    m_check.AddValue(cmd, "topology", "topology DOT file (default: one host with --vms VMs)",
+                     m_topologyFile);
+    m_check.AddValue(cmd, "hosts", "hosts of the default topology (all on one top-of-rack switch)",
+                     m_nHosts);
+    m_check.AddValue(cmd, "vms",
+                     "VMs per host of the default topology (modes with VFs: at most --nics x "
+                     "ns3::SriovNic::MaxVfs, the VFs the NIC offers)",
+                     m_vms);
+    m_check.AddValue(
+        cmd, "nics",
+        "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
+        "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
+        "to peer)",
+        m_nics);
+    m_check.AddValue(cmd, "traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
+    m_check.AddValue(cmd, "placement", "pairs: " + Join(PLACEMENTS), m_placement);
+    m_check.AddValue(cmd, "app", "application: " + Join(APPS), m_app);
+    m_check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)", m_size);
+    m_check.AddValue(cmd, "load",
+                     "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
+                     m_load);
+    m_check.AddValue(cmd, "line-rate", "rate a fractional --load refers to", m_lineRate);
+    m_check.AddValue(cmd, "duration", "traffic duration (a time: 1ms)", m_duration);
+    m_check.AddValue(cmd, "db", "results database to add the run(s) to (default: none)", m_db);
+    m_check.AddValue(cmd, "point", "sweep point key (set by ./vmcomm sweep)", m_point);
+    m_check.AddValue(cmd, "quiet", "print no summary", m_quiet);
+    m_check.AddValue(cmd, "tcp-sndbuf",
+                     "app=tcp: socket send buffer, bytes (ns3::TcpSocket::SndBufSize; 0 keeps it, "
+                     "ns-3 default 131072): bounds TCP's window, so it decides TCP throughput",
+                     m_tcpSndBuf);
+    m_check.AddValue(cmd, "tcp-rcvbuf",
+                     "app=tcp: socket receive buffer, bytes (ns3::TcpSocket::RcvBufSize; 0 keeps "
+                     "it, ns-3 default 131072)",
+                     m_tcpRcvBuf);
 }
 
 void
@@ -621,35 +628,234 @@ Experiment::Validate()
         }
     }
     m_topology.ComputeRoutes();
-    for (int h : m_topology.GetHosts())
-    {
-        const Topology::Node& spec = m_topology.GetNode(h);
-        const std::string where = m_topology.GetSource() + ": node \"" + spec.name + "\": ";
-        if (spec.nic != "default")
-        {
-            try
-            {
-                GetPreset(spec.nic);
-            }
-            catch (const std::invalid_argument& err)
-            {
-                throw ExperimentError(where + "attribute nic=\"" + spec.nic + "\": " + err.what());
-            }
-        }
-        if (spec.vswitch != "default" && !VirtualSwitch::FindProfile(spec.vswitch))
-        {
-            throw ExperimentError(where + "attribute vswitch=\"" + spec.vswitch
-                                  + "\": allowed: default, " + VirtualSwitch::GetProfileNameList());
-        }
-    }
+    // Hosts' nic= and vswitch= names were checked by the topology (Topology::AddHost).
     if (m_traffic == "pairs" && m_placement == "cross-host" && m_topology.GetNHosts() < 2)
     {
         throw ExperimentError("--placement=cross-host needs a topology with two hosts or more");
     }
-    if (MakePattern().empty())
+    const bool vfs = m_mode != "vswitch-kernel" && m_mode != "vswitch-dpdk";
+    const TypeId nicType = TypeId::LookupByName("ns3::SriovNic");
+    for (int h : m_topology.GetHosts())
+    {
+        const Topology::Node& spec = m_topology.GetNode(h);
+        const uint32_t nics = spec.nics > 0 ? spec.nics : m_nics;
+        // The hardware modes give every VM a VF of one of the host's NICs: the NIC offers
+        // MaxVfs per PF (its preset's, or the attribute's default in force).
+        std::string maxVfs;
+        std::string preset = spec.nic != "default" ? spec.nic : "";
+        for (const PresetParameter& q :
+             preset.empty() ? std::vector<PresetParameter>() : GetPreset(preset).parameters)
+        {
+            if (q.attribute == "ns3::SriovNic::MaxVfs")
+            {
+                maxVfs = q.value;
+            }
+        }
+        if (maxVfs.empty())
+        {
+            TypeId::AttributeInformation info;
+            nicType.LookupAttributeByName("MaxVfs", &info);
+            maxVfs = info.initialValue->SerializeToString(info.checker);
+        }
+        const uint64_t limit = std::stoull(maxVfs) * nics;
+        if (vfs && spec.vms > limit)
+        {
+            const std::string what = m_topologyFile.empty()
+                                       ? "--vms=" + std::to_string(spec.vms)
+                                       : m_topology.GetSource() + ": node \"" + spec.name
+                                             + "\": attribute vms=\"" + std::to_string(spec.vms)
+                                             + "\"";
+            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode " + m_mode
+                                  + " gives each VM a VF): allowed: 1.." + std::to_string(limit)
+                                  + " (" + std::to_string(nics)
+                                  + " NIC(s) x ns3::SriovNic::MaxVfs=" + maxVfs + ")");
+        }
+    }
+    if (m_mode == "vepa" || m_mode == "all")
+    {
+        // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port,
+        // which reflects it (IEEE 802.1Qbg reflective relay): a host with a flow between two of
+        // its VMs needs a switch there.
+        std::vector<bool> sameHostFlow(m_topology.GetNHosts(), false);
+        if (CountFlows() <= 1000000)
+        {
+            std::vector<uint32_t> hostOf;
+            for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+            {
+                hostOf.insert(hostOf.end(), m_topology.GetNode(m_topology.GetHosts()[h]).vms, h);
+            }
+            for (auto [src, dst] : MakePattern())
+            {
+                sameHostFlow[hostOf[src]] = sameHostFlow[hostOf[src]] || hostOf[src] == hostOf[dst];
+            }
+        }
+        else
+        {
+            for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+            {
+                sameHostFlow[h] = m_topology.GetNode(m_topology.GetHosts()[h]).vms >= 2;
+            }
+        }
+        for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+        {
+            const int node = m_topology.GetHosts()[h];
+            const Topology::Node& spec = m_topology.GetNode(node);
+            bool switchPort = false;
+            for (int l : spec.links)
+            {
+                switchPort |= m_topology.GetNode(m_topology.GetLink(l).Other(node)).kind
+                           == Topology::SWITCH;
+            }
+            if (!switchPort && sameHostFlow[h])
+            {
+                throw ExperimentError(
+                    "--mode=" + m_mode + ": " + m_topology.GetSource() + ": host \"" + spec.name
+                    + "\" is cabled to no switch: vepa needs a switch port with reflective relay "
+                      "(IEEE 802.1Qbg) to turn its VM-to-VM frames around; use a topology with a "
+                      "switch"
+                    + (m_mode == "all" ? " or a single --mode" : ""));
+            }
+        }
+    }
+    CheckAttributeCombinations();
+    if (CountFlows() == 0)
     {
         throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement
                               + ": no flow fits this topology (too few VMs)");
+    }
+}
+
+void
+Experiment::CheckAttributeCombinations() const
+{
+    // Each checker sees one value; these constraints tie two together (the model aborts on
+    // them when the objects are built). Per NIC preset of the topology's hosts, over the
+    // defaults in force (command line included).
+    const char* const names[]
+        = {"ns3::Iommu::IotlbEntries", "ns3::Iommu::IotlbWays", "ns3::MemoryDomain::SizeBytes",
+           "ns3::MemoryDomain::PageSize", "ns3::MemoryDomain::AllocationBase"};
+    std::set<std::string> presets = {"default"};
+    for (int h : m_topology.GetHosts())
+    {
+        presets.insert(m_topology.GetNode(h).nic);
+    }
+    for (const std::string& preset : presets)
+    {
+        std::map<std::string, uint64_t> v;
+        for (const char* name : names)
+        {
+            const std::string full(name);
+            const std::size_t sep = full.rfind("::");
+            TypeId::AttributeInformation info;
+            TypeId::LookupByName(full.substr(0, sep))
+                .LookupAttributeByName(full.substr(sep + 2), &info);
+            v[full] = std::stoull(info.initialValue->SerializeToString(info.checker));
+        }
+        for (const PresetParameter& q :
+             preset == "default" ? std::vector<PresetParameter>() : GetPreset(preset).parameters)
+        {
+            if (v.count(q.attribute))
+            {
+                v[q.attribute] = std::stoull(q.value);
+            }
+        }
+        const std::string where = preset == "default" ? "" : " (NIC preset " + preset + ")";
+        auto show = [&v](const char* name)
+        {
+            return std::string(name) + "=" + std::to_string(v[name]);
+        };
+        if (v["ns3::Iommu::IotlbEntries"] % v["ns3::Iommu::IotlbWays"] != 0)
+        {
+            throw ExperimentError(show("ns3::Iommu::IotlbWays") + " must divide "
+                                  + show("ns3::Iommu::IotlbEntries") + where);
+        }
+        if (v["ns3::MemoryDomain::SizeBytes"] % v["ns3::MemoryDomain::PageSize"] != 0)
+        {
+            throw ExperimentError(show("ns3::MemoryDomain::SizeBytes") + " must be a multiple of "
+                                  + show("ns3::MemoryDomain::PageSize") + where);
+        }
+        if (v["ns3::MemoryDomain::AllocationBase"] >= v["ns3::MemoryDomain::SizeBytes"])
+        {
+            throw ExperimentError(show("ns3::MemoryDomain::AllocationBase") + " must be below "
+                                  + show("ns3::MemoryDomain::SizeBytes") + where);
+        }
+    }
+}
+
+uint64_t
+Experiment::CountFlows() const
+{
+    // As MakePattern, without building the (possibly huge) list.
+    const std::vector<int>& hosts = m_topology.GetHosts();
+    const uint64_t n = m_topology.GetNVms();
+    uint64_t flows = 0;
+    if (m_traffic == "pairs" && m_placement == "same-host")
+    {
+        for (int h : hosts)
+        {
+            flows += m_topology.GetNode(h).vms / 2;
+        }
+    }
+    else if (m_traffic == "pairs")
+    {
+        for (std::size_t h = 0; h + 1 < hosts.size(); h += 2)
+        {
+            flows
+                += std::min(m_topology.GetNode(hosts[h]).vms, m_topology.GetNode(hosts[h + 1]).vms);
+        }
+    }
+    else if (m_traffic == "all-to-all")
+    {
+        flows = n * (n > 0 ? n - 1 : 0);
+    }
+    else if (m_traffic == "incast")
+    {
+        flows = n > 0 ? n - 1 : 0;
+    }
+    else if (m_traffic == "permutation")
+    {
+        flows = n >= 2 ? n : 0;
+    }
+    return flows;
+}
+
+void
+Experiment::CheckMemory() const
+{
+    // Measured on this model (peak RSS, scenario --duration=10us, see doc/results.md): about
+    // 20 MiB for the program, 128 KiB per VM (its host side, stack and guest NIC) and 64 KiB
+    // per flow (applications, sockets, histogram), whatever the mode.
+    const double need = 20.0 * 1048576 + double(m_topology.GetNVms()) * 128 * 1024
+                      + double(CountFlows()) * 64 * 1024;
+    std::map<std::string, double> kib;
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    double value = 0;
+    std::string unit;
+    while (meminfo >> key >> value >> unit)
+    {
+        kib[key] = value;
+    }
+    if (kib.count("MemAvailable:") == 0)
+    {
+        return; // not Linux: nothing to compare with
+    }
+    std::ostringstream what;
+    what << std::fixed << std::setprecision(1) << "this run needs about " << need / (1u << 30)
+         << " GiB of memory (" << m_topology.GetNVms() << " VMs x 128 KiB + " << CountFlows()
+         << " flows x 64 KiB + 20 MiB, measured on this model)";
+    const double total = (kib["MemTotal:"] + kib["SwapTotal:"]) * 1024;
+    if (need > total)
+    {
+        what << ", more than the machine has: " << total / (1u << 30)
+             << " GiB (/proc/meminfo MemTotal + SwapTotal); use fewer VMs, hosts or flows";
+        throw ExperimentError(what.str());
+    }
+    if (need > kib["MemAvailable:"] * 1024)
+    {
+        std::cerr << m_scenario << ": warning: " << what.str() << ", more than the "
+                  << kib["MemAvailable:"] / (1u << 20)
+                  << " GiB available (/proc/meminfo MemAvailable)" << std::endl;
     }
 }
 
@@ -1183,6 +1389,7 @@ Experiment::RunMode(const std::string& mode)
     Build(mode);
     BuildTraffic();
     ConnectDropTraces();
+    AssignStreams();
     auto built = std::chrono::steady_clock::now();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
     Simulator::Stop(MilliSeconds(2) + m_duration);
@@ -1204,6 +1411,28 @@ Experiment::RunMode(const std::string& mode)
     m_vmDevices = NetDeviceContainer();
     Simulator::Destroy();
     return r;
+}
+
+void
+Experiment::AssignStreams()
+{
+    // Random variables otherwise take stream numbers in creation order across the process: a
+    // mode run second by compare-modes would draw other numbers than the same mode run alone
+    // (or replayed from run_params). Fixed streams per run, after MakePattern's (1000).
+    int64_t stream = 2000;
+    stream += InternetStackHelper().AssignStreams(m_vmNodes, stream);
+    for (uint32_t n = 0; n < m_vmNodes.GetN(); ++n)
+    {
+        Ptr<Node> node = m_vmNodes.Get(n);
+        for (uint32_t a = 0; a < node->GetNApplications(); ++a)
+        {
+            if (Ptr<OnOffApplication> onoff
+                = DynamicCast<OnOffApplication>(node->GetApplication(a)))
+            {
+                stream += onoff->AssignStreams(stream);
+            }
+        }
+    }
 }
 
 RunRecord
@@ -1589,10 +1818,10 @@ Experiment::Main(int argc, char** argv)
     CommandLine cmd(m_scenario);
     AddOptions(cmd);
     std::string preset;
-    cmd.AddValue("preset",
-                 "NIC + PCIe + IOMMU configuration: " + JoinPresets()
-                     + " (applied first; --ns3:: options override it)",
-                 preset);
+    m_check.AddValue(cmd, "preset",
+                     "NIC + PCIe + IOMMU configuration: " + JoinPresets()
+                         + " (applied first; --ns3:: options override it)",
+                     preset);
     if (OptionList::Requested(argc, argv)) // what sweep.py checks a spec against
     {
         auto v = [](const auto& list)
@@ -1614,15 +1843,24 @@ Experiment::Main(int argc, char** argv)
     }
     try
     {
+        // Every argument, before ns-3 parses it (it aborts on a malformed value) and before
+        // anything is created.
+        m_check.Check(argc, argv);
         // Before parsing, so that --ns3::Type::Attr options given too win over the preset.
         preset = ApplyPresetFromCommandLine(argc, argv);
     }
-    catch (const std::exception& e)
+    catch (const CommandLineError& e)
+    {
+        std::cerr << m_scenario << ": " << e.what() << std::endl;
+        return 2;
+    }
+    catch (const std::invalid_argument& e)
     {
         std::cerr << m_scenario << ": --preset: " << e.what() << std::endl;
         return 2;
     }
     cmd.Parse(argc, argv);
+    // Each value as the option reads it back, so that the run replays from run_params alone.
     m_options = {{"preset", preset},
                  {"traffic", m_traffic},
                  {"placement", m_placement},
@@ -1630,11 +1868,14 @@ Experiment::Main(int argc, char** argv)
                  {"size", std::to_string(m_size)},
                  {"load", m_load},
                  {"line-rate", m_lineRate},
-                 {"duration", std::to_string(m_duration.GetSeconds())},
+                 {"duration", CommandLineCheck::FormatTime(m_duration)},
                  {"vms", std::to_string(m_vms)},
                  {"nics", std::to_string(m_nics)},
-                 {"hosts", std::to_string(m_nHosts)},
-                 {"topology", m_topologyFile}};
+                 {"hosts", std::to_string(m_nHosts)}};
+    if (!m_topologyFile.empty())
+    {
+        m_options["topology"] = m_topologyFile; // absent: the built-in rack (runs.topology)
+    }
     // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the
     // module's own are all recorded by CollectAttributeDefaults, these only when given.
     for (int i = 1; i < argc; ++i)
@@ -1649,10 +1890,25 @@ Experiment::Main(int argc, char** argv)
     try
     {
         Validate();
+        CheckMemory();
     }
     catch (const ExperimentError& e)
     {
         std::cerr << m_scenario << ": " << e.what() << std::endl;
+        return 2;
+    }
+    // The database is opened (and checked writable) before anything is simulated.
+    std::unique_ptr<ResultsDb> db;
+    try
+    {
+        if (!m_db.empty())
+        {
+            db = std::make_unique<ResultsDb>(m_db);
+        }
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << m_scenario << ": --db=" << m_db << ": " << e.what() << std::endl;
         return 2;
     }
     std::vector<std::string> modes;
@@ -1664,13 +1920,8 @@ Experiment::Main(int argc, char** argv)
     {
         modes.push_back(m_mode);
     }
-    std::unique_ptr<ResultsDb> db;
     try
     {
-        if (!m_db.empty())
-        {
-            db = std::make_unique<ResultsDb>(m_db);
-        }
         for (const std::string& mode : modes)
         {
             RunRecord r = RunMode(mode);

@@ -4,6 +4,7 @@
 #ifndef EXPERIMENT_H
 #define EXPERIMENT_H
 
+#include "command-line-check.h"
 #include "latency-histogram.h"
 #include "ns3/application-container.h"
 #include "ns3/command-line.h"
@@ -111,7 +112,9 @@ class Experiment
      * \brief Parse the command line, validate, run every requested mode, write the database.
      * \param argc argument count
      * \param argv arguments
-     * \return the process exit status: 0, 2 on bad input, 1 on a failure while writing
+     * \return the process exit status: 0; 2 on bad input (arguments, topology, a database that
+     *         cannot be opened for writing), reported before anything is created or simulated;
+     *         1 on a failure while running or writing
      */
     int Main(int argc, char** argv);
 
@@ -169,6 +172,22 @@ class Experiment
     RunRecord Collect(const std::string& mode, double wall);
     /** \brief Print one run's summary. \param r the record */
     void Print(const RunRecord& r) const;
+    /**
+     * \brief Check the attribute values that constrain each other (IotlbWays divides
+     * IotlbEntries, ...), per NIC preset of the topology.
+     * \throws ExperimentError naming both attributes
+     */
+    void CheckAttributeCombinations() const;
+    /** \brief Give the run's random variables fixed streams (the same whatever ran before). */
+    void AssignStreams();
+    /** \return how many flows MakePattern() gives, without making them */
+    uint64_t CountFlows() const;
+    /**
+     * \brief Estimate the run's memory: warn (stderr) above what is available, refuse above
+     * what the machine has.
+     * \throws ExperimentError when the machine cannot hold the run
+     */
+    void CheckMemory() const;
     /** \return the flows of the traffic pattern (global VM indices) */
     std::vector<std::pair<uint32_t, uint32_t>> MakePattern() const;
     /** \brief Populate ARP caches for the flows, both ways (static, as VM images would). */
@@ -256,6 +275,7 @@ class Experiment
     uint64_t m_unchargedDrops{0};                  //!< drops of frames of no flow
     std::map<const Ipv4*, std::string> m_ipv4Host; //!< VM's IPv4 -> its host's name
     std::map<std::pair<std::string, std::string>, uint64_t> m_ipDrops; //!< (component, reason)
+    CommandLineCheck m_check; //!< the options, to check argv before parsing
 };
 
 } // namespace ns3

@@ -82,6 +82,9 @@ MakeNfp6000Bdw()
         {"ns3::DmaEngine::MaxOutstandingReads", "0",
          "estimate: no engine bound below the link's tags is visible in the measurements"},
         {"ns3::MemoryDomain::PageSize", "4096", std::string(SETUP) + ": 4 KiB IOMMU pages"},
+        {"ns3::SriovNic::MaxVfs", "64",
+         "estimate: Netronome does not publish the NFP6000's VFs per PF; 64 as a 10 GbE NIC "
+         "(Intel 82599: 64 pools per port)"},
     };
     return p;
 }
@@ -162,6 +165,9 @@ MakePresets()
             {"ns3::DmaEngine::WriteIssueInterval", "3ns", "estimate: as ReadIssueInterval"},
             {"ns3::DmaEngine::ReadDataRate", "220Gbps",
              "estimate: nfp6000-bdw's 55 Gb/s scaled by the link rate (x4)"},
+            {"ns3::SriovNic::MaxVfs", "1024",
+             "NVIDIA ConnectX-6 Dx product brief: SR-IOV, up to 1K virtual functions (per "
+             "device, taken per PF: an upper bound)"},
         });
     MarkCarriedOver(
         gen4, {"ns3::PcieLink::Generation", "ns3::PcieLink::Lanes", "ns3::PcieLink::MaxPayloadSize",
@@ -169,7 +175,7 @@ MakePresets()
                "ns3::PcieLink::CompletionSplit", "ns3::PcieLink::Ecrc", "ns3::PcieLink::Addr64",
                "ns3::PcieLink::MaxOutstandingReads", "ns3::DmaEngine::ReadIssueInterval",
                "ns3::DmaEngine::WriteIssueInterval", "ns3::DmaEngine::ReadDataRate",
-               "ns3::MemoryDomain::PageSize"});
+               "ns3::MemoryDomain::PageSize", "ns3::SriovNic::MaxVfs"});
 
     Preset ideal3 = Derive(bdw, "ideal-gen3x8",
                            "the pcie-bench analytic model on Gen3 x8 (MPS 256, MRRS 512): an "

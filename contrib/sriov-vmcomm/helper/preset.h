@@ -57,8 +57,8 @@ const Preset& GetPreset(const std::string& name);
 
 /**
  * \ingroup sriov-vmcomm
- * \brief Set the attribute defaults (Config::SetDefault) of PcieLink, Iommu, DmaEngine and
- * MemoryDomain to the preset's values.
+ * \brief Set the attribute defaults (Config::SetDefault) of PcieLink, Iommu, DmaEngine,
+ * MemoryDomain and SriovNic (MaxVfs) to the preset's values.
  *
  * Call it before the objects are built; objects built afterwards (by SriovHelper, a topology,
  * dma-bench) take the preset's values. A later Config::SetDefault, or a later

@@ -3,18 +3,27 @@
  */
 #include "results-db.h"
 
+#include "command-line-check.h"
+#include "ns3/double.h"
 #include "ns3/global-value.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/pointer.h"
 #include "ns3/type-id.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <iomanip>
+#include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -388,6 +397,24 @@ ResultsDb::ResultsDb(const std::string& path, Time busyTimeout)
     , m_busyTimeoutMs(busyTimeout.GetMilliSeconds())
 {
     NS_LOG_FUNCTION(this << path << busyTimeout);
+    // Writable, checked before anything is simulated: SQLite would open a read-only file
+    // read-only and fail only at the first write. It also keeps its journal (-wal, -shm)
+    // beside the file, so the directory must be writable too.
+    {
+        const std::size_t slash = path.rfind('/');
+        const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+        if (access(path.c_str(), F_OK) == 0 && access(path.c_str(), R_OK | W_OK) != 0)
+        {
+            throw std::runtime_error(path + ": not writable (" + std::strerror(errno)
+                                     + "): a results database must be writable");
+        }
+        if (access(dir.c_str(), W_OK | X_OK) != 0)
+        {
+            throw std::runtime_error(path + ": directory " + dir + " not writable ("
+                                     + std::strerror(errno)
+                                     + "): SQLite keeps its journal beside the database");
+        }
+    }
     sqlite3* raw = nullptr;
     const int rc
         = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -395,6 +422,10 @@ ResultsDb::ResultsDb(const std::string& path, Time busyTimeout)
     if (rc != SQLITE_OK)
     {
         throw SqlError(path, "cannot open", m_db.get());
+    }
+    if (sqlite3_db_readonly(m_db.get(), "main") == 1)
+    {
+        throw std::runtime_error(path + ": opened read-only: a results database must be writable");
     }
     Initialize();
 }
@@ -758,6 +789,25 @@ namespace {
 std::string
 SerializeValue(const AttributeValue& value, Ptr<const AttributeChecker> checker, int depth)
 {
+    // Written so that they read back exactly: DoubleValue writes 6 significant digits and
+    // TimeValue "+3e+11ns" (run_params replay through the command line, doc/results.md).
+    if (const auto* dv = dynamic_cast<const DoubleValue*>(&value))
+    {
+        for (int digits = 15;; ++digits)
+        {
+            std::ostringstream os;
+            os << std::setprecision(digits) << dv->Get();
+            if (digits >= std::numeric_limits<double>::max_digits10
+                || std::stod(os.str()) == dv->Get())
+            {
+                return os.str();
+            }
+        }
+    }
+    if (const auto* tv = dynamic_cast<const TimeValue*>(&value))
+    {
+        return CommandLineCheck::FormatTime(tv->Get());
+    }
     const auto* pv = dynamic_cast<const PointerValue*>(&value);
     if (pv == nullptr)
     {
@@ -826,6 +876,13 @@ CollectAttributeDefaults(const std::string& groupName)
             // state, containers) are not settings.
             if (!(info.flags & TypeId::ATTR_CONSTRUCT) || info.supportLevel == TypeId::OBSOLETE
                 || !info.initialValue)
+            {
+                continue;
+            }
+            // No object (a null pointer: EthernetNetDevice::TxQueue) is no setting: ns-3
+            // cannot read "0" back (--ns3::...::TxQueue=0 crashes it).
+            const auto* pv = dynamic_cast<const PointerValue*>(PeekPointer(info.initialValue));
+            if (pv != nullptr && !pv->GetObject())
             {
                 continue;
             }

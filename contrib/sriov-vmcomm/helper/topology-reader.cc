@@ -7,6 +7,7 @@
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
 #include <boost/property_map/property_map.hpp>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -274,23 +275,269 @@ Find(const std::map<std::string, std::string>& values, const std::string& name)
     return it == values.end() ? nullptr : &it->second;
 }
 
+/** One token of DOT source, for CheckDeclaredOnce. */
+struct DotToken
+{
+    bool id;          //!< an identifier, number or string (else punctuation)
+    std::string text; //!< its text (strings without quotes); punctuation: "{", "--", ...
+    int line;         //!< 1-based line
+};
+
+/**
+ * Split DOT source into tokens: comments dropped, quoted and HTML strings as one identifier.
+ * The source has parsed already, so this may be lenient.
+ * \param text DOT source
+ * \return the tokens
+ */
+std::vector<DotToken>
+Tokenize(const std::string& text)
+{
+    std::vector<DotToken> out;
+    int line = 1;
+    bool lineStart = true;
+    for (std::size_t i = 0; i < text.size();)
+    {
+        const char c = text[i];
+        if (c == '\n')
+        {
+            ++line;
+            lineStart = true;
+            ++i;
+            continue;
+        }
+        if (std::isspace(static_cast<unsigned char>(c)))
+        {
+            ++i;
+            continue;
+        }
+        const bool atLineStart = lineStart;
+        lineStart = false;
+        if ((c == '#' && atLineStart) || text.compare(i, 2, "//") == 0)
+        {
+            i = text.find('\n', i);
+            i = i == std::string::npos ? text.size() : i;
+            continue;
+        }
+        if (text.compare(i, 2, "/*") == 0)
+        {
+            const std::size_t end = text.find("*/", i + 2);
+            const std::size_t stop = end == std::string::npos ? text.size() : end + 2;
+            line += std::count(text.begin() + i, text.begin() + stop, '\n');
+            i = stop;
+            continue;
+        }
+        const int at = line;
+        if (c == '"')
+        {
+            std::string s;
+            for (++i; i < text.size() && text[i] != '"'; ++i)
+            {
+                if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '"')
+                {
+                    ++i;
+                }
+                line += text[i] == '\n';
+                s += text[i];
+            }
+            ++i;
+            out.push_back({true, s, at});
+            continue;
+        }
+        if (c == '<')
+        {
+            int depth = 0;
+            std::size_t j = i;
+            for (; j < text.size(); ++j)
+            {
+                depth += text[j] == '<' ? 1 : text[j] == '>' ? -1 : 0;
+                line += text[j] == '\n';
+                if (depth == 0)
+                {
+                    break;
+                }
+            }
+            out.push_back({true, text.substr(i, j + 1 - i), at});
+            i = j + 1;
+            continue;
+        }
+        if (text.compare(i, 2, "--") == 0 || text.compare(i, 2, "->") == 0)
+        {
+            out.push_back({false, "--", at});
+            i += 2;
+            continue;
+        }
+        if (std::strchr("{}[];,=:+", c) != nullptr)
+        {
+            out.push_back({false, std::string(1, c), at});
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < text.size()
+               && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'
+                   || text[j] == '.' || (text[j] == '-' && j == i)
+                   || static_cast<unsigned char>(text[j]) >= 0x80))
+        {
+            ++j;
+        }
+        j = std::max(j, i + 1);
+        out.push_back({true, text.substr(i, j - i), at});
+        i = j;
+    }
+    return out;
+}
+
+/**
+ * Refuse a node declared by two node statements: read_graphviz silently merges their
+ * attributes, so the second "h1 [kind=host vms=4]" would change a host written earlier.
+ * \param text DOT source (it parses)
+ * \param source file name, for the message
+ */
+void
+CheckDeclaredOnce(const std::string& text, const std::string& source)
+{
+    const std::vector<DotToken> t = Tokenize(text);
+    auto is = [&t](std::size_t i, const char* punct)
+    {
+        return i < t.size() && !t[i].id && t[i].text == punct;
+    };
+    auto skipAttrLists = [&](std::size_t i)
+    {
+        while (is(i, "["))
+        {
+            while (i < t.size() && !is(i, "]"))
+            {
+                ++i;
+            }
+            ++i;
+        }
+        return i;
+    };
+    auto skipNodeId = [&](std::size_t i)
+    {
+        ++i;
+        while (is(i, ":"))
+        {
+            i += 2;
+        }
+        return i;
+    };
+    std::map<std::string, int> declared; // node -> line of its statement
+    std::size_t i = 0;
+    while (i < t.size() && !is(i, "{"))
+    {
+        ++i; // [strict] graph [name]
+    }
+    while (++i < t.size())
+    {
+        if (!t[i].id)
+        {
+            continue; // braces, separators
+        }
+        std::string lower = t[i].text;
+        std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+        if (lower == "node" || lower == "edge" || lower == "graph")
+        {
+            i = skipAttrLists(i + 1) - 1;
+            continue;
+        }
+        if (lower == "subgraph")
+        {
+            continue; // its name, if any, is skipped as an ID = ... or before "{"
+        }
+        if (is(i + 1, "="))
+        {
+            i += 2; // a graph attribute: name = value
+            continue;
+        }
+        std::size_t j = skipNodeId(i);
+        if (is(j, "--"))
+        {
+            // An edge statement: its operands are references, not declarations.
+            while (is(j, "--"))
+            {
+                ++j;
+                if (is(j, "{"))
+                {
+                    int depth = 0;
+                    for (; j < t.size(); ++j)
+                    {
+                        depth += is(j, "{") ? 1 : is(j, "}") ? -1 : 0;
+                        if (depth == 0)
+                        {
+                            break;
+                        }
+                    }
+                    ++j;
+                }
+                else
+                {
+                    j = skipNodeId(j);
+                }
+            }
+            i = skipAttrLists(j) - 1;
+            continue;
+        }
+        // Not a statement of its own: an edge's operand after a subgraph ("{a b} -- c"), a
+        // value, or the name of a subgraph.
+        std::string prev = t[i - 1].text;
+        std::transform(prev.begin(), prev.end(), prev.begin(), ::tolower);
+        if (is(i - 1, "--") || is(i - 1, "=") || (t[i - 1].id && prev == "subgraph"))
+        {
+            i = skipAttrLists(j) - 1;
+            continue;
+        }
+        auto [it, fresh] = declared.emplace(t[i].text, t[i].line);
+        if (!fresh)
+        {
+            throw TopologyError(source, Topology::NodeElement(t[i].text),
+                                "declared twice (lines " + std::to_string(it->second) + " and "
+                                    + std::to_string(t[i].line)
+                                    + "): give each node one statement with all its attributes");
+        }
+        i = skipAttrLists(j) - 1;
+    }
+}
+
 } // namespace
 
 Topology
 TopologyReader::Read(const std::string& path)
 {
+    // Say what a path is when it is no file: read_graphviz would call a directory a syntax
+    // error at line 1 and read /dev/zero until memory runs out.
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0)
+    {
+        if (S_ISDIR(st.st_mode))
+        {
+            throw TopologyError(path, "", "is a directory, not a topology DOT file");
+        }
+        if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        {
+            throw TopologyError(path, "", "is a device, not a topology DOT file");
+        }
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
     {
         throw TopologyError(path, "", std::string("cannot open: ") + std::strerror(errno));
     }
-    std::ostringstream text;
-    text << in.rdbuf();
+    // A pipe or a huge file is read up to MAX_BYTES, no further.
+    std::string text(MAX_BYTES + 1, '\0');
+    in.read(&text[0], text.size());
     if (in.bad())
     {
         throw TopologyError(path, "", std::string("cannot read: ") + std::strerror(errno));
     }
-    return ReadString(text.str(), path);
+    text.resize(in.gcount());
+    if (text.size() > MAX_BYTES)
+    {
+        throw TopologyError(path, "",
+                            "larger than " + std::to_string(MAX_BYTES >> 20)
+                                + " MiB: not a topology DOT file");
+    }
+    return ReadString(text, path);
 }
 
 Topology
@@ -329,6 +576,8 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
     {
         throw TopologyError(source, "", std::string("cannot parse: ") + e.what());
     }
+
+    CheckDeclaredOnce(text, source);
 
     if (!unknown.empty())
     {

@@ -20,9 +20,9 @@ namespace ns3 {
  * | element | attribute | value | default |
  * |---|---|---|---|
  * | node | `kind` | `host` or `switch` | required |
- * | host | `vms` | integer >= 1 | 2 |
- * | host | `nic` | NIC preset name | `default` |
- * | host | `vswitch` | virtual switch preset name | `ovs-kernel` |
+ * | host | `vms` | integer >= 1 (a scenario with VFs allows NICs x SriovNic::MaxVfs) | 2 |
+ * | host | `nic` | `default` or a NIC preset (ListPresets()) | `default` |
+ * | host | `vswitch` | `default` or a virtual switch profile (ovs-kernel, ovs-dpdk) | `default` |
  * | switch | `ports` | integer >= 1, at least its link count | as many as links |
  * | switch | `buffer` | per-port output queue, ns3::QueueSize (`1000p`, `12MB`) | builder's |
  * | edge | `rate` | ns3::DataRate > 0 with a unit (`100Gbps`) | 100Gbps |
@@ -35,6 +35,10 @@ namespace ns3 {
  * undeclared node. (Graphviz applies `node [kind=...]` defaults to nodes first seen in an edge
  * too; files that want typos caught give `kind` per node, as the shipped ones do.)
  *
+ * A node is declared by one node statement: a second one (which read_graphviz would merge
+ * into the first) is an error. A directory, a device or a file larger than MAX_BYTES is refused
+ * by name.
+ *
  * Node numbering: hosts first, then switches, each in natural name order (h2 before h10);
  * links in file order. Errors are TopologyError with the file name and the element: a syntax
  * error gives its line number, found by re-parsing line prefixes (a few parses, only on error).
@@ -42,6 +46,9 @@ namespace ns3 {
 class TopologyReader
 {
   public:
+    /** Largest file Read() reads (a pipe or /dev/zero is not read forever). */
+    static constexpr std::size_t MAX_BYTES = std::size_t(16) << 20;
+
     /**
      * Read and validate a DOT file.
      * \param path file name (also used as the source in error messages)

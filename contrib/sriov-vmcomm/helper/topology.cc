@@ -3,7 +3,9 @@
  */
 #include "topology.h"
 
+#include "ns3/preset.h"
 #include "ns3/queue-size.h"
+#include "ns3/virtual-switch.h"
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
@@ -145,7 +147,7 @@ Topology::ParseRate(const std::string& text, DataRate* rate, std::string* why)
         *why = "must be > 0: " + allowed;
         return false;
     }
-    if (!SplitNumberUnit(text, false, &number, &unit))
+    if (!SplitNumberUnit(text, true, &number, &unit))
     {
         *why = "not a number followed by a unit: must be " + allowed;
         return false;
@@ -227,14 +229,21 @@ Topology::ParseDelay(const std::string& text, Time* delay, std::string* why)
 bool
 Topology::ParsePositiveInt(const std::string& text, uint32_t* value, std::string* why)
 {
-    static const std::regex re("^[0-9]{1,10}$");
+    static const std::regex re("^[0-9]+$");
     if (!std::regex_match(text, re))
     {
         *why = "must be an integer >= 1";
         return false;
     }
+    const uint64_t max = std::numeric_limits<int32_t>::max();
+    const std::size_t digits = text.size() - std::min(text.find_first_not_of('0'), text.size());
+    if (digits > 10 || std::stoull(text) > max)
+    {
+        *why = "out of range: must be an integer 1.." + std::to_string(max);
+        return false;
+    }
     const uint64_t v = std::stoull(text);
-    if (v < 1 || v > static_cast<uint64_t>(std::numeric_limits<int32_t>::max()))
+    if (v < 1)
     {
         *why = "must be an integer >= 1";
         return false;
@@ -346,14 +355,36 @@ Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
                             "attribute nics=\"" + std::to_string(nics) + "\": allowed: 1.."
                                 + std::to_string(MAX_NICS));
     }
+    // The names the programs know (one check for topology-check and the scenarios).
     if (!CheckPresetName(nic, &why))
     {
         throw TopologyError(m_source, NodeElement(name), "attribute nic=\"" + nic + "\": " + why);
+    }
+    if (nic != "default")
+    {
+        const std::vector<std::string> presets = ListPresets();
+        if (std::find(presets.begin(), presets.end(), nic) == presets.end())
+        {
+            std::string allowed;
+            for (const std::string& p : presets)
+            {
+                allowed += ", " + p;
+            }
+            throw TopologyError(m_source, NodeElement(name),
+                                "attribute nic=\"" + nic
+                                    + "\": unknown NIC preset; allowed: default" + allowed);
+        }
     }
     if (!CheckPresetName(vswitch, &why))
     {
         throw TopologyError(m_source, NodeElement(name),
                             "attribute vswitch=\"" + vswitch + "\": " + why);
+    }
+    if (vswitch != "default" && !VirtualSwitch::FindProfile(vswitch))
+    {
+        throw TopologyError(m_source, NodeElement(name),
+                            "attribute vswitch=\"" + vswitch + "\": allowed: default, "
+                                + VirtualSwitch::GetProfileNameList());
     }
     Node n;
     n.name = name;

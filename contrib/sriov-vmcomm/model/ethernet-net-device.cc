@@ -15,6 +15,7 @@
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
+#include "uinteger-checkers.h"
 
 #include <cmath>
 
@@ -79,7 +80,12 @@ EthernetNetDevice::GetTypeId()
                   UintegerValue(EthernetFrameHeader::NO_VLAN),
                   MakeUintegerAccessor(&EthernetNetDevice::SetVlanId,
                                        &EthernetNetDevice::GetVlanId),
-                  MakeUintegerChecker<uint16_t>())
+                  MakeUintegerCheckerIf(
+                      [](uint64_t v)
+                      {
+                          return (v >= 1 && v <= 4094) || v == EthernetFrameHeader::NO_VLAN;
+                      },
+                      "1..4094, or 65535 (untagged)"))
               .AddAttribute("TxQueue",
                             "Transmit queue (ns3::Queue<Packet>). Default: none set, a "
                             "DropTailQueue<Packet> with its default MaxSize (100 packets, ns-3's "

@@ -53,13 +53,13 @@ Iommu::GetTypeId()
                   "(Neugebauer et al., SIGCOMM 2018, nfp6000-bdw) measured the IOTLB knee "
                   "at a 256 KiB window with 4 KiB pages = 64 entries (DESIGN section 7).",
                   UintegerValue(64), MakeUintegerAccessor(&Iommu::m_iotlbEntries),
-                  MakeUintegerChecker<uint32_t>())
+                  MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("IotlbWays",
                             "IOTLB associativity in entries per set; must divide IotlbEntries "
                             "(IotlbWays == IotlbEntries: fully associative). Default 4: an "
                             "estimate, Intel does not publish the VT-d IOTLB geometry.",
                             UintegerValue(4), MakeUintegerAccessor(&Iommu::m_iotlbWays),
-                            MakeUintegerChecker<uint32_t>())
+                            MakeUintegerChecker<uint32_t>(1))
               .AddAttribute(
                   "PageWalkLevelLatency",
                   "Time of one page-table memory access during a walk (a walk makes one "
@@ -67,14 +67,15 @@ Iommu::GetTypeId()
                   "calibrated to pcie-bench nfp6000-bdw (DESIGN section 7), where a 4-level "
                   "walk adds 880 - 560 = 320 ns to a 64 B DMA read.",
                   TimeValue(NanoSeconds(80)), MakeTimeAccessor(&Iommu::m_walkLevelLatency),
-                  MakeTimeChecker())
+                  MakeTimeChecker(Time(0)))
               .AddAttribute("MaxConcurrentWalks",
                             "Page walks in progress at once (walkers); a miss waits for a free "
                             "walker. Default 6: an estimate derived from pcie-bench nfp6000-bdw "
                             "(DESIGN section 7) by Little's law: 9.8 Gb/s of 64 B reads with "
-                            "almost every access missing = 19.1 M walks/s x 320 ns = 6 walks.",
+                            "almost every access missing = 19.1 M walks/s x 320 ns = 6 walks. "
+                            "At most 65536 (one slot each is kept).",
                             UintegerValue(6), MakeUintegerAccessor(&Iommu::m_maxWalks),
-                            MakeUintegerChecker<uint32_t>())
+                            MakeUintegerChecker<uint32_t>(1, 65536))
               .AddAttribute("InvalidationMode",
                             "IOTLB invalidation on unmap: STRICT (invalidate at every unmap) or "
                             "LAZY (batched in a flush queue). Default LAZY: the Linux default "
@@ -87,18 +88,19 @@ Iommu::GetTypeId()
                             "performs it. Default 1 us: an estimate of the order of magnitude of a "
                             "VT-d queued invalidation with wait; not measured for this model.",
                             TimeValue(MicroSeconds(1)),
-                            MakeTimeAccessor(&Iommu::m_invalidationLatency), MakeTimeChecker())
+                            MakeTimeAccessor(&Iommu::m_invalidationLatency),
+                            MakeTimeChecker(Time(0)))
               .AddAttribute("FlushQueueEntries",
                             "Lazy mode: unmaps queued before the IOTLB is flushed, in entries. "
                             "Default 256: Linux's per-CPU flush queue size (IOVA_FQ_SIZE).",
                             UintegerValue(256), MakeUintegerAccessor(&Iommu::m_flushQueueEntries),
-                            MakeUintegerChecker<uint32_t>())
+                            MakeUintegerChecker<uint32_t>(1))
               .AddAttribute(
                   "FlushTimeout",
                   "Lazy mode: time after the first queued unmap at which the IOTLB is "
                   "flushed. Default 10 ms: Linux's flush queue timeout (IOVA_FQ_TIMEOUT).",
                   TimeValue(MilliSeconds(10)), MakeTimeAccessor(&Iommu::m_flushTimeout),
-                  MakeTimeChecker())
+                  MakeTimeChecker(TimeStep(1)))
               .AddTraceSource(
                   "Fault", "A DMA access faulted (unmapped IOVA or write to a read-only page).",
                   MakeTraceSourceAccessor(&Iommu::m_faultTrace), "ns3::Iommu::FaultTracedCallback")

@@ -7,6 +7,7 @@
 #include "ns3/abort.h"
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
+#include "uinteger-checkers.h"
 
 #include <algorithm>
 #include <cstring>
@@ -37,13 +38,18 @@ MemoryDomain::GetTypeId()
                             "estimate of a typical small VM.",
                             UintegerValue(uint64_t{1} << 30),
                             MakeUintegerAccessor(&MemoryDomain::m_size),
-                            MakeUintegerChecker<uint64_t>())
+                            MakeUintegerChecker<uint64_t>(1))
               .AddAttribute(
                   "PageSize",
                   "IOMMU page size in bytes used to map the guest memory: 4096, 2097152 "
                   "or 1073741824. Default 4096: the Linux/VFIO default without hugepages.",
                   UintegerValue(4096), MakeUintegerAccessor(&MemoryDomain::m_pageBytes),
-                  MakeUintegerChecker<uint64_t>())
+                  MakeUintegerCheckerIf(
+                      [](uint64_t v)
+                      {
+                          return v == 4096 || v == 2097152 || v == 1073741824;
+                      },
+                      "4096, 2097152 or 1073741824 (4 KiB, 2 MiB, 1 GiB)"))
               .AddAttribute("AllocationBase",
                             "Guest physical address in bytes where the guest allocator starts; "
                             "memory below it stands for the guest kernel. Default 1 MiB: an "

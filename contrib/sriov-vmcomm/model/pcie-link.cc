@@ -10,6 +10,7 @@
 #include "ns3/simulator.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
+#include "uinteger-checkers.h"
 
 #include <algorithm>
 #include <cmath>
@@ -110,31 +111,31 @@ PcieLink::GetTypeId()
                   "pcie-bench nfp6000-bdw setup (NFP6000 on PCIe Gen3 x8, DESIGN.md s. 7).",
                   UintegerValue(3),
                   MakeUintegerAccessor(&PcieLink::SetGeneration, &PcieLink::GetGeneration),
-                  MakeUintegerChecker<uint32_t>())
+                  MakeUintegerChecker<uint32_t>(1, 5))
               .AddAttribute("Lanes",
                             "Link width in lanes: 1, 2, 4, 8, 16 or 32. Default 8: the pcie-bench "
                             "nfp6000-bdw setup (Gen3 x8).",
                             UintegerValue(8),
                             MakeUintegerAccessor(&PcieLink::SetLanes, &PcieLink::GetLanes),
-                            MakeUintegerChecker<uint32_t>())
+                            MakePowerOfTwoChecker(1, 32))
               .AddAttribute("MaxPayloadSize",
                             "Max payload size (MPS) in bytes, a power of two in 128..4096. Default "
                             "256: the pcie-bench nfp6000-bdw setup.",
                             UintegerValue(256),
                             MakeUintegerAccessor(&PcieLink::SetMps, &PcieLink::GetMps),
-                            MakeUintegerChecker<uint32_t>())
+                            MakePowerOfTwoChecker(128, 4096))
               .AddAttribute("MaxReadRequestSize",
                             "Max read request size (MRRS) in bytes, a power of two in 128..4096. "
                             "Default 512: the pcie-bench reference model (DESIGN.md s. 6).",
                             UintegerValue(512),
                             MakeUintegerAccessor(&PcieLink::SetMrrs, &PcieLink::GetMrrs),
-                            MakeUintegerChecker<uint32_t>())
+                            MakePowerOfTwoChecker(128, 4096))
               .AddAttribute(
                   "ReadCompletionBoundary",
                   "Read completion boundary (RCB) in bytes, 64 or 128. Default 64: the "
                   "pcie-bench reference model (DESIGN.md s. 6), a root complex's usual RCB.",
                   UintegerValue(64), MakeUintegerAccessor(&PcieLink::SetRcb, &PcieLink::GetRcb),
-                  MakeUintegerChecker<uint32_t>())
+                  MakePowerOfTwoChecker(64, 128))
               .AddAttribute(
                   "CompletionSplit",
                   "How read data is split into completion TLPs: MPS (chunks of up to MPS "
@@ -161,7 +162,7 @@ PcieLink::GetTypeId()
                             "nfp6000-bdw 64 B read latency, doc/validation.md), not the split.",
                             TimeValue(NanoSeconds(80)),
                             MakeTimeAccessor(&PcieLink::SetPropagation, &PcieLink::GetPropagation),
-                            MakeTimeChecker())
+                            MakeTimeChecker(Time(0)))
               .AddAttribute(
                   "RootComplexReadLatency",
                   "Time a read spends at the root complex (the memory access), between "
@@ -173,7 +174,7 @@ PcieLink::GetTypeId()
                   "s. 7, doc/validation.md).",
                   TimeValue(NanoSeconds(300)),
                   MakeTimeAccessor(&PcieLink::SetRootReadLatency, &PcieLink::GetRootReadLatency),
-                  MakeTimeChecker())
+                  MakeTimeChecker(Time(0)))
               .AddAttribute("MaxOutstandingReads",
                             "Non-posted read tags (1..1024): reads in flight at once, each holding "
                             "a tag from its request to its last completion. Default 32: the "
@@ -184,7 +185,7 @@ PcieLink::GetTypeId()
                             UintegerValue(32),
                             MakeUintegerAccessor(&PcieLink::SetMaxOutstandingReads,
                                                  &PcieLink::GetMaxOutstandingReads),
-                            MakeUintegerChecker<uint32_t>())
+                            MakeUintegerChecker<uint32_t>(1, 1024))
               .AddTraceSource("Transfer",
                               "A reservation of one direction: direction (0 up, 1 down), payload "
                               "bytes, wire bytes, start and end of serialization.",

@@ -98,6 +98,14 @@ SriovNic::GetTypeId()
                             "of NIC buffer memory per VF.",
                             UintegerValue(256), MakeUintegerAccessor(&SriovNic::m_holdLimit),
                             MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("MaxVfs",
+                            "Virtual functions the NIC offers per physical function (the SR-IOV "
+                            "capability's TotalVFs): a host has at most this many VMs with a VF "
+                            "per NIC. Default 64: an estimate (Netronome does not publish the "
+                            "NFP6000's limit; a 10 GbE NIC such as the Intel 82599 offers 64 "
+                            "pools per port); presets set it (preset.cc).",
+                            UintegerValue(64), MakeUintegerAccessor(&SriovNic::m_maxVfs),
+                            MakeUintegerChecker<uint32_t>(1, 65535))
               .AddTraceSource("Drop", "A frame was dropped: VF, reason",
                               MakeTraceSourceAccessor(&SriovNic::m_dropTrace),
                               "ns3::SriovNic::DropTracedCallback")
@@ -159,6 +167,8 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
     NS_ABORT_MSG_IF(!m_dma, "SriovNic::AddVf before Attach");
     NS_ABORT_MSG_IF(m_table->Lookup(address, vlan) != nullptr,
                     "SriovNic::AddVf: address " << address << " is already in the mapping table");
+    NS_ABORT_MSG_IF(m_vfs.size() >= m_maxVfs,
+                    "SriovNic::AddVf: the NIC offers " << m_maxVfs << " functions (MaxVfs)");
     uint32_t index = m_vfs.size();
     m_vfs.push_back(vf);
     m_held.emplace_back();

@@ -323,6 +323,7 @@ class SriovNic : public Object
     Time m_offloadCoreTime;                               //!< counter
     BusyCalendar m_offloadCore;                           //!< the deciding host core
     uint32_t m_holdLimit;                                 //!< attribute: frames held per VF
+    uint32_t m_maxVfs;                                    //!< attribute: functions per PF
     std::vector<std::deque<NicFrame*>> m_held;            //!< per destination VF
     std::vector<std::unique_ptr<NicFrame>> m_frames;      //!< every record allocated
     std::vector<NicFrame*> m_freeFrames;                  //!< records ready for reuse

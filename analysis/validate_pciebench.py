@@ -2,7 +2,8 @@
 point and print measured vs. model with the error, a summary by test, and one plot per file.
 
     ./vmcomm validate-pciebench DIR --preset=NAME [--iommu=on|off|auto] [--page-size=4KiB]
-                                [--jobs=N] [--csv FILE] [--out DIR] [--ops=N] [--summary-only]
+                                [--jobs=N] [--csv FILE] [--markdown FILE] [--out DIR] [--ops=N]
+                                [--summary-only] [--ns3::Type::Attribute=VALUE ...]
 
 DIR holds CSV files as the pcie-bench tools write them (github.com pcie-bench/data; the project
 ships one host's in scenarios/calibration/pcie-bench/). Each file is read by its header, not its
@@ -23,7 +24,8 @@ A point dma-bench cannot express is listed as "not modelled" with the reason, ne
 never given a value: the NFP command-interface tests (LAT_CMD_*), offsets and cache states
 dma-bench has no option for (it is asked, `dma-bench --list-options`), latency figures it does
 not print, distribution (CDF) files. Points are batched per dma-bench call (lists of sizes or
-windows) and the calls run --jobs at a time.
+windows) and the calls run --jobs at a time. --ns3::Type::Attribute=VALUE options go to every
+dma-bench call, over the preset (to try a parameter against the data).
 
 Exit status: 0 done, 2 bad input (one line on stderr; nothing run or written), 1 other errors.
 """
@@ -123,12 +125,19 @@ def parse_args(argv):
     p.add_argument("--page-size", default="4KiB", help="IOMMU page size given to dma-bench (4KiB)")
     p.add_argument("--jobs", type=int, default=1, help="dma-bench calls at once (default 1)")
     p.add_argument("--csv", help="write the table to this CSV file")
+    p.add_argument("--markdown", help="write the summary to this file as a Markdown table")
     p.add_argument("--out", help="write one PNG per data file into this directory")
     p.add_argument("--ops", type=int, default=0, help="dma-bench --ops per point (0: its default)")
     p.add_argument("--summary-only", action="store_true", help="print the summary, not the table")
     p.add_argument("--build-dir", default=os.environ.get("VMCOMM_BUILD_DIR") or os.path.join(ROOT, "build"),
                    help="build directory holding bin/dma-bench")
-    a = p.parse_args(argv)
+    a, extra = p.parse_known_args(argv)
+    for x in extra:
+        if not (x.startswith("--ns3::") and "=" in x):
+            raise BadInput(f"unknown option '{x}'; options are DIR, --preset, --iommu, --page-size, --jobs, "
+                           "--csv, --markdown, --out, --ops, --summary-only, --build-dir, "
+                           "--ns3::Type::Attribute=VALUE")
+    a.ns3 = extra
     if a.jobs < 1:
         raise BadInput(f"--jobs={a.jobs}: allowed: a positive integer")
     if a.ops < 0:
@@ -286,7 +295,7 @@ def command(program, args, key, sizes, windows):
         cmd += [f"--host-offset={ho}", f"--device-offset={do}"]
     if args.ops:
         cmd.append(f"--ops={args.ops}")
-    return cmd
+    return cmd + args.ns3
 
 
 def run_call(cmd):
@@ -374,17 +383,38 @@ def print_summary(rows, points, cdfs, header, out):
     for r in rows:
         out.write(f"{r['test']:34} {r['quantity']:11} {r['points']:6d} {r['modelled']:8d} {r['not_modelled']:7d} "
                   f"{fmt(r['median_abs_err_pct']):>9} {fmt(r['max_abs_err_pct']):>9} {r['within_10pct']:6d}\n")
-    reasons = defaultdict(set)  # reason -> the rows (file, line) and quantities it concerns
+    reasons = not_modelled(points, cdfs)
+    if reasons:
+        out.write("not modelled (data rows):\n")
+        for why, n in reasons:
+            out.write(f"  {n:5d}  {why}\n")
+
+
+def not_modelled(points, cdfs):
+    """[(reason, data rows it concerns)], most rows first."""
+    reasons = defaultdict(set)
     for p in points:
         if p.reason:
             reasons[p.reason].add((p.file, p.line))
     reasons = {why: len(rows) for why, rows in reasons.items()}
     if cdfs:
         reasons["latency distribution (CDF file): dma-bench prints no distribution"] = len(cdfs)
-    if reasons:
-        out.write("not modelled (data rows):\n")
-        for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
-            out.write(f"  {n:5d}  {why}\n")
+    return sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def write_markdown(path, rows, reasons, header):
+    with open(path, "w") as f:
+        f.write(f"Summary: {header}.\n\n")
+        f.write("| test | quantity | points | modelled | not modelled | median abs. error | max abs. error "
+                "| within 10% |\n|---|---|---|---|---|---|---|---|\n")
+        for r in rows:
+            pct = ["-" if r[k] is None else f"{r[k]:.1f}%" for k in ("median_abs_err_pct", "max_abs_err_pct")]
+            f.write(f"| {r['test']} | {r['quantity']} | {r['points']} | {r['modelled']} | {r['not_modelled']} "
+                    f"| {pct[0]} | {pct[1]} | {r['within_10pct']} |\n")
+        if reasons:
+            f.write("\nNot modelled (data rows):\n\n")
+            for why, n in reasons:
+                f.write(f"- {n}: {why}\n")
 
 
 def write_csv(path, points, cdfs):
@@ -499,7 +529,7 @@ def main(argv):
     if not points_by_file and not cdfs:
         raise BadInput(f"{args.dir}: no pcie-bench CSV file in it (a header with "
                        f"{', '.join(KEY_COLUMNS)} and BW (GB/s) or Med(ns), or cycles,ns,cdf)")
-    for path in (args.csv, args.out):
+    for path in (args.csv, args.markdown, args.out):
         parent = os.path.dirname(os.path.abspath(path)) if path else None
         if parent and not os.path.isdir(parent):
             raise BadInput(f"{path}: directory {parent} does not exist")
@@ -508,6 +538,14 @@ def main(argv):
     presets = options.get("preset", {}).get("choices", [])
     if args.preset not in presets:
         raise BadInput(f"--preset={args.preset}: unknown preset; allowed: {', '.join(presets)}")
+    # dma-bench checks the --ns3:: options (and the preset) itself: one tiny point first
+    check = subprocess.run([program, f"--preset={args.preset}", "--ops=1", "--warmup=1", "--size=64",
+                            "--window=4KiB"] + args.ns3, capture_output=True, text=True)
+    if check.returncode == 2:
+        lines = check.stderr.strip().splitlines()
+        raise BadInput(lines[0] if lines else "dma-bench refused the options")
+    if check.returncode != 0:
+        raise RuntimeError(f"dma-bench: exit code {check.returncode}: {check.stderr.strip()}")
     base = os.path.basename(os.path.abspath(directory))
     if args.iommu == "auto":
         args.iommu_on = "on" if re.search("iommu", base, re.I) else "off"
@@ -519,7 +557,9 @@ def main(argv):
         print(f"validate-pciebench: ignored {name}: not a pcie-bench point file ({why})", file=sys.stderr)
 
     points = [p for ps in points_by_file.values() for p in ps]
-    calls = plan(points, options, options.get("cache", {}).get("choices", []))
+    # --cache=warm|cold (issue 10); a dma-bench that lists no choices is taken at that word
+    cache_choices = (options["cache"].get("choices") or ["warm", "cold"]) if "cache" in options else []
+    calls = plan(points, options, cache_choices)
     results = run_model(program, args, calls)
     for p in points:
         if p.run is None:
@@ -532,12 +572,16 @@ def main(argv):
             p.model = float(obj[p.json_key])
 
     header = f"{base}, preset {args.preset}, {iommu_note}, page size {args.page_size}"
+    if args.ns3:
+        header += ", " + " ".join(args.ns3)
     if not args.summary_only:
         print(f"# {header}")
         print_table(points, cdfs, sys.stdout)
     print_summary(summarize(points, cdfs), points, cdfs, header, sys.stdout)
     if args.csv:
         write_csv(args.csv, points, cdfs)
+    if args.markdown:
+        write_markdown(args.markdown, summarize(points, cdfs), not_modelled(points, cdfs), header)
     if args.out:
         title = f"{base}; preset {args.preset}; IOMMU {args.iommu_on}"
         for path in plot_files(args.out, points_by_file, cdfs, title):

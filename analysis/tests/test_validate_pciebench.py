@@ -142,6 +142,23 @@ class ValidatePciebenchTest(TempDirTest):
         self.assertIn("not modelled", result.stdout)
         self.assertEqual(sorted(os.listdir(self.path("png"))), ["cmd.png", "lat.png", "sweep_a.png"])
 
+    def test_attribute_overrides_and_markdown(self):
+        d = self.make_data("card")
+        md = self.path("summary.md")
+        result = self.validate(d, "--ns3::DmaEngine::ReadIssueInterval=32ns", f"--csv={self.path('t.csv')}",
+                               f"--markdown={md}", "--summary-only")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        slow = dma_bench("--op=read", "--size=64", "--window=8KiB", "--ns3::DmaEngine::ReadIssueInterval=32ns")
+        with open(self.path("t.csv")) as f:
+            row = [r for r in csv.DictReader(f) if (r["test"], r["cache"], r["window"], r["size"])
+                   == ("BW_DMA_RD", "HWarm", "8192", "64")][0]
+        self.assertEqual(float(row["model"]), slow[0]["gbps"])
+        with open(md) as f:
+            text = f.read()
+        self.assertIn("ReadIssueInterval=32ns", text)
+        self.assertIn("| BW_DMA_RD | bw_gbps | 4 | 3 | 1 |", text)
+        self.assertIn("| LAT_CMD_RD | all | 1 | 0 | 1 | - | - | 0 |", text)
+
     def test_iommu_from_the_directory_name(self):
         d = self.make_data("cardx-hostx-iommu-nosp")
         result = self.validate(d, f"--csv={self.path('t.csv')}", "--summary-only")
@@ -170,6 +187,8 @@ class ValidatePciebenchTest(TempDirTest):
             ((good,), "--preset"),
             ((good, "--preset=nfp6000-bdw", "--iommu=maybe"), "--iommu"),
             ((bad_row, "--preset=nfp6000-bdw"), "a.csv:2: column WinSZ: '8k'"),
+            ((good, "--preset=nfp6000-bdw", "--ns3::DmaEngine::NoSuchThing=1"), "no such attribute"),
+            ((good, "--preset=nfp6000-bdw", "--window=8KiB"), "unknown option '--window=8KiB'"),
         ]
         for args, fragment in cases:
             r = self.run_tool("validate_pciebench.py", *args, f"--build-dir={REAL_BUILD}",

@@ -182,8 +182,17 @@ def read_dir(directory):
             header = [h.strip() for h in next(reader, [])]
             body = list(reader)
         if tuple(header[:3]) == CDF_COLUMNS:
-            cdfs[name] = [(number(r[1], name, i + 2, "ns", False), number(r[2], name, i + 2, "cdf", False))
-                          for i, r in enumerate(body) if r]
+            # pcie-bench concatenates one CDF per run of its details file: a new one starts
+            # where the latency or the fraction goes down
+            dists = []
+            for i, r in enumerate(body):
+                if not r:
+                    continue
+                ns, frac = number(r[1], name, i + 2, "ns", False), number(r[2], name, i + 2, "cdf", False)
+                if not dists or ns < dists[-1][-1][0] or frac < dists[-1][-1][1]:
+                    dists.append([])
+                dists[-1].append((ns, frac))
+            cdfs[name] = dists
             continue
         missing = [c for c in KEY_COLUMNS if c not in header]
         quantities = [q for q in BW_QUANTITIES + LAT_QUANTITIES if q[0] in header]
@@ -211,6 +220,22 @@ def read_dir(directory):
         points[name] = rows
     return points, cdfs, ignored
 
+
+def label_distributions(cdfs, points_by_file):
+    """{cdf file: [(label, rows)]}. X_cdf.csv is taken as the distributions of X.csv's rows, in
+    order (pcie-bench writes them so), if it holds one per row and each starts at its row's
+    Min(ns); otherwise they are numbered."""
+    out = OrderedDict()
+    for name, dists in cdfs.items():
+        sibling = name[:-len("_cdf.csv")] + ".csv" if name.endswith("_cdf.csv") else None
+        rows = list(OrderedDict((p.line, p) for p in points_by_file.get(sibling, [])).values())
+        mins = {p.line: p.measured for p in points_by_file.get(sibling, []) if p.quantity == "lat_min_ns"}
+        if len(rows) == len(dists) and all(abs(mins.get(p.line, -9) - d[0][0]) < 1 for p, d in zip(rows, dists)):
+            labels = [f"{p.test} {p.pattern} {p.cache} window={byte_size(p.window)} size={p.size}" for p in rows]
+        else:
+            labels = [f"distribution {i + 1}" for i in range(len(dists))]
+        out[name] = list(zip(labels, dists))
+    return out
 
 def plan(points, options, cache_choices):
     """Decide for every point how dma-bench runs it, or why it cannot. Returns the dma-bench
@@ -343,9 +368,10 @@ def print_table(points, cdfs, out):
         cells = [str(c) for c in r[:10]] + [fmt(r[10], 2), fmt(r[11], 2), fmt(r[12], 1)]
         out.write(" ".join(c.ljust(w) if i < 10 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
                   + ("" if r[13] == "ok" else "  " + r[13]) + "\n")
-    for name, rows in cdfs.items():
-        out.write(f"{name:31} {'-':4} {'(cdf)':12} latency distribution, {len(rows)} CDF rows  "
-                  "not modelled: dma-bench prints no latency distribution\n")
+    for name, dists in cdfs.items():
+        for label, rows in dists:
+            out.write(f"{name:31} {'-':4} {'(cdf)':12} latency distribution of {label}, {len(rows)} CDF rows  "
+                      "not modelled: dma-bench prints no latency distribution\n")
 
 
 def summarize(points, cdfs):
@@ -370,8 +396,9 @@ def summarize(points, cdfs):
                          median_abs_err_pct=statistics.median(errs) if errs else None,
                          max_abs_err_pct=max(errs) if errs else None,
                          within_10pct=sum(e <= WITHIN_PCT for e in errs)))
-    for name, cdf in cdfs.items():
-        rows.append(dict(test=f"(cdf) {name}", quantity="cdf", points=1, modelled=0, not_modelled=1,
+    for name, dists in cdfs.items():
+        rows.append(dict(test=f"(cdf) {name}", quantity="cdf", points=len(dists), modelled=0,
+                         not_modelled=len(dists),
                          median_abs_err_pct=None, max_abs_err_pct=None, within_10pct=0))
     return rows
 
@@ -398,7 +425,7 @@ def not_modelled(points, cdfs):
             reasons[p.reason].add((p.file, p.line))
     reasons = {why: len(rows) for why, rows in reasons.items()}
     if cdfs:
-        reasons["latency distribution (CDF file): dma-bench prints no distribution"] = len(cdfs)
+        reasons["latency distribution (CDF): dma-bench prints no distribution"] = sum(map(len, cdfs.values()))
     return sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -423,9 +450,10 @@ def write_csv(path, points, cdfs):
         w.writerow(TABLE_COLUMNS)
         for r in table_rows(points):
             w.writerow(["" if c is None else c for c in r])
-        for name, rows in cdfs.items():
-            w.writerow([name, "", "(cdf)", "", "", "", "", "", "", "cdf", "", "", "",
-                        "not modelled: dma-bench prints no latency distribution"])
+        for name, dists in cdfs.items():
+            for label, _ in dists:
+                w.writerow([name, "", "(cdf)", "", "", "", "", "", "", "cdf: " + label, "", "", "",
+                            "not modelled: dma-bench prints no latency distribution"])
 
 
 def byte_size(n):
@@ -502,14 +530,17 @@ def plot_files(out_dir, points_by_file, cdfs, title):
         fig.savefig(path, dpi=110)
         plt.close(fig)
         written.append(path)
-    for name, rows in cdfs.items():
-        fig, ax = plt.subplots(figsize=(7.5, 5.0))
-        ax.plot([r[0] for r in rows], [r[1] for r in rows], "-", lw=1, label="measured")
+    for name, dists in cdfs.items():
+        fig, ax = plt.subplots(figsize=(9.5, 5.0))
+        styles = ("-", "--", ":", "-.")
+        for i, (label, rows) in enumerate(dists):
+            ax.plot([r[0] for r in rows], [r[1] for r in rows], styles[i // 10 % 4], lw=1, label=label,
+                    drawstyle="steps-post")
         ax.set_xscale("log")
         ax.set_xlabel("latency (ns)")
-        ax.set_ylabel("CDF")
+        ax.set_ylabel("CDF (measured)")
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         fig.suptitle(f"{name}\n{title}", fontsize=9)
         fig.text(0.01, 0.01, "not modelled: dma-bench prints no latency distribution", fontsize=6)
         fig.tight_layout(rect=(0, 0.03, 1, 0.95))
@@ -526,6 +557,7 @@ def main(argv):
     if not os.path.isdir(directory):
         raise BadInput(f"{args.dir}: no such directory")
     points_by_file, cdfs, ignored = read_dir(directory)
+    cdfs = label_distributions(cdfs, points_by_file)
     if not points_by_file and not cdfs:
         raise BadInput(f"{args.dir}: no pcie-bench CSV file in it (a header with "
                        f"{', '.join(KEY_COLUMNS)} and BW (GB/s) or Med(ns), or cycles,ns,cdf)")

@@ -68,6 +68,9 @@ class ValidatePciebenchTest(TempDirTest):
         write(os.path.join(d, "cmd.csv"), LAT_HEADER, [
             lat_row("LAT_CMD_RD", "Seq", "HWarm", 4096, 8, 506.0, 780.0),
         ])
+        # two latency distributions, concatenated as pcie-bench writes them
+        write(os.path.join(d, "x_cdf.csv"), "cycles,ns,cdf",
+              ["700,583.3,0", "720,600.0,0.5", "800,666.7,1.0", "900,750.0,0", "950,791.7,1.0"])
         with open(os.path.join(d, "notes.csv"), "w") as f:
             f.write("a,b\n1,2\n")
         return d
@@ -83,6 +86,8 @@ class ValidatePciebenchTest(TempDirTest):
         for line in lines:
             if line.startswith("not modelled"):
                 break
+            if line.startswith("(cdf)"):
+                continue
             f = line.split()
             out[(f[0], f[1])] = tuple(int(x) for x in f[2:5]) + tuple(
                 None if x == "-" else float(x) for x in f[5:7]) + (int(f[7]),)
@@ -140,7 +145,11 @@ class ValidatePciebenchTest(TempDirTest):
         if "cache" not in options():  # dma-bench without --cache: its host cache is warm only
             self.assertIn("no --cache", dwarm["status"])
         self.assertIn("not modelled", result.stdout)
-        self.assertEqual(sorted(os.listdir(self.path("png"))), ["cmd.png", "lat.png", "sweep_a.png"])
+        self.assertEqual(sorted(os.listdir(self.path("png"))), ["cmd.png", "lat.png", "sweep_a.png", "x_cdf.png"])
+        cdf = [r for r in table if r["test"] == "(cdf)"]
+        self.assertEqual(len(cdf), 2)
+        self.assertTrue(all(r["status"].startswith("not modelled: dma-bench prints no latency distribution")
+                            for r in cdf))
 
     def test_attribute_overrides_and_markdown(self):
         d = self.make_data("card")
@@ -158,6 +167,7 @@ class ValidatePciebenchTest(TempDirTest):
         self.assertIn("ReadIssueInterval=32ns", text)
         self.assertIn("| BW_DMA_RD | bw_gbps | 4 | 3 | 1 |", text)
         self.assertIn("| LAT_CMD_RD | all | 1 | 0 | 1 | - | - | 0 |", text)
+        self.assertIn("| (cdf) x_cdf.csv | cdf | 2 | 0 | 2 | - | - | 0 |", text)
 
     def test_iommu_from_the_directory_name(self):
         d = self.make_data("cardx-hostx-iommu-nosp")

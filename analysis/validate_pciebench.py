@@ -77,7 +77,6 @@ MAX_SIZE = 1 << 20  # dma-bench's limits
 MAX_WINDOW = 1 << 40
 BATCH = 24  # points per dma-bench call at most, so that --jobs has calls to share
 WITHIN_PCT = 10.0
-UNITS = {"bw_gbps": "Gb/s", "lat_med_ns": "ns", "lat_p95_ns": "ns", "lat_p999_ns": "ns", "lat_min_ns": "ns"}
 
 
 class BadInput(Exception):
@@ -581,7 +580,8 @@ def main(argv):
     base = os.path.basename(os.path.abspath(directory))
     if args.iommu == "auto":
         args.iommu_on = "on" if re.search("iommu", base, re.I) else "off"
-        iommu_note = f"IOMMU {args.iommu_on} (auto: the directory's name {'says' if args.iommu_on == 'on' else 'does not say'} iommu)"
+        says = "says" if args.iommu_on == "on" else "does not say"
+        iommu_note = f"IOMMU {args.iommu_on} (auto: the directory's name {says} iommu)"
     else:
         args.iommu_on = args.iommu
         iommu_note = f"IOMMU {args.iommu_on} (--iommu)"

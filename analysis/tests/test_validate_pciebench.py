@@ -1,0 +1,213 @@
+"""analysis/validate_pciebench.py end to end on a small pcie-bench-format directory made here, with
+the real dma-bench of the build directory (ctest sets VMCOMM_BUILD_DIR): the model figures and
+the summary are what dma-bench prints for those points, unmodelled tests are listed as such, and
+bad input is refused (exit 2, one line, nothing written)."""
+
+import csv
+import json
+import os
+import statistics
+import subprocess
+import unittest
+
+from helpers import ANALYSIS, TempDirTest
+
+REAL_BUILD = os.environ.get("VMCOMM_BUILD_DIR") or os.path.join(os.path.dirname(ANALYSIS), "build")
+DMA_BENCH = os.path.join(REAL_BUILD, "bin", "dma-bench")
+OPS = 400  # short points: the test checks the plumbing, not the model
+
+BW_HEADER = "Test,PAT,Cache,HO,DO,WinSZ,SZ,Time(cyc),Time,Bytes,Trans,BW (GB/s),Trans/s"
+LAT_HEADER = ("Test,PAT,Cache,HO,DO,WinSZ,SZ,TAvg,Avg,Med,Min,Max,95%,99.9%,TAvg(ns),Avg(ns),Med(ns),"
+              "Min(ns),Max(ns),95%(ns),99.9%(ns),#outliers,#samples")
+
+
+def bw_row(test, pat, cache, window, size, gbps, ho=0, do=0):
+    return f"{test},{pat},{cache},{ho},{do},{window},{size},1,1,1,1,{gbps},1"
+
+
+def lat_row(test, pat, cache, window, size, med, p999):
+    return (f"{test},{pat},{cache},0,0,{window},{size},1,1,1,1,1,1,1,1,1,{med},500.0,2000.0,{med + 20},"
+            f"{p999},0,1000")
+
+
+def write(path, header, rows):
+    with open(path, "w") as f:
+        f.write("\n".join([header] + rows) + "\n")
+
+
+def dma_bench(*args):
+    out = subprocess.run([DMA_BENCH, "--preset=nfp6000-bdw", f"--ops={OPS}", *args], capture_output=True,
+                         text=True, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def options():
+    out = subprocess.run([DMA_BENCH, "--list-options"], capture_output=True, text=True, check=True).stdout
+    return {o["name"] for o in json.loads(out)["options"]}
+
+
+@unittest.skipUnless(os.access(DMA_BENCH, os.X_OK), f"no built dma-bench in {REAL_BUILD}")
+class ValidatePciebenchTest(TempDirTest):
+    def make_data(self, name):
+        d = self.path(name)
+        os.makedirs(d)
+        # a file name that says nothing: the header decides
+        write(os.path.join(d, "sweep_a.csv"), BW_HEADER, [
+            bw_row("BW_DMA_RD", "Rand", "HWarm", 8192, 64, 30.0),
+            bw_row("BW_DMA_RD", "Rand", "HWarm", 8192, 256, 50.0),
+            bw_row("BW_DMA_WR", "Rand", "HWarm", 8192, 64, 24.0),
+            bw_row("BW_DMA_WR", "Rand", "HWarm", 8192, 256, 51.0),
+            bw_row("BW_DMA_RD", "Rand", "HWarm", 67108864, 64, 10.0),
+            bw_row("BW_DMA_RD", "Rand", "DWarm", 8192, 64, 29.0),
+        ])
+        write(os.path.join(d, "lat.csv"), LAT_HEADER, [
+            lat_row("LAT_DMA_RD", "Seq", "HWarm", 8192, 64, 600.0, 650.0),
+            lat_row("LAT_DMA_RD", "Seq", "HWarm", 8192, 1024, 900.0, 950.0),
+            lat_row("LAT_DMA_WRRD", "Seq", "HWarm", 8192, 64, 800.0, 840.0),
+        ])
+        write(os.path.join(d, "cmd.csv"), LAT_HEADER, [
+            lat_row("LAT_CMD_RD", "Seq", "HWarm", 4096, 8, 506.0, 780.0),
+        ])
+        # two latency distributions, concatenated as pcie-bench writes them
+        write(os.path.join(d, "x_cdf.csv"), "cycles,ns,cdf",
+              ["700,583.3,0", "720,600.0,0.5", "800,666.7,1.0", "900,750.0,0", "950,791.7,1.0"])
+        with open(os.path.join(d, "notes.csv"), "w") as f:
+            f.write("a,b\n1,2\n")
+        return d
+
+    def validate(self, d, *args):
+        return self.run_tool("validate_pciebench.py", d, "--preset=nfp6000-bdw", f"--build-dir={REAL_BUILD}",
+                             f"--ops={OPS}", *args)
+
+    def summary(self, stdout):
+        """{(test, quantity): (points, modelled, not modelled, median, max, within 10%)}"""
+        lines = stdout[stdout.index("\nsummary:"):].splitlines()[3:]
+        out = {}
+        for line in lines:
+            if line.startswith("not modelled"):
+                break
+            if line.startswith("(cdf)"):
+                continue
+            f = line.split()
+            out[(f[0], f[1])] = tuple(int(x) for x in f[2:5]) + tuple(
+                None if x == "-" else float(x) for x in f[5:7]) + (int(f[7]),)
+        return out
+
+    def test_end_to_end_matches_dma_bench(self):
+        d = self.make_data("cardx-hostx")
+        result = self.validate(d, "--jobs=2", f"--csv={self.path('t.csv')}", f"--out={self.path('png')}")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("IOMMU off (auto", result.stdout)
+        self.assertIn("ignored notes.csv", result.stderr)
+
+        rd = {o["size"]: o["gbps"] for o in dma_bench("--op=read", "--size=64,256", "--window=8KiB")}
+        wr = {o["size"]: o["gbps"] for o in dma_bench("--op=write", "--size=64,256", "--window=8KiB")}
+        rd64m = dma_bench("--op=read", "--size=64", "--window=64MiB")[0]["gbps"]
+        lat = {o["size"]: o for o in dma_bench("--op=read", "--metric=lat", "--pattern=seq", "--size=64,1024")}
+        wrrd = dma_bench("--op=rw", "--metric=lat", "--pattern=seq", "--size=64")[0]
+
+        with open(self.path("t.csv")) as f:
+            table = list(csv.DictReader(f))
+        model = {(r["test"], r["cache"], int(r["window"] or 0), int(r["size"] or 0), r["quantity"]): r
+                 for r in table if r["test"] != "(cdf)"}
+        self.assertEqual(float(model[("BW_DMA_RD", "HWarm", 8192, 64, "bw_gbps")]["model"]), rd[64])
+        self.assertEqual(float(model[("BW_DMA_WR", "HWarm", 8192, 256, "bw_gbps")]["model"]), wr[256])
+        self.assertEqual(float(model[("BW_DMA_RD", "HWarm", 67108864, 64, "bw_gbps")]["model"]), rd64m)
+        self.assertEqual(float(model[("LAT_DMA_RD", "HWarm", 8192, 1024, "lat_med_ns")]["model"]),
+                         lat[1024]["lat_median_ns"])
+        self.assertEqual(float(model[("LAT_DMA_WRRD", "HWarm", 8192, 64, "lat_p999_ns")]["model"]),
+                         wrrd["lat_p999_ns"])
+
+        def err(model_value, measured):
+            return abs(model_value - measured) / measured * 100
+
+        summary = self.summary(result.stdout)
+        rd_errs = [err(rd[64], 30.0), err(rd[256], 50.0), err(rd64m, 10.0)]
+        points, modelled, not_modelled, med, mx, within = summary[("BW_DMA_RD", "bw_gbps")]
+        self.assertEqual((points, modelled, not_modelled), (4, 3, 1))  # DWarm is not a dma-bench state
+        self.assertAlmostEqual(med, statistics.median(rd_errs), delta=0.051)
+        self.assertAlmostEqual(mx, max(rd_errs), delta=0.051)
+        self.assertEqual(within, sum(e <= 10 for e in rd_errs))
+        lat_errs = [err(lat[64]["lat_median_ns"], 600.0), err(lat[1024]["lat_median_ns"], 900.0)]
+        row = summary[("LAT_DMA_RD", "lat_med_ns")]
+        self.assertEqual(row[:3], (2, 2, 0))
+        self.assertAlmostEqual(row[3], statistics.median(lat_errs), delta=0.051)
+        self.assertAlmostEqual(row[4], max(lat_errs), delta=0.051)
+
+        # the command interface is not the DMA engines: listed, not modelled, no value
+        self.assertEqual(summary[("LAT_CMD_RD", "all")][:3], (1, 0, 1))
+        cmd = [r for r in table if r["test"] == "LAT_CMD_RD"]
+        self.assertTrue(cmd and all(r["model"] == "" and "not modelled: NFP command interface" in r["status"]
+                                    for r in cmd))
+        dwarm = model[("BW_DMA_RD", "DWarm", 8192, 64, "bw_gbps")]
+        self.assertEqual(dwarm["model"], "")
+        self.assertIn("not modelled: cache DWarm", dwarm["status"])
+        if "cache" not in options():  # dma-bench without --cache: its host cache is warm only
+            self.assertIn("no --cache", dwarm["status"])
+        self.assertIn("not modelled", result.stdout)
+        self.assertEqual(sorted(os.listdir(self.path("png"))), ["cmd.png", "lat.png", "sweep_a.png", "x_cdf.png"])
+        cdf = [r for r in table if r["test"] == "(cdf)"]
+        self.assertEqual(len(cdf), 2)
+        self.assertTrue(all(r["status"].startswith("not modelled: dma-bench prints no latency distribution")
+                            for r in cdf))
+
+    def test_attribute_overrides_and_markdown(self):
+        d = self.make_data("card")
+        md = self.path("summary.md")
+        result = self.validate(d, "--ns3::DmaEngine::ReadIssueInterval=32ns", f"--csv={self.path('t.csv')}",
+                               f"--markdown={md}", "--summary-only")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        slow = dma_bench("--op=read", "--size=64", "--window=8KiB", "--ns3::DmaEngine::ReadIssueInterval=32ns")
+        with open(self.path("t.csv")) as f:
+            row = [r for r in csv.DictReader(f) if (r["test"], r["cache"], r["window"], r["size"])
+                   == ("BW_DMA_RD", "HWarm", "8192", "64")][0]
+        self.assertEqual(float(row["model"]), slow[0]["gbps"])
+        with open(md) as f:
+            text = f.read()
+        self.assertIn("ReadIssueInterval=32ns", text)
+        self.assertIn("| BW_DMA_RD | bw_gbps | 4 | 3 | 1 |", text)
+        self.assertIn("| LAT_CMD_RD | all | 1 | 0 | 1 | - | - | 0 |", text)
+        self.assertIn("| (cdf) x_cdf.csv | cdf | 2 | 0 | 2 | - | - | 0 |", text)
+
+    def test_iommu_from_the_directory_name(self):
+        d = self.make_data("cardx-hostx-iommu-nosp")
+        result = self.validate(d, f"--csv={self.path('t.csv')}", "--summary-only")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("IOMMU on (auto", result.stdout)
+        on = dma_bench("--op=read", "--size=64", "--window=64MiB", "--iommu=on")[0]["gbps"]
+        with open(self.path("t.csv")) as f:
+            row = [r for r in csv.DictReader(f) if r["window"] == "67108864"][0]
+        self.assertEqual(float(row["model"]), on)
+        off = self.validate(d, "--iommu=off", "--summary-only")
+        self.assertIn("IOMMU off (--iommu)", off.stdout)
+
+    def test_bad_input_exits_2_and_writes_nothing(self):
+        good = self.make_data("card")
+        empty = self.path("empty")
+        os.makedirs(empty)
+        with open(os.path.join(empty, "other.csv"), "w") as f:
+            f.write("x,y\n1,2\n")
+        bad_row = self.path("badrow")
+        os.makedirs(bad_row)
+        write(os.path.join(bad_row, "a.csv"), BW_HEADER, [bw_row("BW_DMA_RD", "Rand", "HWarm", "8k", 64, 1.0)])
+        cases = [
+            ((self.path("missing"), "--preset=nfp6000-bdw"), "no such directory"),
+            ((empty, "--preset=nfp6000-bdw"), "no pcie-bench CSV"),
+            ((good, "--preset=nfp9999"), "unknown preset; allowed: nfp6000-bdw"),
+            ((good,), "--preset"),
+            ((good, "--preset=nfp6000-bdw", "--iommu=maybe"), "--iommu"),
+            ((bad_row, "--preset=nfp6000-bdw"), "a.csv:2: column WinSZ: '8k'"),
+            ((good, "--preset=nfp6000-bdw", "--ns3::DmaEngine::NoSuchThing=1"), "no such attribute"),
+            ((good, "--preset=nfp6000-bdw", "--window=8KiB"), "unknown option '--window=8KiB'"),
+        ]
+        for args, fragment in cases:
+            r = self.run_tool("validate_pciebench.py", *args, f"--build-dir={REAL_BUILD}",
+                              f"--csv={self.path('t.csv')}", f"--out={self.path('png')}")
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(fragment, r.stderr)
+            self.assertFalse(os.path.exists(self.path("t.csv")) or os.path.exists(self.path("png")), args)
+
+
+if __name__ == "__main__":
+    unittest.main()

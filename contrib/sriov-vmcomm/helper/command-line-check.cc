@@ -276,6 +276,27 @@ CommandLineCheck::FormatTime(const Time& time)
 }
 
 bool
+CommandLineCheck::GetGlobalRange(const std::string& name, uint64_t* min, uint64_t* max)
+{
+    if (name == "RngSeed")
+    {
+        // The random number generator aborts on a seed of 0 (or >= its modulus
+        // m1 = 4294967087) when the first stream is made, long after parsing.
+        *min = 1;
+        *max = 4294967086ULL;
+        return true;
+    }
+    if (name == "RngRun")
+    {
+        // Stored as a signed 64-bit integer (runs.rng_run): the same number everywhere.
+        *min = 0;
+        *max = uint64_t(std::numeric_limits<int64_t>::max());
+        return true;
+    }
+    return false;
+}
+
+bool
 CommandLineCheck::CheckNs3Setting(const std::string& name, const std::string& value,
                                   std::string* why)
 {
@@ -326,24 +347,14 @@ CommandLineCheck::CheckNs3Setting(const std::string& name, const std::string& va
         }
         return true;
     }
-    // Global values. The random number generator aborts on a seed of 0 (or >= its modulus
-    // m1 = 4294967087) when the first stream is made, long after parsing: check here.
-    if (name == "RngSeed")
+    // Global values whose checker allows more than the run can take.
+    uint64_t min = 0;
+    uint64_t max = 0;
+    if (GetGlobalRange(name, &min, &max))
     {
-        if (!IsDecimal(value, 10) || std::stoull(value) < 1 || std::stoull(value) >= 4294967087ULL)
+        if (!IsDecimal(value, 19) || std::stoull(value) < min || std::stoull(value) > max)
         {
-            *why = "allowed: an integer 1..4294967086";
-            return false;
-        }
-        return true;
-    }
-    if (name == "RngRun")
-    {
-        // Stored as a signed 64-bit integer (runs.rng_run): the same number everywhere.
-        if (!IsDecimal(value, 19)
-            || std::stoull(value) > uint64_t(std::numeric_limits<int64_t>::max()))
-        {
-            *why = "allowed: an integer 0..9223372036854775807";
+            *why = "allowed: an integer " + std::to_string(min) + ".." + std::to_string(max);
             return false;
         }
         return true;

@@ -98,6 +98,16 @@ class CommandLineCheck
                                 std::string* why);
 
     /**
+     * \brief The range this check allows a global value, where it is narrower than its checker's
+     * (the option list, OptionList, reports the same range).
+     * \param name a global value's name
+     * \param min [out] smallest allowed value
+     * \param max [out] largest allowed value
+     * \return true if the check narrows \p name (RngSeed, RngRun)
+     */
+    static bool GetGlobalRange(const std::string& name, uint64_t* min, uint64_t* max);
+
+    /**
      * \brief Parse a time with its unit, as options and topology files write it.
      * \param text e.g. "1500ns", "1.5us", "1ms"
      * \param time [out] the time

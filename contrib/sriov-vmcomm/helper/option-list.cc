@@ -3,6 +3,7 @@
  */
 #include "option-list.h"
 
+#include "command-line-check.h"
 #include "ns3/abort.h"
 #include "ns3/command-line.h"
 #include "ns3/global-value.h"
@@ -310,8 +311,16 @@ OptionList::Print(std::ostream& os) const
     {
         StringValue value;
         (*i)->GetValue(value);
+        // The range the program's check allows, where narrower than the checker's.
+        uint64_t min = 0;
+        uint64_t max = 0;
+        const std::string fields = CommandLineCheck::GetGlobalRange((*i)->GetName(), &min, &max)
+                                     ? "\"type\": \"integer\", \"min\": " + std::to_string(min)
+                                           + ", \"max\": " + std::to_string(max)
+                                           + ", \"checker\": \"ns3::UintegerValue\""
+                                     : CheckerFields((*i)->GetChecker());
         os << (first ? "\n  " : ",\n  ") << "{\"name\": " << Quote((*i)->GetName()) << ", "
-           << CheckerFields((*i)->GetChecker()) << ", \"default\": " << Quote(value.Get())
+           << fields << ", \"default\": " << Quote(value.Get())
            << ", \"help\": " << Quote((*i)->GetHelp()) << "}";
         first = false;
     }

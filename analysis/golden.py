@@ -270,16 +270,23 @@ def header(name, ns3):
     ]
 
 
+# Environment variables that change what ns-3 programs do: the sets run without them. ns-3 applies
+# NS_ATTRIBUTE_DEFAULT to every object it constructs, but run_params records the TypeIds' own
+# defaults, so a figure changed by it would show without the setting that changed it.
+NS3_ENVIRONMENT = ("NS_ATTRIBUTE_DEFAULT", "NS_GLOBAL_VALUE", "NS_LOG")
+
+
 def produce(name, build_dir, jobs, work):
     """Run the set's commands into a new database in `work`; returns (column lines, data lines)."""
     db = os.path.join(work, f"{name}.db")
+    env = {k: v for k, v in os.environ.items() if k not in NS3_ENVIRONMENT}
     for command in SETS[name]:
         if command[0] == "sweep":
             argv = [PYTHON, os.path.join(ROOT, "analysis", "sweep.py"), os.path.join(ROOT, command[1]),
                     f"--db={db}", f"--build-dir={build_dir}", f"--jobs={jobs}"]
         else:
             argv = [os.path.join(build_dir, "bin", command[1]), *command[2], f"--db={db}"]
-        result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
             raise GoldenError(f"set {name}: {' '.join(argv)} exited {result.returncode}:\n{tail}")

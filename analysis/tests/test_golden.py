@@ -251,6 +251,24 @@ class GoldenSetTest(TempDirTest):
         self.assertIn("exited 3", out)
         self.assertFalse(os.path.exists(os.path.join(self.golden_dir, "fake.tsv")))
 
+    def test_commands_run_without_ns3_environment_overrides(self):
+        # NS_ATTRIBUTE_DEFAULT changes figures without showing in run_params: not for golden runs.
+        seen = []
+        real_run = golden.subprocess.run
+
+        def run(argv, **kwargs):
+            seen.append(kwargs["env"])
+            return real_run(argv, **kwargs)
+
+        with mock.patch.dict(os.environ, NS_ATTRIBUTE_DEFAULT="ns3::PcieLink::PropagationDelay=81ns",
+                             NS_GLOBAL_VALUE="RngRun=3"), mock.patch.object(golden.subprocess, "run", run):
+            self.assertEqual(self.golden("update")[0], 0)
+        self.assertEqual(len(seen), 3)
+        for env in seen:
+            self.assertNotIn("NS_ATTRIBUTE_DEFAULT", env)
+            self.assertNotIn("NS_GLOBAL_VALUE", env)
+            self.assertEqual(env["PATH"], os.environ["PATH"])
+
     def test_ns3_version_needs_the_cmake_cache(self):
         os.remove(os.path.join(self.build, "CMakeCache.txt"))
         with self.assertRaisesRegex(golden.GoldenError, "CMakeCache.txt: cannot read"):

@@ -133,9 +133,9 @@ def _layout(conn):
 def column_lines(conn):
     """Header lines naming the fields of each kind of line."""
     run_cols, layout = _layout(conn)
-    lines = ["# columns: KEY run " + " ".join(run_cols)]
+    lines = ["# columns: RUN run " + " ".join(run_cols)]
     for _, kind, pk, rest, _ in layout:
-        lines.append(f"# columns: KEY {kind} " + " ".join(pk + rest))
+        lines.append(f"# columns: RUN {kind} " + " ".join(pk + rest))
     return lines
 
 

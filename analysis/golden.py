@@ -407,6 +407,7 @@ def compare(expected, actual, limit=20):
 
 
 def run_set(name, build_dir, jobs):
+    """Run a set into a temporary database and dump it: (header column and run lines, data lines)."""
     with tempfile.TemporaryDirectory(prefix=f"vmcomm-golden-{name}-") as work:
         columns, lines = produce(name, build_dir, jobs, work)
     return columns, lines
@@ -443,6 +444,7 @@ def update(name, build_dir, jobs):
     ns3 = ns3_version(build_dir)
     columns, lines = run_set(name, build_dir, jobs)
     path = golden_path(name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write("\n".join(header(name, ns3) + columns + lines) + "\n")
     print(f"golden {name}: wrote {os.path.relpath(path, ROOT)} ({len(lines)} rows, "

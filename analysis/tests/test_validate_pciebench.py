@@ -197,7 +197,7 @@ class ValidatePciebenchTest(TempDirTest):
             ((good,), "--preset"),
             ((good, "--preset=nfp6000-bdw", "--iommu=maybe"), "--iommu"),
             ((bad_row, "--preset=nfp6000-bdw"), "a.csv:2: column WinSZ: '8k'"),
-            ((good, "--preset=nfp6000-bdw", "--ns3::DmaEngine::NoSuchThing=1"), "no such attribute"),
+            ((good, "--preset=nfp6000-bdw", "--ns3::DmaEngine::NoSuchThing=1"), "has no attribute"),
             ((good, "--preset=nfp6000-bdw", "--window=8KiB"), "unknown option '--window=8KiB'"),
         ]
         for args, fragment in cases:

@@ -24,7 +24,6 @@
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -91,6 +90,14 @@ AllowedOptions()
 bool
 CheckArguments(int argc, char* argv[])
 {
+    try
+    {
+        CommandLineCheck::CheckEnvironment();
+    }
+    catch (const CommandLineError& e)
+    {
+        throw BadInput(e.what());
+    }
     bool listPresets = false;
     for (int i = 1; i < argc; ++i)
     {

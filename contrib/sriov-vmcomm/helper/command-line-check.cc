@@ -376,8 +376,23 @@ CommandLineCheck::CheckNs3Setting(const std::string& name, const std::string& va
 }
 
 void
+CommandLineCheck::CheckEnvironment()
+{
+    // ns-3 applies NS_ATTRIBUTE_DEFAULT to each object it builds, behind the attribute system's
+    // back: the defaults the database records would not be the ones in force, and the run would
+    // not replay. The same settings as options are checked and recorded.
+    if (const char* env = std::getenv("NS_ATTRIBUTE_DEFAULT"); env && *env)
+    {
+        throw CommandLineError(std::string("NS_ATTRIBUTE_DEFAULT is set ('") + env
+                               + "'): its settings would not be recorded in run_params; give "
+                                 "them as options instead (--ns3::Type::Attribute=value)");
+    }
+}
+
+void
 CommandLineCheck::Check(int argc, char** argv) const
 {
+    CheckEnvironment();
     for (int i = 1; i < argc; ++i)
     {
         const std::string arg = argv[i];

@@ -84,6 +84,14 @@ class CommandLineCheck
      */
     void Check(int argc, char** argv) const;
 
+    /**
+     * \brief Refuse an environment that would change the run without the database recording it
+     * (NS_ATTRIBUTE_DEFAULT: ns-3 applies it to each object it builds, not to the defaults that
+     * run_params records). Check() calls it; a program with its own argument loop calls it too.
+     * \throws CommandLineError naming the variable and what to do instead
+     */
+    static void CheckEnvironment();
+
     /** \return the registered option names, in order */
     std::vector<std::string> GetOptionNames() const;
 

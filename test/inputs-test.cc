@@ -11,6 +11,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,13 +39,13 @@ struct Outcome
 };
 
 /**
- * Run a program with arguments (no shell) and a 30 s limit; as user nobody if asked and root.
+ * Run a program with arguments (no shell) and a 30 s limit.
  * \param argv program path and arguments
- * \param asNobody drop root privileges first (a read-only file is writable for root)
+ * \param readOnlyBinding as root, without the capabilities to write read-only files
  * \return exit status and stderr
  */
 Outcome
-RunProgram(const std::vector<std::string>& argv, bool asNobody = false)
+RunProgram(const std::vector<std::string>& argv, bool readOnlyBinding = false)
 {
     const std::string errFile = TestDir() + "run.err";
     std::fflush(nullptr);
@@ -54,7 +56,12 @@ RunProgram(const std::vector<std::string>& argv, bool asNobody = false)
         const int err = ::open(errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
         dup2(out, STDOUT_FILENO);
         dup2(err, STDERR_FILENO);
-        if (asNobody && geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+        // Root writes read-only files: drop the capabilities that let it from the bounding set,
+        // so the program exec'd next runs without them (still as root, so it reaches a clone in
+        // /root, which another user could not).
+        if (readOnlyBinding && geteuid() == 0
+            && (prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0
+                || prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0))
         {
             _exit(99);
         }
@@ -301,7 +308,7 @@ TEST(Inputs, ReadOnlyDatabaseIsRefusedBeforeSimulating)
     chmod(TestDir().c_str(), 0755);
     struct stat before;
     ASSERT_EQ(stat(db.c_str(), &before), 0);
-    // As root a read-only file is writable: run as nobody then.
+    // As root a read-only file is writable: run without the capabilities that allow it.
     const Outcome o = RunProgram({BIN + "/scenario", "--db=" + db, "--quiet"}, true);
     struct stat after;
     ASSERT_EQ(stat(db.c_str(), &after), 0);

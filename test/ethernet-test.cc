@@ -386,7 +386,8 @@ TEST(EthernetSwitch, DeliversUdpBetweenThreeHostsAndLearns)
         UdpServerHelper server(9);
         ApplicationContainer app = server.Install(s.hosts.Get(i));
         app.Start(Seconds(0));
-        servers.push_back(server.GetServer());
+        // From the container: UdpServerHelper::GetServer is gone in ns-3.48.
+        servers.push_back(DynamicCast<UdpServer>(app.Get(0)));
         // Host i sends 20 datagrams to host i+1.
         UdpClientHelper client(ifs.GetAddress((i + 1) % 3), 9);
         client.SetAttribute("MaxPackets", UintegerValue(20));

@@ -14,6 +14,9 @@
 
 #include "ns3/enum.h"
 #include "ns3/event-id.h"
+#include "ns3/udp-client-server-helper.h"
+#include "ns3/udp-client.h"
+#include "ns3/uinteger.h"
 
 // ns-3's version macros: ns-3 installs version-defines.h (Debian's packages do; an ns-3 tree
 // generates it with --enable-build-version); otherwise the build passes the version it found.
@@ -79,6 +82,27 @@ IsPending(const EventId& event)
     return event.IsPending();
 #else
     return event.IsRunning();
+#endif
+}
+
+/**
+ * A UdpClientHelper aimed where \p client sends (attributes RemoteAddress and RemotePort, merged
+ * into Remote, an InetSocketAddress, in ns-3.44).
+ * \param client the client
+ * \return the helper, with default attributes otherwise
+ */
+inline UdpClientHelper
+UdpClientHelperTo(Ptr<UdpClient> client)
+{
+    AddressValue remote;
+#if VMCOMM_NS3_VERSION >= 344
+    client->GetAttribute("Remote", remote);
+    return UdpClientHelper(remote.Get());
+#else
+    UintegerValue port;
+    client->GetAttribute("RemoteAddress", remote);
+    client->GetAttribute("RemotePort", port);
+    return UdpClientHelper(remote.Get(), port.Get());
 #endif
 }
 

@@ -17,6 +17,7 @@
 #include "sriov-channel.h"
 #include "vf-net-device.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ns3 {

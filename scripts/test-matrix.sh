@@ -142,10 +142,11 @@ run_release() {
     mkdir -p "$CACHE_DIR/$r-debs/partial"
     mount_in "$dir/var/cache/apt/archives" --bind "$CACHE_DIR/$r-debs"
     what="clone failed"
-    if git clone --quiet --no-hardlinks "$ROOT" "$dir/root/sriov-vmcomm" >>"$log" 2>&1; then
+    # Not under /root (mode 0700): the tests run a sweep as another user, who must read the tree.
+    if git clone --quiet --no-hardlinks "$ROOT" "$dir/srv/sriov-vmcomm" >>"$log" 2>&1; then
       what="./vmcomm test failed"
       chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        bash -c 'cd /root/sriov-vmcomm && ./vmcomm test' >>"$log" 2>&1 || status=1
+        bash -c 'cd /srv/sriov-vmcomm && ./vmcomm test' >>"$log" 2>&1 || status=1
       ns3="$(chroot "$dir" dpkg-query -W -f='${Version}' libns3-dev 2>/dev/null || true)"
       ns3="${ns3:--}"
     else

@@ -13,6 +13,7 @@
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/sriov-helper.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
@@ -107,13 +108,9 @@ AddMixedFlows(uint32_t size)
             {
                 continue;
             }
-            AddressValue remote;
-            UintegerValue port;
             TimeValue interval;
-            client->GetAttribute("RemoteAddress", remote);
-            client->GetAttribute("RemotePort", port);
             client->GetAttribute("Interval", interval);
-            UdpClientHelper helper(remote.Get(), port.Get());
+            UdpClientHelper helper = compat::UdpClientHelperTo(client);
             helper.SetAttribute("PacketSize", UintegerValue(size - 46)); // Eth, FCS, IP, UDP
             helper.SetAttribute("Interval", interval);
             helper.SetAttribute("MaxPackets", UintegerValue(std::numeric_limits<uint32_t>::max()));

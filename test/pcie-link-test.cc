@@ -6,6 +6,7 @@
 #include "ns3/boolean.h"
 #include "ns3/config.h"
 #include "ns3/enum.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/pcie-link.h"
@@ -435,7 +436,7 @@ TEST(PcieLink, AttributesRoundTrip)
     EXPECT_EQ(u.Get(), 64u);
     link->GetAttribute("MaxOutstandingReads", u);
     EXPECT_EQ(u.Get(), 32u);
-    EnumValue e;
+    compat::EnumValueOf<PcieLink::CompletionSplit> e;
     link->GetAttribute("CompletionSplit", e);
     EXPECT_EQ(e.Get(), PcieLink::SPLIT_MPS);
     TimeValue t;

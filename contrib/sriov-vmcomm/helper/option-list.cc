@@ -134,7 +134,7 @@ CheckerFields(const Ptr<const AttributeChecker>& checker)
     {
         type = "boolean";
     }
-    else if (value == "ns3::EnumValue")
+    else if (value.rfind("ns3::EnumValue", 0) == 0) // ns3::EnumValue<T> since 3.41
     {
         type = "enum";
         std::vector<std::string> choices;

@@ -3,6 +3,7 @@
  */
 #include "iommu.h"
 
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -80,7 +81,7 @@ Iommu::GetTypeId()
                             "IOTLB invalidation on unmap: STRICT (invalidate at every unmap) or "
                             "LAZY (batched in a flush queue). Default LAZY: the Linux default "
                             "(iommu.strict=0).",
-                            EnumValue(Iommu::LAZY), MakeEnumAccessor(&Iommu::m_mode),
+                            EnumValue(Iommu::LAZY), compat::MakeEnumAccessor(&Iommu::m_mode),
                             MakeEnumChecker(Iommu::STRICT, "STRICT", Iommu::LAZY, "LAZY"))
               .AddAttribute("InvalidationLatency",
                             "CPU time of one synchronous IOTLB invalidation (submit the "
@@ -309,7 +310,7 @@ Iommu::Unmap(uint32_t domain, uint64_t iova, uint64_t bytes)
         FlushQueue();
         return m_invalidationLatency;
     }
-    if (!m_flushEvent.IsRunning())
+    if (!compat::IsPending(m_flushEvent))
     {
         m_flushEvent = Simulator::Schedule(m_flushTimeout, &Iommu::FlushQueue, this);
     }

@@ -4,6 +4,7 @@
 #include "pcie-hierarchy.h"
 
 #include "iommu.h"
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -33,7 +34,7 @@ PcieHierarchy::GetTypeId()
                   "around: RootComplex (each NIC on its own root port) or Switch (both "
                   "below one PCIe switch, whose upstream link every DMA then crosses). Fixed once "
                   "NICs are added.",
-                  EnumValue(ROUTE_ROOT_COMPLEX), MakeEnumAccessor(&PcieHierarchy::m_route),
+                  EnumValue(ROUTE_ROOT_COMPLEX), compat::MakeEnumAccessor(&PcieHierarchy::m_route),
                   MakeEnumChecker(ROUTE_ROOT_COMPLEX, "RootComplex", ROUTE_SWITCH, "Switch"))
               .AddAttribute("AcsRedirect",
                             "Route=Switch: the switch's downstream ports redirect peer-to-peer "

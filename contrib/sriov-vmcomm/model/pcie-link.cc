@@ -3,6 +3,7 @@
  */
 #include "pcie-link.h"
 
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -141,7 +142,7 @@ PcieLink::GetTypeId()
                   "How read data is split into completion TLPs: MPS (chunks of up to MPS "
                   "bytes) or RCB (chunks of up to RCB bytes). Default MPS: the pcie-bench "
                   "reference model (DESIGN.md s. 6).",
-                  EnumValue(SPLIT_MPS), MakeEnumAccessor(&PcieLink::m_split),
+                  EnumValue(SPLIT_MPS), compat::MakeEnumAccessor(&PcieLink::m_split),
                   MakeEnumChecker(SPLIT_MPS, "MPS", SPLIT_RCB, "RCB"))
               .AddAttribute(
                   "Ecrc",

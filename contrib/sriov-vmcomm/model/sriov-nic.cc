@@ -6,6 +6,7 @@
 #include "dma-engine.h"
 #include "iommu.h"
 #include "memory-domain.h"
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -16,6 +17,7 @@
 #include "sriov-channel.h"
 #include "vf-net-device.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ns3 {
@@ -57,14 +59,15 @@ SriovNic::GetTypeId()
                             "Step 6 without a free RX buffer: Drop (counted as no-rx-buffer) or "
                             "Hold the frame in NIC memory until the guest posts buffers. The "
                             "patent allows either; Drop is what NICs do when a ring is empty.",
-                            EnumValue(POLICY_DROP), MakeEnumAccessor(&SriovNic::m_policy),
+                            EnumValue(POLICY_DROP), compat::MakeEnumAccessor(&SriovNic::m_policy),
                             MakeEnumChecker(POLICY_DROP, "Drop", POLICY_HOLD, "Hold"))
               .AddAttribute("Forwarding",
                             "How a frame from one VF to another VF of this NIC travels: VfDma "
                             "(patent US9483290B1, steps 3-11), Veb (embedded-switch hairpin), "
                             "Vepa (out of the uplink, reflected by the switch), Offload (a host "
                             "virtual switch decides each frame, the VF does the DMA)",
-                            EnumValue(FORWARD_VF_DMA), MakeEnumAccessor(&SriovNic::m_forwarding),
+                            EnumValue(FORWARD_VF_DMA),
+                            compat::MakeEnumAccessor(&SriovNic::m_forwarding),
                             MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb",
                                             FORWARD_VEPA, "Vepa", FORWARD_OFFLOAD, "Offload"))
               .AddAttribute("EswitchLatency",

@@ -5,6 +5,7 @@
 
 #include "dma-engine.h"
 #include "memory-domain.h"
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/ethernet-header.h"
@@ -162,7 +163,7 @@ VfNetDevice::GetTypeId()
                       "InterruptDelivery",
                       "How MSI-X reaches the vCPU: Posted (VT-d posted interrupts, no exit) "
                       "or VmExit (hypervisor injection)",
-                      EnumValue(POSTED), MakeEnumAccessor(&VfNetDevice::m_delivery),
+                      EnumValue(POSTED), compat::MakeEnumAccessor(&VfNetDevice::m_delivery),
                       MakeEnumChecker(POSTED, "Posted", VM_EXIT, "VmExit"))
                   .AddAttribute(
                       "PostedInterruptLatency",
@@ -834,7 +835,7 @@ VfNetDevice::FireInterrupt(Time at)
     // PCIe orders posted writes: the MSI-X message lands after every write-back it signals.
     Time handler
         = m_dma->MsiX(std::max(at, m_latestCompletion)) + InterruptLatency() + m_guestRxCost;
-    if (!m_pollEvent.IsRunning())
+    if (!compat::IsPending(m_pollEvent))
     {
         m_pollEvent
             = Simulator::Schedule(handler - Simulator::Now(), &VfNetDevice::GuestPoll, this);

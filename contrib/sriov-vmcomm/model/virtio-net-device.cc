@@ -3,6 +3,7 @@
  */
 #include "virtio-net-device.h"
 
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/ethernet-header.h"
@@ -191,7 +192,8 @@ VirtioNetDevice::GetTypeId()
                             "How the guest driver learns of received frames and freed TX "
                             "descriptors: Interrupt (Linux virtio-net: interrupt, then NAPI) or "
                             "Poll (DPDK virtio PMD: a busy loop, no interrupts)",
-                            EnumValue(RX_INTERRUPT), MakeEnumAccessor(&VirtioNetDevice::m_rxMode),
+                            EnumValue(RX_INTERRUPT),
+                            compat::MakeEnumAccessor(&VirtioNetDevice::m_rxMode),
                             MakeEnumChecker(RX_INTERRUPT, "Interrupt", RX_POLL, "Poll"))
               .AddAttribute("GuestTxCost",
                             "Guest driver time per sent frame before it is published (descriptor "
@@ -461,7 +463,7 @@ VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Addre
 void
 VirtioNetDevice::TxReleased()
 {
-    if (!m_txStopped || m_txWakeEvent.IsRunning())
+    if (!m_txStopped || compat::IsPending(m_txWakeEvent))
     {
         return;
     }

@@ -3,6 +3,7 @@
  */
 #include "virtual-switch.h"
 
+#include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/config.h"
@@ -88,7 +89,7 @@ Profiles()
             = "OVS kernel datapath with vhost-net: interrupt-driven, 1.9 Mpps per core at 64 B "
               "(Emmerich et al., JNSM 2018), per-byte copy cost from Zhang et al. 2019";
         kernel.attributes = {
-            {"Mode", Create<EnumValue>(VirtualSwitch::INTERRUPT)},
+            {"Mode", Create<compat::EnumValueOf<VirtualSwitch::Mode>>(VirtualSwitch::INTERRUPT)},
             {"ClockGHz", Create<DoubleValue>(CLOCK_GHZ)},
             {"CyclesPerPacket", Create<DoubleValue>(KERNEL_CYCLES_PER_PACKET)},
             {"CyclesPerByte", Create<DoubleValue>(KERNEL_CYCLES_PER_BYTE)},
@@ -104,7 +105,7 @@ Profiles()
             = "OVS-DPDK with vhost-user: poll-mode cores, bursts of 32; 4.03 Gb/s at 64 B and "
               "28.73 Gb/s at 1024 B per core VM-to-VM (Zhang et al. 2019)";
         dpdk.attributes = {
-            {"Mode", Create<EnumValue>(VirtualSwitch::POLL)},
+            {"Mode", Create<compat::EnumValueOf<VirtualSwitch::Mode>>(VirtualSwitch::POLL)},
             {"ClockGHz", Create<DoubleValue>(CLOCK_GHZ)},
             {"CyclesPerPacket", Create<DoubleValue>(DPDK_CYCLES_PER_PACKET)},
             {"CyclesPerByte", Create<DoubleValue>(DPDK_CYCLES_PER_BYTE)},
@@ -234,7 +235,7 @@ VirtualSwitch::GetTypeId()
               .AddAttribute("Mode",
                             "Interrupt (kernel datapath: kicks wake sleeping cores) or Poll (DPDK "
                             "PMD: cores spin, always busy). Default: ovs-kernel profile.",
-                            EnumValue(INTERRUPT), MakeEnumAccessor(&VirtualSwitch::m_mode),
+                            EnumValue(INTERRUPT), compat::MakeEnumAccessor(&VirtualSwitch::m_mode),
                             MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
               .AddAttribute("NCores",
                             "Host cores running the switch; ports are assigned to them round "
@@ -758,7 +759,7 @@ VirtualSwitch::RequestWake(uint32_t core, Time at)
     {
         return; // Run() at the end of the batch looks at every port
     }
-    if (c.wake.IsRunning() && c.wakeAt <= at)
+    if (compat::IsPending(c.wake) && c.wakeAt <= at)
     {
         return;
     }

@@ -19,6 +19,8 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <iomanip>
@@ -791,14 +793,15 @@ SerializeValue(const AttributeValue& value, Ptr<const AttributeChecker> checker,
 {
     // Written so that they read back exactly: DoubleValue writes 6 significant digits and
     // TimeValue "+3e+11ns" (run_params replay through the command line, doc/results.md).
-    if (const auto* dv = dynamic_cast<const DoubleValue*>(&value))
+    if (const auto* dv = dynamic_cast<const DoubleValue*>(&value); dv && std::isfinite(dv->Get()))
     {
         for (int digits = 15;; ++digits)
         {
             std::ostringstream os;
             os << std::setprecision(digits) << dv->Get();
+            // strtod, not stod: a default of DBL_MAX at 15 digits reads back out of range.
             if (digits >= std::numeric_limits<double>::max_digits10
-                || std::stod(os.str()) == dv->Get())
+                || std::strtod(os.str().c_str(), nullptr) == dv->Get())
             {
                 return os.str();
             }

@@ -1769,15 +1769,25 @@ Experiment::Print(const RunRecord& r) const
     uint64_t txFrames = 0;
     uint64_t rxFrames = 0;
     double goodput = 0;
+    double offered = 0;
+    double carried = 0;
+    bool saturated = false;
     for (const FlowRow& f : r.flows)
     {
         txFrames += f.txFrames;
         rxFrames += f.rxFrames;
         goodput += f.throughputBps;
+        offered += f.offeredBps;
+        carried += f.frameBps;
+        saturated = saturated || f.saturated;
     }
+    // The headline says whether the path kept up: a saturated run's figures are the bottleneck's
+    // rate and its queueing, not the path's steady state (doc/results.md).
     std::cout << std::fixed << std::setprecision(3);
     std::cout << r.mode << ": " << r.flows.size() << " flow(s), " << txFrames << " sent, "
-              << rxFrames << " received, goodput " << goodput / 1e9 << " Gb/s; latency p50 "
+              << rxFrames << " received; carried " << carried / 1e9 << " of " << offered / 1e9
+              << " Gb/s offered" << (saturated ? " (SATURATED)" : "") << ", goodput "
+              << goodput / 1e9 << " Gb/s; latency p50 "
               << m_allLatency.GetPercentile(50).GetNanoSeconds() / 1e3 << " us, p99 "
               << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3 << " us, p99.9 "
               << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3 << " us\n";

@@ -150,38 +150,6 @@ CommandLineCheck::CommandLineCheck(const std::string& program)
 }
 
 void
-CommandLineCheck::AddValue(CommandLine& cmd, const std::string& name, const std::string& help,
-                           std::string& value)
-{
-    cmd.AddValue(name, help, value);
-    AddOption(name, STRING);
-}
-
-void
-CommandLineCheck::AddValue(CommandLine& cmd, const std::string& name, const std::string& help,
-                           uint32_t& value)
-{
-    cmd.AddValue(name, help, value);
-    AddOption(name, UINTEGER);
-}
-
-void
-CommandLineCheck::AddValue(CommandLine& cmd, const std::string& name, const std::string& help,
-                           bool& value)
-{
-    cmd.AddValue(name, help, value);
-    AddOption(name, BOOLEAN);
-}
-
-void
-CommandLineCheck::AddValue(CommandLine& cmd, const std::string& name, const std::string& help,
-                           Time& value)
-{
-    cmd.AddValue(name, help, value);
-    AddOption(name, TIME);
-}
-
-void
 CommandLineCheck::AddOption(const std::string& name, Kind kind)
 {
     m_options.push_back({name, kind});

@@ -54,20 +54,18 @@ class CommandLineCheck
 
     /**
      * \brief Register an option with the CommandLine and with this check.
+     * \tparam T the variable's type: std::string, uint32_t, bool or Time (its Kind)
      * \param cmd the program's command line
      * \param name option name, without the dashes
      * \param help help text
      * \param value the variable the option sets
      */
-    void AddValue(CommandLine& cmd, const std::string& name, const std::string& help,
-                  std::string& value);
-    /** \copydoc AddValue(CommandLine&,const std::string&,const std::string&,std::string&) */
-    void AddValue(CommandLine& cmd, const std::string& name, const std::string& help,
-                  uint32_t& value);
-    /** \copydoc AddValue(CommandLine&,const std::string&,const std::string&,std::string&) */
-    void AddValue(CommandLine& cmd, const std::string& name, const std::string& help, bool& value);
-    /** \copydoc AddValue(CommandLine&,const std::string&,const std::string&,std::string&) */
-    void AddValue(CommandLine& cmd, const std::string& name, const std::string& help, Time& value);
+    template<typename T>
+    void AddValue(CommandLine& cmd, const std::string& name, const std::string& help, T& value)
+    {
+        cmd.AddValue(name, help, value);
+        AddOption(name, KindOf(value));
+    }
 
     /**
      * \brief Register an option the program handles itself (not through CommandLine).
@@ -132,6 +130,30 @@ class CommandLineCheck
     static std::string FormatTime(const Time& time);
 
   private:
+    /** \return the Kind of a std::string option */
+    static Kind KindOf(const std::string&)
+    {
+        return STRING;
+    }
+
+    /** \return the Kind of an unsigned integer option */
+    static Kind KindOf(const uint32_t&)
+    {
+        return UINTEGER;
+    }
+
+    /** \return the Kind of a boolean option */
+    static Kind KindOf(const bool&)
+    {
+        return BOOLEAN;
+    }
+
+    /** \return the Kind of a time option */
+    static Kind KindOf(const Time&)
+    {
+        return TIME;
+    }
+
     /** One registered option. */
     struct Option
     {

@@ -481,3 +481,16 @@ TEST(PcieLinkTest, InvalidAttributesAreRefused)
     EXPECT_TRUE(link->SetAttributeFailSafe("MaxPayloadSize", UintegerValue(4096)));
     EXPECT_TRUE(link->SetAttributeFailSafe("Generation", UintegerValue(5)));
 }
+
+TEST(PcieLink, DisposeReleasesTheUpstreamLink)
+{
+    // A link below a switch holds the switch's upstream link; Dispose lets it go.
+    Ptr<PcieLink> upstream = CreateObject<PcieLink>();
+    Ptr<PcieLink> link = CreateObject<PcieLink>();
+    link->SetUpstream(upstream, NanoSeconds(150));
+    EXPECT_EQ(link->GetUpstream(), upstream);
+    EXPECT_EQ(upstream->GetReferenceCount(), 2U);
+    link->Dispose();
+    EXPECT_FALSE(link->GetUpstream());
+    EXPECT_EQ(upstream->GetReferenceCount(), 1U);
+}

@@ -90,6 +90,7 @@ PcieHierarchy::DoDispose()
     m_nics.clear();
     m_iommu = nullptr;
     m_upstream = nullptr;
+    m_table = nullptr;
     m_channel = nullptr;
     Object::DoDispose();
 }

@@ -228,6 +228,14 @@ PcieLink::~PcieLink()
 }
 
 void
+PcieLink::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    m_upstream = nullptr;
+    Object::DoDispose();
+}
+
+void
 PcieLink::SetGeneration(uint32_t generation)
 {
     NS_ABORT_MSG_IF(generation < 1 || generation > 5,

@@ -186,6 +186,9 @@ class PcieLink : public Object
     typedef void (*TransferTracedCallback)(uint8_t dir, uint64_t payload, uint64_t wire, Time start,
                                            Time end);
 
+  protected:
+    void DoDispose() override;
+
   private:
     // DmaEngine reserves through the private two-phase read and the write below: one present
     // (LazyNow) for all the reservations of an operation, and no std::function per read.

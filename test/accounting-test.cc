@@ -9,6 +9,7 @@
 #include "ns3/experiment.h"
 #include "ns3/queue-size.h"
 #include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 
@@ -131,6 +132,7 @@ RunCase(const std::string& mode, const std::string& app, const Case& c)
 {
     const std::string what = mode + " " + app + " " + c.traffic + " " + c.placement + " "
                            + c.lineRate + (c.slowGuests ? " slow guests" : "");
+    GlobalDefaultsGuard restore; // the defaults below, and the TCP ones an Experiment sets
     Config::SetDefault("ns3::VfNetDevice::TxRingSize", UintegerValue(32));
     Config::SetDefault("ns3::VfNetDevice::RxRingSize", UintegerValue(32));
     Config::SetDefault("ns3::VirtioNetDevice::TxQueueSize", UintegerValue(32));

@@ -12,6 +12,8 @@
 #include "ns3/results-db.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
+#include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -45,6 +47,9 @@ class DmaBench : public ::testing::Test
     {
         ApplyPreset(GetDefaultPresetName());
     }
+
+    /** Restores after TearDown what a test set with Config::SetDefault beside the preset. */
+    GlobalDefaultsGuard m_restore;
 };
 
 DmaBenchConfig
@@ -334,28 +339,34 @@ TEST_F(DmaBench, CommandLineOptionsOverrideThePreset)
     EXPECT_EQ(ApplyPresetFromCommandLine(1, none), GetDefaultPresetName());
 }
 
-// The dma-bench program (build/bin/dma-bench; ctest runs the tests in the build directory).
+// The dma-bench program of this build (test/CMakeLists.txt passes its directory as
+// VMCOMM_BIN_DIR): built with the tests, so its absence is a failure, not a reason to skip.
 
 namespace {
 
+/** \return the program's path */
 std::string
 Program()
 {
-    for (const char* p : {"bin/dma-bench", "../bin/dma-bench"})
+    return std::string(VMCOMM_BIN_DIR) + "/dma-bench";
+}
+
+/** \return whether the program is there to run (a failure of the calling test otherwise) */
+::testing::AssertionResult
+ProgramBuilt()
+{
+    if (access(Program().c_str(), X_OK) == 0)
     {
-        if (access(p, X_OK) == 0)
-        {
-            return p;
-        }
+        return ::testing::AssertionSuccess();
     }
-    return "";
+    return ::testing::AssertionFailure() << Program() << " is missing or not executable";
 }
 
 /** Run the program with \p args; \return exit status, stdout and stderr in \p out. */
 int
 RunProgram(const std::string& args, std::string* out)
 {
-    const std::string cmd = Program() + " " + args + " 2>&1";
+    const std::string cmd = "'" + Program() + "' " + args + " 2>&1";
     FILE* f = popen(cmd.c_str(), "r");
     if (f == nullptr)
     {
@@ -376,11 +387,8 @@ RunProgram(const std::string& args, std::string* out)
 
 TEST(DmaBenchProgram, BadInputExits2AndWritesNothing)
 {
-    if (Program().empty())
-    {
-        GTEST_SKIP() << "bin/dma-bench not built";
-    }
-    const std::string db = "dma-bench-test-bad.db";
+    ASSERT_TRUE(ProgramBuilt());
+    const std::string db = TestDir() + "dma-bench-test-bad.db";
     std::remove(db.c_str());
     struct Case
     {
@@ -417,11 +425,8 @@ TEST(DmaBenchProgram, BadInputExits2AndWritesNothing)
 
 TEST(DmaBenchProgram, OneRunPerPoint)
 {
-    if (Program().empty())
-    {
-        GTEST_SKIP() << "bin/dma-bench not built";
-    }
-    const std::string db = "dma-bench-test-ok.db";
+    ASSERT_TRUE(ProgramBuilt());
+    const std::string db = TestDir() + "dma-bench-test-ok.db";
     for (const char* suffix : {"", "-wal", "-shm"})
     {
         std::remove((db + suffix).c_str());

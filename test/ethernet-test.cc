@@ -23,6 +23,7 @@
 #include "ns3/string.h"
 #include "ns3/udp-client-server-helper.h"
 #include "ns3/uinteger.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 
@@ -374,6 +375,7 @@ struct PromiscLog
 TEST(EthernetSwitch, DeliversUdpBetweenThreeHostsAndLearns)
 {
     // ARP sends its request after up to 10 ms of jitter: keep every datagram meanwhile.
+    GlobalDefaultsGuard restore;
     Config::SetDefault("ns3::ArpCache::PendingQueueSize", UintegerValue(100));
     Star s = MakeStar(3);
     InternetStackHelper internet;
@@ -522,6 +524,7 @@ TEST(EthernetSwitch, VlanIsolation)
 TEST(EthernetSwitch, VlanIsolationAtTheIpLevel)
 {
     // Same subnet, different VLANs: ARP cannot resolve, nothing is delivered.
+    GlobalDefaultsGuard restore;
     Config::SetDefault("ns3::ArpCache::PendingQueueSize", UintegerValue(100));
     Star s = MakeStar(3);
     s.sw->SetPortAccess(0, 10);

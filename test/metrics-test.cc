@@ -9,6 +9,7 @@
 #include "ns3/core-module.h"
 #include "ns3/experiment.h"
 #include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 
@@ -28,17 +29,6 @@ TwoHosts10G()
                            "  h2 -- tor [rate=\"10Gbps\", delay=\"10ns\"];\n}\n";
     return path;
 }
-
-/** Restores the TCP socket defaults a tcp run sets. */
-struct TcpDefaults
-{
-    ~TcpDefaults()
-    {
-        Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(131072));
-        Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(131072));
-        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(536));
-    }
-};
 
 } // namespace
 
@@ -148,7 +138,7 @@ TEST(MetricsTest, SteadyStateCarriesWhatIsOffered)
 
 TEST(MetricsTest, TcpCountsSegmentsAndItsBuffersBoundIt)
 {
-    TcpDefaults restore;
+    GlobalDefaultsGuard restore; // the TCP socket defaults a tcp run sets
     std::vector<double> goodput;
     for (uint32_t sndbuf : {0u, 16384u})
     {

@@ -7,6 +7,7 @@
 #include "ns3/core-module.h"
 #include "ns3/experiment.h"
 #include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -239,9 +240,9 @@ TEST(ModesTest, VebBufferBoundDropsAreCounted)
     e.m_load = "40Gbps";
     e.m_duration = MicroSeconds(200);
     e.Validate();
+    GlobalDefaultsGuard restore;
     Config::SetDefault("ns3::SriovNic::EswitchBufferBytes", UintegerValue(4096));
     RunRecord r = e.RunMode("veb");
-    Config::Reset();
     uint64_t full = 0;
     for (const DropRow& d : r.drops)
     {

@@ -17,6 +17,7 @@
 #include "ns3/sriov-helper.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 
@@ -140,6 +141,7 @@ RunChecked(const std::string& mode, const std::string& app, uint32_t nics, uint3
            uint32_t size, const std::string& load, Time duration, uint32_t mixed = 0)
 {
     Seen seen;
+    GlobalDefaultsGuard restore; // the TCP socket defaults a tcp run sets
     Experiment e("test");
     e.m_app = app;
     e.m_nics = nics;

@@ -8,6 +8,7 @@
 #include "ns3/udp-socket.h"
 #include "ns3/uinteger.h"
 #include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -420,6 +421,7 @@ TEST(CollectAttributeDefaults, ReflectsSetDefault)
     const TypeId udp = UdpSocket::GetTypeId();
     const std::string group = udp.GetGroupName();
     ASSERT_FALSE(group.empty());
+    GlobalDefaultsGuard restore;
     Config::SetDefault("ns3::UdpSocket::RcvBufSize", UintegerValue(424242));
     Config::SetDefault("ns3::UdpSocket::MtuDiscover", BooleanValue(false));
     RngSeedManager::SetSeed(17);

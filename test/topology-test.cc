@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -585,12 +584,10 @@ TEST(TopologyErrors, EmptyAndMissing)
 
 TEST(TopologyScale, ThousandHostLeafSpineFromFile)
 {
+    // Correctness only: the time it takes is measured by bench/bench-topology.cc.
     const std::string path = WriteTemp("leaf-spine-1008.dot", LeafSpineDot(4, 63, 16));
-    const auto start = std::chrono::steady_clock::now();
     Topology t = TopologyReader::Read(path);
     t.ComputeRoutes();
-    const double seconds
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_EQ(t.GetNHosts(), 1008);
     EXPECT_EQ(t.GetNSwitches(), 67);
     EXPECT_EQ(t.GetNLinks(), 1008 + 63 * 4);
@@ -598,8 +595,6 @@ TEST(TopologyScale, ThousandHostLeafSpineFromFile)
     EXPECT_EQ(t.HopCount(0, 1007), 4);
     EXPECT_EQ(t.HopCount(0, 15), 2);
     CheckPath(t, 0, 1007);
-    EXPECT_LT(seconds, 5.0) << "read + route took " << seconds << " s";
-    RecordProperty("read_and_route_seconds", std::to_string(seconds));
 }
 
 TEST(TopologyScale, ThousandHostInMemory)
@@ -629,11 +624,7 @@ TEST(TopologyScale, ThousandHostInMemory)
             t.AddLink(leaf.back(), s, "400Gbps", "500ns");
         }
     }
-    const auto start = std::chrono::steady_clock::now();
     t.ComputeRoutes();
-    const double seconds
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_LT(seconds, 5.0);
     EXPECT_EQ(t.GetNVms(), 1008u * 16);
     EXPECT_EQ(t.HopCount(spine[0], 500), 2);
     EXPECT_EQ(t.HopCount(17, 1000), 4);

@@ -16,6 +16,7 @@
 #include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
 #include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -518,6 +519,7 @@ namespace {
 std::string
 RunOnce(uint32_t run)
 {
+    GlobalDefaultsGuard restore;
     RngSeedManager::SetSeed(7);
     RngSeedManager::SetRun(run);
     Ipv4InterfaceContainer v4;

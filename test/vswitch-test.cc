@@ -405,7 +405,9 @@ TEST_F(VswitchTest, DpdkProfileReproducesZhang2019)
 // here a CSMA device of the host OS), learned and filtered like a bridge.
 TEST_F(VswitchTest, UplinkCarriesOffHostTraffic)
 {
+    // A host without NICs: its OS node with the Host aggregated, as SriovHelper makes them.
     Ptr<Host> host = CreateObject<Host>();
+    CreateObject<Node>()->AggregateObject(host);
     NodeContainer vms;
     vms.Create(1);
     Ptr<Node> remote = CreateObject<Node>();

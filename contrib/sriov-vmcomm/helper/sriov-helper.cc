@@ -135,9 +135,19 @@ SriovHelper::Install(uint32_t nVms) const
 Ptr<Host>
 SriovHelper::Install(NodeContainer vms) const
 {
+    // The host OS's node, the Host aggregated to it (/NodeList/N/$ns3::Host).
+    Ptr<Node> node = CreateObject<Node>();
     Ptr<Host> host = m_host.Create<Host>();
+    node->AggregateObject(host);
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
     Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
+    if (hierarchy && hierarchy->GetRoute() == PcieHierarchy::ROUTE_SWITCH)
+    {
+        // The switch's upstream port: the NICs' link parameters, the switch's width.
+        Ptr<PcieLink> upstream = m_pcie.Create<PcieLink>();
+        upstream->SetAttribute("Lanes", UintegerValue(hierarchy->GetSwitchUpstreamLanes()));
+        hierarchy->SetSwitchUpstream(upstream);
+    }
     std::vector<Ptr<SriovNic>> nics;
     for (uint32_t n = 0; n < m_nics; ++n)
     {

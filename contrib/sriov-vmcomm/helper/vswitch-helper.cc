@@ -99,6 +99,9 @@ Ptr<VirtualSwitch>
 VswitchHelper::Install(Ptr<Host> host, NodeContainer vms) const
 {
     NS_ABORT_MSG_IF(!host, "VswitchHelper::Install: null host");
+    NS_ABORT_MSG_IF(!host->GetNode(), "VswitchHelper::Install: host "
+                                          << host->GetName()
+                                          << " has no node (aggregate the Host to its Node)");
     NS_ABORT_MSG_IF(host->GetVirtualSwitch(), "VswitchHelper::Install: host "
                                                   << host->GetName()
                                                   << " already has a virtual switch");

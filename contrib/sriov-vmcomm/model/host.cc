@@ -6,6 +6,7 @@
 #include "iommu.h"
 #include "memory-domain.h"
 #include "ns3/abort.h"
+#include "ns3/log.h"
 #include "ns3/string.h"
 #include "pcie-hierarchy.h"
 #include "pcie-link.h"
@@ -14,6 +15,8 @@
 #include "virtual-switch.h"
 
 namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("Host");
 
 NS_OBJECT_ENSURE_REGISTERED(Host);
 
@@ -31,15 +34,30 @@ Host::GetTypeId()
 }
 
 Host::Host()
-    : m_node(CreateObject<Node>())
 {
+    NS_LOG_FUNCTION(this);
 }
 
-Host::~Host() = default;
+Host::~Host()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+Host::NotifyNewAggregate()
+{
+    NS_LOG_FUNCTION(this);
+    if (!m_node)
+    {
+        m_node = GetObject<Node>();
+    }
+    Object::NotifyNewAggregate();
+}
 
 void
 Host::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_node = nullptr;
     m_links.clear();
     m_iommu = nullptr;

@@ -27,6 +27,10 @@ class VirtualSwitch;
  * \brief One physical server: its IOMMU, its SR-IOV NICs each on its own PCIe link (several
  * joined by a PcieHierarchy), and the VMs it runs, each VM an ns-3 Node with its own memory. The
  * host's own operating system is a Node too (it owns the NIC's uplink port).
+ *
+ * The Host is aggregated to that Node (SriovHelper creates both), so that the Config namespace
+ * reaches it as /NodeList/N/$ns3::Host and Node::GetObject<Host>() finds it; it is disposed with
+ * its Node, at Simulator::Destroy.
  */
 class Host : public Object
 {
@@ -83,7 +87,7 @@ class Host : public Object
 
     /** \return the host's name (attribute Name) */
     std::string GetName() const;
-    /** \return the host OS node */
+    /** \return the host OS node: the Node this Host is aggregated to (null before) */
     Ptr<Node> GetNode() const;
     /** \param i NIC index \return the PCIe link of NIC i (the first NIC's by default) */
     Ptr<PcieLink> GetPcieLink(uint32_t i = 0) const;
@@ -106,10 +110,11 @@ class Host : public Object
 
   protected:
     void DoDispose() override;
+    void NotifyNewAggregate() override;
 
   private:
     std::string m_name;                        //!< attribute
-    Ptr<Node> m_node;                          //!< host OS
+    Ptr<Node> m_node;                          //!< host OS: the Node aggregating this Host
     std::vector<Ptr<PcieLink>> m_links;        //!< PCIe link per NIC
     Ptr<Iommu> m_iommu;                        //!< IOMMU
     std::vector<Ptr<SriovNic>> m_nics;         //!< NICs

@@ -13,6 +13,7 @@
 #include "pcie-link.h"
 #include "sriov-channel.h"
 #include "sriov-nic.h"
+#include "uinteger-checkers.h"
 #include "vf-mapping-table.h"
 
 namespace ns3 {
@@ -46,12 +47,13 @@ PcieHierarchy::GetTypeId()
                             MakeBooleanChecker())
               .AddAttribute("SwitchUpstreamLanes",
                             "Route=Switch: lanes of the switch's upstream link to the root "
-                            "complex (generation, payload sizes and latencies as the first NIC's "
-                            "link). Default 16: a x16 upstream port above x8 NICs, as PEX 8796 "
-                            "configurations (96 lanes) are commonly set up.",
+                            "complex: 1, 2, 4, 8, 16 or 32 (the rest as the NICs' links: "
+                            "SriovHelper makes it with their attributes). Default 16: a x16 "
+                            "upstream port above x8 NICs, as PEX 8796 configurations (96 lanes) "
+                            "are commonly set up.",
                             UintegerValue(16),
                             MakeUintegerAccessor(&PcieHierarchy::m_upstreamLanes),
-                            MakeUintegerChecker<uint32_t>(1, 32))
+                            MakePowerOfTwoChecker(1, 32))
               .AddAttribute("RootComplexForwardLatency",
                             "Time the root complex takes to route a posted write from one root "
                             "port to another, after the write's serialization and propagation on "
@@ -122,29 +124,14 @@ PcieHierarchy::Add(Ptr<SriovNic> nic)
     NS_ABORT_MSG_IF(!nic->GetPcieLink(), "PcieHierarchy::Add: the NIC has no PCIe link yet");
     NS_ABORT_MSG_IF(m_requesters > 0,
                     "PcieHierarchy::Add: NICs must be added before AddRequester maps their BARs");
+    NS_ABORT_MSG_IF(m_route == ROUTE_SWITCH && !m_upstream,
+                    "PcieHierarchy::Add: Route=Switch needs the switch's upstream link "
+                    "(SetSwitchUpstream) before the NICs are added");
     uint32_t index = m_nics.size();
     m_nics.push_back(nic);
     if (m_route == ROUTE_SWITCH)
     {
-        Ptr<PcieLink> link = nic->GetPcieLink();
-        if (!m_upstream)
-        {
-            // The upstream port's link: the NIC link's parameters, the switch's width.
-            m_upstream = CreateObject<PcieLink>();
-            TypeId tid = link->GetInstanceTypeId();
-            for (std::size_t i = 0; i < tid.GetAttributeN(); ++i)
-            {
-                TypeId::AttributeInformation info = tid.GetAttribute(i);
-                if ((info.flags & TypeId::ATTR_SET) && (info.flags & TypeId::ATTR_GET))
-                {
-                    Ptr<AttributeValue> value = info.checker->Create();
-                    link->GetAttribute(info.name, *value);
-                    m_upstream->SetAttribute(info.name, *value);
-                }
-            }
-            m_upstream->SetAttribute("Lanes", UintegerValue(m_upstreamLanes));
-        }
-        link->SetUpstream(m_upstream, m_switchLatency);
+        nic->GetPcieLink()->SetUpstream(m_upstream, m_switchLatency);
     }
     nic->JoinHierarchy(this, index);
     return index;
@@ -163,10 +150,28 @@ PcieHierarchy::GetNic(uint32_t i) const
     return m_nics[i];
 }
 
+void
+PcieHierarchy::SetSwitchUpstream(Ptr<PcieLink> upstream)
+{
+    NS_LOG_FUNCTION(this << upstream);
+    NS_ABORT_MSG_IF(m_route != ROUTE_SWITCH,
+                    "PcieHierarchy::SetSwitchUpstream: Route is RootComplex, there is no switch");
+    NS_ABORT_MSG_IF(!m_nics.empty(),
+                    "PcieHierarchy::SetSwitchUpstream: NICs are already below the switch");
+    NS_ABORT_MSG_IF(!upstream, "PcieHierarchy::SetSwitchUpstream: null link");
+    m_upstream = upstream;
+}
+
 Ptr<PcieLink>
 PcieHierarchy::GetSwitchUpstream() const
 {
     return m_upstream;
+}
+
+uint32_t
+PcieHierarchy::GetSwitchUpstreamLanes() const
+{
+    return m_upstreamLanes;
 }
 
 Ptr<VfMappingTable>

@@ -41,10 +41,10 @@ class VfMappingTable;
  * as Linux sets them when an IOMMU is on: then it turns around at the root complex, translated.
  *
  * Each NIC keeps its own PcieLink. With Route=Switch those are the switch's downstream ports,
- * and the hierarchy adds the switch's upstream link to the root complex (SwitchUpstreamLanes,
- * the rest as the first NIC's link): every DMA to or from memory then crosses the switch and
- * shares that link (PcieLink::SetUpstream), while peer-to-peer writes turn around in the
- * switch.
+ * and the switch's upstream link to the root complex is given with SetSwitchUpstream before the
+ * NICs are added (SriovHelper makes it like the NICs' links, SwitchUpstreamLanes wide): every DMA
+ * to or from memory then crosses the switch and shares that link (PcieLink::SetUpstream), while
+ * peer-to-peer writes turn around in the switch.
  */
 class PcieHierarchy : public Object
 {
@@ -128,8 +128,16 @@ class PcieHierarchy : public Object
     /** \return whether peer-to-peer writes are translated by the IOMMU on their way */
     bool IsTranslated() const;
 
-    /** \return the switch's upstream link (Route=Switch, once a NIC is added), or null */
+    /**
+     * \brief Give the switch's upstream link to the root complex (Route=Switch), before any NIC
+     * is added: each NIC's link is put below it (PcieLink::SetUpstream).
+     * \param upstream the link, SwitchUpstreamLanes wide (SriovHelper makes it so)
+     */
+    void SetSwitchUpstream(Ptr<PcieLink> upstream);
+    /** \return the switch's upstream link (Route=Switch), or null */
     Ptr<PcieLink> GetSwitchUpstream() const;
+    /** \return the width the switch's upstream link should have (attribute SwitchUpstreamLanes) */
+    uint32_t GetSwitchUpstreamLanes() const;
 
     /** \return peer-to-peer writes carried so far */
     uint64_t GetPeerWrites() const;
@@ -145,7 +153,7 @@ class PcieHierarchy : public Object
     Ptr<SriovChannel> m_channel;       //!< the VFs' segment
     Ptr<Iommu> m_iommu;                //!< the host's IOMMU, or null
     Ptr<PcieLink> m_upstream;          //!< Route=Switch: the switch's link to the root complex
-    uint32_t m_upstreamLanes;          //!< attribute
+    uint32_t m_upstreamLanes;          //!< attribute SwitchUpstreamLanes
     uint32_t m_requesters;             //!< domains mapped by AddRequester
     Route m_route;                     //!< attribute
     bool m_acsRedirect;                //!< attribute

@@ -726,3 +726,31 @@ TEST(EthernetLink, EventsPerFrameAsPointToPoint)
     EXPECT_EQ(s.hostDevs[1]->GetRxFrames(), n);
     Simulator::Destroy();
 }
+
+TEST(EthernetLink, InvalidAttributesAreRefused)
+{
+    auto refused = [](const std::string& type, const std::string& name, const AttributeValue& value)
+    {
+        Ptr<Object> object;
+        if (type == "EthernetChannel")
+        {
+            object = CreateObject<EthernetChannel>();
+        }
+        else
+        {
+            object = CreateObject<EthernetNetDevice>();
+        }
+        return !object->SetAttributeFailSafe(name, value)
+            && !Config::SetDefaultFailSafe("ns3::" + type + "::" + name, value);
+    };
+    EXPECT_TRUE(refused("EthernetNetDevice", "DataRate", DataRateValue(DataRate(0))));
+    EXPECT_TRUE(refused("EthernetNetDevice", "DataRate", StringValue("0Gbps")));
+    EXPECT_TRUE(refused("EthernetNetDevice", "VlanId", UintegerValue(0)));
+    EXPECT_TRUE(refused("EthernetNetDevice", "VlanId", UintegerValue(4095)));
+    EXPECT_TRUE(refused("EthernetNetDevice", "Mtu", UintegerValue(0)));
+    EXPECT_TRUE(refused("EthernetChannel", "Delay", TimeValue(NanoSeconds(-1))));
+    Ptr<EthernetNetDevice> dev = CreateObject<EthernetNetDevice>();
+    EXPECT_TRUE(dev->SetAttributeFailSafe("DataRate", StringValue("25Gbps")));
+    EXPECT_EQ(dev->GetDataRate(), DataRate("25Gbps"));
+    EXPECT_TRUE(dev->SetAttributeFailSafe("VlanId", UintegerValue(4094)));
+}

@@ -1,6 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "ns3/config.h"
 #include "ns3/enum.h"
 #include "ns3/iommu.h"
 #include "ns3/nstime.h"
@@ -425,4 +426,27 @@ TEST(IommuDeathTest, InvalidUseAborts)
             iommu->Translate(3, 0, false, Seconds(0));
         },
         "does not exist");
+}
+
+TEST(IommuTest, InvalidAttributesAreRefused)
+{
+    // The checkers refuse what the IOMMU cannot take, on an object and as a default (a command
+    // line's --ns3::Iommu::... goes through Config::SetDefaultFailSafe).
+    auto refused = [](const std::string& name, const AttributeValue& value)
+    {
+        Ptr<Iommu> iommu = CreateObject<Iommu>();
+        return !iommu->SetAttributeFailSafe(name, value)
+            && !Config::SetDefaultFailSafe("ns3::Iommu::" + name, value);
+    };
+    EXPECT_TRUE(refused("IotlbEntries", UintegerValue(0)));
+    EXPECT_TRUE(refused("IotlbWays", UintegerValue(0)));
+    EXPECT_TRUE(refused("MaxConcurrentWalks", UintegerValue(0)));
+    EXPECT_TRUE(refused("MaxConcurrentWalks", UintegerValue(65537)));
+    EXPECT_TRUE(refused("FlushQueueEntries", UintegerValue(0)));
+    EXPECT_TRUE(refused("FlushTimeout", TimeValue(Time(0))));
+    EXPECT_TRUE(refused("PageWalkLevelLatency", TimeValue(NanoSeconds(-1))));
+    EXPECT_TRUE(refused("InvalidationLatency", TimeValue(NanoSeconds(-1))));
+    Ptr<Iommu> iommu = CreateObject<Iommu>();
+    EXPECT_TRUE(iommu->SetAttributeFailSafe("MaxConcurrentWalks", UintegerValue(65536)));
+    EXPECT_TRUE(iommu->SetAttributeFailSafe("FlushTimeout", TimeValue(NanoSeconds(1))));
 }

@@ -1,6 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "ns3/config.h"
 #include "ns3/iommu.h"
 #include "ns3/memory-domain.h"
 #include "ns3/nstime.h"
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <string>
 #include <vector>
 
 using namespace ns3;
@@ -248,4 +250,21 @@ TEST(MemoryDomainDeathTest, InvalidUseAborts)
             mem->Allocate(8, 3);
         },
         "power of two");
+}
+
+TEST(MemoryDomainTest, InvalidAttributesAreRefused)
+{
+    auto refused = [](const std::string& name, const AttributeValue& value)
+    {
+        Ptr<MemoryDomain> memory = CreateObject<MemoryDomain>();
+        return !memory->SetAttributeFailSafe(name, value)
+            && !Config::SetDefaultFailSafe("ns3::MemoryDomain::" + name, value);
+    };
+    EXPECT_TRUE(refused("SizeBytes", UintegerValue(0)));
+    EXPECT_TRUE(refused("PageSize", UintegerValue(0)));
+    EXPECT_TRUE(refused("PageSize", UintegerValue(8192)));
+    EXPECT_TRUE(refused("PageSize", UintegerValue(4 << 20)));
+    Ptr<MemoryDomain> memory = CreateObject<MemoryDomain>();
+    EXPECT_TRUE(memory->SetAttributeFailSafe("PageSize", UintegerValue(2097152)));
+    EXPECT_TRUE(memory->SetAttributeFailSafe("PageSize", UintegerValue(1073741824)));
 }

@@ -68,11 +68,12 @@ EthernetNetDevice::GetTypeId()
                             Mac48AddressValue(Mac48Address("ff:ff:ff:ff:ff:ff")),
                             MakeMac48AddressAccessor(&EthernetNetDevice::m_address),
                             MakeMac48AddressChecker())
-              .AddAttribute("DataRate",
-                            "Line rate (bit/s). Default: estimate, 100GbE, a current datacenter "
-                            "server port.",
-                            DataRateValue(DataRate("100Gbps")),
-                            MakeDataRateAccessor(&EthernetNetDevice::m_bps), MakeDataRateChecker())
+              .AddAttribute(
+                  "DataRate",
+                  "Line rate (bit/s), above 0. Default: estimate, 100GbE, a current datacenter "
+                  "server port.",
+                  DataRateValue(DataRate("100Gbps")),
+                  MakeDataRateAccessor(&EthernetNetDevice::m_bps), MakePositiveDataRateChecker())
               .AddAttribute(
                   "VlanId",
                   "802.1Q VLAN id (1..4094) of this interface: its frames are tagged with "
@@ -197,6 +198,9 @@ EthernetNetDevice::NotifyLinkUp()
 void
 EthernetNetDevice::SetDataRate(DataRate rate)
 {
+    NS_LOG_FUNCTION(this << rate);
+    NS_ABORT_MSG_IF(rate.GetBitRate() == 0, "EthernetNetDevice::SetDataRate: the rate must be "
+                                            "above 0 bit/s");
     m_bps = rate;
 }
 

@@ -5,6 +5,7 @@
 
 #include "ns3-compat.h"
 #include "ns3/abort.h"
+#include "ns3/assert.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -238,8 +239,9 @@ PcieLink::DoDispose()
 void
 PcieLink::SetGeneration(uint32_t generation)
 {
-    NS_ABORT_MSG_IF(generation < 1 || generation > 5,
-                    "PcieLink: Generation must be 1..5, got " << generation);
+    NS_LOG_FUNCTION(this << generation);
+    // The attribute's checker refuses other values (the only way here).
+    NS_ASSERT_MSG(generation >= 1 && generation <= 5, "PcieLink: Generation " << generation);
     m_generation = generation;
     m_tlpBps = 0;
 }
@@ -253,8 +255,8 @@ PcieLink::GetGeneration() const
 void
 PcieLink::SetLanes(uint32_t lanes)
 {
-    NS_ABORT_MSG_IF(!IsPowerOfTwo(lanes) || lanes > 32,
-                    "PcieLink: Lanes must be 1, 2, 4, 8, 16 or 32, got " << lanes);
+    NS_LOG_FUNCTION(this << lanes);
+    NS_ASSERT_MSG(IsPowerOfTwo(lanes) && lanes <= 32, "PcieLink: Lanes " << lanes);
     m_lanes = lanes;
     m_tlpBps = 0;
 }
@@ -268,9 +270,8 @@ PcieLink::GetLanes() const
 void
 PcieLink::SetMps(uint32_t mps)
 {
-    NS_ABORT_MSG_IF(!IsPowerOfTwo(mps) || mps < 128 || mps > 4096,
-                    "PcieLink: MaxPayloadSize must be a power of two in 128..4096 bytes, got "
-                        << mps);
+    NS_LOG_FUNCTION(this << mps);
+    NS_ASSERT_MSG(IsPowerOfTwo(mps) && mps >= 128 && mps <= 4096, "PcieLink: MPS " << mps);
     m_mps = mps;
     m_tlpBps = 0;
 }
@@ -284,9 +285,8 @@ PcieLink::GetMps() const
 void
 PcieLink::SetMrrs(uint32_t mrrs)
 {
-    NS_ABORT_MSG_IF(!IsPowerOfTwo(mrrs) || mrrs < 128 || mrrs > 4096,
-                    "PcieLink: MaxReadRequestSize must be a power of two in 128..4096 bytes, got "
-                        << mrrs);
+    NS_LOG_FUNCTION(this << mrrs);
+    NS_ASSERT_MSG(IsPowerOfTwo(mrrs) && mrrs >= 128 && mrrs <= 4096, "PcieLink: MRRS " << mrrs);
     m_mrrs = mrrs;
 }
 
@@ -299,8 +299,8 @@ PcieLink::GetMrrs() const
 void
 PcieLink::SetRcb(uint32_t rcb)
 {
-    NS_ABORT_MSG_IF(rcb != 64 && rcb != 128,
-                    "PcieLink: ReadCompletionBoundary must be 64 or 128 bytes, got " << rcb);
+    NS_LOG_FUNCTION(this << rcb);
+    NS_ASSERT_MSG(rcb == 64 || rcb == 128, "PcieLink: RCB " << rcb);
     m_rcb = rcb;
 }
 
@@ -313,8 +313,8 @@ PcieLink::GetRcb() const
 void
 PcieLink::SetPropagation(Time delay)
 {
-    NS_ABORT_MSG_IF(delay.IsStrictlyNegative(),
-                    "PcieLink: PropagationDelay must not be negative, got " << delay);
+    NS_LOG_FUNCTION(this << delay);
+    NS_ASSERT_MSG(!delay.IsStrictlyNegative(), "PcieLink: PropagationDelay " << delay);
     m_propagation = delay;
     m_propagationFs = delay.GetFemtoSeconds();
 }
@@ -328,8 +328,8 @@ PcieLink::GetPropagation() const
 void
 PcieLink::SetRootReadLatency(Time latency)
 {
-    NS_ABORT_MSG_IF(latency.IsStrictlyNegative(),
-                    "PcieLink: RootComplexReadLatency must not be negative, got " << latency);
+    NS_LOG_FUNCTION(this << latency);
+    NS_ASSERT_MSG(!latency.IsStrictlyNegative(), "PcieLink: RootComplexReadLatency " << latency);
     m_rootReadLatency = latency;
     m_rootReadLatencyFs = latency.GetFemtoSeconds();
 }
@@ -343,8 +343,8 @@ PcieLink::GetRootReadLatency() const
 void
 PcieLink::SetMaxOutstandingReads(uint32_t n)
 {
-    NS_ABORT_MSG_IF(n < 1 || n > 1024,
-                    "PcieLink: MaxOutstandingReads must be 1..1024 (10-bit tags), got " << n);
+    NS_LOG_FUNCTION(this << n);
+    NS_ASSERT_MSG(n >= 1 && n <= 1024, "PcieLink: MaxOutstandingReads " << n);
     m_maxOutstandingReads = n;
     // Reserve the heap now so that DeviceRead never allocates.
     std::vector<int64_t> heap;

@@ -272,7 +272,7 @@ class PcieLink : public Object
         return TimeStep((fs + m_fsPerTick / 2) / m_fsPerTick);
     }
 
-    // Attribute setters (validating) and getters.
+    // Attribute setters and getters: the attributes' checkers refuse what the setters cannot take.
     void SetGeneration(uint32_t generation); //!< \param generation 1..5
     uint32_t GetGeneration() const;          //!< \return generation
     void SetLanes(uint32_t lanes);           //!< \param lanes 1,2,4,8,16,32

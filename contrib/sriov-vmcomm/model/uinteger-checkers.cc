@@ -3,6 +3,7 @@
  */
 #include "uinteger-checkers.h"
 
+#include "ns3/data-rate.h"
 #include "ns3/uinteger.h"
 
 #include <string>
@@ -12,7 +13,12 @@ namespace ns3 {
 
 namespace {
 
-/** Accepts the UintegerValues a predicate accepts. */
+/**
+ * Accepts the values of type V (an AttributeValue with Get()) a predicate accepts.
+ * \tparam V the value class
+ * \tparam T what V holds
+ */
+template<typename V, typename T>
 class PredicateChecker : public AttributeChecker
 {
   public:
@@ -20,21 +26,22 @@ class PredicateChecker : public AttributeChecker
      * \param accepts the predicate
      * \param allowed what it allows, for messages
      */
-    PredicateChecker(std::function<bool(uint64_t)> accepts, std::string allowed)
+    PredicateChecker(std::function<bool(T)> accepts, std::string allowed, std::string typeName)
         : m_accepts(std::move(accepts))
         , m_allowed(std::move(allowed))
+        , m_typeName(std::move(typeName))
     {
     }
 
     bool Check(const AttributeValue& value) const override
     {
-        const auto* v = dynamic_cast<const UintegerValue*>(&value);
+        const auto* v = dynamic_cast<const V*>(&value);
         return v != nullptr && m_accepts(v->Get());
     }
 
     std::string GetValueTypeName() const override
     {
-        return "ns3::UintegerValue";
+        return m_typeName;
     }
 
     bool HasUnderlyingTypeInformation() const override
@@ -49,13 +56,13 @@ class PredicateChecker : public AttributeChecker
 
     Ptr<AttributeValue> Create() const override
     {
-        return ns3::Create<UintegerValue>();
+        return ns3::Create<V>();
     }
 
     bool Copy(const AttributeValue& source, AttributeValue& destination) const override
     {
-        const auto* src = dynamic_cast<const UintegerValue*>(&source);
-        auto* dst = dynamic_cast<UintegerValue*>(&destination);
+        const auto* src = dynamic_cast<const V*>(&source);
+        auto* dst = dynamic_cast<V*>(&destination);
         if (src == nullptr || dst == nullptr)
         {
             return false;
@@ -65,8 +72,9 @@ class PredicateChecker : public AttributeChecker
     }
 
   private:
-    std::function<bool(uint64_t)> m_accepts; //!< the predicate
-    std::string m_allowed;                   //!< what it allows
+    std::function<bool(T)> m_accepts; //!< the predicate
+    std::string m_allowed;            //!< what it allows
+    std::string m_typeName;           //!< V's name
 };
 
 } // namespace
@@ -74,7 +82,9 @@ class PredicateChecker : public AttributeChecker
 Ptr<const AttributeChecker>
 MakeUintegerCheckerIf(std::function<bool(uint64_t)> accepts, const std::string& allowed)
 {
-    return Ptr<const AttributeChecker>(new PredicateChecker(std::move(accepts), allowed), false);
+    return Ptr<const AttributeChecker>(new PredicateChecker<UintegerValue, uint64_t>(
+                                           std::move(accepts), allowed, "ns3::UintegerValue"),
+                                       false);
 }
 
 Ptr<const AttributeChecker>
@@ -91,6 +101,18 @@ MakePowerOfTwoChecker(uint64_t min, uint64_t max)
             return x >= min && x <= max && (x & (x - 1)) == 0;
         },
         "one of " + allowed);
+}
+
+Ptr<const AttributeChecker>
+MakePositiveDataRateChecker()
+{
+    return Ptr<const AttributeChecker>(new PredicateChecker<DataRateValue, DataRate>(
+                                           [](DataRate rate)
+                                           {
+                                               return rate.GetBitRate() > 0;
+                                           },
+                                           "a rate above 0 bit/s", "ns3::DataRateValue"),
+                                       false);
 }
 
 } // namespace ns3

@@ -1,6 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// Attribute checkers for the values ns-3's own checkers cannot restrict: a set of values rather
+// than one range (powers of two, page sizes, VLAN ids), and positive data rates.
 #ifndef UINTEGER_CHECKERS_H
 #define UINTEGER_CHECKERS_H
 
@@ -37,6 +39,14 @@ Ptr<const AttributeChecker> MakePowerOfTwoChecker(uint64_t min, uint64_t max);
  */
 Ptr<const AttributeChecker> MakeUintegerCheckerIf(std::function<bool(uint64_t)> accepts,
                                                   const std::string& allowed);
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief A checker for a DataRateValue attribute that must be above 0 bit/s (a line rate: ns-3's
+ * MakeDataRateChecker() takes no range).
+ * \return the checker
+ */
+Ptr<const AttributeChecker> MakePositiveDataRateChecker();
 
 } // namespace ns3
 

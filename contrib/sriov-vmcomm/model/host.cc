@@ -74,6 +74,7 @@ Host::DoDispose()
 void
 Host::SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic)
 {
+    NS_LOG_FUNCTION(this << link << iommu << nic);
     m_links = {link};
     m_iommu = iommu;
     m_nics = {nic};
@@ -82,6 +83,7 @@ Host::SetHardware(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<SriovNic> nic)
 void
 Host::AddNic(Ptr<PcieLink> link, Ptr<SriovNic> nic)
 {
+    NS_LOG_FUNCTION(this << link << nic);
     NS_ABORT_MSG_IF(m_nics.empty(), "Host::AddNic before SetHardware");
     m_links.push_back(link);
     m_nics.push_back(nic);
@@ -90,6 +92,7 @@ Host::AddNic(Ptr<PcieLink> link, Ptr<SriovNic> nic)
 void
 Host::SetPcieHierarchy(Ptr<PcieHierarchy> hierarchy)
 {
+    NS_LOG_FUNCTION(this << hierarchy);
     m_hierarchy = hierarchy;
 }
 
@@ -108,6 +111,7 @@ Host::GetNNics() const
 void
 Host::AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<NetDevice> device)
 {
+    NS_LOG_FUNCTION(this << vm << memory << device);
     m_vms.Add(vm);
     m_memories.push_back(memory);
     m_devices.push_back(device);
@@ -116,6 +120,7 @@ Host::AddVm(Ptr<Node> vm, Ptr<MemoryDomain> memory, Ptr<NetDevice> device)
 void
 Host::SetVirtualSwitch(Ptr<VirtualSwitch> vswitch)
 {
+    NS_LOG_FUNCTION(this << vswitch);
     m_vswitch = vswitch;
 }
 
@@ -128,6 +133,7 @@ Host::GetVirtualSwitch() const
 void
 Host::SetPf(Ptr<VfNetDevice> pf)
 {
+    NS_LOG_FUNCTION(this << pf);
     m_pf = pf;
 }
 

@@ -144,6 +144,7 @@ Iommu::~Iommu()
 void
 Iommu::NotifyConstructionCompleted()
 {
+    NS_LOG_FUNCTION(this);
     Object::NotifyConstructionCompleted();
     ResizeIotlb();
 }
@@ -471,6 +472,7 @@ Iommu::InvalidateDomain(uint32_t domain)
 Iommu::Translation
 Iommu::Translate(uint32_t domain, uint64_t iova, bool write, const Time& now)
 {
+    NS_LOG_FUNCTION(this << domain << iova << write << now);
     EnsureGeometry();
     CheckDomain(domain);
     Translation t;
@@ -609,6 +611,7 @@ Iommu::GetInvalidations() const
 void
 Iommu::ResetCounters()
 {
+    NS_LOG_FUNCTION(this);
     m_hits = 0;
     m_misses = 0;
     m_walkAccesses = 0;

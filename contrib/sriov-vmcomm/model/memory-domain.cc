@@ -211,6 +211,7 @@ MemoryDomain::AllocateChunk(uint64_t chunk)
 void
 MemoryDomain::Discard(uint64_t gpa, uint32_t len)
 {
+    NS_LOG_FUNCTION(this << gpa << len);
     CheckRange("Discard", gpa, len);
     const uint64_t end = gpa + len;
     while (gpa < end)
@@ -288,6 +289,7 @@ MemoryDomain::ReadSlow(uint64_t gpa, uint8_t* out, uint32_t len) const
 uint64_t
 MemoryDomain::Fingerprint() const
 {
+    NS_LOG_FUNCTION(this);
     // All-zero chunks are skipped and each chunk is hashed with its number, so the hash depends
     // only on the contents, not on which chunks happen to be allocated.
     static const uint8_t zero[CHUNK] = {};

@@ -82,13 +82,18 @@ PcieHierarchy::PcieHierarchy()
     , m_writes(0)
     , m_bytes(0)
 {
+    NS_LOG_FUNCTION(this);
 }
 
-PcieHierarchy::~PcieHierarchy() = default;
+PcieHierarchy::~PcieHierarchy()
+{
+    NS_LOG_FUNCTION(this);
+}
 
 void
 PcieHierarchy::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_nics.clear();
     m_iommu = nullptr;
     m_upstream = nullptr;
@@ -100,12 +105,14 @@ PcieHierarchy::DoDispose()
 void
 PcieHierarchy::SetIommu(Ptr<Iommu> iommu)
 {
+    NS_LOG_FUNCTION(this << iommu);
     m_iommu = iommu;
 }
 
 void
 PcieHierarchy::AddRequester(uint32_t domain)
 {
+    NS_LOG_FUNCTION(this << domain);
     if (!m_iommu)
     {
         return;
@@ -121,6 +128,7 @@ PcieHierarchy::AddRequester(uint32_t domain)
 uint32_t
 PcieHierarchy::Add(Ptr<SriovNic> nic)
 {
+    NS_LOG_FUNCTION(this << nic);
     NS_ABORT_MSG_IF(!nic->GetPcieLink(), "PcieHierarchy::Add: the NIC has no PCIe link yet");
     NS_ABORT_MSG_IF(m_requesters > 0,
                     "PcieHierarchy::Add: NICs must be added before AddRequester maps their BARs");
@@ -208,6 +216,7 @@ Time
 PcieHierarchy::PeerWrite(uint32_t from, uint32_t to, uint32_t toVf, uint32_t domain, uint32_t bytes,
                          const Time& earliest)
 {
+    NS_LOG_FUNCTION(this << from << to << toVf << domain << bytes << earliest);
     NS_ABORT_MSG_IF(from >= m_nics.size() || to >= m_nics.size() || from == to,
                     "PcieHierarchy::PeerWrite: no route from NIC " << from << " to NIC " << to);
     ++m_writes;

@@ -524,6 +524,7 @@ PcieLink::PortWrite(Direction dir, uint32_t bytes, const Time& earliest)
 void
 PcieLink::SetUpstream(Ptr<PcieLink> upstream, Time switchLatency)
 {
+    NS_LOG_FUNCTION(this << upstream << switchLatency);
     NS_ABORT_MSG_IF(upstream == this, "PcieLink::SetUpstream: a link cannot be its own upstream");
     NS_ABORT_MSG_IF(upstream && upstream->m_upstream,
                     "PcieLink::SetUpstream: one switch level only");

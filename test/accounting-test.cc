@@ -177,7 +177,6 @@ RunCase(const std::string& mode, const std::string& app, const Case& c)
     e.m_duration = app == "onoff" ? MilliSeconds(1) : MicroSeconds(20);
     e.Validate();
     RunRecord r = e.RunMode(mode);
-    Config::Reset();
     uint64_t tx = 0;
     uint64_t rx = 0;
     for (const FlowRow& f : r.flows)

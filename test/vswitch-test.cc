@@ -14,6 +14,7 @@
 #include "ns3/virtual-switch.h"
 #include "ns3/vswitch-helper.h"
 #include "test-dir.h"
+#include "test-util.h"
 
 #include <gtest/gtest.h>
 
@@ -464,10 +465,12 @@ TEST_F(VswitchTest, Profiles)
     EXPECT_NEAR(2.2e9 / (cpp.Get() + 64 * cpb.Get()), 1.9e6, 1);
     EXPECT_NEAR(cpb.Get(), 0.3623, 1e-4);
     // SetProfileDefaults goes through Config, so --ns3::VirtualSwitch::... still overrides.
-    VirtualSwitch::SetProfileDefaults("ovs-dpdk");
-    Ptr<VirtualSwitch> d = CreateObject<VirtualSwitch>();
-    EXPECT_EQ(d->GetMode(), VirtualSwitch::POLL);
-    Config::Reset();
+    {
+        GlobalDefaultsGuard restore;
+        VirtualSwitch::SetProfileDefaults("ovs-dpdk");
+        Ptr<VirtualSwitch> d = CreateObject<VirtualSwitch>();
+        EXPECT_EQ(d->GetMode(), VirtualSwitch::POLL);
+    }
     EXPECT_EQ(CreateObject<VirtualSwitch>()->GetMode(), VirtualSwitch::INTERRUPT);
 
     ::testing::FLAGS_gtest_death_test_style = "threadsafe";

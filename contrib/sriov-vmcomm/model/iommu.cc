@@ -5,6 +5,7 @@
 
 #include "ns3-compat.h"
 #include "ns3/abort.h"
+#include "ns3/assert.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -165,20 +166,14 @@ Iommu::DoDispose()
 void
 Iommu::CheckAttributes() const
 {
-    NS_ABORT_MSG_IF(m_iotlbEntries == 0, "Iommu: IotlbEntries must be at least 1");
-    NS_ABORT_MSG_IF(m_iotlbWays == 0, "Iommu: IotlbWays must be at least 1");
+    // The attributes' checkers refuse each value out of its range; what one checker cannot see
+    // is a combination of two.
+    NS_ASSERT_MSG(m_iotlbEntries >= 1 && m_iotlbWays >= 1 && m_maxWalks >= 1
+                      && m_flushQueueEntries >= 1 && m_flushTimeout.IsStrictlyPositive(),
+                  "Iommu: an attribute out of its checker's range");
     NS_ABORT_MSG_IF(m_iotlbEntries % m_iotlbWays != 0,
                     "Iommu: IotlbWays (" << m_iotlbWays << ") must divide IotlbEntries ("
                                          << m_iotlbEntries << ")");
-    NS_ABORT_MSG_IF(m_maxWalks == 0, "Iommu: MaxConcurrentWalks must be at least 1");
-    NS_ABORT_MSG_IF(m_walkLevelLatency.IsStrictlyNegative(),
-                    "Iommu: PageWalkLevelLatency must not be negative");
-    NS_ABORT_MSG_IF(m_invalidationLatency.IsStrictlyNegative(),
-                    "Iommu: InvalidationLatency must not be negative");
-    NS_ABORT_MSG_IF(m_flushQueueEntries == 0, "Iommu: FlushQueueEntries must be at least 1");
-    NS_ABORT_MSG_IF(!m_flushTimeout.IsStrictlyPositive(), "Iommu: FlushTimeout must be positive");
-    NS_ABORT_MSG_IF(m_mode != STRICT && m_mode != LAZY,
-                    "Iommu: InvalidationMode must be STRICT or LAZY");
 }
 
 void

@@ -178,7 +178,8 @@ class Iommu : public Object
 
     void NotifyConstructionCompleted() override;
 
-    /** \brief Abort with a clear message if an attribute value is invalid. */
+    /** \brief Abort with a clear message if a combination of attribute values is invalid (the
+     * checkers refuse single values out of range). */
     void CheckAttributes() const;
     /** \brief Rebuild the IOTLB and the walkers if their attributes changed. */
     void EnsureGeometry()

@@ -5,6 +5,7 @@
 
 #include "iommu.h"
 #include "ns3/abort.h"
+#include "ns3/assert.h"
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 #include "uinteger-checkers.h"
@@ -95,12 +96,14 @@ MemoryDomain::Attach(Ptr<Iommu> iommu, uint64_t hpaBase)
 {
     NS_LOG_FUNCTION(this << iommu << hpaBase);
     NS_ABORT_MSG_IF(m_attached, "MemoryDomain::Attach: already attached");
-    NS_ABORT_MSG_IF(m_pageBytes != 4096 && m_pageBytes != 2097152 && m_pageBytes != 1073741824,
-                    "MemoryDomain: PageSize " << m_pageBytes
-                                              << " is not 4096, 2097152 or 1073741824 bytes");
-    NS_ABORT_MSG_IF(m_size == 0 || m_size % m_pageBytes != 0,
-                    "MemoryDomain: SizeBytes " << m_size << " is not a positive multiple of "
-                                               << "PageSize " << m_pageBytes);
+    // The checkers refuse a PageSize out of the set and a SizeBytes of 0; what they cannot see
+    // is a combination of the two.
+    NS_ASSERT_MSG(
+        m_size > 0 && (m_pageBytes == 4096 || m_pageBytes == 2097152 || m_pageBytes == 1073741824),
+        "MemoryDomain: an attribute out of its checker's range");
+    NS_ABORT_MSG_IF(m_size % m_pageBytes != 0, "MemoryDomain: SizeBytes "
+                                                   << m_size << " is not a multiple of PageSize "
+                                                   << m_pageBytes);
     NS_ABORT_MSG_IF(hpaBase % m_pageBytes != 0,
                     "MemoryDomain::Attach: hpaBase 0x"
                         << std::hex << hpaBase << " is not aligned to PageSize 0x" << m_pageBytes);

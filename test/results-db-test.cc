@@ -15,9 +15,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace ns3;
 
@@ -136,6 +138,45 @@ TEST(ResultsDb, CreatesSchemaVersion2)
     // Opening again does not re-create anything.
     ResultsDb again(tmp.Path());
     EXPECT_EQ(again.GetSchemaVersion(), 2);
+}
+
+/// The schema file is read by both writers: the database analysis/vmcomm_db.py creates is the one
+/// ResultsDb creates, object for object (sqlite_master) and version.
+TEST(ResultsDb, SchemaEqualsThePythonTools)
+{
+    TempDb tmp;
+    const std::string pyPath = tmp.Path() + "-python.sqlite";
+    for (const char* suffix : {"", "-wal", "-shm"})
+    {
+        std::remove((pyPath + suffix).c_str());
+    }
+    const std::string cmd = "cd '" VMCOMM_SOURCE_DIR "' && /usr/bin/python3 -c "
+                            "'import sys; from analysis import vmcomm_db; "
+                            "vmcomm_db.connect(sys.argv[1]).close()' '"
+                          + pyPath + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    const std::string objects = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name";
+    auto dump = [&](ResultsDb& db)
+    {
+        std::vector<std::string> out;
+        for (const auto& row : db.Query(objects))
+        {
+            out.push_back(row.at(0).text + " " + row.at(1).text + " " + row.at(2).text + "\n"
+                          + row.at(3).text);
+        }
+        out.push_back("user_version " + std::to_string(db.GetSchemaVersion()));
+        return out;
+    };
+    ResultsDb cxx(tmp.Path());
+    ResultsDb py(pyPath);
+    const auto cxxObjects = dump(cxx);
+    // 6 tables, their 6 key indexes, 1 index, 1 view, the version
+    EXPECT_EQ(cxxObjects.size(), 15u);
+    EXPECT_EQ(cxxObjects, dump(py));
+    for (const char* suffix : {"", "-wal", "-shm"})
+    {
+        std::remove((pyPath + suffix).c_str());
+    }
 }
 
 TEST(ResultsDb, WriteRunReadsBackEqual)

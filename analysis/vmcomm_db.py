@@ -211,10 +211,26 @@ def existing_points(conn):
 
 
 def delete_run(conn, run_id):
-    """Delete a run and all its child rows (caller holds the transaction)."""
-    for table in CHILD_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+    """Delete a run; its child rows go with it (ON DELETE CASCADE, foreign_keys is on in every
+    connection connect() opens). The caller holds the transaction."""
     conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+
+def claim_point(conn, point):
+    """The rule for a run of a sweep point about to be written: a finished run wins, a failed one
+    is replaced. The one place the Python tools decide it (ResultsDb::ClaimPoint is the C++
+    writer's); the caller holds the write transaction. Returns (outcome, run id):
+      ('free', None)      no run of the point exists: write yours;
+      ('replaced', None)  its failed run (and the run's rows) was deleted: write yours;
+      ('kept-ok', id)     run `id` of the point finished (status ok): keep it, write nothing.
+    """
+    row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (point,)).fetchone()
+    if row is None:
+        return "free", None
+    if row[1] == "ok":
+        return "kept-ok", row[0]
+    delete_run(conn, row[0])
+    return "replaced", None
 
 
 def insert_run(conn, run, params):
@@ -247,20 +263,16 @@ def record_failed_run(conn, point, scenario, params, rng_run, message, **extra):
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (point,)).fetchone()
-        outcome = "inserted"
-        if row is not None and row[1] == "ok":
+        outcome, _ = claim_point(conn, point)
+        if outcome == "kept-ok":
             conn.execute("COMMIT")
-            return "kept-ok"
-        if row is not None:
-            delete_run(conn, row[0])
-            outcome = "replaced"
+            return outcome
         run = dict(point=point, scenario=scenario, rng_run=rng_run, status="failed", message=message)
         run.setdefault("started_at", now_iso())
         run.update({k: v for k, v in extra.items() if v is not None})
         insert_run(conn, run, params)
         conn.execute("COMMIT")
-        return outcome
+        return "inserted" if outcome == "free" else outcome
     except BaseException:
         conn.execute("ROLLBACK")
         raise

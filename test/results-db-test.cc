@@ -387,18 +387,30 @@ TEST(ResultsDb, FailedPointIsReplaced)
     EXPECT_TRUE(db.HasPoint("b", false));
     EXPECT_EQ(Count(db, "flow_results"), 0); // the view shows ok runs only
 
+    // A failed run replaces a failed one: the newer message is kept.
+    failed.message = "simulation aborted again";
+    const int64_t failedAgain = db.WriteRun(failed);
+    EXPECT_EQ(Count(db, "runs"), 1);
+    EXPECT_EQ(db.Query("SELECT message FROM runs").at(0).at(0).text, "simulation aborted again");
+    // An ad-hoc run takes the next id, so the ok run of the point gets a new one.
+    db.WriteRun(MakeRun());
+    const int64_t adhocFlows = 2;
+
     const int64_t okId = db.WriteRun(MakeRun("b"));
     EXPECT_TRUE(db.HasPoint("b"));
-    EXPECT_EQ(Count(db, "runs"), 1);
-    EXPECT_EQ(db.Query("SELECT status, message FROM runs").at(0).at(0).text, "ok");
-    EXPECT_EQ(Count(db, "flows"), 2);
-    EXPECT_EQ(Count(db, "run_params"), 2);
-    const std::string stale = "run_id = " + std::to_string(failedId);
-    if (okId != failedId)
+    EXPECT_EQ(Count(db, "runs WHERE point = 'b'"), 1);
+    EXPECT_EQ(db.Query("SELECT status, message FROM runs WHERE point = 'b'").at(0).at(0).text,
+              "ok");
+    EXPECT_EQ(Count(db, "flows"), 2 + adhocFlows);
+    EXPECT_EQ(Count(db, "run_params"), 2 + 2);
+    // The failed runs' rows went with them (ON DELETE CASCADE).
+    ASSERT_NE(okId, failedAgain);
+    for (const int64_t gone : {failedId, failedAgain})
     {
         for (const char* t : {"run_params", "flows", "drops", "counters", "latency_hist"})
         {
-            EXPECT_EQ(Count(db, std::string(t) + " WHERE " + stale), 0) << t;
+            EXPECT_EQ(Count(db, std::string(t) + " WHERE run_id = " + std::to_string(gone)), 0)
+                << t;
         }
     }
 }

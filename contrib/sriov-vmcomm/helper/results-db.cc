@@ -41,13 +41,6 @@ static_assert(
     results_schema::VERSION == ResultsDb::SCHEMA_VERSION,
     "ResultsDb::SCHEMA_VERSION differs from the PRAGMA user_version of results-schema.sql");
 
-/// Tables holding rows of one run, children of runs; deleted before the runs row.
-const char* const CHILD_DELETES[] = {
-    "DELETE FROM run_params WHERE run_id = ?1",   "DELETE FROM flows WHERE run_id = ?1",
-    "DELETE FROM drops WHERE run_id = ?1",        "DELETE FROM counters WHERE run_id = ?1",
-    "DELETE FROM latency_hist WHERE run_id = ?1", "DELETE FROM runs WHERE id = ?1",
-};
-
 /**
  * \param path database file name
  * \param what what was being done
@@ -295,6 +288,38 @@ CheckNotNewer(const std::string& path, int version)
     }
 }
 
+/**
+ * The rule for a run of a sweep point about to be written: a finished run wins, a failed one is
+ * replaced. The one place the C++ writer decides it (analysis/vmcomm_db.py claim_point is the
+ * Python tools'). The caller holds the write transaction.
+ * \param db connection
+ * \param path file name for messages
+ * \param point the sweep point key
+ * \returns the id of the point's ok run, to keep (write nothing); nullopt if the point is free
+ *          now: it had no run, or its failed run was deleted, with its rows (ON DELETE CASCADE)
+ */
+std::optional<int64_t>
+ClaimPoint(sqlite3* db, const std::string& path, const std::string& point)
+{
+    Statement find(db, path, "SELECT id, status FROM runs WHERE point = ?1");
+    find.Bind(1, point);
+    if (!find.Step())
+    {
+        return std::nullopt;
+    }
+    const int64_t id = sqlite3_column_int64(find.Get(), 0);
+    const auto* status = reinterpret_cast<const char*>(sqlite3_column_text(find.Get(), 1));
+    if (status != nullptr && std::string(status) == "ok")
+    {
+        return id;
+    }
+    NS_LOG_INFO("replacing failed run " << id << " of point " << point);
+    Statement del(db, path, "DELETE FROM runs WHERE id = ?1");
+    del.Bind(1, id);
+    del.Run();
+    return std::nullopt;
+}
+
 } // namespace
 
 void
@@ -472,26 +497,12 @@ ResultsDb::WriteRun(const RunRecord& run)
 
         if (run.point)
         {
-            // Inside the write transaction, so no other process can insert the point between
-            // this check and our insert.
-            Statement find(db, m_path, "SELECT id, status FROM runs WHERE point = ?1");
-            find.Bind(1, *run.point);
-            if (find.Step())
+            // Inside the write transaction, so no other process can write the point between
+            // this decision and our insert.
+            if (const auto kept = ClaimPoint(db, m_path, *run.point))
             {
-                const int64_t oldId = sqlite3_column_int64(find.Get(), 0);
-                const auto* st = reinterpret_cast<const char*>(sqlite3_column_text(find.Get(), 1));
-                if (st != nullptr && std::string(st) == "ok")
-                {
-                    NS_LOG_INFO("point " << *run.point << " already done as run " << oldId);
-                    return oldId; // the destructor ends the (empty) transaction
-                }
-                NS_LOG_INFO("replacing failed run " << oldId << " of point " << *run.point);
-                for (const char* sql : CHILD_DELETES)
-                {
-                    Statement del(db, m_path, sql);
-                    del.Bind(1, oldId);
-                    del.Run();
-                }
+                NS_LOG_INFO("point " << *run.point << " already done as run " << *kept);
+                return *kept; // the destructor ends the (empty) transaction
             }
         }
 

@@ -4,6 +4,7 @@
 #ifndef RESULTS_DB_H
 #define RESULTS_DB_H
 
+#include "attribute-snapshot.h" // CollectAttributeDefaults, which fills RunRecord::params
 #include "latency-histogram.h"
 #include "ns3/nstime.h"
 
@@ -228,23 +229,6 @@ class ResultsDb
     int64_t m_busyTimeoutMs;               //!< busy timeout, ms
     std::unique_ptr<sqlite3, Closer> m_db; //!< connection
 };
-
-/**
- * \ingroup sriov-vmcomm
- * Collect every attribute default in force, for the run_params table.
- *
- * For every registered TypeId whose group name equals groupName (every TypeId if groupName
- * is empty), each construction attribute's current initial value (which reflects
- * Config::SetDefault and --ns3::Type::Attr= on the command line) as ("ns3::Type::Attr",
- * value), plus every ns-3 GlobalValue (RngSeed, RngRun, ...) under its plain name. Objects
- * held by pointer attributes (random variables) are written as "TypeName[Attr=value|...]",
- * the ObjectFactory syntax that the attribute accepts back. Sorted by name.
- *
- * \param groupName the TypeId group name, e.g. "SriovVmcomm"; empty for all groups
- * \returns (name, value) pairs sorted by name
- */
-std::vector<std::pair<std::string, std::string>> CollectAttributeDefaults(
-    const std::string& groupName);
 
 } // namespace ns3
 

@@ -39,6 +39,12 @@ def _read_schema(path):
 
 SCHEMA_STATEMENTS, SCHEMA_VERSION = _read_schema(SCHEMA_FILE)
 
+# The sriov-vmcomm release, written once in contrib/sriov-vmcomm/VERSION (CMake compiles the same
+# file into the programs' runs.version); the failed runs the tools record carry it too.
+VERSION_FILE = os.path.join(os.path.dirname(SCHEMA_FILE), os.pardir, "VERSION")
+with open(VERSION_FILE, encoding="utf-8") as _f:
+    VERSION = _f.readline().strip()
+
 # Tables whose rows belong to one run (column run_id = runs.id).
 CHILD_TABLES = ("run_params", "flows", "drops", "counters", "latency_hist")
 
@@ -269,6 +275,7 @@ def record_failed_run(conn, point, scenario, params, rng_run, message, **extra):
             return outcome
         run = dict(point=point, scenario=scenario, rng_run=rng_run, status="failed", message=message)
         run.setdefault("started_at", now_iso())
+        run.setdefault("version", VERSION)
         run.update({k: v for k, v in extra.items() if v is not None})
         insert_run(conn, run, params)
         conn.execute("COMMIT")

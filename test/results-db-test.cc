@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -145,9 +146,8 @@ TEST(ResultsDb, SchemaEqualsThePythonTools)
     {
         std::remove((pyPath + suffix).c_str());
     }
-    const std::string cmd = "cd '" VMCOMM_SOURCE_DIR "' && /usr/bin/python3 -c "
-                            "'import sys; from analysis import vmcomm_db; "
-                            "vmcomm_db.connect(sys.argv[1]).close()' '"
+    const std::string cmd = "PYTHONPATH='" VMCOMM_SOURCE_DIR "/analysis' /usr/bin/python3 -c "
+                            "'import sys, vmcomm_db; vmcomm_db.connect(sys.argv[1]).close()' '"
                           + pyPath + "'";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     const std::string objects = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name";
@@ -461,4 +461,19 @@ TEST(ResultsDb, NowIso8601Format)
     EXPECT_EQ(now[10], 'T');
     EXPECT_EQ(now[19], 'Z');
     EXPECT_EQ(now.substr(0, 2), "20");
+}
+
+/// The release is written once, in contrib/sriov-vmcomm/VERSION: the library reports it, and the
+/// Python tools read the same file (vmcomm_db.VERSION).
+TEST(VmcommVersion, IsTheVersionFile)
+{
+    std::ifstream file(VMCOMM_SOURCE_DIR "/contrib/sriov-vmcomm/VERSION");
+    ASSERT_TRUE(file.good());
+    std::string line;
+    std::getline(file, line);
+    EXPECT_EQ(std::string(GetVmcommVersion()), line);
+    const std::string cmd = "PYTHONPATH='" VMCOMM_SOURCE_DIR "/analysis' /usr/bin/python3 -c "
+                            "'import sys, vmcomm_db; sys.exit(vmcomm_db.VERSION != sys.argv[1])' '"
+                          + line + "'";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }

@@ -1448,7 +1448,7 @@ Experiment::Collect(const std::string& mode, double wall)
     r.mode = mode;
     r.rngSeed = RngSeedManager::GetSeed();
     r.rngRun = RngSeedManager::GetRun();
-    r.version = "0.1.0";
+    r.version = GetVmcommVersion();
     r.startedAt = ResultsDb::NowIso8601();
     r.wallSeconds = wall;
     r.simSeconds = Simulator::Now().GetSeconds();

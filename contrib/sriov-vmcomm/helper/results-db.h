@@ -7,6 +7,7 @@
 #include "attribute-snapshot.h" // CollectAttributeDefaults, which fills RunRecord::params
 #include "latency-histogram.h"
 #include "ns3/nstime.h"
+#include "vmcomm-version.h" // GetVmcommVersion, for RunRecord::version
 
 #include <cstdint>
 #include <memory>
@@ -93,7 +94,7 @@ struct RunRecord
     std::string mode;                 //!< communication mode, e.g. "vf-dma"
     int64_t rngSeed{1};               //!< ns-3 RngSeed
     int64_t rngRun{1};                //!< ns-3 RngRun
-    std::string version;              //!< sriov-vmcomm version that produced the run
+    std::string version;              //!< release that produced the run: GetVmcommVersion()
     std::string startedAt;            //!< wall-clock start, ISO 8601 UTC (NowIso8601())
     double wallSeconds{0};            //!< wall-clock duration, s
     double simSeconds{0};             //!< simulated duration, s

@@ -16,9 +16,7 @@ writable or of a newer schema version (checked before anything is merged).
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import vmcomm_db  # noqa: E402
+import vmcomm_db
 
 
 def columns(conn, schema, table):

@@ -34,9 +34,7 @@ import sqlite3
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-
-import vmcomm_db  # noqa: E402
+import vmcomm_db  # from analysis/: the tests run with PYTHONPATH=analysis, which the sweep runner passes on
 
 MODES = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
 TRUE = ("1", "true", "yes")

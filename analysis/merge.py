@@ -16,9 +16,7 @@ writable or of a newer schema version (checked before anything is merged).
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import vmcomm_db  # noqa: E402
+import vmcomm_db
 
 
 def columns(conn, schema, table):
@@ -73,18 +71,22 @@ def _merge_attached(conn, path, warn):
     col_list = ", ".join(run_cols)
     shard_runs = conn.execute("SELECT id, point, status FROM shard.runs ORDER BY id").fetchall()
     for old_id, point, status in shard_runs:
-        if point is not None:
-            row = conn.execute("SELECT id, status FROM main.runs WHERE point = ?", (point,)).fetchone()
-            if row is not None:
-                if row[1] == "ok" and status == "ok":
-                    what = differences(conn, row[0], old_id, run_cols, tables)
-                    if what:
-                        conflicts.append((point, what))
-                # Keep what OUT has unless the shard brings an ok run for a point that failed.
-                if row[1] == "ok" or status != "ok":
-                    skipped += 1
-                    continue
-                vmcomm_db.delete_run(conn, row[0])
+        if point is not None and status != "ok":
+            # A failed run of the shard fills a point OUT lacks, and replaces nothing.
+            if conn.execute("SELECT 1 FROM main.runs WHERE point = ?", (point,)).fetchone():
+                skipped += 1
+                continue
+            added += 1
+        elif point is not None:
+            # An ok run: OUT's finished run wins, its failed one is replaced.
+            outcome, kept = vmcomm_db.claim_point(conn, point)
+            if outcome == "kept-ok":
+                what = differences(conn, kept, old_id, run_cols, tables)
+                if what:
+                    conflicts.append((point, what))
+                skipped += 1
+                continue
+            if outcome == "replaced":
                 replaced += 1
             else:
                 added += 1

@@ -30,9 +30,7 @@ import re
 import statistics
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import vmcomm_db  # noqa: E402
+import vmcomm_db
 
 # Presentation order (DESIGN.md section 1); modes not listed follow in alphabetical order.
 MODE_ORDER = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")

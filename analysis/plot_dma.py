@@ -24,9 +24,7 @@ import statistics
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import vmcomm_db  # noqa: E402
+import vmcomm_db
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "contrib", "sriov-vmcomm", "doc", "figures")

@@ -19,13 +19,11 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import program_options  # noqa: E402
-import sweep_runner  # noqa: E402
-import sweep_slurm  # noqa: E402
-import vmcomm_db  # noqa: E402
-from sweep_spec import SpecError, load_spec, parse_command_line  # noqa: E402
+import program_options
+import sweep_runner
+import sweep_slurm
+import vmcomm_db
+from sweep_spec import SpecError, load_spec, parse_command_line
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

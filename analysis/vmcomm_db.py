@@ -4,100 +4,46 @@ One SQLite file holds many runs (DESIGN.md section 8). The C++ results writer cr
 from the scenario programs; the Python tools (sweep runner, merge, plot) read it and write the
 rows that no program can write itself (a point whose program crashed) or merge shard files.
 
-The schema below MUST match contrib/sriov-vmcomm/helper/results-db.cc, schema version 2.
-Change both in the same commit, and bump SCHEMA_VERSION on any incompatible change.
+The schema is contrib/sriov-vmcomm/helper/results-schema.sql, read here at import time; the C++
+writer embeds the same file when it is built (a test compares the databases both create).
 """
 
 import datetime
 import os
+import re
 import sqlite3
 import time
 
-SCHEMA_VERSION = 2
+SCHEMA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "contrib", "sriov-vmcomm", "helper", "results-schema.sql")
 
-# Must match SCHEMA_SQL in contrib/sriov-vmcomm/helper/results-db.cc (schema version 2), text
-# for text: a database created by the Python tools must be the one a scenario program creates.
-SCHEMA_SQL = """
-CREATE TABLE runs (
-    id           INTEGER PRIMARY KEY,
-    point        TEXT UNIQUE,
-    scenario     TEXT NOT NULL,
-    topology     TEXT,
-    mode         TEXT,
-    rng_seed     INTEGER,
-    rng_run      INTEGER,
-    version      TEXT,
-    started_at   TEXT,
-    wall_seconds REAL,
-    sim_seconds  REAL,
-    status       TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
-    message      TEXT
-);
-CREATE INDEX runs_scenario_mode ON runs (scenario, mode);
 
-CREATE TABLE run_params (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    name   TEXT NOT NULL,
-    value  TEXT,
-    PRIMARY KEY (run_id, name)
-);
+def _read_schema(path):
+    """The statements of the schema file (tables, view, and last its PRAGMA user_version) and the
+    version that PRAGMA sets."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
+    statements, pending = [], ""
+    for line in lines:
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(l.strip().startswith("--") or not l.strip() for l in pending.splitlines()):
+        raise RuntimeError(f"{path}: unterminated SQL statement at its end")
+    versions = [m for s in statements for m in re.findall(r"PRAGMA\s+user_version\s*=\s*(\d+)", s)]
+    if len(versions) != 1:
+        raise RuntimeError(f"{path}: needs exactly one 'PRAGMA user_version = N;', found {len(versions)}")
+    return statements, int(versions[0])
 
-CREATE TABLE flows (
-    run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    flow_id        INTEGER NOT NULL,
-    src            TEXT,
-    dst            TEXT,
-    src_host       TEXT,
-    dst_host       TEXT,
-    same_host      INTEGER CHECK (same_host IN (0, 1)),
-    tx_frames      INTEGER,
-    tx_bytes       INTEGER,
-    rx_frames      INTEGER,
-    rx_bytes       INTEGER,
-    dropped        INTEGER,
-    throughput_bps REAL,
-    frame_bps      REAL,
-    offered_bps    REAL,
-    saturated      INTEGER CHECK (saturated IN (0, 1)),
-    lat_mean_ns    REAL,
-    lat_p50_ns     REAL,
-    lat_p99_ns     REAL,
-    lat_p999_ns    REAL,
-    lat_max_ns     REAL,
-    in_flight      INTEGER,
-    PRIMARY KEY (run_id, flow_id)
-);
 
-CREATE TABLE drops (
-    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    component TEXT NOT NULL,
-    reason    TEXT NOT NULL,
-    count     INTEGER NOT NULL,
-    PRIMARY KEY (run_id, component, reason)
-);
+SCHEMA_STATEMENTS, SCHEMA_VERSION = _read_schema(SCHEMA_FILE)
 
-CREATE TABLE counters (
-    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    component TEXT NOT NULL,
-    name      TEXT NOT NULL,
-    value     REAL,
-    PRIMARY KEY (run_id, component, name)
-);
-
-CREATE TABLE latency_hist (
-    run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    flow_id INTEGER NOT NULL,
-    lo_ns   REAL NOT NULL,
-    hi_ns   REAL NOT NULL,
-    count   INTEGER NOT NULL,
-    PRIMARY KEY (run_id, flow_id, lo_ns)
-);
-
-CREATE VIEW flow_results AS
-    SELECT r.point, r.scenario, r.topology, r.mode, r.rng_seed, r.rng_run, f.*
-    FROM flows AS f JOIN runs AS r ON r.id = f.run_id
-    WHERE r.status = 'ok';
-"""
+# The sriov-vmcomm release, written once in contrib/sriov-vmcomm/VERSION (CMake compiles the same
+# file into the programs' runs.version); the failed runs the tools record carry it too.
+VERSION_FILE = os.path.join(os.path.dirname(SCHEMA_FILE), os.pardir, "VERSION")
+with open(VERSION_FILE, encoding="utf-8") as _f:
+    VERSION = _f.readline().strip()
 
 # Tables whose rows belong to one run (column run_id = runs.id).
 CHILD_TABLES = ("run_params", "flows", "drops", "counters", "latency_hist")
@@ -215,11 +161,10 @@ def connect(path, create=True):
         try:
             # Again under the write lock: another process may have created the schema meanwhile.
             if _check_version(conn, path) == 0:
-                # One statement at a time: executescript() would COMMIT our transaction.
-                for statement in SCHEMA_SQL.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                # One statement at a time: executescript() would COMMIT our transaction. The
+                # last one sets user_version.
+                for statement in SCHEMA_STATEMENTS:
+                    conn.execute(statement)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -272,10 +217,26 @@ def existing_points(conn):
 
 
 def delete_run(conn, run_id):
-    """Delete a run and all its child rows (caller holds the transaction)."""
-    for table in CHILD_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+    """Delete a run; its child rows go with it (ON DELETE CASCADE, foreign_keys is on in every
+    connection connect() opens). The caller holds the transaction."""
     conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+
+def claim_point(conn, point):
+    """The rule for a run of a sweep point about to be written: a finished run wins, a failed one
+    is replaced. The one place the Python tools decide it (ResultsDb::ClaimPoint is the C++
+    writer's); the caller holds the write transaction. Returns (outcome, run id):
+      ('free', None)      no run of the point exists: write yours;
+      ('replaced', None)  its failed run (and the run's rows) was deleted: write yours;
+      ('kept-ok', id)     run `id` of the point finished (status ok): keep it, write nothing.
+    """
+    row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (point,)).fetchone()
+    if row is None:
+        return "free", None
+    if row[1] == "ok":
+        return "kept-ok", row[0]
+    delete_run(conn, row[0])
+    return "replaced", None
 
 
 def insert_run(conn, run, params):
@@ -308,20 +269,17 @@ def record_failed_run(conn, point, scenario, params, rng_run, message, **extra):
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (point,)).fetchone()
-        outcome = "inserted"
-        if row is not None and row[1] == "ok":
+        outcome, _ = claim_point(conn, point)
+        if outcome == "kept-ok":
             conn.execute("COMMIT")
-            return "kept-ok"
-        if row is not None:
-            delete_run(conn, row[0])
-            outcome = "replaced"
+            return outcome
         run = dict(point=point, scenario=scenario, rng_run=rng_run, status="failed", message=message)
         run.setdefault("started_at", now_iso())
+        run.setdefault("version", VERSION)
         run.update({k: v for k, v in extra.items() if v is not None})
         insert_run(conn, run, params)
         conn.execute("COMMIT")
-        return outcome
+        return "inserted" if outcome == "free" else outcome
     except BaseException:
         conn.execute("ROLLBACK")
         raise

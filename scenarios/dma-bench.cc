@@ -383,7 +383,7 @@ Run(int argc, char* argv[])
                 rec.scenario = "dma-bench";
                 rec.rngSeed = static_cast<int64_t>(seed.Get());
                 rec.rngRun = static_cast<int64_t>(run.Get());
-                rec.version = "0.1.0";
+                rec.version = GetVmcommVersion();
                 rec.startedAt = started;
                 rec.wallSeconds = wall;
                 rec.simSeconds = r.simTime.GetSeconds();

@@ -1,12 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "ns3/boolean.h"
-#include "ns3/config.h"
 #include "ns3/results-db.h"
-#include "ns3/rng-seed-manager.h"
-#include "ns3/udp-socket.h"
-#include "ns3/uinteger.h"
 #include "test-dir.h"
 #include "test-util.h"
 
@@ -16,9 +11,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace ns3;
 
@@ -137,6 +135,44 @@ TEST(ResultsDb, CreatesSchemaVersion2)
     // Opening again does not re-create anything.
     ResultsDb again(tmp.Path());
     EXPECT_EQ(again.GetSchemaVersion(), 2);
+}
+
+/// The schema file is read by both writers: the database analysis/vmcomm_db.py creates is the one
+/// ResultsDb creates, object for object (sqlite_master) and version.
+TEST(ResultsDb, SchemaEqualsThePythonTools)
+{
+    TempDb tmp;
+    const std::string pyPath = tmp.Path() + "-python.sqlite";
+    for (const char* suffix : {"", "-wal", "-shm"})
+    {
+        std::remove((pyPath + suffix).c_str());
+    }
+    const std::string cmd = "PYTHONPATH='" VMCOMM_SOURCE_DIR "/analysis' /usr/bin/python3 -c "
+                            "'import sys, vmcomm_db; vmcomm_db.connect(sys.argv[1]).close()' '"
+                          + pyPath + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    const std::string objects = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name";
+    auto dump = [&](ResultsDb& db)
+    {
+        std::vector<std::string> out;
+        for (const auto& row : db.Query(objects))
+        {
+            out.push_back(row.at(0).text + " " + row.at(1).text + " " + row.at(2).text + "\n"
+                          + row.at(3).text);
+        }
+        out.push_back("user_version " + std::to_string(db.GetSchemaVersion()));
+        return out;
+    };
+    ResultsDb cxx(tmp.Path());
+    ResultsDb py(pyPath);
+    const auto cxxObjects = dump(cxx);
+    // 6 tables, their 6 key indexes, 1 index, 1 view, the version
+    EXPECT_EQ(cxxObjects.size(), 15u);
+    EXPECT_EQ(cxxObjects, dump(py));
+    for (const char* suffix : {"", "-wal", "-shm"})
+    {
+        std::remove((pyPath + suffix).c_str());
+    }
 }
 
 TEST(ResultsDb, WriteRunReadsBackEqual)
@@ -347,18 +383,30 @@ TEST(ResultsDb, FailedPointIsReplaced)
     EXPECT_TRUE(db.HasPoint("b", false));
     EXPECT_EQ(Count(db, "flow_results"), 0); // the view shows ok runs only
 
+    // A failed run replaces a failed one: the newer message is kept.
+    failed.message = "simulation aborted again";
+    const int64_t failedAgain = db.WriteRun(failed);
+    EXPECT_EQ(Count(db, "runs"), 1);
+    EXPECT_EQ(db.Query("SELECT message FROM runs").at(0).at(0).text, "simulation aborted again");
+    // An ad-hoc run takes the next id, so the ok run of the point gets a new one.
+    db.WriteRun(MakeRun());
+    const int64_t adhocFlows = 2;
+
     const int64_t okId = db.WriteRun(MakeRun("b"));
     EXPECT_TRUE(db.HasPoint("b"));
-    EXPECT_EQ(Count(db, "runs"), 1);
-    EXPECT_EQ(db.Query("SELECT status, message FROM runs").at(0).at(0).text, "ok");
-    EXPECT_EQ(Count(db, "flows"), 2);
-    EXPECT_EQ(Count(db, "run_params"), 2);
-    const std::string stale = "run_id = " + std::to_string(failedId);
-    if (okId != failedId)
+    EXPECT_EQ(Count(db, "runs WHERE point = 'b'"), 1);
+    EXPECT_EQ(db.Query("SELECT status, message FROM runs WHERE point = 'b'").at(0).at(0).text,
+              "ok");
+    EXPECT_EQ(Count(db, "flows"), 2 + adhocFlows);
+    EXPECT_EQ(Count(db, "run_params"), 2 + 2);
+    // The failed runs' rows went with them (ON DELETE CASCADE).
+    ASSERT_NE(okId, failedAgain);
+    for (const int64_t gone : {failedId, failedAgain})
     {
         for (const char* t : {"run_params", "flows", "drops", "counters", "latency_hist"})
         {
-            EXPECT_EQ(Count(db, std::string(t) + " WHERE " + stale), 0) << t;
+            EXPECT_EQ(Count(db, std::string(t) + " WHERE run_id = " + std::to_string(gone)), 0)
+                << t;
         }
     }
 }
@@ -416,43 +464,17 @@ TEST(ResultsDb, NowIso8601Format)
     EXPECT_EQ(now.substr(0, 2), "20");
 }
 
-TEST(CollectAttributeDefaults, ReflectsSetDefault)
+/// The release is written once, in contrib/sriov-vmcomm/VERSION: the library reports it, and the
+/// Python tools read the same file (vmcomm_db.VERSION).
+TEST(VmcommVersion, IsTheVersionFile)
 {
-    const TypeId udp = UdpSocket::GetTypeId();
-    const std::string group = udp.GetGroupName();
-    ASSERT_FALSE(group.empty());
-    GlobalDefaultsGuard restore;
-    Config::SetDefault("ns3::UdpSocket::RcvBufSize", UintegerValue(424242));
-    Config::SetDefault("ns3::UdpSocket::MtuDiscover", BooleanValue(false));
-    RngSeedManager::SetSeed(17);
-    RngSeedManager::SetRun(5);
-
-    const auto params = CollectAttributeDefaults(group);
-    std::map<std::string, std::string> byName(params.begin(), params.end());
-    EXPECT_EQ(byName.size(), params.size()) << "duplicate names";
-    EXPECT_TRUE(std::is_sorted(params.begin(), params.end()));
-    EXPECT_EQ(byName["ns3::UdpSocket::RcvBufSize"], "424242");
-    EXPECT_EQ(byName["ns3::UdpSocket::MtuDiscover"], "false");
-    EXPECT_EQ(byName["RngSeed"], "17");
-    EXPECT_EQ(byName["RngRun"], "5");
-    for (const auto& [name, value] : params)
-    {
-        const bool global = name.rfind("ns3::", 0) != 0;
-        if (!global)
-        {
-            TypeId tid;
-            const std::string type = name.substr(0, name.rfind("::"));
-            ASSERT_TRUE(TypeId::LookupByNameFailSafe(type, &tid)) << name;
-            EXPECT_EQ(tid.GetGroupName(), group) << name;
-        }
-    }
-
-    // Every group: must not crash, and pointer attributes come out as factory strings.
-    const auto everything = CollectAttributeDefaults("");
-    EXPECT_GT(everything.size(), params.size());
-    std::map<std::string, std::string> all(everything.begin(), everything.end());
-    for (const auto& [name, value] : all)
-    {
-        EXPECT_EQ(value.find("0x"), std::string::npos) << name << " = " << value;
-    }
+    std::ifstream file(VMCOMM_SOURCE_DIR "/contrib/sriov-vmcomm/VERSION");
+    ASSERT_TRUE(file.good());
+    std::string line;
+    std::getline(file, line);
+    EXPECT_EQ(std::string(GetVmcommVersion()), line);
+    const std::string cmd = "PYTHONPATH='" VMCOMM_SOURCE_DIR "/analysis' /usr/bin/python3 -c "
+                            "'import sys, vmcomm_db; sys.exit(vmcomm_db.VERSION != sys.argv[1])' '"
+                          + line + "'";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }

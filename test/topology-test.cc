@@ -254,36 +254,37 @@ TEST(TopologyValues, EveryUnitNs3KnowsParses)
           "kB/s",  "KBps",  "KB/s", "Kib/s", "KiB/s", "Mbps", "Mb/s",  "MBps", "MB/s",
           "Mib/s", "MiB/s", "Gbps", "Gb/s",  "GBps",  "GB/s", "Gib/s", "GiB/s"})
     {
-        EXPECT_TRUE(Topology::ParseRate(std::string("2.5") + unit, &rate, &why)) << unit << why;
+        EXPECT_TRUE(TopologyValues::ParseRate(std::string("2.5") + unit, &rate, &why))
+            << unit << why;
     }
-    EXPECT_TRUE(Topology::ParseRate("25Gbps", &rate, &why));
+    EXPECT_TRUE(TopologyValues::ParseRate("25Gbps", &rate, &why));
     EXPECT_EQ(rate.GetBitRate(), 25000000000ULL);
-    EXPECT_FALSE(Topology::ParseRate("1e3Gbps", &rate, &why));
-    EXPECT_FALSE(Topology::ParseRate("99999999999Gbps", &rate, &why)); // would overflow
-    EXPECT_FALSE(Topology::ParseRate("", &rate, &why));
+    EXPECT_FALSE(TopologyValues::ParseRate("1e3Gbps", &rate, &why));
+    EXPECT_FALSE(TopologyValues::ParseRate("99999999999Gbps", &rate, &why)); // would overflow
+    EXPECT_FALSE(TopologyValues::ParseRate("", &rate, &why));
     for (const char* text : {"1s", "5ms", "2us", "500ns", "0ns", "1.5us", "1e3ns", "0.1min"})
     {
-        EXPECT_TRUE(Topology::ParseDelay(text, &delay, &why)) << text << why;
+        EXPECT_TRUE(TopologyValues::ParseDelay(text, &delay, &why)) << text << why;
     }
-    EXPECT_TRUE(Topology::ParseDelay("1.5us", &delay, &why));
+    EXPECT_TRUE(TopologyValues::ParseDelay("1.5us", &delay, &why));
     EXPECT_EQ(delay, NanoSeconds(1500));
-    EXPECT_FALSE(Topology::ParseDelay("1h", &delay, &why)); // > 10 s
-    EXPECT_FALSE(Topology::ParseDelay("-0ns", &delay, &why));
+    EXPECT_FALSE(TopologyValues::ParseDelay("1h", &delay, &why)); // > 10 s
+    EXPECT_FALSE(TopologyValues::ParseDelay("-0ns", &delay, &why));
     for (const char* text : {"1500B", "64kB", "64KB", "64KiB", "2MB", "2MiB", "1000p", "1kp", "1Kp",
                              "1Kip", "1Mp", "1Mip"})
     {
-        EXPECT_TRUE(Topology::CheckBuffer(text, &why)) << text << why;
+        EXPECT_TRUE(TopologyValues::CheckBuffer(text, &why)) << text << why;
     }
     for (const char* text : {"0p", "12", "1.5MB", "5000MiB", "1GB", "-1p"})
     {
-        EXPECT_FALSE(Topology::CheckBuffer(text, &why)) << text;
+        EXPECT_FALSE(TopologyValues::CheckBuffer(text, &why)) << text;
     }
     uint32_t n = 0;
-    EXPECT_TRUE(Topology::ParsePositiveInt("16", &n, &why));
+    EXPECT_TRUE(TopologyValues::ParsePositiveInt("16", &n, &why));
     EXPECT_EQ(n, 16u);
     for (const char* text : {"0", "-2", "two", "", "1.5", "99999999999"})
     {
-        EXPECT_FALSE(Topology::ParsePositiveInt(text, &n, &why)) << text;
+        EXPECT_FALSE(TopologyValues::ParsePositiveInt(text, &n, &why)) << text;
     }
 }
 

@@ -34,9 +34,7 @@ import sqlite3
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-
-import vmcomm_db  # noqa: E402
+import vmcomm_db  # from analysis/: the tests run with PYTHONPATH=analysis, which the sweep runner passes on
 
 MODES = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
 TRUE = ("1", "true", "yes")
@@ -148,12 +146,9 @@ def write_one(opts, scenario, started, started_at):
     try:
         # As the C++ writer (ResultsDb::WriteRun): an ok run of the point is kept, a failed one
         # replaced.
-        row = conn.execute("SELECT id, status FROM runs WHERE point = ?", (opts.get("point"),)).fetchone()
-        if row is not None and row[1] == "ok":
+        if opts.get("point") is not None and vmcomm_db.claim_point(conn, opts["point"])[0] == "kept-ok":
             conn.execute("ROLLBACK")
             return
-        if row is not None:
-            vmcomm_db.delete_run(conn, row[0])
         run = dict(point=opts.get("point"), scenario=scenario, topology=opts.get("topology"), mode=mode,
                    rng_seed=1, rng_run=rng_run, version="fake-1", started_at=started_at,
                    wall_seconds=time.monotonic() - started, sim_seconds=sim_s, status="ok")

@@ -8,14 +8,12 @@ import sys
 import tempfile
 import unittest
 
+import vmcomm_db  # the tools' modules: PYTHONPATH=analysis (ctest sets it; analysis/README.md)
+
 TESTS = os.path.dirname(os.path.abspath(__file__))
 ANALYSIS = os.path.dirname(TESTS)
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 FAKE = os.path.join(TESTS, "fake_scenario.py")
-
-sys.path.insert(0, ANALYSIS)
-
-import vmcomm_db  # noqa: E402
 
 # Columns that legitimately differ between two runs of the same point.
 VOLATILE_RUN_COLUMNS = ("id", "started_at", "wall_seconds")

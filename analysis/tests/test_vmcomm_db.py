@@ -33,3 +33,41 @@ class ConnectTest(TempDirTest):
                 conn.close()
                 self.assertEqual(version, vmcomm_db.SCHEMA_VERSION)
                 self.assertTrue(os.path.isfile(path))
+
+
+class ClaimPointTest(TempDirTest):
+    """The rule a finished run wins, a failed one is replaced (vmcomm_db.claim_point)."""
+
+    def run_with_rows(self, conn, point, status):
+        run_id = vmcomm_db.insert_run(conn, dict(point=point, scenario="s", status=status), {"a": 1})
+        conn.execute("INSERT INTO flows (run_id, flow_id) VALUES (?, 0)", (run_id,))
+        conn.execute("INSERT INTO drops VALUES (?, 'host0/nic0', 'no-rx-buffer', 2)", (run_id,))
+        conn.execute("INSERT INTO counters VALUES (?, 'host0/pcie', 'x', 1)", (run_id,))
+        conn.execute("INSERT INTO latency_hist VALUES (?, -1, 1.0, 2.0, 3)", (run_id,))
+        return run_id
+
+    def test_ok_kept_failed_replaced_with_its_rows(self):
+        conn = vmcomm_db.connect(self.path("r.db"))
+        self.assertEqual(vmcomm_db.claim_point(conn, "p"), ("free", None))
+        ok = self.run_with_rows(conn, "p", "ok")
+        failed = self.run_with_rows(conn, "q", "failed")
+        self.run_with_rows(conn, "r", "ok")  # a higher id: the deleted one is not reused
+        self.assertEqual(vmcomm_db.claim_point(conn, "p"), ("kept-ok", ok))
+        self.assertEqual(vmcomm_db.claim_point(conn, "q"), ("replaced", None))
+        self.assertEqual(vmcomm_db.claim_point(conn, "q"), ("free", None))
+        for table in vmcomm_db.CHILD_TABLES:
+            left = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?", (failed,)).fetchone()[0]
+            self.assertEqual(left, 0, f"{table} rows of the replaced run")
+            kept = conn.execute(f"SELECT count(*) FROM {table} WHERE run_id = ?", (ok,)).fetchone()[0]
+            self.assertEqual(kept, 1, f"{table} rows of the kept run")
+        conn.close()
+
+    def test_record_failed_run_follows_the_rule(self):
+        conn = vmcomm_db.connect(self.path("r.db"))
+        self.assertEqual(vmcomm_db.record_failed_run(conn, "p", "s", {}, 1, "first"), "inserted")
+        self.assertEqual(vmcomm_db.record_failed_run(conn, "p", "s", {}, 1, "second"), "replaced")
+        self.assertEqual(conn.execute("SELECT message FROM runs WHERE point = 'p'").fetchall(), [("second",)])
+        self.run_with_rows(conn, "o", "ok")
+        self.assertEqual(vmcomm_db.record_failed_run(conn, "o", "s", {}, 1, "late"), "kept-ok")
+        self.assertEqual(conn.execute("SELECT status FROM runs WHERE point = 'o'").fetchall(), [("ok",)])
+        conn.close()

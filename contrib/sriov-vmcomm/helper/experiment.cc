@@ -580,7 +580,7 @@ Experiment::Validate()
     // The load: a rate with a unit, or a fraction of the line rate.
     std::string why;
     DataRate line;
-    if (!Topology::ParseRate(m_lineRate, &line, &why))
+    if (!TopologyValues::ParseRate(m_lineRate, &line, &why))
     {
         throw ExperimentError("--line-rate=" + m_lineRate + ": " + why);
     }
@@ -595,7 +595,7 @@ Experiment::Validate()
         }
         m_rate = DataRate(uint64_t(line.GetBitRate() * fraction));
     }
-    else if (!Topology::ParseRate(m_load, &m_rate, &why))
+    else if (!TopologyValues::ParseRate(m_load, &m_rate, &why))
     {
         throw ExperimentError("--load=" + m_load + ": " + why);
     }
@@ -637,7 +637,7 @@ Experiment::Validate()
     const TypeId nicType = TypeId::LookupByName("ns3::SriovNic");
     for (int h : m_topology.GetHosts())
     {
-        const Topology::Node& spec = m_topology.GetNode(h);
+        const TopologyNode& spec = m_topology.GetNode(h);
         const uint32_t nics = spec.nics > 0 ? spec.nics : m_nics;
         // The hardware modes give every VM a VF of one of the host's NICs: the NIC offers
         // MaxVfs per PF (its preset's, or the attribute's default in force).
@@ -699,7 +699,7 @@ Experiment::Validate()
         for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
         {
             const int node = m_topology.GetHosts()[h];
-            const Topology::Node& spec = m_topology.GetNode(node);
+            const TopologyNode& spec = m_topology.GetNode(node);
             bool switchPort = false;
             for (int l : spec.links)
             {
@@ -949,7 +949,7 @@ Experiment::Build(const std::string& mode)
     uint32_t hostIndex = 0;
     for (int h : m_topology.GetHosts())
     {
-        const Topology::Node& spec = m_topology.GetNode(h);
+        const TopologyNode& spec = m_topology.GetNode(h);
         SriovHelper sriov;
         sriov.SetHostAttribute("Name", StringValue(spec.name));
         sriov.SetNics(spec.nics > 0 ? spec.nics : m_nics);
@@ -1032,7 +1032,7 @@ Experiment::BuildFabric()
     // A link with a host end is one cable per NIC of the host (NIC k on cable k); the switch
     // at the other end has a port per cable. Two hosts cabled directly: as many cables as the
     // host with fewer NICs has.
-    auto cables = [&](const Topology::Link& link)
+    auto cables = [&](const TopologyLink& link)
     {
         uint32_t n = UINT32_MAX;
         for (int end : {link.a, link.b})
@@ -1048,7 +1048,7 @@ Experiment::BuildFabric()
     std::vector<std::vector<Ptr<NetDevice>>> endB(m_topology.GetNLinks());
     for (int l = 0; l < m_topology.GetNLinks(); ++l)
     {
-        const Topology::Link& link = m_topology.GetLink(l);
+        const TopologyLink& link = m_topology.GetLink(l);
         EthernetHelper eth;
         eth.SetDeviceAttribute("DataRate", DataRateValue(link.rate));
         eth.SetChannelAttribute("Delay", TimeValue(link.delay));
@@ -1448,7 +1448,7 @@ Experiment::Collect(const std::string& mode, double wall)
     r.mode = mode;
     r.rngSeed = RngSeedManager::GetSeed();
     r.rngRun = RngSeedManager::GetRun();
-    r.version = "0.1.0";
+    r.version = GetVmcommVersion();
     r.startedAt = ResultsDb::NowIso8601();
     r.wallSeconds = wall;
     r.simSeconds = Simulator::Now().GetSeconds();

@@ -1,31 +1,22 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// The results database writer: opening (pragmas, version check, schema creation from
+// results-schema.sql), writing a run in one transaction, and queries.
 #include "results-db.h"
 
-#include "command-line-check.h"
-#include "ns3/double.h"
-#include "ns3/global-value.h"
 #include "ns3/log.h"
-#include "ns3/nstime.h"
-#include "ns3/object.h"
-#include "ns3/pointer.h"
-#include "ns3/type-id.h"
+#include "results-schema-sql.h"
+#include "sqlite-util.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <iomanip>
-#include <limits>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -35,312 +26,14 @@ NS_LOG_COMPONENT_DEFINE("ResultsDb");
 
 namespace {
 
-/**
- * The schema, version ResultsDb::SCHEMA_VERSION: the one place it is written down
- * (doc/results.md explains it). A change to it must bump SCHEMA_VERSION.
- */
-const char* const SCHEMA_SQL = R"sql(
-CREATE TABLE runs (
-    id           INTEGER PRIMARY KEY,
-    point        TEXT UNIQUE,
-    scenario     TEXT NOT NULL,
-    topology     TEXT,
-    mode         TEXT,
-    rng_seed     INTEGER,
-    rng_run      INTEGER,
-    version      TEXT,
-    started_at   TEXT,
-    wall_seconds REAL,
-    sim_seconds  REAL,
-    status       TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
-    message      TEXT
-);
-CREATE INDEX runs_scenario_mode ON runs (scenario, mode);
+using sqlite::Exec;
+using sqlite::Statement;
+using sqlite::Transaction;
 
-CREATE TABLE run_params (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    name   TEXT NOT NULL,
-    value  TEXT,
-    PRIMARY KEY (run_id, name)
-);
-
-CREATE TABLE flows (
-    run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    flow_id        INTEGER NOT NULL,
-    src            TEXT,
-    dst            TEXT,
-    src_host       TEXT,
-    dst_host       TEXT,
-    same_host      INTEGER CHECK (same_host IN (0, 1)),
-    tx_frames      INTEGER,
-    tx_bytes       INTEGER,
-    rx_frames      INTEGER,
-    rx_bytes       INTEGER,
-    dropped        INTEGER,
-    throughput_bps REAL,
-    frame_bps      REAL,
-    offered_bps    REAL,
-    saturated      INTEGER CHECK (saturated IN (0, 1)),
-    lat_mean_ns    REAL,
-    lat_p50_ns     REAL,
-    lat_p99_ns     REAL,
-    lat_p999_ns    REAL,
-    lat_max_ns     REAL,
-    in_flight      INTEGER,
-    PRIMARY KEY (run_id, flow_id)
-);
-
-CREATE TABLE drops (
-    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    component TEXT NOT NULL,
-    reason    TEXT NOT NULL,
-    count     INTEGER NOT NULL,
-    PRIMARY KEY (run_id, component, reason)
-);
-
-CREATE TABLE counters (
-    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    component TEXT NOT NULL,
-    name      TEXT NOT NULL,
-    value     REAL,
-    PRIMARY KEY (run_id, component, name)
-);
-
-CREATE TABLE latency_hist (
-    run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    flow_id INTEGER NOT NULL,
-    lo_ns   REAL NOT NULL,
-    hi_ns   REAL NOT NULL,
-    count   INTEGER NOT NULL,
-    PRIMARY KEY (run_id, flow_id, lo_ns)
-);
-
-CREATE VIEW flow_results AS
-    SELECT r.point, r.scenario, r.topology, r.mode, r.rng_seed, r.rng_run, f.*
-    FROM flows AS f JOIN runs AS r ON r.id = f.run_id
-    WHERE r.status = 'ok';
-)sql";
-
-/// Tables holding rows of one run, children of runs; deleted before the runs row.
-const char* const CHILD_DELETES[] = {
-    "DELETE FROM run_params WHERE run_id = ?1",   "DELETE FROM flows WHERE run_id = ?1",
-    "DELETE FROM drops WHERE run_id = ?1",        "DELETE FROM counters WHERE run_id = ?1",
-    "DELETE FROM latency_hist WHERE run_id = ?1", "DELETE FROM runs WHERE id = ?1",
-};
-
-/**
- * \param path database file name
- * \param what what was being done
- * \param db the connection (for its error message), may be null
- * \returns an exception naming the file, the step and SQLite's message
- */
-std::runtime_error
-SqlError(const std::string& path, const std::string& what, sqlite3* db)
-{
-    std::string msg = "results database " + path + ": " + what;
-    if (db != nullptr)
-    {
-        msg += ": ";
-        msg += sqlite3_errmsg(db);
-    }
-    return std::runtime_error(msg);
-}
-
-/**
- * Run SQL without parameters (pragmas, transaction control, the constant schema).
- * \param db connection
- * \param path file name for messages
- * \param sql the SQL
- */
-void
-Exec(sqlite3* db, const std::string& path, const char* sql)
-{
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK)
-    {
-        std::string msg = "results database " + path + ": " + sql + ": "
-                        + (err != nullptr ? err : sqlite3_errmsg(db));
-        sqlite3_free(err);
-        throw std::runtime_error(msg);
-    }
-}
-
-/// A prepared statement, finalized on destruction; every value is bound, never pasted.
-class Statement
-{
-  public:
-    /**
-     * \param db connection
-     * \param path file name for messages
-     * \param sql one SQL statement
-     */
-    Statement(sqlite3* db, const std::string& path, const std::string& sql)
-        : m_db(db)
-        , m_path(path)
-        , m_stmt(nullptr)
-    {
-        const char* tail = nullptr;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &m_stmt, &tail) != SQLITE_OK)
-        {
-            throw SqlError(path, "preparing \"" + sql + "\"", db);
-        }
-        for (; tail != nullptr && *tail != '\0'; ++tail)
-        {
-            if (!std::isspace(static_cast<unsigned char>(*tail)) && *tail != ';')
-            {
-                throw std::runtime_error("results database " + path
-                                         + ": more than one SQL statement in \"" + sql + "\"");
-            }
-        }
-        if (m_stmt == nullptr)
-        {
-            throw std::runtime_error("results database " + path + ": empty SQL statement");
-        }
-    }
-
-    ~Statement()
-    {
-        sqlite3_finalize(m_stmt);
-    }
-
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    /// Bind an integer to parameter i (1-based).
-    Statement& Bind(int i, int64_t v)
-    {
-        Check(sqlite3_bind_int64(m_stmt, i, v), "binding");
-        return *this;
-    }
-
-    /// Bind an unsigned integer (SQLite integers are signed 64-bit).
-    Statement& Bind(int i, uint64_t v)
-    {
-        return Bind(i, static_cast<int64_t>(v));
-    }
-
-    /// Bind a double.
-    Statement& Bind(int i, double v)
-    {
-        Check(sqlite3_bind_double(m_stmt, i, v), "binding");
-        return *this;
-    }
-
-    /// Bind text.
-    Statement& Bind(int i, const std::string& v)
-    {
-        Check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT),
-              "binding");
-        return *this;
-    }
-
-    /// Bind NULL.
-    Statement& BindNull(int i)
-    {
-        Check(sqlite3_bind_null(m_stmt, i), "binding");
-        return *this;
-    }
-
-    /// Bind text, or NULL if it is empty.
-    Statement& BindOrNull(int i, const std::string& v)
-    {
-        if (v.empty())
-        {
-            Check(sqlite3_bind_null(m_stmt, i), "binding");
-            return *this;
-        }
-        return Bind(i, v);
-    }
-
-    /// Step once. \returns true if a row is available, false when done.
-    bool Step()
-    {
-        const int rc = sqlite3_step(m_stmt);
-        if (rc == SQLITE_ROW)
-        {
-            return true;
-        }
-        if (rc == SQLITE_DONE)
-        {
-            return false;
-        }
-        throw SqlError(m_path, std::string("executing \"") + sqlite3_sql(m_stmt) + "\"", m_db);
-    }
-
-    /// Run to completion and make the statement ready for new bindings.
-    void Run()
-    {
-        while (Step())
-        {
-        }
-        sqlite3_reset(m_stmt);
-        sqlite3_clear_bindings(m_stmt);
-    }
-
-    /// \returns the raw statement, for reading columns
-    sqlite3_stmt* Get() const
-    {
-        return m_stmt;
-    }
-
-  private:
-    /// Throw unless rc is SQLITE_OK.
-    void Check(int rc, const char* what) const
-    {
-        if (rc != SQLITE_OK)
-        {
-            throw SqlError(m_path, what, m_db);
-        }
-    }
-
-    sqlite3* m_db;        //!< connection
-    std::string m_path;   //!< file name for messages
-    sqlite3_stmt* m_stmt; //!< the statement
-};
-
-/// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless committed.
-class Transaction
-{
-  public:
-    /**
-     * Take the write lock now (IMMEDIATE), so that concurrent writers wait in the busy
-     * handler instead of failing later on a lock upgrade.
-     * \param db connection
-     * \param path file name for messages
-     */
-    Transaction(sqlite3* db, const std::string& path)
-        : m_db(db)
-        , m_path(path)
-        , m_open(false)
-    {
-        Exec(m_db, m_path, "BEGIN IMMEDIATE");
-        m_open = true;
-    }
-
-    ~Transaction()
-    {
-        if (m_open)
-        {
-            // Errors are ignored: SQLite may already have rolled back (e.g. after SQLITE_FULL).
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        }
-    }
-
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-
-    /// Commit; on failure the destructor rolls back.
-    void Commit()
-    {
-        Exec(m_db, m_path, "COMMIT");
-        m_open = false;
-    }
-
-  private:
-    sqlite3* m_db;      //!< connection
-    std::string m_path; //!< file name for messages
-    bool m_open;        //!< true while the transaction must be rolled back on destruction
-};
+// The schema is helper/results-schema.sql (results-schema-sql.h, generated by CMake, holds it).
+static_assert(
+    results_schema::VERSION == ResultsDb::SCHEMA_VERSION,
+    "ResultsDb::SCHEMA_VERSION differs from the PRAGMA user_version of results-schema.sql");
 
 /**
  * \param db connection
@@ -353,7 +46,7 @@ ReadUserVersion(sqlite3* db, const std::string& path)
     Statement st(db, path, "PRAGMA user_version");
     if (!st.Step())
     {
-        throw SqlError(path, "PRAGMA user_version returned nothing", nullptr);
+        throw sqlite::Error(path, "PRAGMA user_version returned nothing", nullptr);
     }
     return sqlite3_column_int(st.Get(), 0);
 }
@@ -373,6 +66,38 @@ CheckNotNewer(const std::string& path, int version)
                                  + std::to_string(version) + ", this build reads up to "
                                  + std::to_string(ResultsDb::SCHEMA_VERSION) + ")");
     }
+}
+
+/**
+ * The rule for a run of a sweep point about to be written: a finished run wins, a failed one is
+ * replaced. The one place the C++ writer decides it (analysis/vmcomm_db.py claim_point is the
+ * Python tools'). The caller holds the write transaction.
+ * \param db connection
+ * \param path file name for messages
+ * \param point the sweep point key
+ * \returns the id of the point's ok run, to keep (write nothing); nullopt if the point is free
+ *          now: it had no run, or its failed run was deleted, with its rows (ON DELETE CASCADE)
+ */
+std::optional<int64_t>
+ClaimPoint(sqlite3* db, const std::string& path, const std::string& point)
+{
+    Statement find(db, path, "SELECT id, status FROM runs WHERE point = ?1");
+    find.Bind(1, point);
+    if (!find.Step())
+    {
+        return std::nullopt;
+    }
+    const int64_t id = sqlite3_column_int64(find.Get(), 0);
+    const auto* status = reinterpret_cast<const char*>(sqlite3_column_text(find.Get(), 1));
+    if (status != nullptr && std::string(status) == "ok")
+    {
+        return id;
+    }
+    NS_LOG_INFO("replacing failed run " << id << " of point " << point);
+    Statement del(db, path, "DELETE FROM runs WHERE id = ?1");
+    del.Bind(1, id);
+    del.Run();
+    return std::nullopt;
 }
 
 } // namespace
@@ -423,7 +148,7 @@ ResultsDb::ResultsDb(const std::string& path, Time busyTimeout)
     m_db.reset(raw); // sqlite3_open_v2 returns a handle even on failure; it must be closed
     if (rc != SQLITE_OK)
     {
-        throw SqlError(path, "cannot open", m_db.get());
+        throw sqlite::Error(path, "cannot open", m_db.get());
     }
     if (sqlite3_db_readonly(m_db.get(), "main") == 1)
     {
@@ -537,9 +262,7 @@ ResultsDb::CreateSchemaIfEmpty()
                                    "not a sriov-vmcomm results database");
     }
     NS_LOG_INFO("creating schema version " << SCHEMA_VERSION << " in " << m_path);
-    Exec(db, m_path, SCHEMA_SQL);
-    // PRAGMA takes no bound parameters; the value is a compile-time constant.
-    Exec(db, m_path, ("PRAGMA user_version = " + std::to_string(SCHEMA_VERSION)).c_str());
+    Exec(db, m_path, results_schema::SQL); // ends with PRAGMA user_version = SCHEMA_VERSION
     tx.Commit();
 }
 
@@ -554,26 +277,12 @@ ResultsDb::WriteRun(const RunRecord& run)
 
         if (run.point)
         {
-            // Inside the write transaction, so no other process can insert the point between
-            // this check and our insert.
-            Statement find(db, m_path, "SELECT id, status FROM runs WHERE point = ?1");
-            find.Bind(1, *run.point);
-            if (find.Step())
+            // Inside the write transaction, so no other process can write the point between
+            // this decision and our insert.
+            if (const auto kept = ClaimPoint(db, m_path, *run.point))
             {
-                const int64_t oldId = sqlite3_column_int64(find.Get(), 0);
-                const auto* st = reinterpret_cast<const char*>(sqlite3_column_text(find.Get(), 1));
-                if (st != nullptr && std::string(st) == "ok")
-                {
-                    NS_LOG_INFO("point " << *run.point << " already done as run " << oldId);
-                    return oldId; // the destructor ends the (empty) transaction
-                }
-                NS_LOG_INFO("replacing failed run " << oldId << " of point " << *run.point);
-                for (const char* sql : CHILD_DELETES)
-                {
-                    Statement del(db, m_path, sql);
-                    del.Bind(1, oldId);
-                    del.Run();
-                }
+                NS_LOG_INFO("point " << *run.point << " already done as run " << *kept);
+                return *kept; // the destructor ends the (empty) transaction
             }
         }
 
@@ -775,133 +484,6 @@ ResultsDb::NowIso8601()
     char buf[32];
     std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
     return buf;
-}
-
-namespace {
-
-/**
- * Serialize an attribute value so that it can be set again from the string.
- * PointerValue would print an address; an object is written instead as
- * "TypeName[Attr=value|...]", the ObjectFactory syntax PointerValue accepts back.
- * \param value the value
- * \param checker its checker
- * \param depth nesting depth (objects inside objects are cut off at a few levels)
- * \returns the string
- */
-std::string
-SerializeValue(const AttributeValue& value, Ptr<const AttributeChecker> checker, int depth)
-{
-    // Written so that they read back exactly: DoubleValue writes 6 significant digits and
-    // TimeValue "+3e+11ns" (run_params replay through the command line, doc/results.md).
-    if (const auto* dv = dynamic_cast<const DoubleValue*>(&value); dv && std::isfinite(dv->Get()))
-    {
-        for (int digits = 15;; ++digits)
-        {
-            std::ostringstream os;
-            os << std::setprecision(digits) << dv->Get();
-            // strtod, not stod: a default of DBL_MAX at 15 digits reads back out of range.
-            if (digits >= std::numeric_limits<double>::max_digits10
-                || std::strtod(os.str().c_str(), nullptr) == dv->Get())
-            {
-                return os.str();
-            }
-        }
-    }
-    if (const auto* tv = dynamic_cast<const TimeValue*>(&value))
-    {
-        return CommandLineCheck::FormatTime(tv->Get());
-    }
-    const auto* pv = dynamic_cast<const PointerValue*>(&value);
-    if (pv == nullptr)
-    {
-        return value.SerializeToString(checker);
-    }
-    Ptr<Object> obj = pv->GetObject();
-    if (!obj)
-    {
-        return "0"; // what PointerValue writes for a null pointer
-    }
-    const TypeId tid = obj->GetInstanceTypeId();
-    if (depth > 4)
-    {
-        return tid.GetName();
-    }
-    std::string out = tid.GetName() + "[";
-    bool first = true;
-    // Walk from the instance type up to ObjectBase: attributes are declared per type.
-    TypeId t = tid;
-    for (int level = 0; level < 64; ++level)
-    {
-        for (std::size_t i = 0; i < t.GetAttributeN(); ++i)
-        {
-            const TypeId::AttributeInformation info = t.GetAttribute(i);
-            if (!(info.flags & TypeId::ATTR_GET)
-                || !(info.flags & (TypeId::ATTR_SET | TypeId::ATTR_CONSTRUCT))
-                || info.supportLevel == TypeId::OBSOLETE)
-            {
-                continue;
-            }
-            Ptr<AttributeValue> v = info.checker->Create();
-            if (!obj->GetAttributeFailSafe(info.name, *v))
-            {
-                continue;
-            }
-            out += (first ? "" : "|") + info.name + "="
-                 + SerializeValue(*v, info.checker, depth + 1);
-            first = false;
-        }
-        if (!t.HasParent() || t.GetParent() == t)
-        {
-            break;
-        }
-        t = t.GetParent();
-    }
-    return out + "]";
-}
-
-} // namespace
-
-std::vector<std::pair<std::string, std::string>>
-CollectAttributeDefaults(const std::string& groupName)
-{
-    std::vector<std::pair<std::string, std::string>> out;
-    for (uint16_t i = 0; i < TypeId::GetRegisteredN(); ++i)
-    {
-        const TypeId tid = TypeId::GetRegistered(i);
-        if (!groupName.empty() && tid.GetGroupName() != groupName)
-        {
-            continue;
-        }
-        for (std::size_t a = 0; a < tid.GetAttributeN(); ++a)
-        {
-            const TypeId::AttributeInformation info = tid.GetAttribute(a);
-            // Only construction attributes take their initial value; the others (read-only
-            // state, containers) are not settings.
-            if (!(info.flags & TypeId::ATTR_CONSTRUCT) || info.supportLevel == TypeId::OBSOLETE
-                || !info.initialValue)
-            {
-                continue;
-            }
-            // No object (a null pointer: EthernetNetDevice::TxQueue) is no setting: ns-3
-            // cannot read "0" back (--ns3::...::TxQueue=0 crashes it).
-            const auto* pv = dynamic_cast<const PointerValue*>(PeekPointer(info.initialValue));
-            if (pv != nullptr && !pv->GetObject())
-            {
-                continue;
-            }
-            out.emplace_back(tid.GetName() + "::" + info.name,
-                             SerializeValue(*info.initialValue, info.checker, 0));
-        }
-    }
-    for (auto it = GlobalValue::Begin(); it != GlobalValue::End(); ++it)
-    {
-        Ptr<const AttributeChecker> checker = (*it)->GetChecker();
-        Ptr<AttributeValue> v = checker->Create();
-        (*it)->GetValue(*v);
-        out.emplace_back((*it)->GetName(), SerializeValue(*v, checker, 0));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 } // namespace ns3

@@ -4,8 +4,10 @@
 #ifndef RESULTS_DB_H
 #define RESULTS_DB_H
 
+#include "attribute-snapshot.h" // CollectAttributeDefaults, which fills RunRecord::params
 #include "latency-histogram.h"
 #include "ns3/nstime.h"
+#include "vmcomm-version.h" // GetVmcommVersion, for RunRecord::version
 
 #include <cstdint>
 #include <memory>
@@ -92,7 +94,7 @@ struct RunRecord
     std::string mode;                 //!< communication mode, e.g. "vf-dma"
     int64_t rngSeed{1};               //!< ns-3 RngSeed
     int64_t rngRun{1};                //!< ns-3 RngRun
-    std::string version;              //!< sriov-vmcomm version that produced the run
+    std::string version;              //!< release that produced the run: GetVmcommVersion()
     std::string startedAt;            //!< wall-clock start, ISO 8601 UTC (NowIso8601())
     double wallSeconds{0};            //!< wall-clock duration, s
     double simSeconds{0};             //!< simulated duration, s
@@ -228,23 +230,6 @@ class ResultsDb
     int64_t m_busyTimeoutMs;               //!< busy timeout, ms
     std::unique_ptr<sqlite3, Closer> m_db; //!< connection
 };
-
-/**
- * \ingroup sriov-vmcomm
- * Collect every attribute default in force, for the run_params table.
- *
- * For every registered TypeId whose group name equals groupName (every TypeId if groupName
- * is empty), each construction attribute's current initial value (which reflects
- * Config::SetDefault and --ns3::Type::Attr= on the command line) as ("ns3::Type::Attr",
- * value), plus every ns-3 GlobalValue (RngSeed, RngRun, ...) under its plain name. Objects
- * held by pointer attributes (random variables) are written as "TypeName[Attr=value|...]",
- * the ObjectFactory syntax that the attribute accepts back. Sorted by name.
- *
- * \param groupName the TypeId group name, e.g. "SriovVmcomm"; empty for all groups
- * \returns (name, value) pairs sorted by name
- */
-std::vector<std::pair<std::string, std::string>> CollectAttributeDefaults(
-    const std::string& groupName);
 
 } // namespace ns3
 

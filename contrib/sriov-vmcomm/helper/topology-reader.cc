@@ -1,7 +1,11 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// Reads a Topology from a Graphviz DOT file (boost::read_graphviz): attributes, node order,
+// and errors that name the file, the element and the line.
 #include "topology-reader.h"
+
+#include "topology-dot-source.h"
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -10,13 +14,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
 #include <sstream>
 
 namespace ns3 {
@@ -203,67 +205,6 @@ SyntaxErrorLine(const std::string& text, const std::string& message)
 }
 
 /**
- * Natural order: digit runs compare as numbers, so h2 < h10.
- * \param a first name
- * \param b second name
- * \return true if a sorts before b
- */
-bool
-NaturalLess(const std::string& a, const std::string& b)
-{
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < a.size() && j < b.size())
-    {
-        const bool da = std::isdigit(static_cast<unsigned char>(a[i]));
-        const bool db = std::isdigit(static_cast<unsigned char>(b[j]));
-        if (da && db)
-        {
-            std::size_t ie = i;
-            std::size_t je = j;
-            while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie])))
-            {
-                ++ie;
-            }
-            while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je])))
-            {
-                ++je;
-            }
-            // Compare without leading zeros: longer is larger, else lexicographic.
-            std::size_t is = a.find_first_not_of('0', i);
-            std::size_t js = b.find_first_not_of('0', j);
-            is = std::min(is, ie);
-            js = std::min(js, je);
-            if (ie - is != je - js)
-            {
-                return ie - is < je - js;
-            }
-            const int c = a.compare(is, ie - is, b, js, je - js);
-            if (c != 0)
-            {
-                return c < 0;
-            }
-            i = ie;
-            j = je;
-        }
-        else
-        {
-            if (a[i] != b[j])
-            {
-                return a[i] < b[j];
-            }
-            ++i;
-            ++j;
-        }
-    }
-    if (a.size() - i != b.size() - j)
-    {
-        return a.size() - i < b.size() - j;
-    }
-    return a < b;
-}
-
-/**
  * \param values attributes of a node or edge
  * \param name attribute name
  * \return pointer to its value, nullptr if absent
@@ -273,230 +214,6 @@ Find(const std::map<std::string, std::string>& values, const std::string& name)
 {
     auto it = values.find(name);
     return it == values.end() ? nullptr : &it->second;
-}
-
-/** One token of DOT source, for CheckDeclaredOnce. */
-struct DotToken
-{
-    bool id;          //!< an identifier, number or string (else punctuation)
-    std::string text; //!< its text (strings without quotes); punctuation: "{", "--", ...
-    int line;         //!< 1-based line
-};
-
-/**
- * Split DOT source into tokens: comments dropped, quoted and HTML strings as one identifier.
- * The source has parsed already, so this may be lenient.
- * \param text DOT source
- * \return the tokens
- */
-std::vector<DotToken>
-Tokenize(const std::string& text)
-{
-    std::vector<DotToken> out;
-    int line = 1;
-    bool lineStart = true;
-    for (std::size_t i = 0; i < text.size();)
-    {
-        const char c = text[i];
-        if (c == '\n')
-        {
-            ++line;
-            lineStart = true;
-            ++i;
-            continue;
-        }
-        if (std::isspace(static_cast<unsigned char>(c)))
-        {
-            ++i;
-            continue;
-        }
-        const bool atLineStart = lineStart;
-        lineStart = false;
-        if ((c == '#' && atLineStart) || text.compare(i, 2, "//") == 0)
-        {
-            i = text.find('\n', i);
-            i = i == std::string::npos ? text.size() : i;
-            continue;
-        }
-        if (text.compare(i, 2, "/*") == 0)
-        {
-            const std::size_t end = text.find("*/", i + 2);
-            const std::size_t stop = end == std::string::npos ? text.size() : end + 2;
-            line += std::count(text.begin() + i, text.begin() + stop, '\n');
-            i = stop;
-            continue;
-        }
-        const int at = line;
-        if (c == '"')
-        {
-            std::string s;
-            for (++i; i < text.size() && text[i] != '"'; ++i)
-            {
-                if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '"')
-                {
-                    ++i;
-                }
-                line += text[i] == '\n';
-                s += text[i];
-            }
-            ++i;
-            out.push_back({true, s, at});
-            continue;
-        }
-        if (c == '<')
-        {
-            int depth = 0;
-            std::size_t j = i;
-            for (; j < text.size(); ++j)
-            {
-                depth += text[j] == '<' ? 1 : text[j] == '>' ? -1 : 0;
-                line += text[j] == '\n';
-                if (depth == 0)
-                {
-                    break;
-                }
-            }
-            out.push_back({true, text.substr(i, j + 1 - i), at});
-            i = j + 1;
-            continue;
-        }
-        if (text.compare(i, 2, "--") == 0 || text.compare(i, 2, "->") == 0)
-        {
-            out.push_back({false, "--", at});
-            i += 2;
-            continue;
-        }
-        if (std::strchr("{}[];,=:+", c) != nullptr)
-        {
-            out.push_back({false, std::string(1, c), at});
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < text.size()
-               && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'
-                   || text[j] == '.' || (text[j] == '-' && j == i)
-                   || static_cast<unsigned char>(text[j]) >= 0x80))
-        {
-            ++j;
-        }
-        j = std::max(j, i + 1);
-        out.push_back({true, text.substr(i, j - i), at});
-        i = j;
-    }
-    return out;
-}
-
-/**
- * Refuse a node declared by two node statements: read_graphviz silently merges their
- * attributes, so the second "h1 [kind=host vms=4]" would change a host written earlier.
- * \param text DOT source (it parses)
- * \param source file name, for the message
- */
-void
-CheckDeclaredOnce(const std::string& text, const std::string& source)
-{
-    const std::vector<DotToken> t = Tokenize(text);
-    auto is = [&t](std::size_t i, const char* punct)
-    {
-        return i < t.size() && !t[i].id && t[i].text == punct;
-    };
-    auto skipAttrLists = [&](std::size_t i)
-    {
-        while (is(i, "["))
-        {
-            while (i < t.size() && !is(i, "]"))
-            {
-                ++i;
-            }
-            ++i;
-        }
-        return i;
-    };
-    auto skipNodeId = [&](std::size_t i)
-    {
-        ++i;
-        while (is(i, ":"))
-        {
-            i += 2;
-        }
-        return i;
-    };
-    std::map<std::string, int> declared; // node -> line of its statement
-    std::size_t i = 0;
-    while (i < t.size() && !is(i, "{"))
-    {
-        ++i; // [strict] graph [name]
-    }
-    while (++i < t.size())
-    {
-        if (!t[i].id)
-        {
-            continue; // braces, separators
-        }
-        std::string lower = t[i].text;
-        std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-        if (lower == "node" || lower == "edge" || lower == "graph")
-        {
-            i = skipAttrLists(i + 1) - 1;
-            continue;
-        }
-        if (lower == "subgraph")
-        {
-            continue; // its name, if any, is skipped as an ID = ... or before "{"
-        }
-        if (is(i + 1, "="))
-        {
-            i += 2; // a graph attribute: name = value
-            continue;
-        }
-        std::size_t j = skipNodeId(i);
-        if (is(j, "--"))
-        {
-            // An edge statement: its operands are references, not declarations.
-            while (is(j, "--"))
-            {
-                ++j;
-                if (is(j, "{"))
-                {
-                    int depth = 0;
-                    for (; j < t.size(); ++j)
-                    {
-                        depth += is(j, "{") ? 1 : is(j, "}") ? -1 : 0;
-                        if (depth == 0)
-                        {
-                            break;
-                        }
-                    }
-                    ++j;
-                }
-                else
-                {
-                    j = skipNodeId(j);
-                }
-            }
-            i = skipAttrLists(j) - 1;
-            continue;
-        }
-        // Not a statement of its own: an edge's operand after a subgraph ("{a b} -- c"), a
-        // value, or the name of a subgraph.
-        std::string prev = t[i - 1].text;
-        std::transform(prev.begin(), prev.end(), prev.begin(), ::tolower);
-        if (is(i - 1, "--") || is(i - 1, "=") || (t[i - 1].id && prev == "subgraph"))
-        {
-            i = skipAttrLists(j) - 1;
-            continue;
-        }
-        auto [it, fresh] = declared.emplace(t[i].text, t[i].line);
-        if (!fresh)
-        {
-            throw TopologyError(source, Topology::NodeElement(t[i].text),
-                                "declared twice (lines " + std::to_string(it->second) + " and "
-                                    + std::to_string(t[i].line)
-                                    + "): give each node one statement with all its attributes");
-        }
-        i = skipAttrLists(j) - 1;
-    }
 }
 
 } // namespace
@@ -577,7 +294,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
         throw TopologyError(source, "", std::string("cannot parse: ") + e.what());
     }
 
-    CheckDeclaredOnce(text, source);
+    TopologyDotSource::CheckDeclaredOnce(text, source);
 
     if (!unknown.empty())
     {
@@ -624,7 +341,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
     std::sort(order.begin(), order.end(),
               [&g](DotVertex x, DotVertex y)
               {
-                  return NaturalLess(g[x].id, g[y].id);
+                  return TopologyDotSource::NaturalLess(g[x].id, g[y].id);
               });
 
     Topology topo(source);
@@ -670,7 +387,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
                 std::string vswitch = "default";
                 if (const std::string* s = Find(values, "vms"))
                 {
-                    if (!Topology::ParsePositiveInt(*s, &vms, &why))
+                    if (!TopologyValues::ParsePositiveInt(*s, &vms, &why))
                     {
                         throw TopologyError(source, element,
                                             "attribute vms=\"" + *s + "\": " + why);
@@ -679,7 +396,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
                 uint32_t nics = 0;
                 if (const std::string* s = Find(values, "nics"))
                 {
-                    if (!Topology::ParsePositiveInt(*s, &nics, &why))
+                    if (!TopologyValues::ParsePositiveInt(*s, &nics, &why))
                     {
                         throw TopologyError(source, element,
                                             "attribute nics=\"" + *s + "\": " + why);
@@ -701,7 +418,7 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
                 std::string buffer;
                 if (const std::string* s = Find(values, "ports"))
                 {
-                    if (!Topology::ParsePositiveInt(*s, &ports, &why))
+                    if (!TopologyValues::ParsePositiveInt(*s, &ports, &why))
                     {
                         throw TopologyError(source, element,
                                             "attribute ports=\"" + *s + "\": " + why);

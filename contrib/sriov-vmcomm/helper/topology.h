@@ -1,11 +1,15 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// A data-center topology as plain data: hosts, switches and links, validated, with routes
+// (TopologyRoutes) towards every host. TopologyReader reads one from a DOT file.
 #ifndef TOPOLOGY_H
 #define TOPOLOGY_H
 
 #include "ns3/data-rate.h"
 #include "ns3/nstime.h"
+#include "topology-routes.h"
+#include "topology-values.h"
 
 #include <cstdint>
 #include <stdexcept>
@@ -17,34 +21,47 @@ namespace ns3 {
 
 /**
  * \ingroup sriov-vmcomm
- * \brief A topology is malformed: names the source, the element and what is wrong.
- *
- * what() reads "<source>: <element>: <problem>", e.g.
- * `scenarios/topologies/bad.dot: edge "h1 -- s9": node "s9" is not declared (...)`, so a user
- * can fix the file from the message alone.
+ * \brief One node of a Topology: a host or a switch. Host fields are ignored for switches and
+ * vice versa.
  */
-class TopologyError : public std::runtime_error
+struct TopologyNode
 {
-  public:
+    /** What a node is. */
+    enum Kind
+    {
+        HOST = 0,  //!< a physical server with VMs, a NIC and a virtual switch
+        SWITCH = 1 //!< an Ethernet switch of the fabric
+    };
+
+    std::string name;               //!< unique name (the DOT node id)
+    Kind kind{HOST};                //!< host or switch
+    uint32_t vms{2};                //!< host: number of VMs (>= 1)
+    std::string nic{"default"};     //!< host: hardware preset, default = the program's
+    std::string vswitch{"default"}; //!< host: virtual switch profile, default = the mode's
+    uint32_t nics{0};               //!< host: SR-IOV NICs, 0 = the program's --nics
+    uint32_t ports{0};              //!< switch: port count, 0 = as many as it has links
+    std::string buffer;             //!< switch: per-port queue (ns3::QueueSize), "" = default
+    std::vector<int> links;         //!< links of this node; port i is links[i]
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief One full-duplex link of a Topology, between two nodes.
+ */
+struct TopologyLink
+{
+    int a{-1};               //!< first endpoint (node index), as written
+    int b{-1};               //!< second endpoint (node index)
+    DataRate rate;           //!< line rate in each direction
+    Time delay;              //!< propagation delay
+    std::string rateString;  //!< rate as written, e.g. "100Gbps"
+    std::string delayString; //!< delay as written, e.g. "500ns"
+
     /**
-     * \param source file name (or "<memory>") the topology came from
-     * \param element the element at fault: `node "h1"`, `edge "h1 -- s1"`, `line 12`, or empty
-     * \param problem what is wrong and what is allowed
+     * \param node one endpoint
+     * \return the other endpoint, or -1 if node is not an endpoint
      */
-    TopologyError(const std::string& source, const std::string& element,
-                  const std::string& problem);
-
-    /** \return the file name (or "<memory>") */
-    const std::string& GetSource() const;
-    /** \return the element at fault (may be empty for whole-graph problems) */
-    const std::string& GetElement() const;
-    /** \return the problem, without source and element */
-    const std::string& GetProblem() const;
-
-  private:
-    std::string m_source;  //!< file name
-    std::string m_element; //!< element at fault
-    std::string m_problem; //!< what is wrong
+    int Other(int node) const;
 };
 
 /**
@@ -71,50 +88,17 @@ class TopologyError : public std::runtime_error
 class Topology
 {
   public:
-    /** What a node is. */
-    enum NodeKind
-    {
-        HOST = 0,  //!< a physical server with VMs, a NIC and a virtual switch
-        SWITCH = 1 //!< an Ethernet switch of the fabric
-    };
+    /** What a node is (TopologyNode::Kind, named here as before). */
+    using NodeKind = TopologyNode::Kind;
+    static constexpr NodeKind HOST = TopologyNode::HOST;     //!< a host
+    static constexpr NodeKind SWITCH = TopologyNode::SWITCH; //!< a switch
 
-    /** How equal-cost next hops are chosen (both are deterministic). */
-    enum TieBreak
-    {
-        HASH_DESTINATION = 0, //!< fixed hash of (node, destination): spreads load like ECMP
-        LOWEST_INDEX = 1      //!< the neighbour with the lowest node index (then lowest link)
-    };
-
-    /** One node. Host fields are ignored for switches and vice versa. */
-    struct Node
-    {
-        std::string name;               //!< unique name (the DOT node id)
-        NodeKind kind{HOST};            //!< host or switch
-        uint32_t vms{2};                //!< host: number of VMs (>= 1)
-        std::string nic{"default"};     //!< host: hardware preset, default = the program's
-        std::string vswitch{"default"}; //!< host: virtual switch profile, default = the mode's
-        uint32_t nics{0};               //!< host: SR-IOV NICs, 0 = the program's --nics
-        uint32_t ports{0};              //!< switch: port count, 0 = as many as it has links
-        std::string buffer;             //!< switch: per-port queue (ns3::QueueSize), "" = default
-        std::vector<int> links;         //!< links of this node; port i is links[i]
-    };
-
-    /** One full-duplex link between two nodes. */
-    struct Link
-    {
-        int a{-1};               //!< first endpoint (node index), as written
-        int b{-1};               //!< second endpoint (node index)
-        DataRate rate;           //!< line rate in each direction
-        Time delay;              //!< propagation delay
-        std::string rateString;  //!< rate as written, e.g. "100Gbps"
-        std::string delayString; //!< delay as written, e.g. "500ns"
-
-        /**
-         * \param node one endpoint
-         * \return the other endpoint, or -1 if node is not an endpoint
-         */
-        int Other(int node) const;
-    };
+    /** How equal-cost next hops are chosen (TopologyRoutes::TieBreak, named here as before). */
+    using TieBreak = TopologyRoutes::TieBreak;
+    /** fixed hash of (node, destination): spreads load like ECMP */
+    static constexpr TieBreak HASH_DESTINATION = TopologyRoutes::HASH_DESTINATION;
+    /** the neighbour with the lowest node index (then lowest link) */
+    static constexpr TieBreak LOWEST_INDEX = TopologyRoutes::LOWEST_INDEX;
 
     /** Default link rate when a DOT edge has no rate attribute. */
     static constexpr const char* DEFAULT_RATE = "100Gbps";
@@ -194,17 +178,17 @@ class Topology
      * \return the node
      * \throws std::out_of_range if i is not a node index
      */
-    const Node& GetNode(int i) const;
+    const TopologyNode& GetNode(int i) const;
     /**
      * \param i link index
      * \return the link
      * \throws std::out_of_range if i is not a link index
      */
-    const Link& GetLink(int i) const;
+    const TopologyLink& GetLink(int i) const;
     /** \return all nodes, by index */
-    const std::vector<Node>& GetNodes() const;
+    const std::vector<TopologyNode>& GetNodes() const;
     /** \return all links, by index */
-    const std::vector<Link>& GetLinks() const;
+    const std::vector<TopologyLink>& GetLinks() const;
     /** \return node indices of the hosts, in host-ordinal order */
     const std::vector<int>& GetHosts() const;
     /** \return node indices of the switches */
@@ -222,7 +206,7 @@ class Topology
     /**
      * \param node node index
      * \param link link index
-     * \return the port of node that link is attached to (position in Node::links), or -1
+     * \return the port of node that link is attached to (position in TopologyNode::links), or -1
      */
     int GetPort(int node, int link) const;
     /**
@@ -277,72 +261,25 @@ class Topology
     int GetMaxHostHops() const;
 
     /**
-     * Parse a link rate without aborting on bad input (ns3::DataRate's string constructor
-     * aborts the process).
-     * \param text e.g. "100Gbps"
-     * \param rate [out] the parsed rate
-     * \param why [out] on failure, what is wrong and what is allowed
-     * \return true if text is a DataRate with a unit and > 0
-     */
-    static bool ParseRate(const std::string& text, DataRate* rate, std::string* why);
-    /**
-     * Parse a link delay without aborting on bad input.
-     * \param text e.g. "500ns"
-     * \param delay [out] the parsed delay
-     * \param why [out] on failure, what is wrong and what is allowed
-     * \return true if text is a Time with a unit, >= 0 and <= 10 s
-     */
-    static bool ParseDelay(const std::string& text, Time* delay, std::string* why);
-    /**
-     * Parse a positive integer attribute (vms, ports).
-     * \param text decimal digits
-     * \param value [out] the value
-     * \param why [out] on failure, what is wrong and what is allowed
-     * \return true if text is an integer in [1, 2^31)
-     */
-    static bool ParsePositiveInt(const std::string& text, uint32_t* value, std::string* why);
-    /**
-     * Check a switch buffer size.
-     * \param text an ns3::QueueSize string, e.g. "1000p" or "12MB"
-     * \param why [out] on failure, what is wrong and what is allowed
-     * \return true if text is a non-zero QueueSize
-     */
-    static bool CheckBuffer(const std::string& text, std::string* why);
-    /**
-     * Check a preset name (nic, vswitch): letters, digits, '-', '_', '.'.
-     * \param text the name
-     * \param why [out] on failure, what is wrong and what is allowed
-     * \return true if well formed (whether the preset exists is the builder's business)
-     */
-    static bool CheckPresetName(const std::string& text, std::string* why);
-    /**
      * \param name a node name
      * \return `node "name"`, the element string used in error messages
      */
     static std::string NodeElement(const std::string& name);
 
   private:
-    /**
-     * \param fromNode node index
-     * \param toHost node index of a host
-     * \return flat index into the route tables
-     */
-    std::size_t RouteIndex(int fromNode, int toHost) const;
     /** Throw if routes are missing or indices are bad. \param fromNode \param toHost */
     void CheckRouteArgs(int fromNode, int toHost) const;
     /** Forget computed routes (the graph changed). */
     void InvalidateRoutes();
 
     std::string m_source;                          //!< name used in error messages
-    std::vector<Node> m_nodes;                     //!< nodes by index
-    std::vector<Link> m_links;                     //!< links by index
+    std::vector<TopologyNode> m_nodes;             //!< nodes by index
+    std::vector<TopologyLink> m_links;             //!< links by index
     std::vector<int> m_hosts;                      //!< node indices of hosts
     std::vector<int> m_switches;                   //!< node indices of switches
     std::vector<int> m_hostOrdinal;                //!< node index -> host ordinal or -1
     std::unordered_map<std::string, int> m_byName; //!< node name -> node index
-    bool m_routed{false};                          //!< routes are valid
-    std::vector<int32_t> m_nextHop; //!< [node * H + host ordinal] -> link, -1 at the host
-    std::vector<uint16_t> m_hops;   //!< [node * H + host ordinal] -> hop count
+    TopologyRoutes m_routes;                       //!< next hops and hop counts, once computed
 };
 
 } // namespace ns3

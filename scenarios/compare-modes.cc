@@ -15,7 +15,8 @@
 int
 main(int argc, char* argv[])
 {
-    ns3::Experiment experiment("compare-modes");
-    experiment.m_mode = "all";
+    ns3::ExperimentOptions defaults;
+    defaults.modes = ns3::GetCommModes(); // --mode=all
+    ns3::Experiment experiment("compare-modes", defaults);
     return experiment.Main(argc, argv);
 }

@@ -3,6 +3,7 @@
  */
 #include "experiment.h"
 
+#include "command-line-check.h"
 #include "ethernet-helper.h"
 #include "ns3/applications-module.h"
 #include "ns3/arp-cache.h"
@@ -42,35 +43,13 @@ NS_LOG_COMPONENT_DEFINE("Experiment");
 
 namespace {
 
-const char* const MODES[]
-    = {"vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload"};
-const char* const TRAFFIC[] = {"pairs", "all-to-all", "incast", "permutation"};
-const char* const APPS[] = {"udp", "onoff", "tcp"};
-const char* const PLACEMENTS[] = {"same-host", "cross-host"};
+/** RNG stream of the permutation pattern (AssignStreams numbers the run's others after it). */
+constexpr int64_t PATTERN_STREAM = 1000;
 
 /** Ethernet header + FCS, IPv4 and UDP/TCP header bytes around a payload. */
 constexpr uint32_t ETH_OVERHEAD = 18;
 constexpr uint32_t UDP_OVERHEAD = ETH_OVERHEAD + 20 + 8;
 constexpr uint32_t TCP_OVERHEAD = ETH_OVERHEAD + 20 + 32; // with the timestamp option
-
-template<std::size_t N>
-bool
-OneOf(const std::string& v, const char* const (&list)[N])
-{
-    return std::find(std::begin(list), std::end(list), v) != std::end(list);
-}
-
-template<std::size_t N>
-std::string
-Join(const char* const (&list)[N])
-{
-    std::string s;
-    for (const char* x : list)
-    {
-        s += (s.empty() ? "" : "|") + std::string(x);
-    }
-    return s;
-}
 
 /** Ethernet frame bytes (header + FCS, padded to the 64-byte minimum) around an L4 packet. */
 inline uint32_t
@@ -297,28 +276,9 @@ ReadFlowKey(const Packet& p, std::tuple<uint32_t, uint32_t, uint16_t>* key)
 
 } // namespace
 
-ExperimentError::ExperimentError(const std::string& what)
-    : std::runtime_error(what)
-{
-}
-
-Experiment::Experiment(const std::string& scenario)
-    : m_mode("vf-dma")
-    , m_nHosts(1)
-    , m_vms(2)
-    , m_nics(1)
-    , m_traffic("pairs")
-    , m_placement("same-host")
-    , m_app("udp")
-    , m_size(1518)
-    , m_load("10Gbps")
-    , m_lineRate("100Gbps")
-    , m_duration(MilliSeconds(1))
-    , m_quiet(false)
-    , m_tcpSndBuf(0)
-    , m_tcpRcvBuf(0)
+Experiment::Experiment(const std::string& scenario, const ExperimentOptions& options)
+    : m_opt(options)
     , m_scenario(scenario)
-    , m_check(scenario)
 {
 }
 
@@ -327,7 +287,13 @@ Experiment::~Experiment() = default;
 std::vector<std::string>
 Experiment::GetModes()
 {
-    return std::vector<std::string>(std::begin(MODES), std::end(MODES));
+    return GetCommModeNames();
+}
+
+const ExperimentOptions&
+Experiment::GetOptions() const
+{
+    return m_opt;
 }
 
 const std::vector<Experiment::Flow>&
@@ -501,118 +467,23 @@ Experiment::ConnectDropTraces()
 }
 
 void
-Experiment::AddOptions(CommandLine& cmd)
-{
-    m_check.AddValue(cmd, "mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
-    m_check.AddValue(cmd, "topology", "topology DOT file (default: one host with --vms VMs)",
-                     m_topologyFile);
-    m_check.AddValue(cmd, "hosts", "hosts of the default topology (all on one top-of-rack switch)",
-                     m_nHosts);
-    m_check.AddValue(cmd, "vms",
-                     "VMs per host of the default topology (modes with VFs: at most --nics x "
-                     "ns3::SriovNic::MaxVfs, the VFs the NIC offers)",
-                     m_vms);
-    m_check.AddValue(
-        cmd, "nics",
-        "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
-        "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
-        "to peer)",
-        m_nics);
-    m_check.AddValue(cmd, "traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
-    m_check.AddValue(cmd, "placement", "pairs: " + Join(PLACEMENTS), m_placement);
-    m_check.AddValue(cmd, "app", "application: " + Join(APPS), m_app);
-    m_check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)", m_size);
-    m_check.AddValue(cmd, "load",
-                     "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
-                     m_load);
-    m_check.AddValue(cmd, "line-rate", "rate a fractional --load refers to", m_lineRate);
-    m_check.AddValue(cmd, "duration", "traffic duration (a time: 1ms)", m_duration);
-    m_check.AddValue(cmd, "db", "results database to add the run(s) to (default: none)", m_db);
-    m_check.AddValue(cmd, "point", "sweep point key (set by ./vmcomm sweep)", m_point);
-    m_check.AddValue(cmd, "quiet", "print no summary", m_quiet);
-    m_check.AddValue(cmd, "tcp-sndbuf",
-                     "app=tcp: socket send buffer, bytes (ns3::TcpSocket::SndBufSize; 0 keeps it, "
-                     "ns-3 default 131072): bounds TCP's window, so it decides TCP throughput",
-                     m_tcpSndBuf);
-    m_check.AddValue(cmd, "tcp-rcvbuf",
-                     "app=tcp: socket receive buffer, bytes (ns3::TcpSocket::RcvBufSize; 0 keeps "
-                     "it, ns-3 default 131072)",
-                     m_tcpRcvBuf);
-}
-
-void
 Experiment::Validate()
 {
-    if (m_mode != "all" && !OneOf(m_mode, MODES))
-    {
-        throw ExperimentError("--mode=" + m_mode + ": unknown mode; allowed: " + Join(MODES)
-                              + ", all");
-    }
-    if (!OneOf(m_traffic, TRAFFIC))
-    {
-        throw ExperimentError("--traffic=" + m_traffic + ": allowed: " + Join(TRAFFIC));
-    }
-    if (!OneOf(m_placement, PLACEMENTS))
-    {
-        throw ExperimentError("--placement=" + m_placement + ": allowed: " + Join(PLACEMENTS));
-    }
-    if (m_nics < 1 || m_nics > Topology::MAX_NICS)
-    {
-        throw ExperimentError("--nics=" + std::to_string(m_nics) + ": allowed: 1.."
-                              + std::to_string(Topology::MAX_NICS));
-    }
-    if (!OneOf(m_app, APPS))
-    {
-        throw ExperimentError("--app=" + m_app + ": allowed: " + Join(APPS));
-    }
-    // The application's timestamp header must fit: SeqTsHeader (12 B) for udp, SeqTsSizeHeader
-    // (20 B) for onoff, and TCP needs room for a useful segment.
-    uint32_t minSize = m_app == "tcp" ? 128 : m_app == "onoff" ? 66 : 64;
-    if (m_size < minSize || m_size > 1518)
-    {
-        throw ExperimentError("--size=" + std::to_string(m_size) + ": allowed: "
-                              + std::to_string(minSize) + "..1518 bytes (Ethernet frame with FCS)");
-    }
-    if (!m_duration.IsStrictlyPositive())
-    {
-        throw ExperimentError("--duration: must be a positive time, e.g. 1ms");
-    }
-    // The load: a rate with a unit, or a fraction of the line rate.
-    std::string why;
-    DataRate line;
-    if (!Topology::ParseRate(m_lineRate, &line, &why))
-    {
-        throw ExperimentError("--line-rate=" + m_lineRate + ": " + why);
-    }
-    char* end = nullptr;
-    double fraction = std::strtod(m_load.c_str(), &end);
-    if (end != m_load.c_str() && *end == '\0')
-    {
-        if (!(fraction > 0 && fraction <= 1))
-        {
-            throw ExperimentError("--load=" + m_load
-                                  + ": a fraction of the line rate must be in (0, 1]");
-        }
-        m_rate = DataRate(uint64_t(line.GetBitRate() * fraction));
-    }
-    else if (!Topology::ParseRate(m_load, &m_rate, &why))
-    {
-        throw ExperimentError("--load=" + m_load + ": " + why);
-    }
+    m_rate = ValidateOptions(m_opt);
 
-    if (m_topologyFile.empty())
+    if (m_opt.topologyFile.empty())
     {
-        if (m_vms < 1 || m_nHosts < 1)
+        if (m_opt.vms < 1 || m_opt.hosts < 1)
         {
             throw ExperimentError("--vms and --hosts: at least one of each");
         }
         // Hosts on one top-of-rack switch (which only vepa and off-host traffic use).
         m_topology = Topology("rack");
         int tor = m_topology.AddSwitch("tor");
-        for (uint32_t h = 0; h < m_nHosts; ++h)
+        for (uint32_t h = 0; h < m_opt.hosts; ++h)
         {
-            int host = m_topology.AddHost("host" + std::to_string(h), m_vms);
-            m_topology.AddLink(host, tor, m_lineRate, Topology::DEFAULT_DELAY);
+            int host = m_topology.AddHost("host" + std::to_string(h), m_opt.vms);
+            m_topology.AddLink(host, tor, m_opt.lineRate, Topology::DEFAULT_DELAY);
         }
         m_topology.Validate();
     }
@@ -620,7 +491,7 @@ Experiment::Validate()
     {
         try
         {
-            m_topology = TopologyReader::Read(m_topologyFile);
+            m_topology = TopologyReader::Read(m_opt.topologyFile);
         }
         catch (const std::exception& e)
         {
@@ -629,16 +500,24 @@ Experiment::Validate()
     }
     m_topology.ComputeRoutes();
     // Hosts' nic= and vswitch= names were checked by the topology (Topology::AddHost).
-    if (m_traffic == "pairs" && m_placement == "cross-host" && m_topology.GetNHosts() < 2)
+    if (m_opt.traffic == TrafficPattern::PAIRS && m_opt.placement == Placement::CROSS_HOST
+        && m_topology.GetNHosts() < 2)
     {
         throw ExperimentError("--placement=cross-host needs a topology with two hosts or more");
     }
-    const bool vfs = m_mode != "vswitch-kernel" && m_mode != "vswitch-dpdk";
+    // The modes are named as --mode gave them, in messages.
+    const std::string modeText = FormatModes(m_opt.modes);
+    const bool vfs = std::any_of(m_opt.modes.begin(), m_opt.modes.end(),
+                                 [](CommMode m)
+                                 {
+                                     return !IsSoftwareSwitched(m);
+                                 });
+    const bool vepa = std::any_of(m_opt.modes.begin(), m_opt.modes.end(), NeedsReflectiveRelay);
     const TypeId nicType = TypeId::LookupByName("ns3::SriovNic");
     for (int h : m_topology.GetHosts())
     {
         const Topology::Node& spec = m_topology.GetNode(h);
-        const uint32_t nics = spec.nics > 0 ? spec.nics : m_nics;
+        const uint32_t nics = spec.nics > 0 ? spec.nics : m_opt.nics;
         // The hardware modes give every VM a VF of one of the host's NICs: the NIC offers
         // MaxVfs per PF (its preset's, or the attribute's default in force).
         std::string maxVfs;
@@ -660,18 +539,18 @@ Experiment::Validate()
         const uint64_t limit = std::stoull(maxVfs) * nics;
         if (vfs && spec.vms > limit)
         {
-            const std::string what = m_topologyFile.empty()
+            const std::string what = m_opt.topologyFile.empty()
                                        ? "--vms=" + std::to_string(spec.vms)
                                        : m_topology.GetSource() + ": node \"" + spec.name
                                              + "\": attribute vms=\"" + std::to_string(spec.vms)
                                              + "\"";
-            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode " + m_mode
-                                  + " gives each VM a VF): allowed: 1.." + std::to_string(limit)
-                                  + " (" + std::to_string(nics)
+            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode "
+                                  + modeText + " gives each VM a VF): allowed: 1.."
+                                  + std::to_string(limit) + " (" + std::to_string(nics)
                                   + " NIC(s) x ns3::SriovNic::MaxVfs=" + maxVfs + ")");
         }
     }
-    if (m_mode == "vepa" || m_mode == "all")
+    if (vepa)
     {
         // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port,
         // which reflects it (IEEE 802.1Qbg reflective relay): a host with a flow between two of
@@ -709,18 +588,19 @@ Experiment::Validate()
             if (!switchPort && sameHostFlow[h])
             {
                 throw ExperimentError(
-                    "--mode=" + m_mode + ": " + m_topology.GetSource() + ": host \"" + spec.name
+                    "--mode=" + modeText + ": " + m_topology.GetSource() + ": host \"" + spec.name
                     + "\" is cabled to no switch: vepa needs a switch port with reflective relay "
                       "(IEEE 802.1Qbg) to turn its VM-to-VM frames around; use a topology with a "
                       "switch"
-                    + (m_mode == "all" ? " or a single --mode" : ""));
+                    + (m_opt.modes.size() > 1 ? " or a single --mode" : ""));
             }
         }
     }
     CheckAttributeCombinations();
     if (CountFlows() == 0)
     {
-        throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement
+        throw ExperimentError("--traffic=" + ToString(m_opt.traffic)
+                              + " --placement=" + ToString(m_opt.placement)
                               + ": no flow fits this topology (too few VMs)");
     }
 }
@@ -782,41 +662,21 @@ Experiment::CheckAttributeCombinations() const
     }
 }
 
+std::vector<uint32_t>
+Experiment::GetVmsPerHost() const
+{
+    std::vector<uint32_t> vms;
+    for (int h : m_topology.GetHosts())
+    {
+        vms.push_back(m_topology.GetNode(h).vms);
+    }
+    return vms;
+}
+
 uint64_t
 Experiment::CountFlows() const
 {
-    // As MakePattern, without building the (possibly huge) list.
-    const std::vector<int>& hosts = m_topology.GetHosts();
-    const uint64_t n = m_topology.GetNVms();
-    uint64_t flows = 0;
-    if (m_traffic == "pairs" && m_placement == "same-host")
-    {
-        for (int h : hosts)
-        {
-            flows += m_topology.GetNode(h).vms / 2;
-        }
-    }
-    else if (m_traffic == "pairs")
-    {
-        for (std::size_t h = 0; h + 1 < hosts.size(); h += 2)
-        {
-            flows
-                += std::min(m_topology.GetNode(hosts[h]).vms, m_topology.GetNode(hosts[h + 1]).vms);
-        }
-    }
-    else if (m_traffic == "all-to-all")
-    {
-        flows = n * (n > 0 ? n - 1 : 0);
-    }
-    else if (m_traffic == "incast")
-    {
-        flows = n > 0 ? n - 1 : 0;
-    }
-    else if (m_traffic == "permutation")
-    {
-        flows = n >= 2 ? n : 0;
-    }
-    return flows;
+    return CountTrafficPattern(GetVmsPerHost(), m_opt.traffic, m_opt.placement);
 }
 
 void
@@ -859,100 +719,27 @@ Experiment::CheckMemory() const
     }
 }
 
-std::vector<std::pair<uint32_t, uint32_t>>
+std::vector<VmPair>
 Experiment::MakePattern() const
 {
-    // Global VM numbering: host by host, in topology order.
-    std::vector<uint32_t> first;
-    uint32_t n = 0;
-    for (int h : m_topology.GetHosts())
-    {
-        first.push_back(n);
-        n += m_topology.GetNode(h).vms;
-    }
-    std::vector<std::pair<uint32_t, uint32_t>> flows;
-    if (m_traffic == "pairs" && m_placement == "same-host")
-    {
-        for (std::size_t h = 0; h < first.size(); ++h)
-        {
-            uint32_t vms = m_topology.GetNode(m_topology.GetHosts()[h]).vms;
-            for (uint32_t i = 0; i + 1 < vms; i += 2)
-            {
-                flows.emplace_back(first[h] + i, first[h] + i + 1);
-            }
-        }
-    }
-    else if (m_traffic == "pairs")
-    {
-        for (std::size_t h = 0; h + 1 < first.size(); h += 2)
-        {
-            uint32_t vms = std::min(m_topology.GetNode(m_topology.GetHosts()[h]).vms,
-                                    m_topology.GetNode(m_topology.GetHosts()[h + 1]).vms);
-            for (uint32_t i = 0; i < vms; ++i)
-            {
-                flows.emplace_back(first[h] + i, first[h + 1] + i);
-            }
-        }
-    }
-    else if (m_traffic == "all-to-all")
-    {
-        for (uint32_t a = 0; a < n; ++a)
-        {
-            for (uint32_t b = 0; b < n; ++b)
-            {
-                if (a != b)
-                {
-                    flows.emplace_back(a, b);
-                }
-            }
-        }
-    }
-    else if (m_traffic == "incast")
-    {
-        for (uint32_t a = 1; a < n; ++a)
-        {
-            flows.emplace_back(a, 0);
-        }
-    }
-    else if (m_traffic == "permutation" && n >= 2)
-    {
-        // A random derangement from the run's random stream: every VM sends to one other.
-        Ptr<UniformRandomVariable> u = CreateObject<UniformRandomVariable>();
-        u->SetStream(1000);
-        std::vector<uint32_t> perm(n);
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            perm[i] = i;
-        }
-        for (uint32_t i = n - 1; i > 0; --i)
-        {
-            // Sattolo's algorithm: a single cycle, so no VM maps to itself.
-            uint32_t j = u->GetInteger(0, i - 1);
-            std::swap(perm[i], perm[j]);
-        }
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            flows.emplace_back(i, perm[i]);
-        }
-    }
-    return flows;
+    return MakeTrafficPattern(GetVmsPerHost(), m_opt.traffic, m_opt.placement, PATTERN_STREAM);
 }
 
 void
-Experiment::Build(const std::string& mode)
+Experiment::Build(CommMode mode)
 {
     m_hosts.clear();
     m_vmNodes = NodeContainer();
     m_vmHost.clear();
     m_vmDevices = NetDeviceContainer();
-    const bool software = mode == "vswitch-kernel" || mode == "vswitch-dpdk";
+    const bool software = IsSoftwareSwitched(mode);
     uint32_t hostIndex = 0;
     for (int h : m_topology.GetHosts())
     {
         const Topology::Node& spec = m_topology.GetNode(h);
         SriovHelper sriov;
         sriov.SetHostAttribute("Name", StringValue(spec.name));
-        sriov.SetNics(spec.nics > 0 ? spec.nics : m_nics);
+        sriov.SetNics(spec.nics > 0 ? spec.nics : m_opt.nics);
         if (spec.nic != "default")
         {
             sriov.SetPreset(spec.nic); // this host's hardware, over the program's --preset
@@ -968,19 +755,14 @@ Experiment::Build(const std::string& mode)
             vms.Create(spec.vms);
             VswitchHelper vswitch;
             // The mode picks the datapath, unless the host names its own profile.
-            vswitch.SetProfile(spec.vswitch != "default"  ? spec.vswitch
-                               : mode == "vswitch-kernel" ? "ovs-kernel"
-                                                          : "ovs-dpdk");
+            vswitch.SetProfile(spec.vswitch != "default" ? spec.vswitch
+                                                         : GetDefaultVswitchProfile(mode));
             vswitch.Install(host, vms)->SetUplink(pf);
         }
         else
         {
             // The hardware modes differ only in how the NIC forwards between its VFs.
-            sriov.SetNicAttribute("Forwarding", EnumValue(mode == "veb"    ? SriovNic::FORWARD_VEB
-                                                          : mode == "vepa" ? SriovNic::FORWARD_VEPA
-                                                          : mode == "vswitch-offload"
-                                                              ? SriovNic::FORWARD_OFFLOAD
-                                                              : SriovNic::FORWARD_VF_DMA));
+            ConfigureNicForwarding(mode, sriov);
             host = sriov.Install(spec.vms);
         }
         m_hosts.push_back(host);
@@ -1085,7 +867,7 @@ Experiment::BuildFabric()
         }
         Ptr<EthernetSwitch> es = eth.InstallSwitch(nodes[sw], ports);
         const std::vector<int>& links = m_topology.GetNode(sw).links;
-        if (m_currentMode == "vepa")
+        if (NeedsReflectiveRelay(m_currentMode))
         {
             // IEEE 802.1Qbg reflective relay on the ports facing hosts.
             for (uint32_t i = 0; i < links.size(); ++i)
@@ -1174,17 +956,17 @@ Experiment::BuildTraffic()
         m_flows.push_back(std::move(f));
     }
     PopulateNeighbours();
-    if (m_app == "tcp")
+    if (m_opt.app == TrafficApp::TCP)
     {
         // The socket buffers bound TCP's window, so they decide TCP's throughput (and the
         // ranking of the modes): set from --tcp-sndbuf/--tcp-rcvbuf, else as configured.
-        if (m_tcpSndBuf > 0)
+        if (m_opt.tcpSndBuf > 0)
         {
-            Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(m_tcpSndBuf));
+            Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(m_opt.tcpSndBuf));
         }
-        if (m_tcpRcvBuf > 0)
+        if (m_opt.tcpRcvBuf > 0)
         {
-            Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(m_tcpRcvBuf));
+            Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(m_opt.tcpRcvBuf));
         }
     }
     const Time start = MilliSeconds(1);
@@ -1196,7 +978,7 @@ Experiment::BuildTraffic()
                         {
                             m_busyStart = SnapshotBusy();
                         });
-    Simulator::Schedule(start + m_duration,
+    Simulator::Schedule(start + m_opt.duration,
                         [this]()
                         {
                             m_busyEnd = SnapshotBusy();
@@ -1206,14 +988,14 @@ Experiment::BuildTraffic()
         Flow& f = m_flows[i];
         uint16_t port = 10000 + i % 50000;
         m_flowByKey[{m_vmAddress[f.src].Get(), m_vmAddress[f.dst].Get(), port}] = &f;
-        bool tcp = m_app == "tcp";
+        bool tcp = m_opt.app == TrafficApp::TCP;
         std::string factory = tcp ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
         ApplicationContainer sink;
         ApplicationContainer app;
         InetSocketAddress to(m_vmAddress[f.dst], port);
         // Frames sent are counted at the sender's IP layer, for every app.
         m_senders[f.src][{m_vmAddress[f.dst].Get(), port}] = &f;
-        if (m_app == "udp")
+        if (m_opt.app == TrafficApp::UDP)
         {
             // Constant bit rate: the frame (FCS included) every size x 8 / rate seconds.
             UdpServerHelper server(port);
@@ -1221,12 +1003,13 @@ Experiment::BuildTraffic()
             sink.Get(0)->TraceConnectWithoutContext("RxWithAddresses",
                                                     MakeBoundCallback(&OnUdpRx, &f, &m_allLatency));
             UdpClientHelper client(m_vmAddress[f.dst], port);
-            client.SetAttribute("PacketSize", UintegerValue(m_size - UDP_OVERHEAD));
-            client.SetAttribute("Interval", TimeValue(Seconds(m_size * 8.0 / m_rate.GetBitRate())));
+            client.SetAttribute("PacketSize", UintegerValue(m_opt.size - UDP_OVERHEAD));
+            client.SetAttribute("Interval",
+                                TimeValue(Seconds(m_opt.size * 8.0 / m_rate.GetBitRate())));
             client.SetAttribute("MaxPackets", UintegerValue(std::numeric_limits<uint32_t>::max()));
             app = client.Install(m_vmNodes.Get(f.src));
             app.Start(start);
-            app.Stop(start + m_duration);
+            app.Stop(start + m_opt.duration);
             sink.Start(Time(0));
             continue;
         }
@@ -1238,7 +1021,7 @@ Experiment::BuildTraffic()
             // Segments received are counted at the receiver's IP layer (OnTcpDeliver).
             m_tcpReceivers[f.dst][{m_vmAddress[f.src].Get(), port}] = &f;
             BulkSendHelper bulk(factory, to);
-            bulk.SetAttribute("SendSize", UintegerValue(m_size - TCP_OVERHEAD));
+            bulk.SetAttribute("SendSize", UintegerValue(m_opt.size - TCP_OVERHEAD));
             app = bulk.Install(m_vmNodes.Get(f.src));
         }
         else
@@ -1247,7 +1030,7 @@ Experiment::BuildTraffic()
                                                     MakeBoundCallback(&OnRx, &f, &m_allLatency));
             OnOffHelper onoff(factory, to);
             onoff.SetAttribute("DataRate", DataRateValue(m_rate));
-            onoff.SetAttribute("PacketSize", UintegerValue(m_size - UDP_OVERHEAD));
+            onoff.SetAttribute("PacketSize", UintegerValue(m_opt.size - UDP_OVERHEAD));
             onoff.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(true));
             // Exponential bursts and silences of 1 ms mean: half the offered load on average.
             onoff.SetAttribute("OnTime", StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
@@ -1256,7 +1039,7 @@ Experiment::BuildTraffic()
             app = onoff.Install(m_vmNodes.Get(f.src));
         }
         app.Start(start);
-        app.Stop(start + m_duration);
+        app.Stop(start + m_opt.duration);
         sink.Start(Time(0));
     }
     for (auto& [vm, flows] : m_senders)
@@ -1363,7 +1146,7 @@ Experiment::GetReceiveSpan() const
 bool
 Experiment::IsSaturated(const Flow& f) const
 {
-    if (m_app == "tcp")
+    if (m_opt.app == TrafficApp::TCP)
     {
         return true; // a bulk sender always has more to send than the path takes
     }
@@ -1380,9 +1163,20 @@ Experiment::IsSaturated(const Flow& f) const
 RunRecord
 Experiment::RunMode(const std::string& mode)
 {
-    if (m_app == "tcp")
+    const std::vector<CommMode> modes = ParseModes(mode);
+    if (modes.size() != 1)
     {
-        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_size - TCP_OVERHEAD));
+        throw ExperimentError("RunMode: one mode at a time, not " + mode);
+    }
+    return RunMode(modes.front());
+}
+
+RunRecord
+Experiment::RunMode(CommMode mode)
+{
+    if (m_opt.app == TrafficApp::TCP)
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_opt.size - TCP_OVERHEAD));
     }
     auto wallStart = std::chrono::steady_clock::now();
     m_currentMode = mode;
@@ -1392,7 +1186,7 @@ Experiment::RunMode(const std::string& mode)
     AssignStreams();
     auto built = std::chrono::steady_clock::now();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
-    Simulator::Stop(MilliSeconds(2) + m_duration);
+    Simulator::Stop(MilliSeconds(2) + m_opt.duration);
     Simulator::Run();
     auto ran = std::chrono::steady_clock::now();
     double wall = std::chrono::duration<double>(ran - wallStart).count();
@@ -1436,16 +1230,16 @@ Experiment::AssignStreams()
 }
 
 RunRecord
-Experiment::Collect(const std::string& mode, double wall)
+Experiment::Collect(CommMode mode, double wall)
 {
     RunRecord r;
-    if (!m_point.empty())
+    if (!m_opt.point.empty())
     {
-        r.point = m_point;
+        r.point = m_opt.point;
     }
     r.scenario = m_scenario;
-    r.topology = m_topologyFile.empty() ? "rack" : m_topologyFile;
-    r.mode = mode;
+    r.topology = m_opt.topologyFile.empty() ? "rack" : m_opt.topologyFile;
+    r.mode = ToString(mode);
     r.rngSeed = RngSeedManager::GetSeed();
     r.rngRun = RngSeedManager::GetRun();
     r.version = "0.1.0";
@@ -1458,7 +1252,7 @@ Experiment::Collect(const std::string& mode, double wall)
     {
         params.emplace(name, value);
     }
-    params["mode"] = mode;
+    params["mode"] = ToString(mode);
     // The TCP socket buffers in force (they decide TCP throughput), so that a replay sets them.
     for (auto [option, attribute] :
          {std::make_pair("tcp-sndbuf", "SndBufSize"), std::make_pair("tcp-rcvbuf", "RcvBufSize")})
@@ -1489,7 +1283,7 @@ Experiment::Collect(const std::string& mode, double wall)
         // nor dropped is still in a queue, ring or cable (doc/results.md, accounting). TCP's
         // duplicates and ACKs keep it out of the identity: no in-flight figure for it.
         row.dropped = f.dropped;
-        if (m_app != "tcp")
+        if (m_opt.app != TrafficApp::TCP)
         {
             row.inFlight = int64_t(f.txFrames) - int64_t(f.rxFrames) - int64_t(f.dropped);
         }
@@ -1520,10 +1314,10 @@ Experiment::Collect(const std::string& mode, double wall)
         r.counters.push_back({"traffic", "carried_bps", carried});
         r.counters.push_back({"traffic", "saturated", saturated ? 1.0 : 0.0});
         r.counters.push_back({"traffic", "window_start_seconds", m_windowStart.GetSeconds()});
-        r.counters.push_back({"traffic", "window_seconds", m_duration.GetSeconds()});
+        r.counters.push_back({"traffic", "window_seconds", m_opt.duration.GetSeconds()});
     }
     // Utilization: busy time within the traffic window over the window's length.
-    const double window = m_duration.GetSeconds();
+    const double window = m_opt.duration.GetSeconds();
     auto inWindow = [&](const std::string& key)
     {
         auto a = m_busyStart.find(key);
@@ -1826,36 +1620,25 @@ int
 Experiment::Main(int argc, char** argv)
 {
     CommandLine cmd(m_scenario);
-    AddOptions(cmd);
+    CommandLineCheck check(m_scenario);
+    ExperimentCommandLine options(m_opt);
+    options.AddOptions(cmd, check);
     std::string preset;
-    m_check.AddValue(cmd, "preset",
-                     "NIC + PCIe + IOMMU configuration: " + JoinPresets()
-                         + " (applied first; --ns3:: options override it)",
-                     preset);
+    check.AddValue(cmd, "preset",
+                   "NIC + PCIe + IOMMU configuration: " + JoinPresets()
+                       + " (applied first; --ns3:: options override it)",
+                   preset);
     if (OptionList::Requested(argc, argv)) // what sweep.py checks a spec against
     {
-        auto v = [](const auto& list)
-        {
-            return std::vector<std::string>(std::begin(list), std::end(list));
-        };
-        std::vector<std::string> modes = GetModes();
-        modes.push_back("all");
-        return OptionList(m_scenario, cmd)
-            .Choices("mode", modes)
-            .Expands("mode", "all", GetModes())
-            .Choices("traffic", v(TRAFFIC))
-            .Choices("placement", v(PLACEMENTS))
-            .Choices("app", v(APPS))
-            .Choices("preset", ListPresets())
-            .Range("nics", 1, Topology::MAX_NICS)
-            .Range("size", 64, 1518)
-            .Print(std::cout);
+        OptionList list(m_scenario, cmd);
+        options.Describe(list);
+        return list.Choices("preset", ListPresets()).Print(std::cout);
     }
     try
     {
         // Every argument, before ns-3 parses it (it aborts on a malformed value) and before
         // anything is created.
-        m_check.Check(argc, argv);
+        check.Check(argc, argv);
         // Before parsing, so that --ns3::Type::Attr options given too win over the preset.
         preset = ApplyPresetFromCommandLine(argc, argv);
     }
@@ -1870,35 +1653,22 @@ Experiment::Main(int argc, char** argv)
         return 2;
     }
     cmd.Parse(argc, argv);
-    // Each value as the option reads it back, so that the run replays from run_params alone.
-    m_options = {{"preset", preset},
-                 {"traffic", m_traffic},
-                 {"placement", m_placement},
-                 {"app", m_app},
-                 {"size", std::to_string(m_size)},
-                 {"load", m_load},
-                 {"line-rate", m_lineRate},
-                 {"duration", CommandLineCheck::FormatTime(m_duration)},
-                 {"vms", std::to_string(m_vms)},
-                 {"nics", std::to_string(m_nics)},
-                 {"hosts", std::to_string(m_nHosts)}};
-    if (!m_topologyFile.empty())
-    {
-        m_options["topology"] = m_topologyFile; // absent: the built-in rack (runs.topology)
-    }
-    // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the
-    // module's own are all recorded by CollectAttributeDefaults, these only when given.
-    for (int i = 1; i < argc; ++i)
-    {
-        std::string a = argv[i];
-        std::size_t eq = a.find('=');
-        if (a.rfind("--ns3::", 0) == 0 && eq != std::string::npos)
-        {
-            m_options[a.substr(2, eq - 2)] = a.substr(eq + 1);
-        }
-    }
     try
     {
+        m_opt = options.GetOptions();
+        // Each value as the option reads it back, so that the run replays from run_params alone.
+        m_options = ExperimentCommandLine::Record(m_opt, preset);
+        // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the
+        // module's own are all recorded by CollectAttributeDefaults, these only when given.
+        for (int i = 1; i < argc; ++i)
+        {
+            std::string a = argv[i];
+            std::size_t eq = a.find('=');
+            if (a.rfind("--ns3::", 0) == 0 && eq != std::string::npos)
+            {
+                m_options[a.substr(2, eq - 2)] = a.substr(eq + 1);
+            }
+        }
         Validate();
         CheckMemory();
     }
@@ -1911,35 +1681,27 @@ Experiment::Main(int argc, char** argv)
     std::unique_ptr<ResultsDb> db;
     try
     {
-        if (!m_db.empty())
+        if (!m_opt.db.empty())
         {
-            db = std::make_unique<ResultsDb>(m_db);
+            db = std::make_unique<ResultsDb>(m_opt.db);
         }
     }
     catch (const std::exception& e)
     {
-        std::cerr << m_scenario << ": --db=" << m_db << ": " << e.what() << std::endl;
+        std::cerr << m_scenario << ": --db=" << m_opt.db << ": " << e.what() << std::endl;
         return 2;
     }
-    std::vector<std::string> modes;
-    if (m_mode == "all")
-    {
-        modes = GetModes();
-    }
-    else
-    {
-        modes.push_back(m_mode);
-    }
+    const std::vector<CommMode> modes = m_opt.modes;
     try
     {
-        for (const std::string& mode : modes)
+        for (CommMode mode : modes)
         {
             RunRecord r = RunMode(mode);
             if (modes.size() > 1 && r.point)
             {
-                *r.point += "/" + mode;
+                *r.point += "/" + ToString(mode);
             }
-            if (!m_quiet)
+            if (!m_opt.quiet)
             {
                 Print(r);
             }

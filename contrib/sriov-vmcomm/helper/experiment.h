@@ -4,7 +4,7 @@
 #ifndef EXPERIMENT_H
 #define EXPERIMENT_H
 
-#include "command-line-check.h"
+#include "experiment-options.h"
 #include "latency-histogram.h"
 #include "ns3/application-container.h"
 #include "ns3/command-line.h"
@@ -28,18 +28,6 @@ namespace ns3 {
 
 class Host;
 class QueueDiscItem;
-
-/**
- * \ingroup sriov-vmcomm
- * \brief Bad input to a scenario: the message names the option, the value and what is allowed.
- * Scenario programs turn it into exit status 2, before anything is written.
- */
-class ExperimentError : public std::runtime_error
-{
-  public:
-    /** \param what the message */
-    explicit ExperimentError(const std::string& what);
-};
 
 /**
  * \ingroup sriov-vmcomm
@@ -98,15 +86,17 @@ class Experiment
      */
     static constexpr double SATURATION_TOLERANCE = 0.05;
 
-    /** \param scenario scenario name, as stored in the database */
-    explicit Experiment(const std::string& scenario);
+    /**
+     * \param scenario scenario name, as stored in the database
+     * \param options the run's options (Main() replaces them with the command line's, which
+     *        takes these as its defaults)
+     */
+    explicit Experiment(const std::string& scenario,
+                        const ExperimentOptions& options = ExperimentOptions());
     ~Experiment();
 
-    /**
-     * \brief Register the scenario options on a command line.
-     * \param cmd the program's command line
-     */
-    void AddOptions(CommandLine& cmd);
+    /** \return the options */
+    const ExperimentOptions& GetOptions() const;
 
     /**
      * \brief Parse the command line, validate, run every requested mode, write the database.
@@ -129,6 +119,14 @@ class Experiment
      * \param mode the mode
      * \return the run's record, ready for the database
      */
+    RunRecord RunMode(CommMode mode);
+
+    /**
+     * \brief RunMode() by the mode's name.
+     * \param mode the mode's name
+     * \return the run's record
+     * \throws ExperimentError if \p mode names no mode
+     */
     RunRecord RunMode(const std::string& mode);
 
     /** \return the modes this build knows */
@@ -137,28 +135,9 @@ class Experiment
     /** \return the flows of the last run */
     const std::vector<Flow>& GetFlows() const;
 
-    // Options (public so that programs may set defaults before AddOptions)
-    std::string m_mode;         //!< --mode: a mode, or "all"
-    std::string m_topologyFile; //!< --topology: DOT file; empty = built-in rack
-    uint32_t m_nHosts;          //!< --hosts: hosts of the built-in topology
-    uint32_t m_vms;             //!< --vms: VMs per host of the built-in topology
-    uint32_t m_nics;            //!< --nics: SR-IOV NICs per host
-    std::string m_traffic;      //!< --traffic: pairs|all-to-all|incast|permutation
-    std::string m_placement;    //!< --placement: same-host|cross-host (pairs)
-    std::string m_app;          //!< --app: udp|onoff|tcp
-    uint32_t m_size;            //!< --size: Ethernet frame bytes incl. FCS
-    std::string m_load;         //!< --load: per-flow offered rate, or a fraction of line rate
-    std::string m_lineRate;     //!< --line-rate: what a fractional load refers to
-    Time m_duration;            //!< --duration: traffic time
-    std::string m_db;           //!< --db: results database (empty: none)
-    std::string m_point;        //!< --point: sweep point key
-    bool m_quiet;               //!< --quiet: no summary on stdout
-    uint32_t m_tcpSndBuf;       //!< --tcp-sndbuf: TcpSocket::SndBufSize, bytes (0: as set)
-    uint32_t m_tcpRcvBuf;       //!< --tcp-rcvbuf: TcpSocket::RcvBufSize, bytes (0: as set)
-
   private:
     /** \brief Build the hosts and fabric for a mode. \param mode the mode */
-    void Build(const std::string& mode);
+    void Build(CommMode mode);
     /** \brief Build the links and switches of the topology, routes as static entries. */
     void BuildFabric();
     /** \brief Build the traffic applications. */
@@ -169,7 +148,7 @@ class Experiment
      * \param wall wall-clock seconds of the run
      * \return the record
      */
-    RunRecord Collect(const std::string& mode, double wall);
+    RunRecord Collect(CommMode mode, double wall);
     /** \brief Print one run's summary. \param r the record */
     void Print(const RunRecord& r) const;
     /**
@@ -189,7 +168,9 @@ class Experiment
      */
     void CheckMemory() const;
     /** \return the flows of the traffic pattern (global VM indices) */
-    std::vector<std::pair<uint32_t, uint32_t>> MakePattern() const;
+    std::vector<VmPair> MakePattern() const;
+    /** \return the VMs of each host, in topology order */
+    std::vector<uint32_t> GetVmsPerHost() const;
     /** \brief Populate ARP caches for the flows, both ways (static, as VM images would). */
     void PopulateNeighbours();
     /**
@@ -248,8 +229,9 @@ class Experiment
     /** \brief Drop sink of a VM's queue disc. \param e run \param item the dropped item */
     static void OnQueueDiscDrop(Experiment* e, Ptr<const QueueDiscItem> item);
 
+    ExperimentOptions m_opt;                      //!< the options
     std::string m_scenario;                       //!< scenario name
-    std::string m_currentMode;                    //!< mode being built or run
+    CommMode m_currentMode{CommMode::VF_DMA};     //!< mode being built or run
     Topology m_topology;                          //!< hosts, switches, links
     DataRate m_rate;                              //!< per-flow offered rate
     std::vector<Ptr<Host>> m_hosts;               //!< per topology host
@@ -275,7 +257,6 @@ class Experiment
     uint64_t m_unchargedDrops{0};                  //!< drops of frames of no flow
     std::map<const Ipv4*, std::string> m_ipv4Host; //!< VM's IPv4 -> its host's name
     std::map<std::pair<std::string, std::string>, uint64_t> m_ipDrops; //!< (component, reason)
-    CommandLineCheck m_check; //!< the options, to check argv before parsing
 };
 
 } // namespace ns3

@@ -4,7 +4,7 @@
 #include "experiment.h"
 
 #include "command-line-check.h"
-#include "ethernet-helper.h"
+#include "fabric-builder.h"
 #include "ns3/applications-module.h"
 #include "ns3/arp-cache.h"
 #include "ns3/core-module.h"
@@ -454,9 +454,8 @@ Experiment::ConnectDropTraces()
                 "Drop", MakeBoundCallback(&Experiment::OnVswitchDrop, this, pfUplink));
         }
     }
-    for (const Ptr<Object>& s : m_switches)
+    for (const Ptr<EthernetSwitch>& es : m_switches)
     {
-        Ptr<EthernetSwitch> es = DynamicCast<EthernetSwitch>(s);
         es->TraceConnectWithoutContext("Drop", MakeBoundCallback(&Experiment::OnSwitchDrop, this));
         for (uint32_t p = 0; p < es->GetNPorts(); ++p)
         {
@@ -790,116 +789,12 @@ Experiment::Build(CommMode mode)
 void
 Experiment::BuildFabric()
 {
-    m_switchNodes.clear();
-    m_switches.clear();
-    m_fabricDevices.clear();
-    if (m_topology.GetNLinks() == 0)
-    {
-        return;
-    }
-    // Node of each topology node: a host's own node carries its NIC's uplink port.
-    std::vector<Ptr<Node>> nodes(m_topology.GetNNodes());
-    std::vector<int> hostOrdinal(m_topology.GetNNodes(), -1);
-    for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
-    {
-        int n = m_topology.GetHosts()[h];
-        nodes[n] = m_hosts[h]->GetNode();
-        hostOrdinal[n] = h;
-    }
-    for (int sw : m_topology.GetSwitches())
-    {
-        nodes[sw] = CreateObject<Node>();
-        m_switchNodes.push_back(nodes[sw]);
-    }
-    // A link with a host end is one cable per NIC of the host (NIC k on cable k); the switch
-    // at the other end has a port per cable. Two hosts cabled directly: as many cables as the
-    // host with fewer NICs has.
-    auto cables = [&](const Topology::Link& link)
-    {
-        uint32_t n = UINT32_MAX;
-        for (int end : {link.a, link.b})
-        {
-            if (hostOrdinal[end] >= 0)
-            {
-                n = std::min(n, m_hosts[hostOrdinal[end]]->GetNNics());
-            }
-        }
-        return n == UINT32_MAX ? 1 : n;
-    };
-    std::vector<std::vector<Ptr<NetDevice>>> endA(m_topology.GetNLinks());
-    std::vector<std::vector<Ptr<NetDevice>>> endB(m_topology.GetNLinks());
-    for (int l = 0; l < m_topology.GetNLinks(); ++l)
-    {
-        const Topology::Link& link = m_topology.GetLink(l);
-        EthernetHelper eth;
-        eth.SetDeviceAttribute("DataRate", DataRateValue(link.rate));
-        eth.SetChannelAttribute("Delay", TimeValue(link.delay));
-        for (uint32_t c = 0; c < cables(link); ++c)
-        {
-            NetDeviceContainer d = eth.Install(nodes[link.a], nodes[link.b]);
-            endA[l].push_back(d.Get(0));
-            endB[l].push_back(d.Get(1));
-            m_fabricDevices.push_back(d.Get(0));
-            m_fabricDevices.push_back(d.Get(1));
-            for (auto [end, dev] :
-                 {std::make_pair(link.a, d.Get(0)), std::make_pair(link.b, d.Get(1))})
-            {
-                if (hostOrdinal[end] >= 0)
-                {
-                    m_hosts[hostOrdinal[end]]->GetNic(c)->SetUplink(dev);
-                }
-            }
-        }
-    }
-    EthernetHelper eth;
-    for (std::size_t s = 0; s < m_topology.GetSwitches().size(); ++s)
-    {
-        int sw = m_topology.GetSwitches()[s];
-        NetDeviceContainer ports;
-        std::vector<uint32_t> firstPort; // per link of the switch, in its order
-        for (int l : m_topology.GetNode(sw).links)
-        {
-            firstPort.push_back(ports.GetN());
-            for (const Ptr<NetDevice>& dev : m_topology.GetLink(l).a == sw ? endA[l] : endB[l])
-            {
-                ports.Add(dev);
-            }
-        }
-        Ptr<EthernetSwitch> es = eth.InstallSwitch(nodes[sw], ports);
-        const std::vector<int>& links = m_topology.GetNode(sw).links;
-        if (NeedsReflectiveRelay(m_currentMode))
-        {
-            // IEEE 802.1Qbg reflective relay on the ports facing hosts.
-            for (uint32_t i = 0; i < links.size(); ++i)
-            {
-                if (hostOrdinal[m_topology.GetLink(links[i]).Other(sw)] >= 0)
-                {
-                    for (uint32_t c = 0; c < cables(m_topology.GetLink(links[i])); ++c)
-                    {
-                        es->SetReflectiveRelay(firstPort[i] + c, true);
-                    }
-                }
-            }
-        }
-        m_switches.push_back(es);
-        // Routes from the topology's shortest paths, as static entries per VM address.
-        for (std::size_t h = 0; h < m_hosts.size(); ++h)
-        {
-            int host = m_topology.GetHosts()[h];
-            int link = m_topology.NextHopLink(sw, host);
-            uint32_t i = std::find(links.begin(), links.end(), link) - links.begin();
-            const bool facing = m_topology.GetLink(link).Other(sw) == host;
-            for (uint32_t v = 0; v < m_hosts[h]->GetNVms(); ++v)
-            {
-                Ptr<NetDevice> dev = m_hosts[h]->GetVmDevice(v);
-                // A VF is reached through its own NIC's cable; a virtio VM through the PF's.
-                Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(dev);
-                uint32_t nic = vf ? vf->GetNic()->GetNicIndex() : 0;
-                es->AddStaticEntry(Mac48Address::ConvertFrom(dev->GetAddress()),
-                                   EthernetSwitch::DEFAULT_VLAN, firstPort[i] + (facing ? nic : 0));
-            }
-        }
-    }
+    FabricBuilder fabric(m_topology);
+    fabric.SetReflectiveRelay(NeedsReflectiveRelay(m_currentMode));
+    fabric.Install(m_hosts);
+    m_switches = fabric.GetSwitches();
+    m_switchNodes = fabric.GetSwitchNodes();
+    m_fabricDevices = fabric.GetDevices();
 }
 
 void
@@ -1527,7 +1422,7 @@ Experiment::Collect(CommMode mode, double wall)
     }
     for (std::size_t s = 0; s < m_switches.size(); ++s)
     {
-        Ptr<EthernetSwitch> es = DynamicCast<EthernetSwitch>(m_switches[s]);
+        const Ptr<EthernetSwitch>& es = m_switches[s];
         std::string name = m_topology.GetNode(m_topology.GetSwitches()[s]).name;
         uint64_t rx = 0;
         uint64_t reflected = 0;

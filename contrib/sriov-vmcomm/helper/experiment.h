@@ -26,6 +26,7 @@
 
 namespace ns3 {
 
+class EthernetSwitch;
 class Host;
 class QueueDiscItem;
 
@@ -236,7 +237,7 @@ class Experiment
     DataRate m_rate;                              //!< per-flow offered rate
     std::vector<Ptr<Host>> m_hosts;               //!< per topology host
     std::vector<Ptr<Node>> m_switchNodes;         //!< per topology switch
-    std::vector<Ptr<Object>> m_switches;          //!< the switch objects
+    std::vector<Ptr<EthernetSwitch>> m_switches;  //!< per topology switch
     std::vector<Ptr<NetDevice>> m_fabricDevices;  //!< every fabric port
     NodeContainer m_vmNodes;                      //!< every VM, global index
     std::vector<uint32_t> m_vmHost;               //!< global VM index -> host ordinal

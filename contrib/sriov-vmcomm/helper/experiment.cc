@@ -2,30 +2,11 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * Experiment: one scenario run, orchestrated (see experiment.h): validation against the
- * topology, hosts per mode, fabric, traffic, run, collection; and the scenario programs' main.
+ * topology, hosts per mode, fabric, traffic, run, collection.
  */
 #include "experiment.h"
 
-#include "command-line-check.h"
 #include "fabric-builder.h"
-#include "ns3/applications-module.h"
-#include "ns3/arp-cache.h"
-#include "ns3/core-module.h"
-#include "ns3/ethernet-channel.h"
-#include "ns3/ethernet-net-device.h"
-#include "ns3/ethernet-switch.h"
-#include "ns3/host.h"
-#include "ns3/internet-module.h"
-#include "ns3/iommu.h"
-#include "ns3/pcie-hierarchy.h"
-#include "ns3/pcie-link.h"
-#include "ns3/preset.h"
-#include "ns3/sriov-nic.h"
-#include "ns3/traffic-control-module.h"
-#include "ns3/vf-net-device.h"
-#include "ns3/virtio-net-device.h"
-#include "ns3/virtual-switch.h"
-#include "option-list.h"
 #include "preset.h"
 #include "run-collector.h"
 #include "scenario-program.h"
@@ -34,12 +15,19 @@
 #include "traffic-builder.h"
 #include "vswitch-helper.h"
 
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/ethernet-switch.h"
+#include "ns3/host.h"
+#include "ns3/internet-module.h"
+#include "ns3/vf-net-device.h"
+#include "ns3/virtual-switch.h"
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <limits>
 #include <set>
 #include <sstream>
 

@@ -334,21 +334,15 @@ TEST_F(DmaBench, CommandLineOptionsOverrideThePreset)
     EXPECT_EQ(ApplyPresetFromCommandLine(1, none), GetDefaultPresetName());
 }
 
-// The dma-bench program (build/bin/dma-bench; ctest runs the tests in the build directory).
+// The dma-bench program of this build (VMCOMM_BIN_DIR/dma-bench).
 
 namespace {
 
+/** The dma-bench of this build (the build tells the tests where its programs are). */
 std::string
 Program()
 {
-    for (const char* p : {"bin/dma-bench", "../bin/dma-bench"})
-    {
-        if (access(p, X_OK) == 0)
-        {
-            return p;
-        }
-    }
-    return "";
+    return std::string(VMCOMM_BIN_DIR) + "/dma-bench";
 }
 
 /** Run the program with \p args; \return exit status, stdout and stderr in \p out. */
@@ -376,10 +370,7 @@ RunProgram(const std::string& args, std::string* out)
 
 TEST(DmaBenchProgram, BadInputExits2AndWritesNothing)
 {
-    if (Program().empty())
-    {
-        GTEST_SKIP() << "bin/dma-bench not built";
-    }
+    ASSERT_EQ(access(Program().c_str(), X_OK), 0) << Program() << " not built";
     const std::string db = "dma-bench-test-bad.db";
     std::remove(db.c_str());
     struct Case
@@ -417,10 +408,7 @@ TEST(DmaBenchProgram, BadInputExits2AndWritesNothing)
 
 TEST(DmaBenchProgram, OneRunPerPoint)
 {
-    if (Program().empty())
-    {
-        GTEST_SKIP() << "bin/dma-bench not built";
-    }
+    ASSERT_EQ(access(Program().c_str(), X_OK), 0) << Program() << " not built";
     const std::string db = "dma-bench-test-ok.db";
     for (const char* suffix : {"", "-wal", "-shm"})
     {

@@ -2,10 +2,11 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * ScenarioProgram: the one `main` skeleton of the module's programs (scenario, compare-modes,
- * dma-bench): option registration, --list-options, the argument check before ns-3 parses
- * anything, the NIC preset, the results database opened before anything runs, the run
+ * topology-check, dma-bench): option registration, --list-options, the argument check before ns-3
+ * parses anything, the NIC preset, the results database opened before anything runs, the run
  * record's header, and the exit statuses (0 done, 2 bad input with one line naming it, 1 a
- * failure while running or writing). RunExperimentProgram() is the scenario programs' main.
+ * failure while running or writing). RunExperimentProgram() is the scenario programs' main,
+ * RunTopologyCheckProgram() topology-check's.
  */
 #ifndef SCENARIO_PROGRAM_H
 #define SCENARIO_PROGRAM_H
@@ -156,6 +157,16 @@ void PrintRunSummary(const RunRecord& r, std::ostream& os);
  */
 int RunExperimentProgram(const std::string& name, const ExperimentOptions& defaults, int argc,
                          char** argv);
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief The main of topology-check: validate the topology DOT file given as the one argument
+ * and print its hosts, VMs, switches, links and longest host-to-host path.
+ * \param argc argument count of main() \param argv arguments of main()
+ * \return the exit status: 0 valid, 2 invalid (the error on stderr, naming the file and the
+ * element), 1 usage
+ */
+int RunTopologyCheckProgram(int argc, char** argv);
 
 } // namespace ns3
 

@@ -10,12 +10,12 @@
  * Prints per mode throughput, latency percentiles, host cores used, PCIe utilization per
  * direction and drops by reason; with --db, adds one run per mode to the results database.
  */
-#include "ns3/experiment.h"
+#include "ns3/scenario-program.h"
 
 int
 main(int argc, char* argv[])
 {
-    ns3::Experiment experiment("compare-modes");
-    experiment.m_mode = "all";
-    return experiment.Main(argc, argv);
+    ns3::ExperimentOptions defaults;
+    defaults.modes = ns3::GetCommModes(); // --mode=all
+    return ns3::RunExperimentProgram("compare-modes", defaults, argc, argv);
 }

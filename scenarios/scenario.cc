@@ -8,11 +8,10 @@
  *
  * Any ns-3 attribute can be set too (--ns3::Iommu::IotlbEntries=128), and --RngRun.
  */
-#include "ns3/experiment.h"
+#include "ns3/scenario-program.h"
 
 int
 main(int argc, char* argv[])
 {
-    ns3::Experiment experiment("scenario");
-    return experiment.Main(argc, argv);
+    return ns3::RunExperimentProgram("scenario", ns3::ExperimentOptions(), argc, argv);
 }

@@ -149,20 +149,20 @@ RunCase(const std::string& mode, const std::string& app, const Case& c)
         Config::SetDefault("ns3::VirtioNetDevice::NapiBudget", UintegerValue(1));
         Config::SetDefault("ns3::SriovNic::NoRxBufferPolicy", StringValue("Hold"));
     }
-    Experiment e("test");
-    e.m_nHosts = 2;
-    e.m_vms = 3;
-    e.m_traffic = c.traffic;
-    e.m_placement = c.placement;
-    e.m_app = app;
-    e.m_size = 256;
+    ExperimentOptions options;
+    options.hosts = 2;
+    options.vms = 3;
+    EXPECT_TRUE(ParseTrafficPattern(c.traffic, &options.traffic));
+    EXPECT_TRUE(ParsePlacement(c.placement, &options.placement));
+    EXPECT_TRUE(ParseTrafficApp(app, &options.app));
+    options.size = 256;
     // Every flow at 100 Gb/s, far above what any mode carries. OnOff waits for an exponential
     // off time of 1 ms mean before its first burst: run it longer, at 10 Gb/s per flow (still
     // above what the small rings let through).
     if (c.lineRate == "asymmetric")
     {
-        e.m_topologyFile = TestDir() + "accounting-asymmetric.dot";
-        std::ofstream(e.m_topologyFile)
+        options.topologyFile = TestDir() + "accounting-asymmetric.dot";
+        std::ofstream(options.topologyFile)
             << "graph t {\n"
                "  h1 [kind=host, vms=3]; h2 [kind=host, vms=3]; tor [kind=switch];\n"
                "  h1 -- tor [rate=\"100Gbps\", delay=\"10ns\"];\n"
@@ -171,10 +171,11 @@ RunCase(const std::string& mode, const std::string& app, const Case& c)
     }
     else
     {
-        e.m_lineRate = c.lineRate;
+        options.lineRate = c.lineRate;
     }
-    e.m_load = app == "onoff" ? "10Gbps" : "100Gbps";
-    e.m_duration = app == "onoff" ? MilliSeconds(1) : MicroSeconds(20);
+    options.load = app == "onoff" ? "10Gbps" : "100Gbps";
+    options.duration = app == "onoff" ? MilliSeconds(1) : MicroSeconds(20);
+    Experiment e("test", options);
     e.Validate();
     RunRecord r = e.RunMode(mode);
     uint64_t tx = 0;
@@ -292,12 +293,13 @@ TEST(AccountingTest, OneBitPerSecondLinkHoldsItsFramesInQueueAndWire)
         {
             continue; // no switch to reflect: vepa needs one
         }
-        Experiment e("test");
-        e.m_topologyFile = path;
-        e.m_placement = "cross-host";
-        e.m_size = 512;
-        e.m_load = "10Gbps";
-        e.m_duration = MicroSeconds(100);
+        ExperimentOptions options;
+        options.topologyFile = path;
+        options.placement = Placement::CROSS_HOST;
+        options.size = 512;
+        options.load = "10Gbps";
+        options.duration = MicroSeconds(100);
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode(mode);
         uint64_t held = CheckIdentity(r, mode + " 1bps");

@@ -37,12 +37,13 @@ TEST(MetricsTest, FlowsIntoAHostNeverCarryMoreThanItsLink)
     const std::string topology = TwoHosts10G();
     for (const std::string& mode : Experiment::GetModes())
     {
-        Experiment e("test");
-        e.m_topologyFile = topology;
-        e.m_placement = "cross-host";
-        e.m_size = 1024;
-        e.m_load = "0.5"; // 50 Gb/s per flow, two flows into h2's 10 Gb/s link
-        e.m_duration = MilliSeconds(1);
+        ExperimentOptions options;
+        options.topologyFile = topology;
+        options.placement = Placement::CROSS_HOST;
+        options.size = 1024;
+        options.load = "0.5"; // 50 Gb/s per flow, two flows into h2's 10 Gb/s link
+        options.duration = MilliSeconds(1);
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode(mode);
         double goodput = 0;
@@ -72,10 +73,11 @@ TEST(MetricsTest, OverloadedRateDoesNotDependOnTheDuration)
     std::vector<double> mpps;
     for (Time duration : {MilliSeconds(1), MilliSeconds(5)})
     {
-        Experiment e("test");
-        e.m_size = 64;
-        e.m_load = "0.1";
-        e.m_duration = duration;
+        ExperimentOptions options;
+        options.size = 64;
+        options.load = "0.1";
+        options.duration = duration;
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode("vswitch-dpdk");
         ASSERT_EQ(r.flows.size(), 1u);
@@ -92,10 +94,11 @@ TEST(MetricsTest, SaturatedPcieLinkIsFullyBusyOverTheTrafficWindow)
     // vf-dma, 1518 B at 100 Gb/s: the PCIe link's downstream direction is the bottleneck.
     for (Time duration : {MilliSeconds(1), MilliSeconds(5)})
     {
-        Experiment e("test");
-        e.m_size = 1518;
-        e.m_load = "1";
-        e.m_duration = duration;
+        ExperimentOptions options;
+        options.size = 1518;
+        options.load = "1";
+        options.duration = duration;
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode("vf-dma");
         const double down = Counter(r, "/pcie", "down_utilization");
@@ -108,10 +111,11 @@ TEST(MetricsTest, SteadyStateCarriesWhatIsOffered)
 {
     for (const std::string& mode : Experiment::GetModes())
     {
-        Experiment e("test");
-        e.m_size = 512;
-        e.m_load = "1Gbps";
-        e.m_duration = MicroSeconds(500);
+        ExperimentOptions options;
+        options.size = 512;
+        options.load = "1Gbps";
+        options.duration = MicroSeconds(500);
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode(mode);
         ASSERT_EQ(r.flows.size(), 1u);
@@ -142,11 +146,12 @@ TEST(MetricsTest, TcpCountsSegmentsAndItsBuffersBoundIt)
     std::vector<double> goodput;
     for (uint32_t sndbuf : {0u, 16384u})
     {
-        Experiment e("test");
-        e.m_app = "tcp";
-        e.m_size = 1518;
-        e.m_duration = MilliSeconds(1);
-        e.m_tcpSndBuf = sndbuf;
+        ExperimentOptions options;
+        options.app = TrafficApp::TCP;
+        options.size = 1518;
+        options.duration = MilliSeconds(1);
+        options.tcpSndBuf = sndbuf;
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode("vf-dma");
         ASSERT_EQ(r.flows.size(), 1u);

@@ -72,11 +72,12 @@ TEST(ModesTest, EveryModeDeliversTheSameFramesBelowSaturation)
     std::vector<uint64_t> received;
     for (const std::string& mode : Experiment::GetModes())
     {
-        Experiment e("test");
-        e.m_vms = 4;
-        e.m_size = 512;
-        e.m_load = "1Gbps";
-        e.m_duration = MicroSeconds(500);
+        ExperimentOptions options;
+        options.vms = 4;
+        options.size = 512;
+        options.load = "1Gbps";
+        options.duration = MicroSeconds(500);
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode(mode);
         EXPECT_EQ(Sent(r), Received(r) + Drops(r)) << mode;
@@ -98,10 +99,11 @@ TEST(ModesTest, VfDmaUsesNoHostCoreAndVswitchCoresScaleWithLoad)
     {
         for (const std::string& mode : Experiment::GetModes())
         {
-            Experiment e("test");
-            e.m_size = 256;
-            e.m_load = load;
-            e.m_duration = MilliSeconds(2);
+            ExperimentOptions options;
+            options.size = 256;
+            options.load = load;
+            options.duration = MilliSeconds(2);
+            Experiment e("test", options);
             e.Validate();
             RunRecord r = e.RunMode(mode);
             useful[mode].push_back(Counter(r, "/cpu", "useful_core_seconds"));
@@ -122,21 +124,23 @@ TEST(ModesTest, VfDmaUsesNoHostCoreAndVswitchCoresScaleWithLoad)
 
 TEST(ModesTest, OffHostPairCrossesBothNicsTheFabricAndTheRemoteIommu)
 {
-    Experiment same("test");
-    same.m_topologyFile = TwoHosts();
-    same.m_size = 1024;
-    same.m_load = "1Gbps";
-    same.m_duration = MicroSeconds(300);
-    same.m_placement = "same-host";
+    ExperimentOptions sameOptions;
+    sameOptions.topologyFile = TwoHosts();
+    sameOptions.size = 1024;
+    sameOptions.load = "1Gbps";
+    sameOptions.duration = MicroSeconds(300);
+    sameOptions.placement = Placement::SAME_HOST;
+    Experiment same("test", sameOptions);
     same.Validate();
     RunRecord local = same.RunMode("vf-dma");
 
-    Experiment cross("test");
-    cross.m_topologyFile = TwoHosts();
-    cross.m_size = 1024;
-    cross.m_load = "1Gbps";
-    cross.m_duration = MicroSeconds(300);
-    cross.m_placement = "cross-host";
+    ExperimentOptions crossOptions;
+    crossOptions.topologyFile = TwoHosts();
+    crossOptions.size = 1024;
+    crossOptions.load = "1Gbps";
+    crossOptions.duration = MicroSeconds(300);
+    crossOptions.placement = Placement::CROSS_HOST;
+    Experiment cross("test", crossOptions);
     cross.Validate();
     RunRecord remote = cross.RunMode("vf-dma");
 
@@ -158,11 +162,10 @@ TEST(ModesTest, OffHostPairCrossesBothNicsTheFabricAndTheRemoteIommu)
 
 TEST(ModesTest, BadOptionsAreRefusedWithTheirName)
 {
-    Experiment e("test");
-    e.m_mode = "carrier-pigeon";
     try
     {
-        e.Validate();
+        // The one place a mode's name is read: --mode's parser.
+        ParseModes("carrier-pigeon");
         FAIL() << "an unknown mode was accepted";
     }
     catch (const ExperimentError& err)
@@ -170,21 +173,25 @@ TEST(ModesTest, BadOptionsAreRefusedWithTheirName)
         EXPECT_NE(std::string(err.what()).find("--mode=carrier-pigeon"), std::string::npos);
         EXPECT_NE(std::string(err.what()).find("vf-dma"), std::string::npos);
     }
-    Experiment s("test");
-    s.m_size = 20;
+    ExperimentOptions sOptions;
+    sOptions.size = 20;
+    Experiment s("test", sOptions);
     EXPECT_THROW(s.Validate(), ExperimentError);
-    Experiment l("test");
-    l.m_load = "-3Gbps";
+    ExperimentOptions lOptions;
+    lOptions.load = "-3Gbps";
+    Experiment l("test", lOptions);
     EXPECT_THROW(l.Validate(), ExperimentError);
-    Experiment p("test");
-    p.m_placement = "cross-host"; // one host only
+    ExperimentOptions pOptions;
+    pOptions.placement = Placement::CROSS_HOST; // one host only
+    Experiment p("test", pOptions);
     EXPECT_THROW(p.Validate(), ExperimentError);
     for (uint32_t nics : {0u, 9u})
     {
-        Experiment n("test");
-        n.m_nics = nics;
+        ExperimentOptions nOptions;
+        nOptions.nics = nics;
         try
         {
+            Experiment n("test", nOptions);
             n.Validate();
             ADD_FAILURE() << "--nics=" << nics << " accepted";
         }
@@ -203,10 +210,11 @@ TEST(ModesTest, VepaFramesCrossTheSwitchVebAndVfDmaStayInTheNic)
     std::map<std::string, RunRecord> runs;
     for (const char* mode : {"vf-dma", "veb", "vepa", "vswitch-offload"})
     {
-        Experiment e("test");
-        e.m_size = 512;
-        e.m_load = "1Gbps";
-        e.m_duration = MicroSeconds(300);
+        ExperimentOptions options;
+        options.size = 512;
+        options.load = "1Gbps";
+        options.duration = MicroSeconds(300);
+        Experiment e("test", options);
         e.Validate();
         runs[mode] = e.RunMode(mode);
         ASSERT_GT(Received(runs[mode]), 0u) << mode;
@@ -234,11 +242,12 @@ TEST(ModesTest, VepaFramesCrossTheSwitchVebAndVfDmaStayInTheNic)
 
 TEST(ModesTest, VebBufferBoundDropsAreCounted)
 {
-    Experiment e("test");
-    e.m_vms = 8;
-    e.m_size = 1518;
-    e.m_load = "40Gbps";
-    e.m_duration = MicroSeconds(200);
+    ExperimentOptions options;
+    options.vms = 8;
+    options.size = 1518;
+    options.load = "40Gbps";
+    options.duration = MicroSeconds(200);
+    Experiment e("test", options);
     e.Validate();
     GlobalDefaultsGuard restore;
     Config::SetDefault("ns3::SriovNic::EswitchBufferBytes", UintegerValue(4096));
@@ -277,11 +286,12 @@ TEST(ModesTest, HostAttributesOfTheTopologyAreApplied)
 {
     // h1 runs a DPDK switch while the mode says kernel: its poll core is busy all the time,
     // h2's kernel switch only while it works.
-    Experiment e("test");
-    e.m_topologyFile = TwoHostsWith("vswitch=\"ovs-dpdk\"");
-    e.m_size = 256;
-    e.m_load = "100Mbps";
-    e.m_duration = MilliSeconds(1);
+    ExperimentOptions options;
+    options.topologyFile = TwoHostsWith("vswitch=\"ovs-dpdk\"");
+    options.size = 256;
+    options.load = "100Mbps";
+    options.duration = MilliSeconds(1);
+    Experiment e("test", options);
     e.Validate();
     RunRecord r = e.RunMode("vswitch-kernel");
     ASSERT_GT(Received(r), 0u);
@@ -292,18 +302,19 @@ TEST(ModesTest, HostAttributesOfTheTopologyAreApplied)
 
     // h1 with the Gen4 x16 preset: the same traffic occupies its PCIe link less than h2's
     // Gen3 x8 one.
-    Experiment g("test");
-    g.m_topologyFile = TwoHostsWith("nic=\"gen4x16-100g\"");
-    g.m_size = 1024;
-    g.m_load = "5Gbps";
-    g.m_duration = MicroSeconds(300);
+    ExperimentOptions gOptions;
+    gOptions.topologyFile = TwoHostsWith("nic=\"gen4x16-100g\"");
+    gOptions.size = 1024;
+    gOptions.load = "5Gbps";
+    gOptions.duration = MicroSeconds(300);
+    Experiment g("test", gOptions);
     g.Validate();
     RunRecord rg = g.RunMode("vf-dma");
     double up1 = Counter(rg, "h1/pcie", "up_utilization");
     double up2 = Counter(rg, "h2/pcie", "up_utilization");
     ASSERT_GT(up2, 0.0);
     EXPECT_LT(up1, up2 * 0.6);
-    std::remove(g.m_topologyFile.c_str());
+    std::remove(gOptions.topologyFile.c_str());
 }
 
 TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)
@@ -312,10 +323,11 @@ TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)
     for (auto [attrs, valid] : {std::make_pair("nic=\"nfp9000\"", "nfp6000-bdw"),
                                 std::make_pair("vswitch=\"ovs-fast\"", "ovs-dpdk")})
     {
-        Experiment e("test");
-        e.m_topologyFile = TwoHostsWith(attrs);
+        ExperimentOptions options;
+        options.topologyFile = TwoHostsWith(attrs);
         try
         {
+            Experiment e("test", options);
             e.Validate();
             ADD_FAILURE() << attrs << " accepted";
         }
@@ -326,6 +338,6 @@ TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)
             EXPECT_NE(what.find(attrs), std::string::npos) << what;
             EXPECT_NE(what.find(valid), std::string::npos) << what;
         }
-        std::remove(e.m_topologyFile.c_str());
+        std::remove(options.topologyFile.c_str());
     }
 }

@@ -142,13 +142,14 @@ RunChecked(const std::string& mode, const std::string& app, uint32_t nics, uint3
 {
     Seen seen;
     GlobalDefaultsGuard restore; // the TCP socket defaults a tcp run sets
-    Experiment e("test");
-    e.m_app = app;
-    e.m_nics = nics;
-    e.m_vms = vms;
-    e.m_size = size;
-    e.m_load = load;
-    e.m_duration = duration;
+    ExperimentOptions options;
+    EXPECT_TRUE(ParseTrafficApp(app, &options.app));
+    options.nics = nics;
+    options.vms = vms;
+    options.size = size;
+    options.load = load;
+    options.duration = duration;
+    Experiment e("test", options);
     e.Validate();
     // Before the run starts (t = 0, after Build): the VMs and their applications exist.
     Simulator::Schedule(Time(0),

@@ -463,12 +463,13 @@ TEST_F(TwoNicTest, EveryModeDeliversWithTwoNicsPerHost)
 {
     for (const std::string& mode : Experiment::GetModes())
     {
-        Experiment e("test");
-        e.m_vms = 4;
-        e.m_nics = 2;
-        e.m_size = 512;
-        e.m_load = "1Gbps";
-        e.m_duration = MicroSeconds(300);
+        ExperimentOptions options;
+        options.vms = 4;
+        options.nics = 2;
+        options.size = 512;
+        options.load = "1Gbps";
+        options.duration = MicroSeconds(300);
+        Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode(mode);
         uint64_t sent = 0;
@@ -512,12 +513,13 @@ TEST_F(TwoNicTest, TopologyHostsMayHaveTheirOwnNicCount)
                            "  tor [kind=switch];\n"
                            "  h1 -- tor; h2 -- tor;\n"
                            "}\n";
-    Experiment e("test");
-    e.m_topologyFile = path;
-    e.m_placement = "cross-host";
-    e.m_size = 256;
-    e.m_load = "1Gbps";
-    e.m_duration = MicroSeconds(200);
+    ExperimentOptions options;
+    options.topologyFile = path;
+    options.placement = Placement::CROSS_HOST;
+    options.size = 256;
+    options.load = "1Gbps";
+    options.duration = MicroSeconds(200);
+    Experiment e("test", options);
     e.Validate();
     RunRecord r = e.RunMode("vf-dma");
     ASSERT_EQ(r.flows.size(), 2u);

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * CommandLineCheck: argument, ns-3 value and time checks of the programs (see
+ * command-line-check.h).
  */
 #include "command-line-check.h"
 

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * CommandLineCheck: the one check of the programs' arguments before ns-3 parses them (their
+ * own options, ns-3 attributes and global values, whose values the attribute checkers judge).
  */
 #ifndef COMMAND_LINE_CHECK_H
 #define COMMAND_LINE_CHECK_H

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * One dma-bench point: builds the DMA path from the attribute defaults, runs the closed loop,
+ * measures bandwidth or latency (see dma-bench.h); byte-size parsing and formatting.
  */
 #include "dma-bench.h"
 

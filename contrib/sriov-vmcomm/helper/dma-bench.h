@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The pcie-bench style DMA microbenchmark on the model (DmaBenchConfig, RunDmaBenchPoint):
+ * one point's DMA engine, PCIe link, IOMMU and memory, its closed loop and its figures.
  */
 #ifndef DMA_BENCH_H
 #define DMA_BENCH_H

@@ -1,38 +1,33 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Experiment: one scenario run, orchestrated (see experiment.h): validation against the
+ * topology, hosts per mode, fabric, traffic, run, collection.
  */
 #include "experiment.h"
 
-#include "ethernet-helper.h"
+#include "fabric-builder.h"
+#include "preset.h"
+#include "run-collector.h"
+#include "scenario-program.h"
+#include "sriov-helper.h"
+#include "topology-reader.h"
+#include "traffic-builder.h"
+#include "vswitch-helper.h"
+
 #include "ns3/applications-module.h"
-#include "ns3/arp-cache.h"
 #include "ns3/core-module.h"
-#include "ns3/ethernet-channel.h"
-#include "ns3/ethernet-net-device.h"
 #include "ns3/ethernet-switch.h"
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
-#include "ns3/iommu.h"
-#include "ns3/pcie-hierarchy.h"
-#include "ns3/pcie-link.h"
-#include "ns3/preset.h"
-#include "ns3/sriov-nic.h"
-#include "ns3/traffic-control-module.h"
 #include "ns3/vf-net-device.h"
-#include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
-#include "option-list.h"
-#include "preset.h"
-#include "sriov-helper.h"
-#include "topology-reader.h"
-#include "vswitch-helper.h"
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <limits>
 #include <set>
 #include <sstream>
 
@@ -42,283 +37,14 @@ NS_LOG_COMPONENT_DEFINE("Experiment");
 
 namespace {
 
-const char* const MODES[]
-    = {"vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload"};
-const char* const TRAFFIC[] = {"pairs", "all-to-all", "incast", "permutation"};
-const char* const APPS[] = {"udp", "onoff", "tcp"};
-const char* const PLACEMENTS[] = {"same-host", "cross-host"};
-
-/** Ethernet header + FCS, IPv4 and UDP/TCP header bytes around a payload. */
-constexpr uint32_t ETH_OVERHEAD = 18;
-constexpr uint32_t UDP_OVERHEAD = ETH_OVERHEAD + 20 + 8;
-constexpr uint32_t TCP_OVERHEAD = ETH_OVERHEAD + 20 + 32; // with the timestamp option
-
-template<std::size_t N>
-bool
-OneOf(const std::string& v, const char* const (&list)[N])
-{
-    return std::find(std::begin(list), std::end(list), v) != std::end(list);
-}
-
-template<std::size_t N>
-std::string
-Join(const char* const (&list)[N])
-{
-    std::string s;
-    for (const char* x : list)
-    {
-        s += (s.empty() ? "" : "|") + std::string(x);
-    }
-    return s;
-}
-
-/** Ethernet frame bytes (header + FCS, padded to the 64-byte minimum) around an L4 packet. */
-inline uint32_t
-FrameBytes(uint32_t l4Bytes)
-{
-    return std::max<uint32_t>(64, l4Bytes + 20 + ETH_OVERHEAD);
-}
-
-inline void
-NoteTx(Experiment::Flow* f, uint32_t payload, uint32_t frame)
-{
-    const Time now = Simulator::Now();
-    if (f->txFrames == 0)
-    {
-        f->firstTx = now;
-        f->firstTxFrameBytes = frame;
-    }
-    f->lastTx = now;
-    ++f->txFrames;
-    f->txBytes += payload;
-    f->txFrameBytes += frame;
-}
-
-inline void
-NoteRx(Experiment::Flow* f, uint32_t payload, uint32_t frame)
-{
-    const Time now = Simulator::Now();
-    f->lastRx = now;
-    ++f->rxFrames;
-    f->rxBytes += payload;
-    f->rxFrameBytes += frame;
-}
-
-inline void
-NoteLatency(Experiment::Flow* f, LatencyHistogram* all, Time lat)
-{
-    f->lastLatency = lat;
-    f->latency.Record(lat);
-    all->Record(lat);
-}
-
-void
-OnRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet>, const Address&, const Address&,
-     const SeqTsSizeHeader& h)
-{
-    // OnOff over UDP: one message per datagram; h.GetSize() is the whole UDP payload.
-    NoteRx(f, h.GetSize(), FrameBytes(h.GetSize() + 8));
-    NoteLatency(f, all, Simulator::Now() - h.GetTs());
-}
-
-/** A VM's flows by (remote address, port): destination port of what it sends (UdpClient and
- * OnOff have no trace of the frames they hand down). */
-using FlowMap = std::map<std::pair<uint32_t, uint16_t>, Experiment::Flow*>;
-
-void
-OnIpSend(const FlowMap* flows, const Ipv4Header& ip, Ptr<const Packet> p, uint32_t)
-{
-    if (ip.GetProtocol() == UdpL4Protocol::PROT_NUMBER)
-    {
-        UdpHeader udp;
-        p->PeekHeader(udp);
-        auto it = flows->find({ip.GetDestination().Get(), udp.GetDestinationPort()});
-        if (it != flows->end())
-        {
-            NoteTx(it->second, p->GetSize() - udp.GetSerializedSize(), FrameBytes(p->GetSize()));
-        }
-    }
-    else if (ip.GetProtocol() == TcpL4Protocol::PROT_NUMBER)
-    {
-        TcpHeader tcp;
-        p->PeekHeader(tcp);
-        const uint32_t payload = p->GetSize() - tcp.GetSerializedSize();
-        if (payload == 0)
-        {
-            return; // SYN, FIN, pure ACK: no data of the flow
-        }
-        auto it = flows->find({ip.GetDestination().Get(), tcp.GetDestinationPort()});
-        if (it != flows->end())
-        {
-            NoteTx(it->second, payload, FrameBytes(p->GetSize()));
-            // A retransmission restarts the segment's clock: its latency is the network's.
-            it->second->tcpSent[tcp.GetSequenceNumber().GetValue()] = Simulator::Now();
-        }
-    }
-}
-
-void
-OnTcpDeliver(const FlowMap* flows, LatencyHistogram* all, const Ipv4Header& ip, Ptr<const Packet> p,
-             uint32_t)
-{
-    if (ip.GetProtocol() != TcpL4Protocol::PROT_NUMBER)
-    {
-        return;
-    }
-    TcpHeader tcp;
-    p->PeekHeader(tcp);
-    const uint32_t payload = p->GetSize() - tcp.GetSerializedSize();
-    auto it = flows->find({ip.GetSource().Get(), tcp.GetDestinationPort()});
-    if (payload == 0 || it == flows->end())
-    {
-        return;
-    }
-    Experiment::Flow* f = it->second;
-    NoteRx(f, payload, FrameBytes(p->GetSize()));
-    // Network latency of the segment, IP layer to IP layer (no socket-buffer waiting). A
-    // duplicate (the original and its retransmission both arrive) has no sample the second time.
-    auto sent = f->tcpSent.find(tcp.GetSequenceNumber().GetValue());
-    if (sent != f->tcpSent.end())
-    {
-        NoteLatency(f, all, Simulator::Now() - sent->second);
-        f->tcpSent.erase(sent);
-    }
-}
-
-void
-OnUdpRx(Experiment::Flow* f, LatencyHistogram* all, Ptr<const Packet> p, const Address&,
-        const Address&)
-{
-    // UdpClient stamps each packet with a SeqTsHeader (12 bytes: fits a 64-byte frame).
-    SeqTsHeader h;
-    p->PeekHeader(h);
-    NoteRx(f, p->GetSize(), FrameBytes(p->GetSize() + 8));
-    NoteLatency(f, all, Simulator::Now() - h.GetTs());
-}
-
-/** \return bits after the first frame over \p span; 0 without two frames or a span */
-double
-RateBps(uint64_t bytes, uint32_t firstBytes, uint64_t frames, Time span)
-{
-    if (frames < 2 || !span.IsStrictlyPositive())
-    {
-        return 0;
-    }
-    return double(bytes - firstBytes) * 8 / span.GetSeconds();
-}
-
-std::string
-JoinPresets()
-{
-    std::string s;
-    for (const std::string& p : ListPresets())
-    {
-        s += (s.empty() ? "" : "|") + p;
-    }
-    return s;
-}
-
-void
-AddDrop(RunRecord& r, const std::string& component, const char* reason, uint64_t count)
-{
-    r.drops.push_back({component, reason, count});
-}
-
-/**
- * A cable end's receive drops (what it refuses to send is counted by the switch or NIC that
- * handed it the frame) and the frames at the end in its transmit queue and on its wire.
- */
-void
-CableCounters(RunRecord& r, const std::string& component, const Ptr<EthernetNetDevice>& dev)
-{
-    for (auto rx : {EthernetNetDevice::DROP_RX_ERROR, EthernetNetDevice::DROP_VLAN_MISMATCH,
-                    EthernetNetDevice::DROP_NOT_FOR_HOST})
-    {
-        if (dev->GetDrops(rx) > 0)
-        {
-            AddDrop(r, component, EthernetNetDevice::GetDropReasonName(rx), dev->GetDrops(rx));
-        }
-    }
-    r.counters.push_back(
-        {component, "tx_queue_backlog_at_end", double(dev->GetQueue()->GetNPackets())});
-    // Sent (from the first bit) and not yet received whole or corrupted by the peer.
-    uint64_t wire = 0;
-    Ptr<EthernetChannel> ch = DynamicCast<EthernetChannel>(dev->GetChannel());
-    if (Ptr<EthernetNetDevice> peer = ch ? ch->GetPeer(dev) : nullptr)
-    {
-        wire = dev->GetTxFrames() - peer->GetRxFrames()
-             - peer->GetDrops(EthernetNetDevice::DROP_RX_ERROR);
-    }
-    r.counters.push_back({component, "wire_in_flight_at_end", double(wire)});
-}
-
-uint32_t
-Be32(const uint8_t* b)
-{
-    return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
-}
-
-/**
- * The flow key of a dropped frame: an IPv4 packet, bare or behind its Ethernet header (a cable's
- * queue holds frames with their header). UDP and TCP both keep the destination port at offset 2.
- * \return false if the frame is not IPv4 or too short
- */
-bool
-ReadFlowKey(const Packet& p, std::tuple<uint32_t, uint32_t, uint16_t>* key)
-{
-    uint8_t b[64];
-    const uint32_t n = p.CopyData(b, sizeof b);
-    uint32_t ip;
-    if (n >= 14 + 24 && b[12] == 0x08 && b[13] == 0x00 && (b[14] >> 4) == 4)
-    {
-        ip = 14;
-    }
-    else if (n >= 18 + 24 && b[12] == 0x81 && b[13] == 0x00 && b[16] == 0x08 && b[17] == 0x00
-             && (b[18] >> 4) == 4)
-    {
-        ip = 18; // 802.1Q tagged
-    }
-    else if (n >= 24 && (b[0] >> 4) == 4)
-    {
-        ip = 0;
-    }
-    else
-    {
-        return false;
-    }
-    const uint32_t l4 = ip + (b[ip] & 0x0f) * 4;
-    if (n < l4 + 4)
-    {
-        return false;
-    }
-    *key = {Be32(b + ip + 12), Be32(b + ip + 16), uint16_t(b[l4 + 2] << 8 | b[l4 + 3])};
-    return true;
-}
+/** RNG stream of the permutation pattern (AssignStreams numbers the run's others after it). */
+constexpr int64_t PATTERN_STREAM = 1000;
 
 } // namespace
 
-ExperimentError::ExperimentError(const std::string& what)
-    : std::runtime_error(what)
-{
-}
-
-Experiment::Experiment(const std::string& scenario)
-    : m_mode("vf-dma")
-    , m_nHosts(1)
-    , m_vms(2)
-    , m_nics(1)
-    , m_traffic("pairs")
-    , m_placement("same-host")
-    , m_app("udp")
-    , m_size(1518)
-    , m_load("10Gbps")
-    , m_lineRate("100Gbps")
-    , m_duration(MilliSeconds(1))
-    , m_quiet(false)
-    , m_tcpSndBuf(0)
-    , m_tcpRcvBuf(0)
+Experiment::Experiment(const std::string& scenario, const ExperimentOptions& options)
+    : m_opt(options)
     , m_scenario(scenario)
-    , m_check(scenario)
 {
 }
 
@@ -327,292 +53,46 @@ Experiment::~Experiment() = default;
 std::vector<std::string>
 Experiment::GetModes()
 {
-    return std::vector<std::string>(std::begin(MODES), std::end(MODES));
+    return GetCommModeNames();
+}
+
+void
+Experiment::SetRecordedOptions(const std::map<std::string, std::string>& options)
+{
+    m_options = options;
+}
+
+const ExperimentOptions&
+Experiment::GetOptions() const
+{
+    return m_opt;
 }
 
 const std::vector<Experiment::Flow>&
 Experiment::GetFlows() const
 {
-    return m_flows;
-}
-
-void
-Experiment::ChargeDrop(Ptr<const Packet> p)
-{
-    std::tuple<uint32_t, uint32_t, uint16_t> key;
-    auto it = p && ReadFlowKey(*p, &key) ? m_flowByKey.find(key) : m_flowByKey.end();
-    if (it == m_flowByKey.end())
-    {
-        ++m_unchargedDrops;
-        return;
-    }
-    ++it->second->dropped;
-}
-
-void
-Experiment::ChargeDrop(const Ipv4Header& ip, Ptr<const Packet> l4)
-{
-    uint8_t b[4];
-    auto it = l4->CopyData(b, 4) == 4 ? m_flowByKey.find(
-                  {ip.GetSource().Get(), ip.GetDestination().Get(), uint16_t(b[2] << 8 | b[3])})
-                                      : m_flowByKey.end();
-    if (it == m_flowByKey.end())
-    {
-        ++m_unchargedDrops;
-        return;
-    }
-    ++it->second->dropped;
-}
-
-void
-Experiment::IpDrop(const Ipv4Header& ip, Ptr<const Packet> p, Ipv4L3Protocol::DropReason reason,
-                   Ptr<Ipv4> ipv4, uint32_t)
-{
-    static const char* const NAMES[] = {"",
-                                        "ip-ttl-expired",
-                                        "ip-no-route",
-                                        "ip-bad-checksum",
-                                        "ip-interface-down",
-                                        "ip-route-error",
-                                        "ip-fragment-timeout",
-                                        "ip-duplicate"};
-    const char* name = reason >= 1 && reason <= 7 ? NAMES[reason] : "ip-other";
-    ++m_ipDrops[{m_ipv4Host[PeekPointer(ipv4)] + "/guest-ip", name}];
-    // Some IPv4 drops pass the packet with its header, others without.
-    uint8_t b[16];
-    if (p->CopyData(b, 16) == 16 && (b[0] >> 4) == 4 && Be32(b + 12) == ip.GetSource().Get())
-    {
-        ChargeDrop(p);
-    }
-    else
-    {
-        ChargeDrop(ip, p);
-    }
-}
-
-void
-Experiment::OnPacketDrop(Experiment* e, Ptr<const Packet> p, const char*)
-{
-    e->ChargeDrop(p);
-}
-
-void
-Experiment::OnVswitchDrop(Experiment* e, bool pfUplink, Ptr<const Packet> p, uint32_t,
-                          const char* reason)
-{
-    if (pfUplink
-        && std::string(reason)
-               == VirtualSwitch::GetDropReasonName(VirtualSwitch::DROP_UPLINK_REFUSED))
-    {
-        return; // the PF's NIC counted it (tx-ring-full, frame-too-large)
-    }
-    e->ChargeDrop(p);
-}
-
-void
-Experiment::OnSwitchDrop(Experiment* e, uint32_t, Ptr<const Packet> p, const char*)
-{
-    e->ChargeDrop(p);
-}
-
-void
-Experiment::OnCableDrop(Experiment* e, Ptr<const Packet> p, const char* reason)
-{
-    for (auto rx : {EthernetNetDevice::DROP_RX_ERROR, EthernetNetDevice::DROP_VLAN_MISMATCH,
-                    EthernetNetDevice::DROP_NOT_FOR_HOST})
-    {
-        if (std::string(reason) == EthernetNetDevice::GetDropReasonName(rx))
-        {
-            e->ChargeDrop(p);
-        }
-    }
-}
-
-void
-Experiment::OnQueueDiscDrop(Experiment* e, Ptr<const QueueDiscItem> item)
-{
-    if (auto ip = DynamicCast<const Ipv4QueueDiscItem>(item))
-    {
-        e->ChargeDrop(ip->GetHeader(), ip->GetPacket());
-    }
-    else
-    {
-        e->ChargeDrop(item->GetPacket());
-    }
-}
-
-void
-Experiment::ConnectDropTraces()
-{
-    m_unchargedDrops = 0;
-    m_ipv4Host.clear();
-    m_ipDrops.clear();
-    for (const Ptr<Host>& h : m_hosts)
-    {
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
-        {
-            h->GetNic(n)->TraceConnectWithoutContext(
-                "PacketDrop", MakeBoundCallback(&Experiment::OnPacketDrop, this));
-            if (Ptr<EthernetNetDevice> cable
-                = DynamicCast<EthernetNetDevice>(h->GetNic(n)->GetUplink()))
-            {
-                cable->TraceConnectWithoutContext(
-                    "Drop", MakeBoundCallback(&Experiment::OnCableDrop, this));
-            }
-        }
-        for (uint32_t i = 0; i < h->GetNVms(); ++i)
-        {
-            Ptr<NetDevice> dev = h->GetVmDevice(i);
-            if (DynamicCast<VirtioNetDevice>(dev))
-            {
-                dev->TraceConnectWithoutContext("Drop",
-                                                MakeBoundCallback(&Experiment::OnPacketDrop, this));
-            }
-            Ptr<Node> vm = h->GetVm(i);
-            Ptr<TrafficControlLayer> tc = vm->GetObject<TrafficControlLayer>();
-            if (Ptr<QueueDisc> qd = tc ? tc->GetRootQueueDiscOnDevice(dev) : nullptr)
-            {
-                qd->TraceConnectWithoutContext(
-                    "Drop", MakeBoundCallback(&Experiment::OnQueueDiscDrop, this));
-            }
-            if (Ptr<Ipv4> ipv4 = vm->GetObject<Ipv4>())
-            {
-                m_ipv4Host[PeekPointer(ipv4)] = h->GetName();
-                ipv4->TraceConnectWithoutContext("Drop", MakeCallback(&Experiment::IpDrop, this));
-            }
-        }
-        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
-        {
-            bool pfUplink = DynamicCast<VfNetDevice>(vs->GetUplink()) != nullptr;
-            vs->TraceConnectWithoutContext(
-                "Drop", MakeBoundCallback(&Experiment::OnVswitchDrop, this, pfUplink));
-        }
-    }
-    for (const Ptr<Object>& s : m_switches)
-    {
-        Ptr<EthernetSwitch> es = DynamicCast<EthernetSwitch>(s);
-        es->TraceConnectWithoutContext("Drop", MakeBoundCallback(&Experiment::OnSwitchDrop, this));
-        for (uint32_t p = 0; p < es->GetNPorts(); ++p)
-        {
-            es->GetPort(p)->TraceConnectWithoutContext(
-                "Drop", MakeBoundCallback(&Experiment::OnCableDrop, this));
-        }
-    }
-}
-
-void
-Experiment::AddOptions(CommandLine& cmd)
-{
-    m_check.AddValue(cmd, "mode", "communication mode: " + Join(MODES) + ", or all", m_mode);
-    m_check.AddValue(cmd, "topology", "topology DOT file (default: one host with --vms VMs)",
-                     m_topologyFile);
-    m_check.AddValue(cmd, "hosts", "hosts of the default topology (all on one top-of-rack switch)",
-                     m_nHosts);
-    m_check.AddValue(cmd, "vms",
-                     "VMs per host of the default topology (modes with VFs: at most --nics x "
-                     "ns3::SriovNic::MaxVfs, the VFs the NIC offers)",
-                     m_vms);
-    m_check.AddValue(
-        cmd, "nics",
-        "SR-IOV NICs per host, 1..8, unless the topology's host says nics=N (VM i on "
-        "NIC i mod nics, each NIC its own uplink; vf-dma between NICs crosses PCIe peer "
-        "to peer)",
-        m_nics);
-    m_check.AddValue(cmd, "traffic", "traffic pattern: " + Join(TRAFFIC), m_traffic);
-    m_check.AddValue(cmd, "placement", "pairs: " + Join(PLACEMENTS), m_placement);
-    m_check.AddValue(cmd, "app", "application: " + Join(APPS), m_app);
-    m_check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)", m_size);
-    m_check.AddValue(cmd, "load",
-                     "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
-                     m_load);
-    m_check.AddValue(cmd, "line-rate", "rate a fractional --load refers to", m_lineRate);
-    m_check.AddValue(cmd, "duration", "traffic duration (a time: 1ms)", m_duration);
-    m_check.AddValue(cmd, "db", "results database to add the run(s) to (default: none)", m_db);
-    m_check.AddValue(cmd, "point", "sweep point key (set by ./vmcomm sweep)", m_point);
-    m_check.AddValue(cmd, "quiet", "print no summary", m_quiet);
-    m_check.AddValue(cmd, "tcp-sndbuf",
-                     "app=tcp: socket send buffer, bytes (ns3::TcpSocket::SndBufSize; 0 keeps it, "
-                     "ns-3 default 131072): bounds TCP's window, so it decides TCP throughput",
-                     m_tcpSndBuf);
-    m_check.AddValue(cmd, "tcp-rcvbuf",
-                     "app=tcp: socket receive buffer, bytes (ns3::TcpSocket::RcvBufSize; 0 keeps "
-                     "it, ns-3 default 131072)",
-                     m_tcpRcvBuf);
+    static const std::vector<Flow> none;
+    return m_traffic ? m_traffic->GetFlows() : none;
 }
 
 void
 Experiment::Validate()
 {
-    if (m_mode != "all" && !OneOf(m_mode, MODES))
-    {
-        throw ExperimentError("--mode=" + m_mode + ": unknown mode; allowed: " + Join(MODES)
-                              + ", all");
-    }
-    if (!OneOf(m_traffic, TRAFFIC))
-    {
-        throw ExperimentError("--traffic=" + m_traffic + ": allowed: " + Join(TRAFFIC));
-    }
-    if (!OneOf(m_placement, PLACEMENTS))
-    {
-        throw ExperimentError("--placement=" + m_placement + ": allowed: " + Join(PLACEMENTS));
-    }
-    if (m_nics < 1 || m_nics > Topology::MAX_NICS)
-    {
-        throw ExperimentError("--nics=" + std::to_string(m_nics) + ": allowed: 1.."
-                              + std::to_string(Topology::MAX_NICS));
-    }
-    if (!OneOf(m_app, APPS))
-    {
-        throw ExperimentError("--app=" + m_app + ": allowed: " + Join(APPS));
-    }
-    // The application's timestamp header must fit: SeqTsHeader (12 B) for udp, SeqTsSizeHeader
-    // (20 B) for onoff, and TCP needs room for a useful segment.
-    uint32_t minSize = m_app == "tcp" ? 128 : m_app == "onoff" ? 66 : 64;
-    if (m_size < minSize || m_size > 1518)
-    {
-        throw ExperimentError("--size=" + std::to_string(m_size) + ": allowed: "
-                              + std::to_string(minSize) + "..1518 bytes (Ethernet frame with FCS)");
-    }
-    if (!m_duration.IsStrictlyPositive())
-    {
-        throw ExperimentError("--duration: must be a positive time, e.g. 1ms");
-    }
-    // The load: a rate with a unit, or a fraction of the line rate.
-    std::string why;
-    DataRate line;
-    if (!TopologyValues::ParseRate(m_lineRate, &line, &why))
-    {
-        throw ExperimentError("--line-rate=" + m_lineRate + ": " + why);
-    }
-    char* end = nullptr;
-    double fraction = std::strtod(m_load.c_str(), &end);
-    if (end != m_load.c_str() && *end == '\0')
-    {
-        if (!(fraction > 0 && fraction <= 1))
-        {
-            throw ExperimentError("--load=" + m_load
-                                  + ": a fraction of the line rate must be in (0, 1]");
-        }
-        m_rate = DataRate(uint64_t(line.GetBitRate() * fraction));
-    }
-    else if (!TopologyValues::ParseRate(m_load, &m_rate, &why))
-    {
-        throw ExperimentError("--load=" + m_load + ": " + why);
-    }
+    m_rate = ValidateOptions(m_opt);
 
-    if (m_topologyFile.empty())
+    if (m_opt.topologyFile.empty())
     {
-        if (m_vms < 1 || m_nHosts < 1)
+        if (m_opt.vms < 1 || m_opt.hosts < 1)
         {
             throw ExperimentError("--vms and --hosts: at least one of each");
         }
         // Hosts on one top-of-rack switch (which only vepa and off-host traffic use).
         m_topology = Topology("rack");
         int tor = m_topology.AddSwitch("tor");
-        for (uint32_t h = 0; h < m_nHosts; ++h)
+        for (uint32_t h = 0; h < m_opt.hosts; ++h)
         {
-            int host = m_topology.AddHost("host" + std::to_string(h), m_vms);
-            m_topology.AddLink(host, tor, m_lineRate, Topology::DEFAULT_DELAY);
+            int host = m_topology.AddHost("host" + std::to_string(h), m_opt.vms);
+            m_topology.AddLink(host, tor, m_opt.lineRate, Topology::DEFAULT_DELAY);
         }
         m_topology.Validate();
     }
@@ -620,7 +100,7 @@ Experiment::Validate()
     {
         try
         {
-            m_topology = TopologyReader::Read(m_topologyFile);
+            m_topology = TopologyReader::Read(m_opt.topologyFile);
         }
         catch (const std::exception& e)
         {
@@ -629,16 +109,24 @@ Experiment::Validate()
     }
     m_topology.ComputeRoutes();
     // Hosts' nic= and vswitch= names were checked by the topology (Topology::AddHost).
-    if (m_traffic == "pairs" && m_placement == "cross-host" && m_topology.GetNHosts() < 2)
+    if (m_opt.traffic == TrafficPattern::PAIRS && m_opt.placement == Placement::CROSS_HOST
+        && m_topology.GetNHosts() < 2)
     {
         throw ExperimentError("--placement=cross-host needs a topology with two hosts or more");
     }
-    const bool vfs = m_mode != "vswitch-kernel" && m_mode != "vswitch-dpdk";
+    // The modes are named as --mode gave them, in messages.
+    const std::string modeText = FormatModes(m_opt.modes);
+    const bool vfs = std::any_of(m_opt.modes.begin(), m_opt.modes.end(),
+                                 [](CommMode m)
+                                 {
+                                     return !IsSoftwareSwitched(m);
+                                 });
+    const bool vepa = std::any_of(m_opt.modes.begin(), m_opt.modes.end(), NeedsReflectiveRelay);
     const TypeId nicType = TypeId::LookupByName("ns3::SriovNic");
     for (int h : m_topology.GetHosts())
     {
         const TopologyNode& spec = m_topology.GetNode(h);
-        const uint32_t nics = spec.nics > 0 ? spec.nics : m_nics;
+        const uint32_t nics = spec.nics > 0 ? spec.nics : m_opt.nics;
         // The hardware modes give every VM a VF of one of the host's NICs: the NIC offers
         // MaxVfs per PF (its preset's, or the attribute's default in force).
         std::string maxVfs;
@@ -660,18 +148,18 @@ Experiment::Validate()
         const uint64_t limit = std::stoull(maxVfs) * nics;
         if (vfs && spec.vms > limit)
         {
-            const std::string what = m_topologyFile.empty()
+            const std::string what = m_opt.topologyFile.empty()
                                        ? "--vms=" + std::to_string(spec.vms)
                                        : m_topology.GetSource() + ": node \"" + spec.name
                                              + "\": attribute vms=\"" + std::to_string(spec.vms)
                                              + "\"";
-            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode " + m_mode
-                                  + " gives each VM a VF): allowed: 1.." + std::to_string(limit)
-                                  + " (" + std::to_string(nics)
+            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode "
+                                  + modeText + " gives each VM a VF): allowed: 1.."
+                                  + std::to_string(limit) + " (" + std::to_string(nics)
                                   + " NIC(s) x ns3::SriovNic::MaxVfs=" + maxVfs + ")");
         }
     }
-    if (m_mode == "vepa" || m_mode == "all")
+    if (vepa)
     {
         // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port,
         // which reflects it (IEEE 802.1Qbg reflective relay): a host with a flow between two of
@@ -709,18 +197,19 @@ Experiment::Validate()
             if (!switchPort && sameHostFlow[h])
             {
                 throw ExperimentError(
-                    "--mode=" + m_mode + ": " + m_topology.GetSource() + ": host \"" + spec.name
+                    "--mode=" + modeText + ": " + m_topology.GetSource() + ": host \"" + spec.name
                     + "\" is cabled to no switch: vepa needs a switch port with reflective relay "
                       "(IEEE 802.1Qbg) to turn its VM-to-VM frames around; use a topology with a "
                       "switch"
-                    + (m_mode == "all" ? " or a single --mode" : ""));
+                    + (m_opt.modes.size() > 1 ? " or a single --mode" : ""));
             }
         }
     }
     CheckAttributeCombinations();
     if (CountFlows() == 0)
     {
-        throw ExperimentError("--traffic=" + m_traffic + " --placement=" + m_placement
+        throw ExperimentError("--traffic=" + ToString(m_opt.traffic)
+                              + " --placement=" + ToString(m_opt.placement)
                               + ": no flow fits this topology (too few VMs)");
     }
 }
@@ -782,41 +271,21 @@ Experiment::CheckAttributeCombinations() const
     }
 }
 
+std::vector<uint32_t>
+Experiment::GetVmsPerHost() const
+{
+    std::vector<uint32_t> vms;
+    for (int h : m_topology.GetHosts())
+    {
+        vms.push_back(m_topology.GetNode(h).vms);
+    }
+    return vms;
+}
+
 uint64_t
 Experiment::CountFlows() const
 {
-    // As MakePattern, without building the (possibly huge) list.
-    const std::vector<int>& hosts = m_topology.GetHosts();
-    const uint64_t n = m_topology.GetNVms();
-    uint64_t flows = 0;
-    if (m_traffic == "pairs" && m_placement == "same-host")
-    {
-        for (int h : hosts)
-        {
-            flows += m_topology.GetNode(h).vms / 2;
-        }
-    }
-    else if (m_traffic == "pairs")
-    {
-        for (std::size_t h = 0; h + 1 < hosts.size(); h += 2)
-        {
-            flows
-                += std::min(m_topology.GetNode(hosts[h]).vms, m_topology.GetNode(hosts[h + 1]).vms);
-        }
-    }
-    else if (m_traffic == "all-to-all")
-    {
-        flows = n * (n > 0 ? n - 1 : 0);
-    }
-    else if (m_traffic == "incast")
-    {
-        flows = n > 0 ? n - 1 : 0;
-    }
-    else if (m_traffic == "permutation")
-    {
-        flows = n >= 2 ? n : 0;
-    }
-    return flows;
+    return CountTrafficPattern(GetVmsPerHost(), m_opt.traffic, m_opt.placement);
 }
 
 void
@@ -859,100 +328,25 @@ Experiment::CheckMemory() const
     }
 }
 
-std::vector<std::pair<uint32_t, uint32_t>>
+std::vector<VmPair>
 Experiment::MakePattern() const
 {
-    // Global VM numbering: host by host, in topology order.
-    std::vector<uint32_t> first;
-    uint32_t n = 0;
-    for (int h : m_topology.GetHosts())
-    {
-        first.push_back(n);
-        n += m_topology.GetNode(h).vms;
-    }
-    std::vector<std::pair<uint32_t, uint32_t>> flows;
-    if (m_traffic == "pairs" && m_placement == "same-host")
-    {
-        for (std::size_t h = 0; h < first.size(); ++h)
-        {
-            uint32_t vms = m_topology.GetNode(m_topology.GetHosts()[h]).vms;
-            for (uint32_t i = 0; i + 1 < vms; i += 2)
-            {
-                flows.emplace_back(first[h] + i, first[h] + i + 1);
-            }
-        }
-    }
-    else if (m_traffic == "pairs")
-    {
-        for (std::size_t h = 0; h + 1 < first.size(); h += 2)
-        {
-            uint32_t vms = std::min(m_topology.GetNode(m_topology.GetHosts()[h]).vms,
-                                    m_topology.GetNode(m_topology.GetHosts()[h + 1]).vms);
-            for (uint32_t i = 0; i < vms; ++i)
-            {
-                flows.emplace_back(first[h] + i, first[h + 1] + i);
-            }
-        }
-    }
-    else if (m_traffic == "all-to-all")
-    {
-        for (uint32_t a = 0; a < n; ++a)
-        {
-            for (uint32_t b = 0; b < n; ++b)
-            {
-                if (a != b)
-                {
-                    flows.emplace_back(a, b);
-                }
-            }
-        }
-    }
-    else if (m_traffic == "incast")
-    {
-        for (uint32_t a = 1; a < n; ++a)
-        {
-            flows.emplace_back(a, 0);
-        }
-    }
-    else if (m_traffic == "permutation" && n >= 2)
-    {
-        // A random derangement from the run's random stream: every VM sends to one other.
-        Ptr<UniformRandomVariable> u = CreateObject<UniformRandomVariable>();
-        u->SetStream(1000);
-        std::vector<uint32_t> perm(n);
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            perm[i] = i;
-        }
-        for (uint32_t i = n - 1; i > 0; --i)
-        {
-            // Sattolo's algorithm: a single cycle, so no VM maps to itself.
-            uint32_t j = u->GetInteger(0, i - 1);
-            std::swap(perm[i], perm[j]);
-        }
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            flows.emplace_back(i, perm[i]);
-        }
-    }
-    return flows;
+    return MakeTrafficPattern(GetVmsPerHost(), m_opt.traffic, m_opt.placement, PATTERN_STREAM);
 }
 
 void
-Experiment::Build(const std::string& mode)
+Experiment::Build(CommMode mode)
 {
     m_hosts.clear();
-    m_vmNodes = NodeContainer();
-    m_vmHost.clear();
-    m_vmDevices = NetDeviceContainer();
-    const bool software = mode == "vswitch-kernel" || mode == "vswitch-dpdk";
+    m_vms = VmTable();
+    const bool software = IsSoftwareSwitched(mode);
     uint32_t hostIndex = 0;
     for (int h : m_topology.GetHosts())
     {
         const TopologyNode& spec = m_topology.GetNode(h);
         SriovHelper sriov;
         sriov.SetHostAttribute("Name", StringValue(spec.name));
-        sriov.SetNics(spec.nics > 0 ? spec.nics : m_nics);
+        sriov.SetNics(spec.nics > 0 ? spec.nics : m_opt.nics);
         if (spec.nic != "default")
         {
             sriov.SetPreset(spec.nic); // this host's hardware, over the program's --preset
@@ -968,431 +362,86 @@ Experiment::Build(const std::string& mode)
             vms.Create(spec.vms);
             VswitchHelper vswitch;
             // The mode picks the datapath, unless the host names its own profile.
-            vswitch.SetProfile(spec.vswitch != "default"  ? spec.vswitch
-                               : mode == "vswitch-kernel" ? "ovs-kernel"
-                                                          : "ovs-dpdk");
+            vswitch.SetProfile(spec.vswitch != "default" ? spec.vswitch
+                                                         : GetDefaultVswitchProfile(mode));
             vswitch.Install(host, vms)->SetUplink(pf);
         }
         else
         {
             // The hardware modes differ only in how the NIC forwards between its VFs.
-            sriov.SetNicAttribute("Forwarding", EnumValue(mode == "veb"    ? SriovNic::FORWARD_VEB
-                                                          : mode == "vepa" ? SriovNic::FORWARD_VEPA
-                                                          : mode == "vswitch-offload"
-                                                              ? SriovNic::FORWARD_OFFLOAD
-                                                              : SriovNic::FORWARD_VF_DMA));
+            ConfigureNicForwarding(mode, sriov);
             host = sriov.Install(spec.vms);
         }
         m_hosts.push_back(host);
         for (uint32_t i = 0; i < host->GetNVms(); ++i)
         {
-            m_vmNodes.Add(host->GetVm(i));
-            m_vmHost.push_back(hostIndex);
-            m_vmDevices.Add(host->GetVmDevice(i));
+            m_vms.nodes.Add(host->GetVm(i));
+            m_vms.host.push_back(hostIndex);
+            m_vms.devices.Add(host->GetVmDevice(i));
         }
         ++hostIndex;
     }
     BuildFabric();
     InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);
-    stack.Install(m_vmNodes);
+    stack.Install(m_vms.nodes);
     Ipv4AddressHelper ip("10.0.0.0", "255.0.0.0");
-    Ipv4InterfaceContainer ifs = ip.Assign(m_vmDevices);
-    m_vmAddress.clear();
+    Ipv4InterfaceContainer ifs = ip.Assign(m_vms.devices);
+    m_vms.addresses.clear();
     for (uint32_t i = 0; i < ifs.GetN(); ++i)
     {
-        m_vmAddress.push_back(ifs.GetAddress(i));
+        m_vms.addresses.push_back(ifs.GetAddress(i));
     }
 }
 
 void
 Experiment::BuildFabric()
 {
-    m_switchNodes.clear();
-    m_switches.clear();
-    m_fabricDevices.clear();
-    if (m_topology.GetNLinks() == 0)
-    {
-        return;
-    }
-    // Node of each topology node: a host's own node carries its NIC's uplink port.
-    std::vector<Ptr<Node>> nodes(m_topology.GetNNodes());
-    std::vector<int> hostOrdinal(m_topology.GetNNodes(), -1);
-    for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
-    {
-        int n = m_topology.GetHosts()[h];
-        nodes[n] = m_hosts[h]->GetNode();
-        hostOrdinal[n] = h;
-    }
-    for (int sw : m_topology.GetSwitches())
-    {
-        nodes[sw] = CreateObject<Node>();
-        m_switchNodes.push_back(nodes[sw]);
-    }
-    // A link with a host end is one cable per NIC of the host (NIC k on cable k); the switch
-    // at the other end has a port per cable. Two hosts cabled directly: as many cables as the
-    // host with fewer NICs has.
-    auto cables = [&](const TopologyLink& link)
-    {
-        uint32_t n = UINT32_MAX;
-        for (int end : {link.a, link.b})
-        {
-            if (hostOrdinal[end] >= 0)
-            {
-                n = std::min(n, m_hosts[hostOrdinal[end]]->GetNNics());
-            }
-        }
-        return n == UINT32_MAX ? 1 : n;
-    };
-    std::vector<std::vector<Ptr<NetDevice>>> endA(m_topology.GetNLinks());
-    std::vector<std::vector<Ptr<NetDevice>>> endB(m_topology.GetNLinks());
-    for (int l = 0; l < m_topology.GetNLinks(); ++l)
-    {
-        const TopologyLink& link = m_topology.GetLink(l);
-        EthernetHelper eth;
-        eth.SetDeviceAttribute("DataRate", DataRateValue(link.rate));
-        eth.SetChannelAttribute("Delay", TimeValue(link.delay));
-        for (uint32_t c = 0; c < cables(link); ++c)
-        {
-            NetDeviceContainer d = eth.Install(nodes[link.a], nodes[link.b]);
-            endA[l].push_back(d.Get(0));
-            endB[l].push_back(d.Get(1));
-            m_fabricDevices.push_back(d.Get(0));
-            m_fabricDevices.push_back(d.Get(1));
-            for (auto [end, dev] :
-                 {std::make_pair(link.a, d.Get(0)), std::make_pair(link.b, d.Get(1))})
-            {
-                if (hostOrdinal[end] >= 0)
-                {
-                    m_hosts[hostOrdinal[end]]->GetNic(c)->SetUplink(dev);
-                }
-            }
-        }
-    }
-    EthernetHelper eth;
-    for (std::size_t s = 0; s < m_topology.GetSwitches().size(); ++s)
-    {
-        int sw = m_topology.GetSwitches()[s];
-        NetDeviceContainer ports;
-        std::vector<uint32_t> firstPort; // per link of the switch, in its order
-        for (int l : m_topology.GetNode(sw).links)
-        {
-            firstPort.push_back(ports.GetN());
-            for (const Ptr<NetDevice>& dev : m_topology.GetLink(l).a == sw ? endA[l] : endB[l])
-            {
-                ports.Add(dev);
-            }
-        }
-        Ptr<EthernetSwitch> es = eth.InstallSwitch(nodes[sw], ports);
-        const std::vector<int>& links = m_topology.GetNode(sw).links;
-        if (m_currentMode == "vepa")
-        {
-            // IEEE 802.1Qbg reflective relay on the ports facing hosts.
-            for (uint32_t i = 0; i < links.size(); ++i)
-            {
-                if (hostOrdinal[m_topology.GetLink(links[i]).Other(sw)] >= 0)
-                {
-                    for (uint32_t c = 0; c < cables(m_topology.GetLink(links[i])); ++c)
-                    {
-                        es->SetReflectiveRelay(firstPort[i] + c, true);
-                    }
-                }
-            }
-        }
-        m_switches.push_back(es);
-        // Routes from the topology's shortest paths, as static entries per VM address.
-        for (std::size_t h = 0; h < m_hosts.size(); ++h)
-        {
-            int host = m_topology.GetHosts()[h];
-            int link = m_topology.NextHopLink(sw, host);
-            uint32_t i = std::find(links.begin(), links.end(), link) - links.begin();
-            const bool facing = m_topology.GetLink(link).Other(sw) == host;
-            for (uint32_t v = 0; v < m_hosts[h]->GetNVms(); ++v)
-            {
-                Ptr<NetDevice> dev = m_hosts[h]->GetVmDevice(v);
-                // A VF is reached through its own NIC's cable; a virtio VM through the PF's.
-                Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(dev);
-                uint32_t nic = vf ? vf->GetNic()->GetNicIndex() : 0;
-                es->AddStaticEntry(Mac48Address::ConvertFrom(dev->GetAddress()),
-                                   EthernetSwitch::DEFAULT_VLAN, firstPort[i] + (facing ? nic : 0));
-            }
-        }
-    }
-}
-
-void
-Experiment::PopulateNeighbours()
-{
-    auto add = [this](uint32_t from, uint32_t to)
-    {
-        Ptr<Ipv4L3Protocol> ipv4 = m_vmNodes.Get(from)->GetObject<Ipv4L3Protocol>();
-        Ptr<Ipv4Interface> itf = ipv4->GetInterface(1);
-        Ptr<ArpCache> cache = itf->GetArpCache();
-        ArpCache::Entry* e = cache->Lookup(m_vmAddress[to]);
-        if (!e)
-        {
-            e = cache->Add(m_vmAddress[to]);
-        }
-        e->SetMacAddress(m_vmDevices.Get(to)->GetAddress());
-        e->MarkAutoGenerated();
-    };
-    // A virtual switch sends an address it does not know to every port: give it the remote
-    // ends of its VMs' flows, behind its uplink, as an operator's flow rules would.
-    auto route = [this](uint32_t from, uint32_t to)
-    {
-        Ptr<VirtualSwitch> vs = m_hosts[m_vmHost[from]]->GetVirtualSwitch();
-        if (vs && m_vmHost[from] != m_vmHost[to])
-        {
-            vs->AddStaticEntry(Mac48Address::ConvertFrom(m_vmDevices.Get(to)->GetAddress()),
-                               vs->GetUplinkPort());
-        }
-    };
-    for (const Flow& f : m_flows)
-    {
-        add(f.src, f.dst);
-        add(f.dst, f.src);
-        route(f.src, f.dst);
-        route(f.dst, f.src);
-    }
-}
-
-void
-Experiment::BuildTraffic()
-{
-    m_flows.clear();
-    m_senders.clear();
-    m_tcpReceivers.clear();
-    m_busyStart.clear();
-    m_busyEnd.clear();
-    m_flowByKey.clear();
-    m_allLatency.Reset();
-    for (auto [src, dst] : MakePattern())
-    {
-        Flow f;
-        f.src = src;
-        f.dst = dst;
-        m_flows.push_back(std::move(f));
-    }
-    PopulateNeighbours();
-    if (m_app == "tcp")
-    {
-        // The socket buffers bound TCP's window, so they decide TCP's throughput (and the
-        // ranking of the modes): set from --tcp-sndbuf/--tcp-rcvbuf, else as configured.
-        if (m_tcpSndBuf > 0)
-        {
-            Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(m_tcpSndBuf));
-        }
-        if (m_tcpRcvBuf > 0)
-        {
-            Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(m_tcpRcvBuf));
-        }
-    }
-    const Time start = MilliSeconds(1);
-    m_windowStart = start;
-    // Busy times at both ends of the traffic window: utilization is busy time within it over
-    // its length, not diluted by the idle start and the drain.
-    Simulator::Schedule(start,
-                        [this]()
-                        {
-                            m_busyStart = SnapshotBusy();
-                        });
-    Simulator::Schedule(start + m_duration,
-                        [this]()
-                        {
-                            m_busyEnd = SnapshotBusy();
-                        });
-    for (std::size_t i = 0; i < m_flows.size(); ++i)
-    {
-        Flow& f = m_flows[i];
-        uint16_t port = 10000 + i % 50000;
-        m_flowByKey[{m_vmAddress[f.src].Get(), m_vmAddress[f.dst].Get(), port}] = &f;
-        bool tcp = m_app == "tcp";
-        std::string factory = tcp ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
-        ApplicationContainer sink;
-        ApplicationContainer app;
-        InetSocketAddress to(m_vmAddress[f.dst], port);
-        // Frames sent are counted at the sender's IP layer, for every app.
-        m_senders[f.src][{m_vmAddress[f.dst].Get(), port}] = &f;
-        if (m_app == "udp")
-        {
-            // Constant bit rate: the frame (FCS included) every size x 8 / rate seconds.
-            UdpServerHelper server(port);
-            sink = server.Install(m_vmNodes.Get(f.dst));
-            sink.Get(0)->TraceConnectWithoutContext("RxWithAddresses",
-                                                    MakeBoundCallback(&OnUdpRx, &f, &m_allLatency));
-            UdpClientHelper client(m_vmAddress[f.dst], port);
-            client.SetAttribute("PacketSize", UintegerValue(m_size - UDP_OVERHEAD));
-            client.SetAttribute("Interval", TimeValue(Seconds(m_size * 8.0 / m_rate.GetBitRate())));
-            client.SetAttribute("MaxPackets", UintegerValue(std::numeric_limits<uint32_t>::max()));
-            app = client.Install(m_vmNodes.Get(f.src));
-            app.Start(start);
-            app.Stop(start + m_duration);
-            sink.Start(Time(0));
-            continue;
-        }
-        PacketSinkHelper sinkHelper(factory, InetSocketAddress(Ipv4Address::GetAny(), port));
-        sinkHelper.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(!tcp));
-        sink = sinkHelper.Install(m_vmNodes.Get(f.dst));
-        if (tcp)
-        {
-            // Segments received are counted at the receiver's IP layer (OnTcpDeliver).
-            m_tcpReceivers[f.dst][{m_vmAddress[f.src].Get(), port}] = &f;
-            BulkSendHelper bulk(factory, to);
-            bulk.SetAttribute("SendSize", UintegerValue(m_size - TCP_OVERHEAD));
-            app = bulk.Install(m_vmNodes.Get(f.src));
-        }
-        else
-        {
-            sink.Get(0)->TraceConnectWithoutContext("RxWithSeqTsSize",
-                                                    MakeBoundCallback(&OnRx, &f, &m_allLatency));
-            OnOffHelper onoff(factory, to);
-            onoff.SetAttribute("DataRate", DataRateValue(m_rate));
-            onoff.SetAttribute("PacketSize", UintegerValue(m_size - UDP_OVERHEAD));
-            onoff.SetAttribute("EnableSeqTsSizeHeader", BooleanValue(true));
-            // Exponential bursts and silences of 1 ms mean: half the offered load on average.
-            onoff.SetAttribute("OnTime", StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
-            onoff.SetAttribute("OffTime",
-                               StringValue("ns3::ExponentialRandomVariable[Mean=0.001]"));
-            app = onoff.Install(m_vmNodes.Get(f.src));
-        }
-        app.Start(start);
-        app.Stop(start + m_duration);
-        sink.Start(Time(0));
-    }
-    for (auto& [vm, flows] : m_senders)
-    {
-        m_vmNodes.Get(vm)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
-            "SendOutgoing", MakeBoundCallback(&OnIpSend, &flows));
-    }
-    for (auto& [vm, flows] : m_tcpReceivers)
-    {
-        m_vmNodes.Get(vm)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
-            "LocalDeliver", MakeBoundCallback(&OnTcpDeliver, &flows, &m_allLatency));
-    }
-}
-
-std::map<std::string, double>
-Experiment::SnapshotBusy() const
-{
-    std::map<std::string, double> busy;
-    for (const Ptr<Host>& h : m_hosts)
-    {
-        const std::string name = h->GetName();
-        auto link = [&busy](const std::string& component, const Ptr<PcieLink>& l)
-        {
-            busy[component + "|up"] = l->GetBusyTimeSoFar(PcieLink::Direction(0)).GetSeconds();
-            busy[component + "|down"] = l->GetBusyTimeSoFar(PcieLink::Direction(1)).GetSeconds();
-        };
-        double cores = 0;
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
-        {
-            link(name + "/pcie" + (n == 0 ? "" : std::to_string(n)), h->GetPcieLink(n));
-            cores += h->GetNic(n)->GetOffloadCoreTimeSoFar().GetSeconds();
-        }
-        if (Ptr<PcieHierarchy> p2p = h->GetPcieHierarchy())
-        {
-            if (Ptr<PcieLink> up = p2p->GetSwitchUpstream())
-            {
-                link(name + "/pcie-switch", up);
-            }
-        }
-        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
-        {
-            for (uint32_t c = 0; c < vs->GetNCores(); ++c)
-            {
-                cores += vs->GetBusyTime(c).GetSeconds();
-            }
-        }
-        busy[name + "/cpu|cores"] = cores;
-    }
-    return busy;
-}
-
-double
-Experiment::Flow::GetOfferedBps() const
-{
-    return RateBps(txFrameBytes, firstTxFrameBytes, txFrames, lastTx - firstTx);
-}
-
-double
-Experiment::Flow::GetCarriedBps(Time span) const
-{
-    return span.IsStrictlyPositive() ? double(rxFrameBytes) * 8 / span.GetSeconds() : 0;
-}
-
-double
-Experiment::Flow::GetGoodputBps(Time span) const
-{
-    return span.IsStrictlyPositive() ? double(rxBytes) * 8 / span.GetSeconds() : 0;
-}
-
-Time
-Experiment::GetReceiveSpan() const
-{
-    // Every frame received crossed every link of its path between the instant it was sent and
-    // the instant it was received, so all of them crossed within [first sent, last received]:
-    // over that span, the flows through one link can never sum to more than the link carries,
-    // whatever queues and interrupt batches do to the receive instants. The price: a run reads
-    // low by about one latency over the duration (the pipeline's fill), which doc/results.md
-    // states.
-    // It also lasts at least as long as each flow's sending did, counted as one interval per
-    // frame (the span offered_bps is measured over, plus its last frame's interval): a flow whose
-    // latency is below its frame interval then reads what it offered, not more.
-    Time firstTx = Time::Max();
-    Time end = Time::Min();
-    bool received = false;
-    for (const Flow& f : m_flows)
-    {
-        if (f.txFrames > 0)
-        {
-            firstTx = std::min(firstTx, f.firstTx);
-        }
-        if (f.txFrames > 1)
-        {
-            end = std::max(end, f.lastTx + (f.lastTx - f.firstTx) / int64_t(f.txFrames - 1));
-        }
-        if (f.rxFrames > 0)
-        {
-            end = std::max(end, f.lastRx);
-            received = true;
-        }
-    }
-    return received && end > firstTx ? end - firstTx : Time(0);
-}
-
-bool
-Experiment::IsSaturated(const Flow& f) const
-{
-    if (m_app == "tcp")
-    {
-        return true; // a bulk sender always has more to send than the path takes
-    }
-    // Lost, or still queued at the end, more than the tolerance of its frames; or a queue that
-    // grew while it sent: its last frame waited longer than the fastest one by more than the
-    // tolerance of the sending time (a path that keeps up delivers the last frame about as fast
-    // as the first, whatever the run's length).
-    const double sending = (f.lastTx - f.firstTx).GetSeconds();
-    return f.rxFrames < (1 - SATURATION_TOLERANCE) * f.txFrames
-        || (f.rxFrames > 0
-            && (f.lastLatency - f.latency.GetMin()).GetSeconds() > SATURATION_TOLERANCE * sending);
+    FabricBuilder fabric(m_topology);
+    fabric.SetReflectiveRelay(NeedsReflectiveRelay(m_currentMode));
+    fabric.Install(m_hosts);
+    m_switches = fabric.GetSwitches();
+    m_switchNodes = fabric.GetSwitchNodes();
+    m_fabricDevices = fabric.GetDevices();
 }
 
 RunRecord
 Experiment::RunMode(const std::string& mode)
 {
-    if (m_app == "tcp")
+    const std::vector<CommMode> modes = ParseModes(mode);
+    if (modes.size() != 1)
     {
-        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(m_size - TCP_OVERHEAD));
+        throw ExperimentError("RunMode: one mode at a time, not " + mode);
+    }
+    return RunMode(modes.front());
+}
+
+RunRecord
+Experiment::RunMode(CommMode mode)
+{
+    if (m_opt.app == TrafficApp::TCP)
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize",
+                           UintegerValue(m_opt.size - TrafficBuilder::TCP_OVERHEAD));
     }
     auto wallStart = std::chrono::steady_clock::now();
     m_currentMode = mode;
     Build(mode);
-    BuildTraffic();
-    ConnectDropTraces();
+    m_traffic = std::make_unique<TrafficBuilder>(m_opt, m_rate);
+    m_traffic->Prepare(MakePattern(), m_vms, m_hosts);
+    std::vector<std::string> switchNames;
+    for (int sw : m_topology.GetSwitches())
+    {
+        switchNames.push_back(m_topology.GetNode(sw).name);
+    }
+    m_collector = std::make_unique<RunCollector>(m_hosts, m_switches, switchNames, *m_traffic);
+    m_collector->ScheduleWindow(TrafficBuilder::GetStart(), m_opt.duration);
+    m_traffic->InstallApplications();
+    m_collector->ConnectDropTraces();
     AssignStreams();
     auto built = std::chrono::steady_clock::now();
     // Traffic starts at 1 ms; give the last frames 1 ms to drain.
-    Simulator::Stop(MilliSeconds(2) + m_duration);
+    Simulator::Stop(MilliSeconds(2) + m_opt.duration);
     Simulator::Run();
     auto ran = std::chrono::steady_clock::now();
     double wall = std::chrono::duration<double>(ran - wallStart).count();
@@ -1407,8 +456,8 @@ Experiment::RunMode(const std::string& mode)
     m_switches.clear();
     m_switchNodes.clear();
     m_fabricDevices.clear();
-    m_vmNodes = NodeContainer();
-    m_vmDevices = NetDeviceContainer();
+    m_vms = VmTable();
+    m_collector.reset();
     Simulator::Destroy();
     return r;
 }
@@ -1420,10 +469,10 @@ Experiment::AssignStreams()
     // mode run second by compare-modes would draw other numbers than the same mode run alone
     // (or replayed from run_params). Fixed streams per run, after MakePattern's (1000).
     int64_t stream = 2000;
-    stream += InternetStackHelper().AssignStreams(m_vmNodes, stream);
-    for (uint32_t n = 0; n < m_vmNodes.GetN(); ++n)
+    stream += InternetStackHelper().AssignStreams(m_vms.nodes, stream);
+    for (uint32_t n = 0; n < m_vms.nodes.GetN(); ++n)
     {
-        Ptr<Node> node = m_vmNodes.Get(n);
+        Ptr<Node> node = m_vms.nodes.Get(n);
         for (uint32_t a = 0; a < node->GetNApplications(); ++a)
         {
             if (Ptr<OnOffApplication> onoff
@@ -1436,29 +485,24 @@ Experiment::AssignStreams()
 }
 
 RunRecord
-Experiment::Collect(const std::string& mode, double wall)
+Experiment::Collect(CommMode mode, double wall)
 {
     RunRecord r;
-    if (!m_point.empty())
+    if (!m_opt.point.empty())
     {
-        r.point = m_point;
+        r.point = m_opt.point;
     }
-    r.scenario = m_scenario;
-    r.topology = m_topologyFile.empty() ? "rack" : m_topologyFile;
-    r.mode = mode;
-    r.rngSeed = RngSeedManager::GetSeed();
-    r.rngRun = RngSeedManager::GetRun();
-    r.version = GetVmcommVersion();
-    r.startedAt = ResultsDb::NowIso8601();
-    r.wallSeconds = wall;
-    r.simSeconds = Simulator::Now().GetSeconds();
+    ScenarioProgram::FillRunHeader(r, m_scenario, ResultsDb::NowIso8601(), wall,
+                                   Simulator::Now().GetSeconds());
+    r.topology = m_opt.topologyFile.empty() ? "rack" : m_opt.topologyFile;
+    r.mode = ToString(mode);
     // Every attribute of the module in force, then the options (which may name one again).
     std::map<std::string, std::string> params(m_options);
     for (auto& [name, value] : CollectAttributeDefaults("SriovVmcomm"))
     {
         params.emplace(name, value);
     }
-    params["mode"] = mode;
+    params["mode"] = ToString(mode);
     // The TCP socket buffers in force (they decide TCP throughput), so that a replay sets them.
     for (auto [option, attribute] :
          {std::make_pair("tcp-sndbuf", "SndBufSize"), std::make_pair("tcp-rcvbuf", "RcvBufSize")})
@@ -1469,492 +513,9 @@ Experiment::Collect(const std::string& mode, double wall)
     }
     r.params.assign(params.begin(), params.end());
 
-    const Time span = GetReceiveSpan();
-    double carried = 0;
-    for (std::size_t i = 0; i < m_flows.size(); ++i)
-    {
-        const Flow& f = m_flows[i];
-        FlowRow row;
-        row.flowId = i;
-        row.src = "vm" + std::to_string(f.src);
-        row.dst = "vm" + std::to_string(f.dst);
-        row.srcHost = m_hosts[m_vmHost[f.src]]->GetName();
-        row.dstHost = m_hosts[m_vmHost[f.dst]]->GetName();
-        row.sameHost = m_vmHost[f.src] == m_vmHost[f.dst];
-        row.txFrames = f.txFrames;
-        row.txBytes = f.txBytes;
-        row.rxFrames = f.rxFrames;
-        row.rxBytes = f.rxBytes;
-        // Drops charged to the flow by the components' drop traces; what is neither received
-        // nor dropped is still in a queue, ring or cable (doc/results.md, accounting). TCP's
-        // duplicates and ACKs keep it out of the identity: no in-flight figure for it.
-        row.dropped = f.dropped;
-        if (m_app != "tcp")
-        {
-            row.inFlight = int64_t(f.txFrames) - int64_t(f.rxFrames) - int64_t(f.dropped);
-        }
-        // Over the run's span, so never above what the flow's path carries.
-        row.throughputBps = f.GetGoodputBps(span);
-        row.frameBps = f.GetCarriedBps(span);
-        carried += row.frameBps;
-        row.offeredBps = f.GetOfferedBps();
-        row.saturated = IsSaturated(f);
-        row.SetLatency(f.latency);
-        r.flows.push_back(row);
-        if (m_flows.size() <= 16)
-        {
-            r.histograms.emplace_back(i, f.latency);
-        }
-    }
-    r.histograms.emplace_back(-1, m_allLatency);
-    // The run's offered and carried load: every flow together, over the same span.
-    {
-        double offered = 0;
-        bool saturated = false;
-        for (const Flow& f : m_flows)
-        {
-            offered += f.GetOfferedBps();
-            saturated = saturated || IsSaturated(f);
-        }
-        r.counters.push_back({"traffic", "offered_bps", offered});
-        r.counters.push_back({"traffic", "carried_bps", carried});
-        r.counters.push_back({"traffic", "saturated", saturated ? 1.0 : 0.0});
-        r.counters.push_back({"traffic", "window_start_seconds", m_windowStart.GetSeconds()});
-        r.counters.push_back({"traffic", "window_seconds", m_duration.GetSeconds()});
-    }
-    // Utilization: busy time within the traffic window over the window's length.
-    const double window = m_duration.GetSeconds();
-    auto inWindow = [&](const std::string& key)
-    {
-        auto a = m_busyStart.find(key);
-        auto b = m_busyEnd.find(key);
-        return a == m_busyStart.end() || b == m_busyEnd.end() ? 0.0
-                                                              : (b->second - a->second) / window;
-    };
-
-    for (const Ptr<Host>& h : m_hosts)
-    {
-        std::string name = h->GetName();
-        // NIC 0 keeps the plain names ("h1/nic", "h1/pcie"); further NICs are numbered.
-        auto numbered = [&](const char* what, uint32_t n)
-        {
-            return name + "/" + what + (n == 0 ? "" : std::to_string(n));
-        };
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
-        {
-            Ptr<SriovNic> nic = h->GetNic(n);
-            for (int reason = 0; reason < SriovNic::DROP_REASONS; ++reason)
-            {
-                auto why = SriovNic::DropReason(reason);
-                if (nic->GetDrops(why) > 0)
-                {
-                    AddDrop(r, numbered("nic", n), SriovNic::GetDropReasonName(why),
-                            nic->GetDrops(why));
-                }
-            }
-        }
-        if (Ptr<Iommu> iommu = h->GetIommu())
-        {
-            r.counters.push_back({name + "/iommu", "iotlb_hits", double(iommu->GetHits())});
-            r.counters.push_back({name + "/iommu", "iotlb_misses", double(iommu->GetMisses())});
-            r.counters.push_back(
-                {name + "/iommu", "walk_accesses", double(iommu->GetWalkAccesses())});
-            r.counters.push_back({name + "/iommu", "faults", double(iommu->GetFaults())});
-        }
-        // Bytes and utilization per direction of a PCIe link.
-        auto linkCounters = [&](const std::string& component, const Ptr<PcieLink>& link)
-        {
-            for (int d = 0; d < 2; ++d)
-            {
-                auto dir = PcieLink::Direction(d);
-                std::string tag = d == 0 ? "up" : "down";
-                r.counters.push_back({component, tag + "_bytes", double(link->GetWireBytes(dir))});
-                r.counters.push_back(
-                    {component, tag + "_utilization", inWindow(component + "|" + tag)});
-            }
-        };
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
-        {
-            linkCounters(numbered("pcie", n), h->GetPcieLink(n));
-        }
-        if (Ptr<PcieHierarchy> p2p = h->GetPcieHierarchy())
-        {
-            r.counters.push_back({name + "/pcie-p2p", "writes", double(p2p->GetPeerWrites())});
-            r.counters.push_back({name + "/pcie-p2p", "bytes", double(p2p->GetPeerBytes())});
-            if (Ptr<PcieLink> up = p2p->GetSwitchUpstream())
-            {
-                linkCounters(name + "/pcie-switch", up);
-            }
-        }
-        uint64_t interrupts = 0;
-        uint64_t vfTx = 0;
-        uint64_t vfRx = 0;
-        uint64_t rxRingBacklog = 0;
-        uint64_t virtioTxBacklog = 0;
-        uint64_t virtioRxBacklog = 0;
-        uint64_t virtioDrops[VirtioNetDevice::DROP_REASONS] = {};
-        bool virtio = false;
-        for (uint32_t i = 0; i < h->GetNVms(); ++i)
-        {
-            if (Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(h->GetVmDevice(i)))
-            {
-                interrupts += vf->GetCounters().interrupts;
-                vfTx += vf->GetCounters().txFrames;
-                vfRx += vf->GetCounters().rxFrames;
-                rxRingBacklog += vf->GetRxRingBacklog();
-            }
-            else if (Ptr<VirtioNetDevice> v = DynamicCast<VirtioNetDevice>(h->GetVmDevice(i)))
-            {
-                virtio = true;
-                virtioTxBacklog += v->GetTxQueue().GetSize();
-                virtioRxBacklog += v->GetRxQueue().GetSize();
-                for (int reason = 0; reason < VirtioNetDevice::DROP_REASONS; ++reason)
-                {
-                    virtioDrops[reason] += v->GetDrops(VirtioNetDevice::DropReason(reason));
-                }
-            }
-        }
-        // One row per reason for the host's virtio NICs together (a row per VM would repeat
-        // the drops table's key).
-        for (int reason = 0; reason < VirtioNetDevice::DROP_REASONS; ++reason)
-        {
-            if (virtioDrops[reason] > 0)
-            {
-                AddDrop(r, name + "/virtio",
-                        VirtioNetDevice::GetDropReasonName(VirtioNetDevice::DropReason(reason)),
-                        virtioDrops[reason]);
-            }
-        }
-        if (Ptr<VfNetDevice> pf = h->GetPf())
-        {
-            interrupts += pf->GetCounters().interrupts;
-            rxRingBacklog += pf->GetRxRingBacklog();
-        }
-        r.counters.push_back({name + "/vf", "interrupts", double(interrupts)});
-        r.counters.push_back({name + "/vf", "tx_frames", double(vfTx)});
-        r.counters.push_back({name + "/vf", "rx_frames", double(vfRx)});
-        // Frames in flight at the end, component by component (doc/results.md, accounting).
-        r.counters.push_back({name + "/vf", "rx_ring_backlog_at_end", double(rxRingBacklog)});
-        if (virtio)
-        {
-            r.counters.push_back(
-                {name + "/virtio", "tx_queue_backlog_at_end", double(virtioTxBacklog)});
-            r.counters.push_back(
-                {name + "/virtio", "rx_queue_backlog_at_end", double(virtioRxBacklog)});
-        }
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
-        {
-            if (Ptr<EthernetNetDevice> cable
-                = DynamicCast<EthernetNetDevice>(h->GetNic(n)->GetUplink()))
-            {
-                CableCounters(r, numbered("uplink", n), cable);
-            }
-        }
-        for (const auto& [key, count] : m_ipDrops)
-        {
-            if (key.first == name + "/guest-ip")
-            {
-                AddDrop(r, key.first, key.second.c_str(), count);
-            }
-        }
-        // A guest NIC with flow control (virtio) pushes back into the VM's queue disc: what it
-        // drops is lost traffic too, and what it still holds at the end is in flight.
-        uint64_t qdiscDrops = 0;
-        uint64_t qdiscBacklog = 0;
-        for (uint32_t i = 0; i < h->GetNVms(); ++i)
-        {
-            Ptr<TrafficControlLayer> tc = h->GetVm(i)->GetObject<TrafficControlLayer>();
-            Ptr<QueueDisc> qd = tc ? tc->GetRootQueueDiscOnDevice(h->GetVmDevice(i)) : nullptr;
-            if (qd)
-            {
-                qdiscDrops += qd->GetStats().nTotalDroppedPackets;
-                qdiscBacklog += qd->GetNPackets();
-            }
-        }
-        if (qdiscDrops > 0)
-        {
-            AddDrop(r, name + "/guest-qdisc", "queue-disc-full", qdiscDrops);
-        }
-        r.counters.push_back({name + "/guest-qdisc", "backlog_at_end", double(qdiscBacklog)});
-        // vswitch-offload: the host core that decides each frame.
-        double busy = 0;
-        for (uint32_t n = 0; n < h->GetNNics(); ++n)
-        {
-            Ptr<SriovNic> nic = h->GetNic(n);
-            busy += nic->GetOffloadCoreTime().GetSeconds();
-            r.counters.push_back(
-                {numbered("nic", n), "eswitch_frames", double(nic->GetEswitchFrames())});
-            r.counters.push_back(
-                {numbered("nic", n), "frames_in_flight_at_end", double(nic->GetFramesInFlight())});
-            r.counters.push_back(
-                {numbered("nic", n), "uplink_tx_frames", double(nic->GetUplinkTxFrames())});
-        }
-        double useful = busy;
-        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
-        {
-            for (uint32_t c = 0; c < vs->GetNCores(); ++c)
-            {
-                busy += vs->GetBusyTime(c).GetSeconds();
-                useful += vs->GetUsefulTime(c).GetSeconds();
-                r.counters.push_back({name + "/cpu/core" + std::to_string(c), "busy_seconds",
-                                      vs->GetBusyTime(c).GetSeconds()});
-            }
-            // A frame the PF refuses is counted by its NIC (tx-ring-full, frame-too-large):
-            // the switch's own uplink-refused would count it twice.
-            const bool pfUplink = DynamicCast<VfNetDevice>(vs->GetUplink()) != nullptr;
-            for (int reason = 0; reason < VirtualSwitch::DROP_REASONS; ++reason)
-            {
-                auto why = VirtualSwitch::DropReason(reason);
-                if (vs->GetDrops(why) > 0
-                    && !(pfUplink && why == VirtualSwitch::DROP_UPLINK_REFUSED))
-                {
-                    AddDrop(r, name + "/vswitch", VirtualSwitch::GetDropReasonName(why),
-                            vs->GetDrops(why));
-                }
-            }
-            // Per core, the drops of the input queues it serves: the same frames as the virtio
-            // tx-queue-full and the switch's uplink-queue-full drops, so a counter, not drops.
-            for (uint32_t c = 0; c < vs->GetNCores(); ++c)
-            {
-                r.counters.push_back({name + "/vswitch/core" + std::to_string(c),
-                                      "input_queue_drops", double(vs->GetCoreQueueDrops(c))});
-            }
-            r.counters.push_back({name + "/vswitch", "uplink_queue_backlog_at_end",
-                                  double(vs->GetUplinkQueueBacklog())});
-            // Frames from the uplink for no port of this switch: not a drop (a flood's copy
-            // for another host), but a unicast frame of a flow here would be lost uncounted.
-            r.counters.push_back(
-                {name + "/vswitch", "filtered_frames", double(vs->GetCounters().filtered)});
-        }
-        // Host cores spent forwarding: none for the hardware modes, measured, not assumed.
-        r.counters.push_back({name + "/cpu", "forwarding_core_seconds", busy});
-        r.counters.push_back({name + "/cpu", "useful_core_seconds", useful});
-        r.counters.push_back({name + "/cpu", "cores_busy", inWindow(name + "/cpu|cores")});
-    }
-    for (std::size_t s = 0; s < m_switches.size(); ++s)
-    {
-        Ptr<EthernetSwitch> es = DynamicCast<EthernetSwitch>(m_switches[s]);
-        std::string name = m_topology.GetNode(m_topology.GetSwitches()[s]).name;
-        uint64_t rx = 0;
-        uint64_t reflected = 0;
-        for (uint32_t p = 0; p < es->GetNPorts(); ++p)
-        {
-            rx += es->GetPortCounters(p).rxFrames;
-            reflected += es->GetPortCounters(p).reflectedFrames;
-        }
-        r.counters.push_back({name, "rx_frames", double(rx)});
-        r.counters.push_back({name, "reflected_frames", double(reflected)});
-        r.counters.push_back({name, "pipeline_at_end", double(es->GetFramesInPipeline())});
-        for (uint32_t p = 0; p < es->GetNPorts(); ++p)
-        {
-            CableCounters(r, name + "/port" + std::to_string(p), es->GetPort(p));
-        }
-        for (int reason = 0; reason < EthernetSwitch::DROP_REASONS; ++reason)
-        {
-            auto why = EthernetSwitch::DropReason(reason);
-            if (es->GetDrops(why) > 0)
-            {
-                r.drops.push_back(
-                    {name, EthernetSwitch::GetDropReasonName(why), es->GetDrops(why)});
-            }
-        }
-    }
-    r.counters.push_back({"experiment", "uncharged_drops", double(m_unchargedDrops)});
+    m_collector->CollectFlows(r, m_vms.host, m_opt.app == TrafficApp::TCP);
+    m_collector->CollectComponents(r);
     return r;
-}
-
-void
-Experiment::Print(const RunRecord& r) const
-{
-    uint64_t txFrames = 0;
-    uint64_t rxFrames = 0;
-    double goodput = 0;
-    double offered = 0;
-    double carried = 0;
-    bool saturated = false;
-    for (const FlowRow& f : r.flows)
-    {
-        txFrames += f.txFrames;
-        rxFrames += f.rxFrames;
-        goodput += f.throughputBps;
-        offered += f.offeredBps;
-        carried += f.frameBps;
-        saturated = saturated || f.saturated;
-    }
-    // The headline says whether the path kept up: a saturated run's figures are the bottleneck's
-    // rate and its queueing, not the path's steady state (doc/results.md).
-    std::cout << std::fixed << std::setprecision(3);
-    std::cout << r.mode << ": " << r.flows.size() << " flow(s), " << txFrames << " sent, "
-              << rxFrames << " received; carried " << carried / 1e9 << " of " << offered / 1e9
-              << " Gb/s offered" << (saturated ? " (SATURATED)" : "") << ", goodput "
-              << goodput / 1e9 << " Gb/s; latency p50 "
-              << m_allLatency.GetPercentile(50).GetNanoSeconds() / 1e3 << " us, p99 "
-              << m_allLatency.GetPercentile(99).GetNanoSeconds() / 1e3 << " us, p99.9 "
-              << m_allLatency.GetPercentile(99.9).GetNanoSeconds() / 1e3 << " us\n";
-    // Where the frames not received went (doc/results.md, accounting).
-    uint64_t dropped = 0;
-    double atEnd = 0;
-    for (const DropRow& d : r.drops)
-    {
-        dropped += d.count;
-    }
-    for (const CounterRow& c : r.counters)
-    {
-        if (c.name.size() > 7 && c.name.compare(c.name.size() - 7, 7, "_at_end") == 0)
-        {
-            atEnd += c.value;
-        }
-    }
-    std::cout << "  " << dropped << " dropped, " << uint64_t(atEnd) << " in flight at the end\n";
-    for (const CounterRow& c : r.counters)
-    {
-        if (c.component == "experiment" || c.component == "traffic"
-            || c.name.find("utilization") != std::string::npos
-            || c.name.find("core_seconds") != std::string::npos || c.name == "cores_busy"
-            || c.component.find("pcie-p2p") != std::string::npos)
-        {
-            std::cout << "  " << c.component << " " << c.name << " " << c.value << "\n";
-        }
-    }
-    for (const DropRow& d : r.drops)
-    {
-        std::cout << "  drops " << d.component << " " << d.reason << " " << d.count << "\n";
-    }
-}
-
-int
-Experiment::Main(int argc, char** argv)
-{
-    CommandLine cmd(m_scenario);
-    AddOptions(cmd);
-    std::string preset;
-    m_check.AddValue(cmd, "preset",
-                     "NIC + PCIe + IOMMU configuration: " + JoinPresets()
-                         + " (applied first; --ns3:: options override it)",
-                     preset);
-    if (OptionList::Requested(argc, argv)) // what sweep.py checks a spec against
-    {
-        auto v = [](const auto& list)
-        {
-            return std::vector<std::string>(std::begin(list), std::end(list));
-        };
-        std::vector<std::string> modes = GetModes();
-        modes.push_back("all");
-        return OptionList(m_scenario, cmd)
-            .Choices("mode", modes)
-            .Expands("mode", "all", GetModes())
-            .Choices("traffic", v(TRAFFIC))
-            .Choices("placement", v(PLACEMENTS))
-            .Choices("app", v(APPS))
-            .Choices("preset", ListPresets())
-            .Range("nics", 1, Topology::MAX_NICS)
-            .Range("size", 64, 1518)
-            .Print(std::cout);
-    }
-    try
-    {
-        // Every argument, before ns-3 parses it (it aborts on a malformed value) and before
-        // anything is created.
-        m_check.Check(argc, argv);
-        // Before parsing, so that --ns3::Type::Attr options given too win over the preset.
-        preset = ApplyPresetFromCommandLine(argc, argv);
-    }
-    catch (const CommandLineError& e)
-    {
-        std::cerr << m_scenario << ": " << e.what() << std::endl;
-        return 2;
-    }
-    catch (const std::invalid_argument& e)
-    {
-        std::cerr << m_scenario << ": --preset: " << e.what() << std::endl;
-        return 2;
-    }
-    cmd.Parse(argc, argv);
-    // Each value as the option reads it back, so that the run replays from run_params alone.
-    m_options = {{"preset", preset},
-                 {"traffic", m_traffic},
-                 {"placement", m_placement},
-                 {"app", m_app},
-                 {"size", std::to_string(m_size)},
-                 {"load", m_load},
-                 {"line-rate", m_lineRate},
-                 {"duration", CommandLineCheck::FormatTime(m_duration)},
-                 {"vms", std::to_string(m_vms)},
-                 {"nics", std::to_string(m_nics)},
-                 {"hosts", std::to_string(m_nHosts)}};
-    if (!m_topologyFile.empty())
-    {
-        m_options["topology"] = m_topologyFile; // absent: the built-in rack (runs.topology)
-    }
-    // Attributes of other ns-3 modules set on the command line (--ns3::TcpSocket::...): the
-    // module's own are all recorded by CollectAttributeDefaults, these only when given.
-    for (int i = 1; i < argc; ++i)
-    {
-        std::string a = argv[i];
-        std::size_t eq = a.find('=');
-        if (a.rfind("--ns3::", 0) == 0 && eq != std::string::npos)
-        {
-            m_options[a.substr(2, eq - 2)] = a.substr(eq + 1);
-        }
-    }
-    try
-    {
-        Validate();
-        CheckMemory();
-    }
-    catch (const ExperimentError& e)
-    {
-        std::cerr << m_scenario << ": " << e.what() << std::endl;
-        return 2;
-    }
-    // The database is opened (and checked writable) before anything is simulated.
-    std::unique_ptr<ResultsDb> db;
-    try
-    {
-        if (!m_db.empty())
-        {
-            db = std::make_unique<ResultsDb>(m_db);
-        }
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << m_scenario << ": --db=" << m_db << ": " << e.what() << std::endl;
-        return 2;
-    }
-    std::vector<std::string> modes;
-    if (m_mode == "all")
-    {
-        modes = GetModes();
-    }
-    else
-    {
-        modes.push_back(m_mode);
-    }
-    try
-    {
-        for (const std::string& mode : modes)
-        {
-            RunRecord r = RunMode(mode);
-            if (modes.size() > 1 && r.point)
-            {
-                *r.point += "/" + mode;
-            }
-            if (!m_quiet)
-            {
-                Print(r);
-            }
-            if (db)
-            {
-                db->WriteRun(r);
-            }
-        }
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << m_scenario << ": " << e.what() << std::endl;
-        return 1;
-    }
-    return 0;
 }
 
 } // namespace ns3

@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * OptionList: a program's options, globals and attributes as JSON (see option-list.h).
  */
 #include "option-list.h"
 

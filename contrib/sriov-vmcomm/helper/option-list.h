@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * OptionList: the machine-readable list of a program's options (--list-options, JSON), read
+ * by the sweep runner to check a spec before running it.
  */
 #ifndef OPTION_LIST_H
 #define OPTION_LIST_H

@@ -20,7 +20,6 @@
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("VirtualSwitch");
-NS_OBJECT_ENSURE_REGISTERED(VirtualSwitchChannel);
 NS_OBJECT_ENSURE_REGISTERED(VirtualSwitch);
 
 // ---- Calibration (DESIGN.md section 7) ----
@@ -185,43 +184,6 @@ VirtualSwitch::GetDropReasonName(DropReason reason)
     }
 }
 
-// ---- VirtualSwitchChannel ----
-
-TypeId
-VirtualSwitchChannel::GetTypeId()
-{
-    static TypeId tid = TypeId("ns3::VirtualSwitchChannel")
-                            .SetParent<Channel>()
-                            .SetGroupName("SriovVmcomm")
-                            .AddConstructor<VirtualSwitchChannel>();
-    return tid;
-}
-
-void
-VirtualSwitchChannel::Add(Ptr<NetDevice> device)
-{
-    m_devices.push_back(device);
-}
-
-std::size_t
-VirtualSwitchChannel::GetNDevices() const
-{
-    return m_devices.size();
-}
-
-Ptr<NetDevice>
-VirtualSwitchChannel::GetDevice(std::size_t i) const
-{
-    return m_devices.at(i);
-}
-
-void
-VirtualSwitchChannel::DoDispose()
-{
-    m_devices.clear();
-    Channel::DoDispose();
-}
-
 // ---- VirtualSwitch ----
 
 TypeId
@@ -340,7 +302,7 @@ VirtualSwitch::NotifyConstructionCompleted()
 {
     CreateCores();
     m_uplinkQueue.Resize(m_uplinkQueueSize);
-    m_channel = CreateObject<VirtualSwitchChannel>();
+    m_channel = CreateObject<DeviceListChannel>();
     m_start = Simulator::Now();
     VirtioBackend::NotifyConstructionCompleted();
 }

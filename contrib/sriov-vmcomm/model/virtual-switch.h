@@ -4,6 +4,7 @@
 #ifndef VIRTUAL_SWITCH_H
 #define VIRTUAL_SWITCH_H
 
+#include "device-list-channel.h"
 #include "ns3/attribute.h"
 #include "ns3/channel.h"
 #include "ns3/event-id.h"
@@ -19,33 +20,6 @@
 #include <vector>
 
 namespace ns3 {
-
-/**
- * \ingroup sriov-vmcomm
- * \brief The devices of one virtual switch as one layer-2 segment, for what in ns-3 walks
- * channels (global routing). Frames do not travel through it: the switch moves them.
- */
-class VirtualSwitchChannel : public Channel
-{
-  public:
-    /**
-     * \brief Get the type ID.
-     * \return the object TypeId
-     */
-    static TypeId GetTypeId();
-
-    /** \param device a device joining the segment */
-    void Add(Ptr<NetDevice> device);
-
-    std::size_t GetNDevices() const override;
-    Ptr<NetDevice> GetDevice(std::size_t i) const override;
-
-  protected:
-    void DoDispose() override;
-
-  private:
-    std::vector<Ptr<NetDevice>> m_devices; //!< the devices
-};
 
 /**
  * \ingroup sriov-vmcomm
@@ -397,7 +371,7 @@ class VirtualSwitch : public VirtioBackend
     uint32_t m_uplinkPort;                       //!< uplink port, or PORT_NONE
     uint32_t m_context;                          //!< host node's id, or Simulator::NO_CONTEXT
     std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
-    Ptr<VirtualSwitchChannel> m_channel;         //!< the VMs' segment
+    Ptr<DeviceListChannel> m_channel;            //!< the VMs' segment
     Time m_start;                                //!< statistics start
     Counters m_counters;                         //!< counters
     uint64_t m_drops[DROP_REASONS];              //!< drop counters

@@ -259,10 +259,11 @@ VirtualSwitch::GetTypeId()
               .AddAttribute("Learning", "Learn source MAC addresses (OVS NORMAL action)",
                             BooleanValue(true), MakeBooleanAccessor(&VirtualSwitch::m_learning),
                             MakeBooleanChecker())
-              .AddAttribute("MacAgingTime",
-                            "Lifetime of a learned entry (OVS mac-aging-time default 300 s)",
-                            TimeValue(Seconds(300)), MakeTimeAccessor(&VirtualSwitch::m_agingTime),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "MacAgingTime", "Lifetime of a learned entry (OVS mac-aging-time default 300 s)",
+                  TimeValue(Seconds(300)),
+                  MakeTimeAccessor(&VirtualSwitch::SetAgingTime, &VirtualSwitch::GetAgingTime),
+                  MakeTimeChecker(Time(0)))
               .AddTraceSource("Forward",
                               "A frame output to a port: payload, input port, output port",
                               MakeTraceSourceAccessor(&VirtualSwitch::m_forwardTrace),
@@ -334,7 +335,7 @@ VirtualSwitch::DoDispose()
     }
     m_ports.clear();
     m_uplinkQueue.Clear();
-    m_table.clear();
+    m_table.Clear();
     m_channel = nullptr;
     VirtioBackend::DoDispose();
 }
@@ -429,54 +430,39 @@ VirtualSwitch::GetPortCore(uint32_t port) const
     return m_ports.at(port).core;
 }
 
-uint64_t
-VirtualSwitch::Key(Mac48Address address)
+void
+VirtualSwitch::SetAgingTime(Time agingTime)
 {
-    uint8_t b[6];
-    address.CopyTo(b);
-    uint64_t k = 0;
-    for (uint8_t x : b)
-    {
-        k = (k << 8) | x;
-    }
-    return k;
+    NS_LOG_FUNCTION(this << agingTime);
+    m_table.SetAgingTime(agingTime);
+}
+
+Time
+VirtualSwitch::GetAgingTime() const
+{
+    return m_table.GetAgingTime();
 }
 
 void
 VirtualSwitch::AddStaticEntry(Mac48Address address, uint32_t port)
 {
+    NS_LOG_FUNCTION(this << address << port);
     NS_ABORT_MSG_IF(port >= m_ports.size(), "VirtualSwitch::AddStaticEntry: no port " << port);
-    m_table[Key(address)] = Entry{port, Time::Max()};
+    m_table.AddStaticEntry(address, MacForwardingTable::NO_VLAN, port);
 }
 
 uint32_t
 VirtualSwitch::LookUp(Mac48Address address) const
 {
-    auto it = m_table.find(Key(address));
-    if (it == m_table.end() || it->second.expires <= Simulator::Now())
-    {
-        return PORT_NONE;
-    }
-    return it->second.port;
+    uint32_t port;
+    return m_table.Lookup(address, MacForwardingTable::NO_VLAN, Simulator::Now(), port) ? port
+                                                                                        : PORT_NONE;
 }
 
 void
 VirtualSwitch::Learn(Mac48Address address, uint32_t port)
 {
-    if (address.IsGroup())
-    {
-        return;
-    }
-    Time expires = Simulator::Now() + m_agingTime;
-    auto it = m_table.find(Key(address));
-    if (it == m_table.end())
-    {
-        m_table.emplace(Key(address), Entry{port, expires});
-    }
-    else if (it->second.expires != Time::Max())
-    {
-        it->second = Entry{port, expires};
-    }
+    m_table.Learn(address, MacForwardingTable::NO_VLAN, port, Simulator::Now());
 }
 
 uint32_t

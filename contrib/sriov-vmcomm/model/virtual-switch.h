@@ -5,6 +5,7 @@
 #define VIRTUAL_SWITCH_H
 
 #include "device-list-channel.h"
+#include "mac-forwarding-table.h"
 #include "ns3/attribute.h"
 #include "ns3/channel.h"
 #include "ns3/event-id.h"
@@ -15,7 +16,6 @@
 #include "virtio-net-device.h"
 
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -340,15 +340,10 @@ class VirtualSwitch : public VirtioBackend
                        NetDevice::PacketType type);
     /** \brief Create the cores (NCores is known). */
     void CreateCores();
-    /** \param address a MAC \return its table key */
-    static uint64_t Key(Mac48Address address);
-
-    /** A forwarding-table entry. */
-    struct Entry
-    {
-        uint32_t port; //!< port behind which the address is
-        Time expires;  //!< Time::Max() for a static entry
-    };
+    /** \param agingTime attribute MacAgingTime (the table's learned-entry lifetime) */
+    void SetAgingTime(Time agingTime);
+    /** \return attribute MacAgingTime */
+    Time GetAgingTime() const;
 
     // Attributes
     Mode m_mode;                //!< interrupt or poll
@@ -362,20 +357,19 @@ class VirtualSwitch : public VirtioBackend
     Time m_wakeupLatency;       //!< kick to core running (Interrupt mode)
     uint32_t m_uplinkQueueSize; //!< uplink input queue
     bool m_learning;            //!< learn source addresses
-    Time m_agingTime;           //!< learned entries' lifetime
 
-    std::vector<Port> m_ports;                   //!< ports
-    std::vector<Core> m_cores;                   //!< cores
-    std::vector<uint32_t> m_touched;             //!< VM ports that received in the current batch
-    Virtqueue m_uplinkQueue;                     //!< frames from the uplink
-    uint32_t m_uplinkPort;                       //!< uplink port, or PORT_NONE
-    uint32_t m_context;                          //!< host node's id, or Simulator::NO_CONTEXT
-    std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
-    Ptr<DeviceListChannel> m_channel;            //!< the VMs' segment
-    Time m_start;                                //!< statistics start
-    Counters m_counters;                         //!< counters
-    uint64_t m_drops[DROP_REASONS];              //!< drop counters
-    uint64_t m_uplinkQueueDrops;                 //!< uplink queue drops, cumulative
+    std::vector<Port> m_ports;        //!< ports
+    std::vector<Core> m_cores;        //!< cores
+    std::vector<uint32_t> m_touched;  //!< VM ports that received in the current batch
+    Virtqueue m_uplinkQueue;          //!< frames from the uplink
+    uint32_t m_uplinkPort;            //!< uplink port, or PORT_NONE
+    uint32_t m_context;               //!< host node's id, or Simulator::NO_CONTEXT
+    MacForwardingTable m_table;       //!< forwarding table (holds MacAgingTime)
+    Ptr<DeviceListChannel> m_channel; //!< the VMs' segment
+    Time m_start;                     //!< statistics start
+    Counters m_counters;              //!< counters
+    uint64_t m_drops[DROP_REASONS];   //!< drop counters
+    uint64_t m_uplinkQueueDrops;      //!< uplink queue drops, cumulative
 
     TracedCallback<Ptr<const Packet>, uint32_t, uint32_t> m_forwardTrace; //!< per output
     TracedCallback<Ptr<const Packet>, uint32_t, const char*> m_dropTrace; //!< per drop

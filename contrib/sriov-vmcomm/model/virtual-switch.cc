@@ -186,9 +186,18 @@ VirtualSwitch::GetDropReasonName(DropReason reason)
 
 // ---- VirtualSwitch ----
 
+// Mode: a setter, as the scheduler holds the mode; ns-3.41 made EnumValue a template.
+#if VMCOMM_NS3_VERSION >= 341
+#    define MODE_ACCESSOR \
+        MakeEnumAccessor<VirtualSwitch::Mode>(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode)
+#else
+#    define MODE_ACCESSOR MakeEnumAccessor(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode)
+#endif
+
 TypeId
 VirtualSwitch::GetTypeId()
 {
+    using P = VswitchCoreScheduler::Parameters;
     static TypeId tid
         = TypeId("ns3::VirtualSwitch")
               .SetParent<VirtioBackend>()
@@ -197,58 +206,73 @@ VirtualSwitch::GetTypeId()
               .AddAttribute("Mode",
                             "Interrupt (kernel datapath: kicks wake sleeping cores) or Poll (DPDK "
                             "PMD: cores spin, always busy). Default: ovs-kernel profile.",
-                            EnumValue(INTERRUPT), compat::MakeEnumAccessor(&VirtualSwitch::m_mode),
+                            EnumValue(INTERRUPT), MODE_ACCESSOR,
                             MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
               .AddAttribute("NCores",
                             "Host cores running the switch; ports are assigned to them round "
                             "robin. Set at construction.",
                             UintegerValue(1), MakeUintegerAccessor(&VirtualSwitch::m_nCores),
                             MakeUintegerChecker<uint32_t>(1, 1024))
-              .AddAttribute("ClockGHz",
-                            "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
-                            "(DESIGN.md section 7), the clock the profiles' cycles assume.",
-                            DoubleValue(CLOCK_GHZ), MakeDoubleAccessor(&VirtualSwitch::m_clockGHz),
-                            MakeDoubleChecker<double>(0.01))
-              .AddAttribute("CyclesPerPacket",
-                            "Fixed cycles per frame (parse, lookup, vhost descriptors). Default "
-                            "1134.7: ovs-kernel, 1.9 Mpps/core at 64 B (Emmerich et al., JNSM "
-                            "2018) less the per-byte part; see virtual-switch.cc.",
-                            DoubleValue(KERNEL_CYCLES_PER_PACKET),
-                            MakeDoubleAccessor(&VirtualSwitch::m_cyclesPerPacket),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("CyclesPerByte",
-                            "Cycles per frame byte and output copy (the guest-to-switch and "
-                            "switch-to-guest copies). Default 0.3623: from OVS-DPDK's 64 B and "
-                            "1024 B rates (Zhang et al. 2019); see virtual-switch.cc.",
-                            DoubleValue(KERNEL_CYCLES_PER_BYTE),
-                            MakeDoubleAccessor(&VirtualSwitch::m_cyclesPerByte),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("BatchSize",
-                            "Frames a core takes from one port per batch at most. Default 64 "
-                            "(Linux NAPI weight); OVS-DPDK bursts are 32 (NETDEV_MAX_BURST). 1 = "
-                            "per-packet processing.",
-                            UintegerValue(KERNEL_BATCH),
-                            MakeUintegerAccessor(&VirtualSwitch::m_batchSize),
-                            MakeUintegerChecker<uint32_t>(1, 4096))
-              .AddAttribute("BatchCycles",
-                            "Cycles per batch (poll-loop iteration, burst call). Default 0 "
-                            "(kernel: in WakeupCycles); ovs-dpdk 400, an estimate.",
-                            DoubleValue(KERNEL_BATCH_CYCLES),
-                            MakeDoubleAccessor(&VirtualSwitch::m_batchCycles),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("WakeupCycles",
-                            "Interrupt mode: cycles to wake an idle core for a kick or uplink "
-                            "interrupt (eventfd, scheduler, vhost worker switch-in). Estimate: "
-                            "2200 (~1 us at 2.2 GHz).",
-                            DoubleValue(KERNEL_WAKEUP_CYCLES),
-                            MakeDoubleAccessor(&VirtualSwitch::m_wakeupCycles),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("WakeupLatency",
-                            "Interrupt mode: time from the kick (or uplink interrupt) reaching "
-                            "the host to the core starting on it. Estimate: 1 us.",
-                            TimeValue(MicroSeconds(1)),
-                            MakeTimeAccessor(&VirtualSwitch::m_wakeupLatency),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "ClockGHz",
+                  "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
+                  "(DESIGN.md section 7), the clock the profiles' cycles assume.",
+                  DoubleValue(CLOCK_GHZ),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::clockGHz>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::clockGHz>),
+                  MakeDoubleChecker<double>(0.01))
+              .AddAttribute(
+                  "CyclesPerPacket",
+                  "Fixed cycles per frame (parse, lookup, vhost descriptors). Default "
+                  "1134.7: ovs-kernel, 1.9 Mpps/core at 64 B (Emmerich et al., JNSM "
+                  "2018) less the per-byte part; see virtual-switch.cc.",
+                  DoubleValue(KERNEL_CYCLES_PER_PACKET),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerPacket>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerPacket>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "CyclesPerByte",
+                  "Cycles per frame byte and output copy (the guest-to-switch and "
+                  "switch-to-guest copies). Default 0.3623: from OVS-DPDK's 64 B and "
+                  "1024 B rates (Zhang et al. 2019); see virtual-switch.cc.",
+                  DoubleValue(KERNEL_CYCLES_PER_BYTE),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerByte>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerByte>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "BatchSize",
+                  "Frames a core takes from one port per batch at most. Default 64 "
+                  "(Linux NAPI weight); OVS-DPDK bursts are 32 (NETDEV_MAX_BURST). 1 = "
+                  "per-packet processing.",
+                  UintegerValue(KERNEL_BATCH),
+                  MakeUintegerAccessor(&VirtualSwitch::SetCoreParameter<uint32_t, &P::batchSize>,
+                                       &VirtualSwitch::GetCoreParameter<uint32_t, &P::batchSize>),
+                  MakeUintegerChecker<uint32_t>(1, 4096))
+              .AddAttribute(
+                  "BatchCycles",
+                  "Cycles per batch (poll-loop iteration, burst call). Default 0 "
+                  "(kernel: in WakeupCycles); ovs-dpdk 400, an estimate.",
+                  DoubleValue(KERNEL_BATCH_CYCLES),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::batchCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::batchCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "WakeupCycles",
+                  "Interrupt mode: cycles to wake an idle core for a kick or uplink "
+                  "interrupt (eventfd, scheduler, vhost worker switch-in). Estimate: "
+                  "2200 (~1 us at 2.2 GHz).",
+                  DoubleValue(KERNEL_WAKEUP_CYCLES),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::wakeupCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::wakeupCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "WakeupLatency",
+                  "Interrupt mode: time from the kick (or uplink interrupt) reaching "
+                  "the host to the core starting on it. Estimate: 1 us.",
+                  TimeValue(MicroSeconds(1)),
+                  MakeTimeAccessor(&VirtualSwitch::SetCoreParameter<Time, &P::wakeupLatency>,
+                                   &VirtualSwitch::GetCoreParameter<Time, &P::wakeupLatency>),
+                  MakeTimeChecker(Time(0)))
               .AddAttribute("UplinkQueueSize",
                             "Frames from the uplink waiting for their core (the NIC RX ring the "
                             "host polls or is interrupted for). Estimate: 1024, mlx5's default "
@@ -279,21 +303,16 @@ VirtualSwitch::GetTypeId()
 }
 
 VirtualSwitch::VirtualSwitch()
-    : m_mode(INTERRUPT)
-    , m_nCores(1)
-    , m_clockGHz(CLOCK_GHZ)
-    , m_cyclesPerPacket(0)
-    , m_cyclesPerByte(0)
-    , m_batchSize(1)
-    , m_batchCycles(0)
-    , m_wakeupCycles(0)
+    : m_nCores(1)
     , m_uplinkQueueSize(1024)
     , m_learning(true)
     , m_uplinkPort(PORT_NONE)
-    , m_context(Simulator::NO_CONTEXT)
     , m_drops{}
     , m_uplinkQueueDrops(0)
 {
+    NS_LOG_FUNCTION(this);
+    m_scheduler.GetParameters().clockGHz = CLOCK_GHZ;
+    m_scheduler.SetClient(this, &m_batchTrace);
 }
 
 VirtualSwitch::~VirtualSwitch() = default;
@@ -301,28 +320,18 @@ VirtualSwitch::~VirtualSwitch() = default;
 void
 VirtualSwitch::NotifyConstructionCompleted()
 {
-    CreateCores();
+    NS_LOG_FUNCTION(this);
+    m_scheduler.SetNCores(m_nCores);
     m_uplinkQueue.Resize(m_uplinkQueueSize);
     m_channel = CreateObject<DeviceListChannel>();
-    m_start = Simulator::Now();
     VirtioBackend::NotifyConstructionCompleted();
-}
-
-void
-VirtualSwitch::CreateCores()
-{
-    m_cores.clear();
-    m_cores.resize(m_nCores);
 }
 
 void
 VirtualSwitch::DoDispose()
 {
-    for (auto& c : m_cores)
-    {
-        c.wake.Cancel();
-        c.done.Cancel();
-    }
+    NS_LOG_FUNCTION(this);
+    m_scheduler.Dispose();
     for (auto& p : m_ports)
     {
         if (p.vm)
@@ -331,7 +340,6 @@ VirtualSwitch::DoDispose()
         }
         p.vm = nullptr;
         p.uplink = nullptr;
-        p.queue = nullptr;
     }
     m_ports.clear();
     m_uplinkQueue.Clear();
@@ -340,18 +348,22 @@ VirtualSwitch::DoDispose()
     VirtioBackend::DoDispose();
 }
 
+void
+VirtualSwitch::SetMode(Mode mode)
+{
+    NS_LOG_FUNCTION(this << mode);
+    m_scheduler.GetParameters().poll = mode == POLL;
+}
+
 uint32_t
 VirtualSwitch::AddPort(Ptr<VirtioNetDevice> device)
 {
     NS_ABORT_MSG_IF(!device, "VirtualSwitch::AddPort: null device");
     NS_ABORT_MSG_IF(device->GetBackend(), "VirtualSwitch::AddPort: device already has a backend");
-    uint32_t index = m_ports.size();
+    uint32_t index = m_scheduler.AddPort(&device->GetTxQueue());
     Port p;
     p.vm = device;
-    p.queue = &device->GetTxQueue();
-    p.core = index % m_cores.size();
     m_ports.push_back(p);
-    m_cores[p.core].ports.push_back(index);
     m_touched.reserve(m_ports.size());
     device->AttachBackend(this, index);
     m_channel->Add(device);
@@ -365,13 +377,10 @@ VirtualSwitch::SetUplink(Ptr<NetDevice> device)
     NS_ABORT_MSG_IF(m_uplinkPort != PORT_NONE, "VirtualSwitch::SetUplink: already has an uplink");
     NS_ABORT_MSG_IF(!device->SupportsSendFrom(),
                     "VirtualSwitch::SetUplink: the uplink device must support SendFrom");
-    uint32_t index = m_ports.size();
+    uint32_t index = m_scheduler.AddPort(&m_uplinkQueue);
     Port p;
     p.uplink = device;
-    p.queue = &m_uplinkQueue;
-    p.core = index % m_cores.size();
     m_ports.push_back(p);
-    m_cores[p.core].ports.push_back(index);
     m_uplinkPort = index;
     if (device->GetNode())
     {
@@ -427,7 +436,8 @@ VirtualSwitch::GetDevices() const
 uint32_t
 VirtualSwitch::GetPortCore(uint32_t port) const
 {
-    return m_ports.at(port).core;
+    NS_ABORT_MSG_IF(port >= m_ports.size(), "VirtualSwitch::GetPortCore: no port " << port);
+    return m_scheduler.GetPortCore(port);
 }
 
 void
@@ -484,64 +494,56 @@ VirtualSwitch::Decide(const VswitchFrame& frame) const
 uint32_t
 VirtualSwitch::GetNCores() const
 {
-    return m_cores.size();
+    return m_scheduler.GetNCores();
 }
 
 VirtualSwitch::Mode
 VirtualSwitch::GetMode() const
 {
-    return m_mode;
+    return m_scheduler.GetParameters().poll ? POLL : INTERRUPT;
 }
 
 Time
 VirtualSwitch::CyclesToTime(double cycles) const
 {
-    return NanoSeconds(cycles / m_clockGHz);
+    return m_scheduler.CyclesToTime(cycles);
 }
 
 Time
 VirtualSwitch::GetElapsed() const
 {
-    return Simulator::Now() - m_start;
+    return m_scheduler.GetElapsed();
 }
 
 Time
 VirtualSwitch::GetUsefulTime(uint32_t core) const
 {
-    const Core& c = m_cores.at(core);
-    Time useful = c.stats.useful;
-    if (c.running)
-    {
-        useful -= c.batchEnd - Simulator::Now(); // the part of the batch still to come
-    }
-    return useful;
+    return m_scheduler.GetUsefulTime(core);
 }
 
 Time
 VirtualSwitch::GetBusyTime(uint32_t core) const
 {
-    return m_mode == POLL ? GetElapsed() : GetUsefulTime(core);
+    return m_scheduler.GetBusyTime(core);
 }
 
 double
 VirtualSwitch::GetUtilization(uint32_t core) const
 {
-    Time elapsed = GetElapsed();
-    return elapsed.IsStrictlyPositive() ? GetBusyTime(core).GetSeconds() / elapsed.GetSeconds()
-                                        : 0.0;
+    return m_scheduler.GetUtilization(core);
 }
 
 const VirtualSwitch::CoreStats&
 VirtualSwitch::GetCoreStats(uint32_t core) const
 {
-    return m_cores.at(core).stats;
+    return m_scheduler.GetCoreStats(core);
 }
 
 uint64_t
 VirtualSwitch::GetCoreQueueDrops(uint32_t core) const
 {
     uint64_t n = 0;
-    for (uint32_t port : m_cores.at(core).ports)
+    for (uint32_t port : m_scheduler.GetCorePorts(core))
     {
         const Port& p = m_ports[port];
         n += p.vm ? p.vm->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL) : m_uplinkQueueDrops;
@@ -581,14 +583,8 @@ VirtualSwitch::GetTotalDrops() const
 void
 VirtualSwitch::ResetStatistics()
 {
-    Time now = Simulator::Now();
-    m_start = now;
-    for (auto& c : m_cores)
-    {
-        c.stats = CoreStats();
-        // The rest of a running batch belongs to the new window.
-        c.stats.useful = c.running ? c.batchEnd - now : Time(0);
-    }
+    NS_LOG_FUNCTION(this);
+    m_scheduler.ResetStatistics();
     m_counters = Counters();
     std::fill(std::begin(m_drops), std::end(m_drops), 0);
 }
@@ -598,27 +594,14 @@ VirtualSwitch::ResetStatistics()
 bool
 VirtualSwitch::NeedsKick(uint32_t port) const
 {
-    return m_mode == INTERRUPT && !m_ports[port].pending;
+    return m_scheduler.NeedsKick(port);
 }
 
 void
 VirtualSwitch::TxPublished(uint32_t port, Time ready, bool kicked)
 {
-    Port& p = m_ports[port];
-    if (m_mode == POLL)
-    {
-        RequestWake(p.core, ready);
-    }
-    else if (kicked)
-    {
-        // Notifications off until the core finds the queue empty again.
-        // A sleeping core takes WakeupLatency to start; a running one sees the work at once.
-        p.pending = true;
-        p.kicked = true;
-        p.notBefore = ready + (m_cores[p.core].idle ? m_wakeupLatency : Time(0));
-        RequestWake(p.core, p.notBefore);
-    }
-    // Else the port is already being served: its core (running, or due to wake) will see it.
+    NS_LOG_FUNCTION(this << port << ready << kicked);
+    m_scheduler.Notify(port, ready, kicked);
 }
 
 void
@@ -654,19 +637,8 @@ VirtualSwitch::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, ui
     f.ready = now;
     f.host = Time(0);
     f.notify = Time(0);
-    Port& p = m_ports[m_uplinkPort];
-    if (m_mode == POLL)
-    {
-        RequestWake(p.core, now);
-    }
-    else if (!p.pending)
-    {
-        // The NIC's RX interrupt.
-        p.pending = true;
-        p.kicked = true;
-        p.notBefore = now + (m_cores[p.core].idle ? m_wakeupLatency : Time(0));
-        RequestWake(p.core, p.notBefore);
-    }
+    // The NIC's RX interrupt, unless the port is already being served (or polled).
+    m_scheduler.Notify(m_uplinkPort, now, m_scheduler.NeedsKick(m_uplinkPort));
 }
 
 bool
@@ -684,156 +656,36 @@ VirtualSwitch::GetChannel() const
     return m_channel;
 }
 
-// ---- Cores ----
+// ---- Batches (VswitchCoreScheduler::Client) ----
 
 void
 VirtualSwitch::SetNode(Ptr<Node> node)
 {
-    m_context = node ? node->GetId() : Simulator::NO_CONTEXT;
+    NS_LOG_FUNCTION(this << node);
+    m_scheduler.SetContext(node ? node->GetId() : Simulator::NO_CONTEXT);
+}
+
+uint32_t
+VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
+{
+    NS_LOG_FUNCTION(this << port);
+    f.inPort = port;
+    if (m_learning)
+    {
+        Learn(f.src, port);
+    }
+    f.outPort = Decide(f);
+    // A flooded frame is copied to every other port.
+    return f.outPort == PORT_FLOOD ? std::max<uint32_t>(1, m_ports.size() - 1) : 1;
 }
 
 void
-VirtualSwitch::RequestWake(uint32_t core, Time at)
+VirtualSwitch::FinishBatch(uint32_t input, Virtqueue& q, uint32_t frames)
 {
-    if (m_context != Simulator::NO_CONTEXT && Simulator::GetContext() != m_context)
-    {
-        // A VM's kick (or another node's frame): the core's work is the host's event.
-        Simulator::ScheduleWithContext(m_context, Time(0), &VirtualSwitch::RequestWake, this, core,
-                                       at);
-        return;
-    }
-    Core& c = m_cores[core];
-    if (c.running)
-    {
-        return; // Run() at the end of the batch looks at every port
-    }
-    if (compat::IsPending(c.wake) && c.wakeAt <= at)
-    {
-        return;
-    }
-    c.wake.Cancel();
-    c.wakeAt = std::max(at, Simulator::Now());
-    c.wake = Simulator::Schedule(c.wakeAt - Simulator::Now(), &VirtualSwitch::Wake, this, core);
-}
-
-void
-VirtualSwitch::Wake(uint32_t core)
-{
-    Run(core);
-}
-
-void
-VirtualSwitch::Run(uint32_t core)
-{
-    Core& c = m_cores[core];
+    NS_LOG_FUNCTION(this << input << frames);
+    Port& in = m_ports[input];
     Time now = Simulator::Now();
-    uint32_t n = c.ports.size();
-    for (uint32_t k = 0; k < n; ++k)
-    {
-        uint32_t i = (c.next + k) % n;
-        Port& p = m_ports[c.ports[i]];
-        if (m_mode == INTERRUPT && (!p.pending || p.notBefore > now))
-        {
-            continue;
-        }
-        if (p.queue->GetPending() > 0 && p.queue->FirstPending().ready <= now)
-        {
-            c.next = (i + 1) % n;
-            StartBatch(core, c.ports[i]);
-            return;
-        }
-    }
-    // Nothing ready: idle until the earliest frame that will be. A port with nothing at all
-    // re-enables its notifications (Interrupt mode) and will kick when the guest sends again.
-    c.running = false;
-    c.idle = true;
-    Time next = Time::Max();
-    for (uint32_t port : c.ports)
-    {
-        Port& p = m_ports[port];
-        if (m_mode == INTERRUPT && !p.pending)
-        {
-            continue;
-        }
-        if (p.queue->GetPending() == 0)
-        {
-            p.pending = false;
-            continue;
-        }
-        Time t = p.queue->FirstPending().ready;
-        if (m_mode == INTERRUPT)
-        {
-            t = std::max(t, p.notBefore);
-        }
-        next = std::min(next, t);
-    }
-    if (next != Time::Max())
-    {
-        RequestWake(core, next);
-    }
-}
-
-void
-VirtualSwitch::StartBatch(uint32_t core, uint32_t port)
-{
-    Core& c = m_cores[core];
-    Port& p = m_ports[port];
-    Virtqueue& q = *p.queue;
-    Time now = Simulator::Now();
-    double cycles = m_batchCycles;
-    if (p.kicked)
-    {
-        p.kicked = false;
-        if (c.idle)
-        {
-            // The kick (or interrupt) had to wake the sleeping core.
-            cycles += m_wakeupCycles;
-            ++c.stats.wakeups;
-        }
-    }
-    c.idle = false;
-    const uint32_t outputs = std::max<uint32_t>(1, m_ports.size() - 1);
-    uint32_t m = 0;
-    uint64_t bytes = 0;
-    while (m < m_batchSize && q.GetPending() > 0 && q.FirstPending().ready <= now)
-    {
-        VswitchFrame& f = q.Take();
-        f.inPort = port;
-        if (m_learning)
-        {
-            Learn(f.src, port);
-        }
-        f.outPort = Decide(f);
-        cycles += m_cyclesPerPacket
-                + f.length * m_cyclesPerByte * (f.outPort == PORT_FLOOD ? outputs : 1);
-        bytes += f.length;
-        ++m;
-    }
-    // Round to the simulator's nanoseconds, carrying the remainder so no bias accumulates.
-    double ns = cycles / m_clockGHz + c.carryNs;
-    double whole = std::floor(ns);
-    c.carryNs = ns - whole;
-    Time duration = NanoSeconds(int64_t(whole));
-    c.running = true;
-    c.batchPort = port;
-    c.batchFrames = m;
-    c.batchEnd = now + duration;
-    c.stats.frames += m;
-    c.stats.bytes += bytes;
-    ++c.stats.batches;
-    c.stats.useful += duration;
-    m_batchTrace(core, port, m, duration);
-    c.done = Simulator::Schedule(duration, &VirtualSwitch::BatchDone, this, core);
-}
-
-void
-VirtualSwitch::BatchDone(uint32_t core)
-{
-    Core& c = m_cores[core];
-    Port& in = m_ports[c.batchPort];
-    Virtqueue& q = *in.queue;
-    Time now = Simulator::Now();
-    for (uint32_t i = 0; i < c.batchFrames; ++i)
+    for (uint32_t i = 0; i < frames; ++i)
     {
         VswitchFrame& f = q.At(i);
         f.host = now - f.ready;
@@ -877,13 +729,11 @@ VirtualSwitch::BatchDone(uint32_t core)
         m_ports[port].vm->NotifyGuest();
     }
     m_touched.clear();
-    q.Release(c.batchFrames);
+    q.Release(frames);
     if (in.vm)
     {
         in.vm->TxReleased();
     }
-    c.running = false;
-    Run(core);
 }
 
 void

@@ -14,6 +14,7 @@
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 #include "virtio-net-device.h"
+#include "vswitch-core-scheduler.h"
 
 #include <string>
 #include <utility>
@@ -51,7 +52,9 @@ namespace ns3 {
  *
  * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
  */
-class VirtualSwitch : public VirtioBackend
+class VirtualSwitch
+    : public VirtioBackend
+    , private VswitchCoreScheduler::Client
 {
   public:
     static constexpr uint32_t PORT_FLOOD = 0xfffffffe; //!< Decide(): every port but the input
@@ -74,14 +77,7 @@ class VirtualSwitch : public VirtioBackend
     };
 
     /** Per-core statistics (since the start or the last ResetStatistics()). */
-    struct CoreStats
-    {
-        uint64_t frames{0};  //!< frames processed
-        uint64_t bytes{0};   //!< their bytes
-        uint64_t batches{0}; //!< batches run
-        uint64_t wakeups{0}; //!< times the core was woken by a kick or interrupt
-        Time useful;         //!< time spent on batches (finished and started)
-    };
+    typedef VswitchCoreScheduler::CoreStats CoreStats;
 
     /** Switch counters (since the start or the last ResetStatistics()). */
     struct Counters
@@ -266,46 +262,38 @@ class VirtualSwitch : public VirtioBackend
     /** One switch port. */
     struct Port
     {
-        Ptr<VirtioNetDevice> vm;   //!< VM device, or null
-        Ptr<NetDevice> uplink;     //!< uplink device, or null
-        Virtqueue* queue{nullptr}; //!< input queue: the VM's TX virtqueue or m_uplinkQueue
-        uint32_t core{0};          //!< core serving it
-        bool pending{false};       //!< Interrupt mode: being served, notifications off
-        bool kicked{false};        //!< Interrupt mode: a kick/interrupt not yet acted on
-        Time notBefore;            //!< Interrupt mode: the core is up for it from then on
-        bool touched{false};       //!< received frames in the current batch (notify at its end)
+        Ptr<VirtioNetDevice> vm; //!< VM device, or null
+        Ptr<NetDevice> uplink;   //!< uplink device, or null
+        bool touched{false};     //!< received frames in the current batch (notify at its end)
     };
 
-    /** One host core. */
-    struct Core
-    {
-        std::vector<uint32_t> ports; //!< ports it serves
-        uint32_t next{0};            //!< round-robin position in ports
-        bool running{false};         //!< a batch is in progress
-        bool idle{true};             //!< slept since its last batch (a kick must wake it)
-        EventId wake;                //!< scheduled wake of an idle core
-        Time wakeAt;                 //!< its instant
-        EventId done;                //!< end of the running batch
-        uint32_t batchPort{0};       //!< port of the running batch
-        uint32_t batchFrames{0};     //!< frames in it
-        Time batchEnd;               //!< its end
-        double carryNs{0};           //!< sub-nanosecond remainder of the cycle-to-time rounding
-        CoreStats stats;             //!< statistics
-    };
+    // VswitchCoreScheduler::Client
+    uint32_t ClassifyFrame(VswitchFrame& frame, uint32_t port) override;
+    void FinishBatch(uint32_t port, Virtqueue& queue, uint32_t frames) override;
 
     /**
-     * \brief Ask an idle core to look at its ports at \p at (earliest of all requests).
-     * \param core the core \param at instant
+     * \brief Attribute accessor: set a parameter of the cores' cost model.
+     * \tparam T its type \tparam F the field \param value the value
      */
-    void RequestWake(uint32_t core, Time at);
-    /** \brief Event: an idle core wakes. \param core the core */
-    void Wake(uint32_t core);
-    /** \brief The core picks its next batch, or goes idle. \param core the core */
-    void Run(uint32_t core);
-    /** \brief Start a batch. \param core the core \param port the port to serve */
-    void StartBatch(uint32_t core, uint32_t port);
-    /** \brief Event: the running batch ends: output its frames. \param core the core */
-    void BatchDone(uint32_t core);
+    template<typename T, T VswitchCoreScheduler::Parameters::*F>
+    void SetCoreParameter(T value)
+    {
+        m_scheduler.GetParameters().*F = value;
+    }
+
+    /**
+     * \brief Attribute accessor: get a parameter of the cores' cost model.
+     * \tparam T its type \tparam F the field \return the value
+     */
+    template<typename T, T VswitchCoreScheduler::Parameters::*F>
+    T GetCoreParameter() const
+    {
+        return m_scheduler.GetParameters().*F;
+    }
+
+    /** \param mode attribute Mode */
+    void SetMode(Mode mode);
+
     /**
      * \brief Output a frame to one port.
      * \param frame the frame \param port output port
@@ -338,42 +326,30 @@ class VirtualSwitch : public VirtioBackend
     bool UplinkPromisc(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                        const Address& source, const Address& destination,
                        NetDevice::PacketType type);
-    /** \brief Create the cores (NCores is known). */
-    void CreateCores();
     /** \param agingTime attribute MacAgingTime (the table's learned-entry lifetime) */
     void SetAgingTime(Time agingTime);
     /** \return attribute MacAgingTime */
     Time GetAgingTime() const;
 
-    // Attributes
-    Mode m_mode;                //!< interrupt or poll
+    // Attributes (the cost model's are in m_scheduler's parameters, the aging time in m_table)
     uint32_t m_nCores;          //!< cores
-    double m_clockGHz;          //!< core clock
-    double m_cyclesPerPacket;   //!< per-frame cost
-    double m_cyclesPerByte;     //!< per-byte (copy) cost
-    uint32_t m_batchSize;       //!< frames per batch at most
-    double m_batchCycles;       //!< per-batch overhead
-    double m_wakeupCycles;      //!< per-wakeup cost (Interrupt mode)
-    Time m_wakeupLatency;       //!< kick to core running (Interrupt mode)
     uint32_t m_uplinkQueueSize; //!< uplink input queue
     bool m_learning;            //!< learn source addresses
 
     std::vector<Port> m_ports;        //!< ports
-    std::vector<Core> m_cores;        //!< cores
+    VswitchCoreScheduler m_scheduler; //!< the cores
     std::vector<uint32_t> m_touched;  //!< VM ports that received in the current batch
     Virtqueue m_uplinkQueue;          //!< frames from the uplink
     uint32_t m_uplinkPort;            //!< uplink port, or PORT_NONE
-    uint32_t m_context;               //!< host node's id, or Simulator::NO_CONTEXT
     MacForwardingTable m_table;       //!< forwarding table (holds MacAgingTime)
     Ptr<DeviceListChannel> m_channel; //!< the VMs' segment
-    Time m_start;                     //!< statistics start
     Counters m_counters;              //!< counters
     uint64_t m_drops[DROP_REASONS];   //!< drop counters
     uint64_t m_uplinkQueueDrops;      //!< uplink queue drops, cumulative
 
     TracedCallback<Ptr<const Packet>, uint32_t, uint32_t> m_forwardTrace; //!< per output
     TracedCallback<Ptr<const Packet>, uint32_t, const char*> m_dropTrace; //!< per drop
-    TracedCallback<uint32_t, uint32_t, uint32_t, Time> m_batchTrace;      //!< per batch
+    VswitchCoreScheduler::BatchTrace m_batchTrace;                        //!< per batch
 };
 
 } // namespace ns3

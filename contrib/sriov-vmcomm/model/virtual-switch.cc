@@ -1,12 +1,14 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// The host's software virtual switch: ports (VM virtio devices, an uplink), the forwarding
+// decision and its learning table, statistics. Its cores are VswitchCoreScheduler; its
+// calibration profiles are in the helper-level registry (helper/preset.cc).
 #include "virtual-switch.h"
 
 #include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
-#include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -21,152 +23,6 @@ namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("VirtualSwitch");
 NS_OBJECT_ENSURE_REGISTERED(VirtualSwitch);
-
-// ---- Calibration (DESIGN.md section 7) ----
-//
-// The cost model is cycles = BatchCycles/batch + CyclesPerPacket + bytes x CyclesPerByte per
-// frame, at ClockGHz. Its parameters come from published per-core rates:
-//
-// - OVS-DPDK, one PMD core, VM-to-VM unidirectional (Zhang et al., software-switch benchmark,
-//   2019): 4.03 Gb/s with 64 B frames and 28.73 Gb/s with 1024 B frames. We read Gb/s as frame
-//   bytes x 8 x frames/s (a VM-to-VM path has no preamble or inter-frame gap), and the frame
-//   size as the bytes the switch copies (our frames carry no FCS). So
-//     64 B:   4.03e9 / (64 x 8)    = 7.871 Mpps -> 127.05 ns/frame
-//     1024 B: 28.73e9 / (1024 x 8) = 3.507 Mpps -> 285.14 ns/frame
-//   At the assumed clock (below) that is 279.50 and 627.30 cycles per frame; the difference over
-//   960 bytes gives 0.3623 cycles/byte (the two vhost-user copies), and 279.50 - 64 x 0.3623 =
-//   256.32 cycles per frame of fixed cost, of which BatchCycles / BatchSize = 400 / 32 = 12.5 is
-//   the per-burst overhead at saturation (full bursts): CyclesPerPacket = 243.82.
-// - OVS kernel datapath, one core: about 1.9 Mpps with 64 B packets (Emmerich et al., JNSM 2018,
-//   measured port to port): 2.2e9 / 1.9e6 = 1157.9 cycles per frame. The paper gives no per-byte
-//   figure; vhost-net copies as much as vhost-user (guest to skb, skb to guest), so we reuse
-//   0.3623 cycles/byte: CyclesPerPacket = 1157.9 - 64 x 0.3623 = 1134.7. VM-to-VM through
-//   vhost-net adds kicks and wakeups (WakeupCycles, estimate), so the kernel profile is
-//   optimistic for that path rather than pessimistic.
-//
-// Assumed clock: 2.2 GHz, the Xeon E5-2630 v4 of the calibration host (DESIGN.md section 7); the
-// benchmark's own CPU differs, but only cycles / clock enters the rates, so the profile
-// reproduces the published rates at this clock, and scales linearly with ClockGHz.
-namespace {
-
-constexpr double CLOCK_GHZ = 2.2;             //!< assumed clock (see above)
-constexpr double DPDK_GBPS_64 = 4.03;         //!< Zhang et al. 2019, 64 B
-constexpr double DPDK_GBPS_1024 = 28.73;      //!< Zhang et al. 2019, 1024 B
-constexpr double KERNEL_MPPS_64 = 1.9;        //!< Emmerich et al. 2018, 64 B
-constexpr uint32_t DPDK_BATCH = 32;           //!< OVS-DPDK NETDEV_MAX_BURST
-constexpr double DPDK_BATCH_CYCLES = 400;     //!< estimate: PMD loop + burst call per poll
-constexpr uint32_t KERNEL_BATCH = 64;         //!< Linux NAPI weight (vhost-net serves in rounds)
-constexpr double KERNEL_BATCH_CYCLES = 0;     //!< in WakeupCycles instead
-constexpr double KERNEL_WAKEUP_CYCLES = 2200; //!< estimate: ~1 us of eventfd wakeup + switch-in
-
-/** \return cycles per frame of \p bytes at \p gbps (frame bytes, Gb/s) at CLOCK_GHZ */
-constexpr double
-CyclesPerFrame(double bytes, double gbps)
-{
-    return bytes * 8 / gbps * CLOCK_GHZ;
-}
-
-constexpr double DPDK_CYCLES_PER_BYTE
-    = (CyclesPerFrame(1024, DPDK_GBPS_1024) - CyclesPerFrame(64, DPDK_GBPS_64)) / (1024 - 64);
-constexpr double DPDK_CYCLES_PER_PACKET
-    = CyclesPerFrame(64, DPDK_GBPS_64) - 64 * DPDK_CYCLES_PER_BYTE - DPDK_BATCH_CYCLES / DPDK_BATCH;
-constexpr double KERNEL_CYCLES_PER_BYTE = DPDK_CYCLES_PER_BYTE;
-constexpr double KERNEL_CYCLES_PER_PACKET = CLOCK_GHZ * 1e3 / KERNEL_MPPS_64
-                                          - 64 * KERNEL_CYCLES_PER_BYTE
-                                          - KERNEL_BATCH_CYCLES / KERNEL_BATCH;
-
-/** \return the profiles, built once */
-const std::vector<VirtualSwitch::Profile>&
-Profiles()
-{
-    static const std::vector<VirtualSwitch::Profile> profiles = []
-    {
-        std::vector<VirtualSwitch::Profile> v;
-        VirtualSwitch::Profile kernel;
-        kernel.name = "ovs-kernel";
-        kernel.description
-            = "OVS kernel datapath with vhost-net: interrupt-driven, 1.9 Mpps per core at 64 B "
-              "(Emmerich et al., JNSM 2018), per-byte copy cost from Zhang et al. 2019";
-        kernel.attributes = {
-            {"Mode", Create<compat::EnumValueOf<VirtualSwitch::Mode>>(VirtualSwitch::INTERRUPT)},
-            {"ClockGHz", Create<DoubleValue>(CLOCK_GHZ)},
-            {"CyclesPerPacket", Create<DoubleValue>(KERNEL_CYCLES_PER_PACKET)},
-            {"CyclesPerByte", Create<DoubleValue>(KERNEL_CYCLES_PER_BYTE)},
-            {"BatchSize", Create<UintegerValue>(KERNEL_BATCH)},
-            {"BatchCycles", Create<DoubleValue>(KERNEL_BATCH_CYCLES)},
-            {"WakeupCycles", Create<DoubleValue>(KERNEL_WAKEUP_CYCLES)},
-            {"WakeupLatency", Create<TimeValue>(MicroSeconds(1))},
-        };
-        v.push_back(kernel);
-        VirtualSwitch::Profile dpdk;
-        dpdk.name = "ovs-dpdk";
-        dpdk.description
-            = "OVS-DPDK with vhost-user: poll-mode cores, bursts of 32; 4.03 Gb/s at 64 B and "
-              "28.73 Gb/s at 1024 B per core VM-to-VM (Zhang et al. 2019)";
-        dpdk.attributes = {
-            {"Mode", Create<compat::EnumValueOf<VirtualSwitch::Mode>>(VirtualSwitch::POLL)},
-            {"ClockGHz", Create<DoubleValue>(CLOCK_GHZ)},
-            {"CyclesPerPacket", Create<DoubleValue>(DPDK_CYCLES_PER_PACKET)},
-            {"CyclesPerByte", Create<DoubleValue>(DPDK_CYCLES_PER_BYTE)},
-            {"BatchSize", Create<UintegerValue>(DPDK_BATCH)},
-            {"BatchCycles", Create<DoubleValue>(DPDK_BATCH_CYCLES)},
-            {"WakeupCycles", Create<DoubleValue>(0)},
-            {"WakeupLatency", Create<TimeValue>(Time(0))},
-        };
-        v.push_back(dpdk);
-        return v;
-    }();
-    return profiles;
-}
-
-} // namespace
-
-std::vector<std::string>
-VirtualSwitch::GetProfileNames()
-{
-    std::vector<std::string> names;
-    for (const auto& p : Profiles())
-    {
-        names.push_back(p.name);
-    }
-    return names;
-}
-
-std::string
-VirtualSwitch::GetProfileNameList()
-{
-    std::string list;
-    for (const auto& p : Profiles())
-    {
-        list += (list.empty() ? "" : ", ") + p.name;
-    }
-    return list;
-}
-
-const VirtualSwitch::Profile*
-VirtualSwitch::FindProfile(const std::string& name)
-{
-    for (const auto& p : Profiles())
-    {
-        if (p.name == name)
-        {
-            return &p;
-        }
-    }
-    return nullptr;
-}
-
-void
-VirtualSwitch::SetProfileDefaults(const std::string& name)
-{
-    const Profile* p = FindProfile(name);
-    NS_ABORT_MSG_IF(!p, "VirtualSwitch: unknown profile \""
-                            << name << "\"; valid: " << GetProfileNameList());
-    for (const auto& a : p->attributes)
-    {
-        Config::SetDefault("ns3::VirtualSwitch::" + a.first, *a.second);
-    }
-}
 
 const char*
 VirtualSwitch::GetDropReasonName(DropReason reason)
@@ -205,7 +61,8 @@ VirtualSwitch::GetTypeId()
               .AddConstructor<VirtualSwitch>()
               .AddAttribute("Mode",
                             "Interrupt (kernel datapath: kicks wake sleeping cores) or Poll (DPDK "
-                            "PMD: cores spin, always busy). Default: ovs-kernel profile.",
+                            "PMD: cores spin, always busy). Default: the ovs-kernel profile "
+                            "(profiles: helper/preset.cc, doc/vswitch.md).",
                             EnumValue(INTERRUPT), MODE_ACCESSOR,
                             MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
               .AddAttribute("NCores",
@@ -217,7 +74,7 @@ VirtualSwitch::GetTypeId()
                   "ClockGHz",
                   "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
                   "(DESIGN.md section 7), the clock the profiles' cycles assume.",
-                  DoubleValue(CLOCK_GHZ),
+                  DoubleValue(2.2),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::clockGHz>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::clockGHz>),
                   MakeDoubleChecker<double>(0.01))
@@ -225,8 +82,8 @@ VirtualSwitch::GetTypeId()
                   "CyclesPerPacket",
                   "Fixed cycles per frame (parse, lookup, vhost descriptors). Default "
                   "1134.7: ovs-kernel, 1.9 Mpps/core at 64 B (Emmerich et al., JNSM "
-                  "2018) less the per-byte part; see virtual-switch.cc.",
-                  DoubleValue(KERNEL_CYCLES_PER_PACKET),
+                  "2018) less the per-byte part; derived in helper/preset.cc.",
+                  DoubleValue(1134.708153562105),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerPacket>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerPacket>),
                   MakeDoubleChecker<double>(0))
@@ -234,8 +91,8 @@ VirtualSwitch::GetTypeId()
                   "CyclesPerByte",
                   "Cycles per frame byte and output copy (the guest-to-switch and "
                   "switch-to-guest copies). Default 0.3623: from OVS-DPDK's 64 B and "
-                  "1024 B rates (Zhang et al. 2019); see virtual-switch.cc.",
-                  DoubleValue(KERNEL_CYCLES_PER_BYTE),
+                  "1024 B rates (Zhang et al. 2019); derived in helper/preset.cc.",
+                  DoubleValue(0.36229036375000473),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerByte>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerByte>),
                   MakeDoubleChecker<double>(0))
@@ -244,7 +101,7 @@ VirtualSwitch::GetTypeId()
                   "Frames a core takes from one port per batch at most. Default 64 "
                   "(Linux NAPI weight); OVS-DPDK bursts are 32 (NETDEV_MAX_BURST). 1 = "
                   "per-packet processing.",
-                  UintegerValue(KERNEL_BATCH),
+                  UintegerValue(64),
                   MakeUintegerAccessor(&VirtualSwitch::SetCoreParameter<uint32_t, &P::batchSize>,
                                        &VirtualSwitch::GetCoreParameter<uint32_t, &P::batchSize>),
                   MakeUintegerChecker<uint32_t>(1, 4096))
@@ -252,7 +109,7 @@ VirtualSwitch::GetTypeId()
                   "BatchCycles",
                   "Cycles per batch (poll-loop iteration, burst call). Default 0 "
                   "(kernel: in WakeupCycles); ovs-dpdk 400, an estimate.",
-                  DoubleValue(KERNEL_BATCH_CYCLES),
+                  DoubleValue(0),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::batchCycles>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::batchCycles>),
                   MakeDoubleChecker<double>(0))
@@ -261,7 +118,7 @@ VirtualSwitch::GetTypeId()
                   "Interrupt mode: cycles to wake an idle core for a kick or uplink "
                   "interrupt (eventfd, scheduler, vhost worker switch-in). Estimate: "
                   "2200 (~1 us at 2.2 GHz).",
-                  DoubleValue(KERNEL_WAKEUP_CYCLES),
+                  DoubleValue(2200),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::wakeupCycles>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::wakeupCycles>),
                   MakeDoubleChecker<double>(0))
@@ -311,7 +168,6 @@ VirtualSwitch::VirtualSwitch()
     , m_uplinkQueueDrops(0)
 {
     NS_LOG_FUNCTION(this);
-    m_scheduler.GetParameters().clockGHz = CLOCK_GHZ;
     m_scheduler.SetClient(this, &m_batchTrace);
 }
 

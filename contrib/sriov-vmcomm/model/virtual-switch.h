@@ -1,6 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// Models the host's software virtual switch (OVS kernel datapath, OVS-DPDK): ports, uplink,
+// forwarding decision, learning, statistics; its cores are a VswitchCoreScheduler.
 #ifndef VIRTUAL_SWITCH_H
 #define VIRTUAL_SWITCH_H
 
@@ -16,8 +18,6 @@
 #include "virtio-net-device.h"
 #include "vswitch-core-scheduler.h"
 
-#include <string>
-#include <utility>
 #include <vector>
 
 namespace ns3 {
@@ -51,6 +51,10 @@ namespace ns3 {
  * vswitch-offload mode (the switch decides, a VF moves the frame).
  *
  * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
+ *
+ * The attribute defaults are the ovs-kernel calibration; named calibrations (ovs-kernel,
+ * ovs-dpdk) are in the helper-level preset registry: VswitchHelper::SetProfile, or
+ * ApplyPreset(name, PresetKind::VSWITCH) for the defaults (helper/preset.h).
  */
 class VirtualSwitch
     : public VirtioBackend
@@ -88,31 +92,6 @@ class VirtualSwitch
         uint64_t uplinkRx{0};  //!< frames received from the uplink
         uint64_t uplinkTx{0};  //!< frames sent out of the uplink
     };
-
-    /** A calibration: attribute values of ns3::VirtualSwitch, each from a published figure. */
-    struct Profile
-    {
-        std::string name;        //!< "ovs-kernel", "ovs-dpdk"
-        std::string description; //!< what it models and where the numbers come from
-        std::vector<std::pair<std::string, Ptr<const AttributeValue>>> attributes; //!< values
-    };
-
-    /** \return the names of the profiles, e.g. for an error message */
-    static std::vector<std::string> GetProfileNames();
-    /**
-     * \param name a profile name
-     * \return the profile, or null if there is none of that name
-     */
-    static const Profile* FindProfile(const std::string& name);
-    /**
-     * \brief Make a profile's values the defaults of ns3::VirtualSwitch (Config::SetDefault), so
-     * that later command-line or Config settings still override them. Aborts, listing the valid
-     * names, on an unknown name.
-     * \param name a profile name
-     */
-    static void SetProfileDefaults(const std::string& name);
-    /** \return the valid profile names, comma separated (for error messages) */
-    static std::string GetProfileNameList();
 
     /**
      * \param reason a drop reason

@@ -536,3 +536,55 @@ TEST_F(VswitchTest, DefaultsAreTheKernelProfile)
     ::testing::FLAGS_gtest_death_test_style = "threadsafe";
     EXPECT_DEATH(ApplyPreset(dpdk, other), "is not an attribute of ns3::VirtioNetDevice");
 }
+
+// NCores and UplinkQueueSize take effect when set after construction (ports are assigned to the
+// new cores round robin), and the cores then share the work as configured.
+TEST_F(VswitchTest, NCoresAndUplinkQueueSizeTakeEffectWhenSet)
+{
+    VswitchHelper helper;
+    helper.SetProfile("ovs-kernel");
+    Ptr<VirtualSwitch> sw = RawVms(helper, 4);
+    ASSERT_EQ(sw->GetNCores(), 1u);
+    sw->SetAttribute("NCores", UintegerValue(2));
+    EXPECT_EQ(sw->GetNCores(), 2u);
+    for (uint32_t p = 0; p < 4; ++p)
+    {
+        EXPECT_EQ(sw->GetPortCore(p), p % 2) << "port " << p;
+    }
+    UintegerValue n;
+    sw->GetAttribute("NCores", n);
+    EXPECT_EQ(n.Get(), 2u);
+    sw->SetAttribute("UplinkQueueSize", UintegerValue(8));
+    sw->GetAttribute("UplinkQueueSize", n); // read back from the queue itself
+    EXPECT_EQ(n.Get(), 8u);
+
+    // Port 0 is served by core 0, port 1 by core 1.
+    OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(2), 100, 1e5, MicroSeconds(10),
+                MicroSeconds(110));
+    OfferFrames(sw->GetPortDevice(1), sw->GetPortDevice(3), 100, 1e5, MicroSeconds(10),
+                MicroSeconds(110));
+    Simulator::Stop(MilliSeconds(1));
+    Simulator::Run();
+    const uint64_t f0 = sw->GetCoreStats(0).frames;
+    const uint64_t f1 = sw->GetCoreStats(1).frames;
+    EXPECT_GT(f0, 0u);
+    EXPECT_GT(f1, 0u);
+    EXPECT_EQ(f0 + f1, sw->GetCounters().forwarded);
+    EXPECT_EQ(AllDrops(sw), 0u);
+}
+
+// Changing NCores while the cores are working is refused with a clear message, not ignored.
+TEST_F(VswitchTest, NCoresIsRefusedWhileCoresWork)
+{
+    ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+    VswitchHelper helper;
+    helper.SetProfile("ovs-kernel");
+    Ptr<VirtualSwitch> sw = RawVms(helper, 2);
+    // 5 Mpps of 1000 B frames: far above a kernel core's rate, so the core never idles.
+    OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(1), 1000, 5e6, Time(0), MilliSeconds(1));
+    Simulator::Stop(MicroSeconds(100));
+    Simulator::Run();
+    EXPECT_DEATH(sw->SetAttribute("NCores", UintegerValue(2)),
+                 "NCores cannot change to 2 while its cores are working");
+    EXPECT_EQ(sw->GetNCores(), 1u);
+}

@@ -65,11 +65,14 @@ VirtualSwitch::GetTypeId()
                             "(profiles: helper/preset.cc, doc/vswitch.md).",
                             EnumValue(INTERRUPT), MODE_ACCESSOR,
                             MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
-              .AddAttribute("NCores",
-                            "Host cores running the switch; ports are assigned to them round "
-                            "robin. Set at construction.",
-                            UintegerValue(1), MakeUintegerAccessor(&VirtualSwitch::m_nCores),
-                            MakeUintegerChecker<uint32_t>(1, 1024))
+              .AddAttribute(
+                  "NCores",
+                  "Host cores running the switch; ports are assigned to them round "
+                  "robin (again, when set later). Takes effect when set, as long as "
+                  "no core is working (aborts otherwise: set it before traffic).",
+                  UintegerValue(1),
+                  MakeUintegerAccessor(&VirtualSwitch::SetNCores, &VirtualSwitch::GetNCores),
+                  MakeUintegerChecker<uint32_t>(1, 1024))
               .AddAttribute(
                   "ClockGHz",
                   "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
@@ -133,9 +136,11 @@ VirtualSwitch::GetTypeId()
               .AddAttribute("UplinkQueueSize",
                             "Frames from the uplink waiting for their core (the NIC RX ring the "
                             "host polls or is interrupted for). Estimate: 1024, mlx5's default "
-                            "ring size. Set at construction.",
+                            "ring size. Takes effect when set, while the queue is empty (aborts "
+                            "otherwise: set it before traffic).",
                             UintegerValue(1024),
-                            MakeUintegerAccessor(&VirtualSwitch::m_uplinkQueueSize),
+                            MakeUintegerAccessor(&VirtualSwitch::SetUplinkQueueSize,
+                                                 &VirtualSwitch::GetUplinkQueueSize),
                             MakeUintegerChecker<uint32_t>(1, 65536))
               .AddAttribute("Learning", "Learn source MAC addresses (OVS NORMAL action)",
                             BooleanValue(true), MakeBooleanAccessor(&VirtualSwitch::m_learning),
@@ -160,9 +165,7 @@ VirtualSwitch::GetTypeId()
 }
 
 VirtualSwitch::VirtualSwitch()
-    : m_nCores(1)
-    , m_uplinkQueueSize(1024)
-    , m_learning(true)
+    : m_learning(true)
     , m_uplinkPort(PORT_NONE)
     , m_drops{}
     , m_uplinkQueueDrops(0)
@@ -177,8 +180,6 @@ void
 VirtualSwitch::NotifyConstructionCompleted()
 {
     NS_LOG_FUNCTION(this);
-    m_scheduler.SetNCores(m_nCores);
-    m_uplinkQueue.Resize(m_uplinkQueueSize);
     m_channel = CreateObject<DeviceListChannel>();
     VirtioBackend::NotifyConstructionCompleted();
 }
@@ -202,6 +203,30 @@ VirtualSwitch::DoDispose()
     m_table.Clear();
     m_channel = nullptr;
     VirtioBackend::DoDispose();
+}
+
+void
+VirtualSwitch::SetNCores(uint32_t n)
+{
+    NS_LOG_FUNCTION(this << n);
+    m_scheduler.SetNCores(n); // aborts if a core is working
+}
+
+void
+VirtualSwitch::SetUplinkQueueSize(uint32_t n)
+{
+    NS_LOG_FUNCTION(this << n);
+    NS_ABORT_MSG_IF(m_uplinkQueue.GetSize() > 0,
+                    "VirtualSwitch: UplinkQueueSize cannot change to "
+                        << n << " while " << m_uplinkQueue.GetSize()
+                        << " frames wait in the uplink queue; set it before traffic");
+    m_uplinkQueue.Resize(n);
+}
+
+uint32_t
+VirtualSwitch::GetUplinkQueueSize() const
+{
+    return m_uplinkQueue.GetCapacity();
 }
 
 void

@@ -272,6 +272,20 @@ class VirtualSwitch
 
     /** \param mode attribute Mode */
     void SetMode(Mode mode);
+    /**
+     * \brief Attribute NCores: new cores, ports assigned round robin again (aborts while a
+     * core is working).
+     * \param n number of cores
+     */
+    void SetNCores(uint32_t n);
+    /**
+     * \brief Attribute UplinkQueueSize: resize the (empty) uplink queue; aborts while frames
+     * wait in it.
+     * \param n capacity, frames
+     */
+    void SetUplinkQueueSize(uint32_t n);
+    /** \return attribute UplinkQueueSize */
+    uint32_t GetUplinkQueueSize() const;
 
     /**
      * \brief Output a frame to one port.
@@ -311,9 +325,7 @@ class VirtualSwitch
     Time GetAgingTime() const;
 
     // Attributes (the cost model's are in m_scheduler's parameters, the aging time in m_table)
-    uint32_t m_nCores;          //!< cores
-    uint32_t m_uplinkQueueSize; //!< uplink input queue
-    bool m_learning;            //!< learn source addresses
+    bool m_learning; //!< learn source addresses
 
     std::vector<Port> m_ports;        //!< ports
     VswitchCoreScheduler m_scheduler; //!< the cores

@@ -145,6 +145,7 @@ VirtioNetDevice::VirtioNetDevice()
     , m_txStopped(false)
     , m_drops{}
 {
+    NS_LOG_FUNCTION(this);
 }
 
 VirtioNetDevice::~VirtioNetDevice() = default;
@@ -152,6 +153,7 @@ VirtioNetDevice::~VirtioNetDevice() = default;
 void
 VirtioNetDevice::NotifyConstructionCompleted()
 {
+    NS_LOG_FUNCTION(this);
     // The rings are sized once the attributes are known.
     m_tx.Resize(m_txQueueSize);
     m_rx.Resize(m_rxQueueSize);
@@ -161,6 +163,7 @@ VirtioNetDevice::NotifyConstructionCompleted()
 void
 VirtioNetDevice::NotifyNewAggregate()
 {
+    NS_LOG_FUNCTION(this);
     if (!m_queueInterface)
     {
         m_queueInterface = GetObject<NetDeviceQueueInterface>();
@@ -171,6 +174,7 @@ VirtioNetDevice::NotifyNewAggregate()
 void
 VirtioNetDevice::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_rxEvent.Cancel();
     m_txWakeEvent.Cancel();
     m_backend = nullptr;
@@ -183,6 +187,7 @@ VirtioNetDevice::DoDispose()
 void
 VirtioNetDevice::AttachBackend(Ptr<VirtioBackend> backend, uint32_t port)
 {
+    NS_LOG_FUNCTION(this << backend << port);
     m_backend = backend;
     m_port = port;
     // Attributes may have changed since construction; the rings are empty here.
@@ -258,6 +263,7 @@ VirtioNetDevice::GetRxMode() const
 void
 VirtioNetDevice::CountDrop(Ptr<const Packet> packet, DropReason reason)
 {
+    NS_LOG_FUNCTION(this << packet << GetDropReasonName(reason));
     ++m_drops[reason];
     m_dropTrace(packet, GetDropReasonName(reason));
 }
@@ -279,6 +285,7 @@ VirtioNetDevice::MakeEthernetFrame(const VswitchFrame& f) const
 bool
 VirtioNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << dest << protocolNumber);
     return SendFrom(packet, m_address, dest, protocolNumber);
 }
 
@@ -286,6 +293,7 @@ bool
 VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
                           uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << source << dest << protocolNumber);
     DropReason reason = DROP_REASONS;
     if (packet->GetSize() > m_mtu)
     {
@@ -354,6 +362,7 @@ VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Addre
 void
 VirtioNetDevice::TxReleased()
 {
+    NS_LOG_FUNCTION(this);
     if (!m_txStopped || compat::IsPending(m_txWakeEvent))
     {
         return;
@@ -377,6 +386,7 @@ VirtioNetDevice::TxReleased()
 void
 VirtioNetDevice::WakeTxQueue()
 {
+    NS_LOG_FUNCTION(this);
     if (m_tx.IsFull())
     {
         return; // cannot happen after a release, but a wake must never overfill the ring
@@ -393,6 +403,7 @@ VirtioNetDevice::WakeTxQueue()
 bool
 VirtioNetDevice::DeliverFromHost(const VswitchFrame& frame)
 {
+    NS_LOG_FUNCTION(this << frame.packet << frame.src << frame.dst);
     if (m_rx.IsFull())
     {
         CountDrop(frame.packet, DROP_RX_QUEUE_FULL);
@@ -408,6 +419,7 @@ VirtioNetDevice::DeliverFromHost(const VswitchFrame& frame)
 void
 VirtioNetDevice::NotifyGuest()
 {
+    NS_LOG_FUNCTION(this);
     if (DeferToOwnContext(&VirtioNetDevice::NotifyGuest))
     {
         return; // the host's switch calls; the guest's side runs in the VM's context
@@ -437,6 +449,7 @@ VirtioNetDevice::NotifyGuest()
 void
 VirtioNetDevice::GuestPoll()
 {
+    NS_LOG_FUNCTION(this);
     Time now = Simulator::Now();
     uint32_t n = 0;
     while (n < m_napiBudget && m_rx.GetPending() > 0 && m_rx.FirstPending().ready <= now)
@@ -462,6 +475,7 @@ VirtioNetDevice::GuestPoll()
 void
 VirtioNetDevice::GuestDeliver()
 {
+    NS_LOG_FUNCTION(this);
     CheckContext();
     uint32_t n = m_rx.GetTaken();
     for (uint32_t i = 0; i < n; ++i)
@@ -475,6 +489,7 @@ VirtioNetDevice::GuestDeliver()
 void
 VirtioNetDevice::GuestReceive(VswitchFrame& f)
 {
+    NS_LOG_FUNCTION(this << f.packet);
     Time now = Simulator::Now();
     Ptr<Packet> packet = f.packet->Copy();
     if (!m_snifferTrace.IsEmpty() || !m_promiscSnifferTrace.IsEmpty())

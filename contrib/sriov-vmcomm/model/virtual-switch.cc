@@ -239,6 +239,7 @@ VirtualSwitch::SetMode(Mode mode)
 uint32_t
 VirtualSwitch::AddPort(Ptr<VirtioNetDevice> device)
 {
+    NS_LOG_FUNCTION(this << device);
     NS_ABORT_MSG_IF(!device, "VirtualSwitch::AddPort: null device");
     NS_ABORT_MSG_IF(device->GetBackend(), "VirtualSwitch::AddPort: device already has a backend");
     uint32_t index = m_scheduler.AddPort(&device->GetTxQueue());
@@ -254,6 +255,7 @@ VirtualSwitch::AddPort(Ptr<VirtioNetDevice> device)
 uint32_t
 VirtualSwitch::SetUplink(Ptr<NetDevice> device)
 {
+    NS_LOG_FUNCTION(this << device);
     NS_ABORT_MSG_IF(!device, "VirtualSwitch::SetUplink: null device");
     NS_ABORT_MSG_IF(m_uplinkPort != PORT_NONE, "VirtualSwitch::SetUplink: already has an uplink");
     NS_ABORT_MSG_IF(!device->SupportsSendFrom(),
@@ -359,6 +361,7 @@ VirtualSwitch::Learn(Mac48Address address, uint32_t port)
 uint32_t
 VirtualSwitch::Decide(const VswitchFrame& frame) const
 {
+    NS_LOG_FUNCTION(this << frame.inPort << frame.src << frame.dst);
     if (frame.dst.IsGroup())
     {
         return PORT_FLOOD;
@@ -490,6 +493,7 @@ VirtualSwitch::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, ui
                              const Address& source, const Address& destination,
                              NetDevice::PacketType type)
 {
+    NS_LOG_FUNCTION(this << device << packet << protocol << source << destination << type);
     if (type == NetDevice::PACKET_HOST)
     {
         return; // for the host's own stack
@@ -620,6 +624,7 @@ VirtualSwitch::FinishBatch(uint32_t input, Virtqueue& q, uint32_t frames)
 void
 VirtualSwitch::Output(VswitchFrame& frame, uint32_t port)
 {
+    NS_LOG_FUNCTION(this << frame.packet << port);
     Port& p = m_ports[port];
     if (p.vm)
     {
@@ -649,6 +654,7 @@ VirtualSwitch::Output(VswitchFrame& frame, uint32_t port)
 void
 VirtualSwitch::Drop(const VswitchFrame& frame, uint32_t port, DropReason reason)
 {
+    NS_LOG_FUNCTION(this << frame.packet << port << GetDropReasonName(reason));
     ++m_drops[reason];
     m_dropTrace(frame.packet, port, GetDropReasonName(reason));
 }

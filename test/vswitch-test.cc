@@ -10,6 +10,7 @@
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "ns3/preset.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
 #include "ns3/vswitch-helper.h"
@@ -464,10 +465,10 @@ TEST_F(VswitchTest, Profiles)
     sw->GetAttribute("CyclesPerByte", cpb);
     EXPECT_NEAR(2.2e9 / (cpp.Get() + 64 * cpb.Get()), 1.9e6, 1);
     EXPECT_NEAR(cpb.Get(), 0.3623, 1e-4);
-    // SetProfileDefaults goes through Config, so --ns3::VirtualSwitch::... still overrides.
+    // ApplyPreset goes through Config, so --ns3::VirtualSwitch::... still overrides.
     {
         GlobalDefaultsGuard restore;
-        VirtualSwitch::SetProfileDefaults("ovs-dpdk");
+        ApplyPreset("ovs-dpdk", PresetKind::VSWITCH);
         Ptr<VirtualSwitch> d = CreateObject<VirtualSwitch>();
         EXPECT_EQ(d->GetMode(), VirtualSwitch::POLL);
     }
@@ -477,4 +478,118 @@ TEST_F(VswitchTest, Profiles)
     VswitchHelper helper;
     EXPECT_DEATH(helper.SetProfile("ovs-turbo"), "unknown profile \"ovs-turbo\"; valid: "
                                                  "ovs-kernel, ovs-dpdk");
+}
+
+// The model's attribute defaults are the registry's ovs-kernel profile, to the last bit; the
+// registry keeps switch profiles and NIC presets apart.
+TEST_F(VswitchTest, DefaultsAreTheKernelProfile)
+{
+    EXPECT_EQ(GetDefaultPresetName(PresetKind::VSWITCH), "ovs-kernel");
+    const Preset& kernel = GetPreset("ovs-kernel", PresetKind::VSWITCH);
+    EXPECT_EQ(kernel.kind, PresetKind::VSWITCH);
+    TypeId tid = VirtualSwitch::GetTypeId();
+    ASSERT_EQ(kernel.parameters.size(), 8u);
+    for (const auto& q : kernel.parameters)
+    {
+        const std::string prefix = "ns3::VirtualSwitch::";
+        ASSERT_EQ(q.attribute.compare(0, prefix.size(), prefix), 0) << q.attribute;
+        TypeId::AttributeInformation info;
+        ASSERT_TRUE(tid.LookupAttributeByName(q.attribute.substr(prefix.size()), &info))
+            << q.attribute;
+        Ptr<AttributeValue> v = info.checker->CreateValidValue(StringValue(q.value));
+        ASSERT_TRUE(v) << q.attribute << " = " << q.value;
+        auto d = DynamicCast<const DoubleValue>(v);
+        if (d)
+        {
+            EXPECT_EQ(d->Get(), DynamicCast<const DoubleValue>(info.initialValue)->Get())
+                << q.attribute;
+        }
+        else
+        {
+            EXPECT_EQ(v->SerializeToString(info.checker),
+                      info.initialValue->SerializeToString(info.checker))
+                << q.attribute;
+        }
+        EXPECT_FALSE(q.source.empty()) << q.attribute;
+    }
+    // The dpdk profile sets the same attributes (one profile after another leaves nothing).
+    const Preset& dpdk = GetPreset("ovs-dpdk", PresetKind::VSWITCH);
+    ASSERT_EQ(dpdk.parameters.size(), kernel.parameters.size());
+    for (std::size_t i = 0; i < dpdk.parameters.size(); ++i)
+    {
+        EXPECT_EQ(dpdk.parameters[i].attribute, kernel.parameters[i].attribute);
+    }
+    // Kinds are separate lists: --preset= offers NIC presets only.
+    for (const auto& name : ListPresets())
+    {
+        EXPECT_EQ(FindPreset(name, PresetKind::VSWITCH), nullptr) << name;
+    }
+    EXPECT_EQ(FindPreset("ovs-dpdk", PresetKind::NIC), nullptr);
+    EXPECT_EQ(GetPresetNameList(PresetKind::VSWITCH), "ovs-kernel, ovs-dpdk");
+    try
+    {
+        GetPreset("ovs-turbo", PresetKind::VSWITCH);
+        FAIL() << "no exception";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        EXPECT_STREQ(e.what(), "unknown switch profile 'ovs-turbo'; valid profiles: ovs-kernel "
+                               "(default), ovs-dpdk");
+    }
+    // A factory of another type refuses a switch profile.
+    ObjectFactory other("ns3::VirtioNetDevice");
+    ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+    EXPECT_DEATH(ApplyPreset(dpdk, other), "is not an attribute of ns3::VirtioNetDevice");
+}
+
+// NCores and UplinkQueueSize take effect when set after construction (ports are assigned to the
+// new cores round robin), and the cores then share the work as configured.
+TEST_F(VswitchTest, NCoresAndUplinkQueueSizeTakeEffectWhenSet)
+{
+    VswitchHelper helper;
+    helper.SetProfile("ovs-kernel");
+    Ptr<VirtualSwitch> sw = RawVms(helper, 4);
+    ASSERT_EQ(sw->GetNCores(), 1u);
+    sw->SetAttribute("NCores", UintegerValue(2));
+    EXPECT_EQ(sw->GetNCores(), 2u);
+    for (uint32_t p = 0; p < 4; ++p)
+    {
+        EXPECT_EQ(sw->GetPortCore(p), p % 2) << "port " << p;
+    }
+    UintegerValue n;
+    sw->GetAttribute("NCores", n);
+    EXPECT_EQ(n.Get(), 2u);
+    sw->SetAttribute("UplinkQueueSize", UintegerValue(8));
+    sw->GetAttribute("UplinkQueueSize", n); // read back from the queue itself
+    EXPECT_EQ(n.Get(), 8u);
+
+    // Port 0 is served by core 0, port 1 by core 1.
+    OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(2), 100, 1e5, MicroSeconds(10),
+                MicroSeconds(110));
+    OfferFrames(sw->GetPortDevice(1), sw->GetPortDevice(3), 100, 1e5, MicroSeconds(10),
+                MicroSeconds(110));
+    Simulator::Stop(MilliSeconds(1));
+    Simulator::Run();
+    const uint64_t f0 = sw->GetCoreStats(0).frames;
+    const uint64_t f1 = sw->GetCoreStats(1).frames;
+    EXPECT_GT(f0, 0u);
+    EXPECT_GT(f1, 0u);
+    EXPECT_EQ(f0 + f1, sw->GetCounters().forwarded);
+    EXPECT_EQ(AllDrops(sw), 0u);
+}
+
+// Changing NCores while the cores are working is refused with a clear message, not ignored.
+TEST_F(VswitchTest, NCoresIsRefusedWhileCoresWork)
+{
+    ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+    VswitchHelper helper;
+    helper.SetProfile("ovs-kernel");
+    Ptr<VirtualSwitch> sw = RawVms(helper, 2);
+    // 5 Mpps of 1000 B frames: far above a kernel core's rate, so the core never idles.
+    OfferFrames(sw->GetPortDevice(0), sw->GetPortDevice(1), 1000, 5e6, Time(0), MilliSeconds(1));
+    Simulator::Stop(MicroSeconds(100));
+    Simulator::Run();
+    EXPECT_DEATH(sw->SetAttribute("NCores", UintegerValue(2)),
+                 "NCores cannot change to 2 while its cores are working");
+    EXPECT_EQ(sw->GetNCores(), 1u);
 }

@@ -93,11 +93,11 @@ Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
         throw TopologyError(m_source, NodeElement(name),
                             "attribute vswitch=\"" + vswitch + "\": " + why);
     }
-    if (vswitch != "default" && !VirtualSwitch::FindProfile(vswitch))
+    if (vswitch != "default" && !FindPreset(vswitch, PresetKind::VSWITCH))
     {
         throw TopologyError(m_source, NodeElement(name),
                             "attribute vswitch=\"" + vswitch + "\": allowed: default, "
-                                + VirtualSwitch::GetProfileNameList());
+                                + GetPresetNameList(PresetKind::VSWITCH));
     }
     TopologyNode n;
     n.name = name;

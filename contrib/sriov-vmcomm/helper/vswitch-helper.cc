@@ -8,6 +8,7 @@
 #include "ns3/log.h"
 #include "ns3/memory-domain.h"
 #include "ns3/net-device-queue-interface.h"
+#include "ns3/preset.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
 
@@ -39,19 +40,16 @@ VswitchHelper::SetVirtioAttribute(std::string n, const AttributeValue& v)
 void
 VswitchHelper::SetProfile(const std::string& name)
 {
-    const VirtualSwitch::Profile* p = VirtualSwitch::FindProfile(name);
+    const Preset* p = FindPreset(name, PresetKind::VSWITCH);
     NS_ABORT_MSG_IF(!p, "VswitchHelper::SetProfile: unknown profile \""
-                            << name << "\"; valid: " << VirtualSwitch::GetProfileNameList());
-    for (const auto& a : p->attributes)
-    {
-        m_switch.Set(a.first, *a.second);
-    }
+                            << name << "\"; valid: " << GetPresetNameList(PresetKind::VSWITCH));
+    ApplyPreset(*p, m_switch);
 }
 
 std::vector<std::string>
 VswitchHelper::GetProfileNames()
 {
-    return VirtualSwitch::GetProfileNames();
+    return ListPresets(PresetKind::VSWITCH);
 }
 
 void

@@ -51,7 +51,8 @@ class VswitchHelper : public PcapHelperForDevice
     /** \brief Set an attribute of the VirtioNetDevices built. \param n name \param v value */
     void SetVirtioAttribute(std::string n, const AttributeValue& v);
     /**
-     * \brief Set the switch attributes of a calibration profile (VirtualSwitch::FindProfile).
+     * \brief Set the switch attributes of a calibration profile (the preset registry's
+     * PresetKind::VSWITCH entries, helper/preset.h).
      * Attributes set before are overridden, attributes set after override the profile. Aborts
      * with the list of valid names on an unknown one.
      * \param name "ovs-kernel" or "ovs-dpdk"

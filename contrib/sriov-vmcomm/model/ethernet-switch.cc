@@ -67,12 +67,14 @@ EthernetSwitch::GetTypeId()
                   "(0.3-1 us published for 10-100GbE merchant-silicon switches).",
                   TimeValue(NanoSeconds(500)), MakeTimeAccessor(&EthernetSwitch::m_latency),
                   MakeTimeChecker(Time(0)))
-              .AddAttribute("AgingTime",
-                            "Time (s) a learned address stays in the forwarding table without "
-                            "being seen again. Default: 300 s, IEEE 802.1Q's recommended ageing "
-                            "time.",
-                            TimeValue(Seconds(300)), MakeTimeAccessor(&EthernetSwitch::m_agingTime),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "AgingTime",
+                  "Time (s) a learned address stays in the forwarding table without "
+                  "being seen again. Default: 300 s, IEEE 802.1Q's recommended ageing "
+                  "time.",
+                  TimeValue(Seconds(300)),
+                  MakeTimeAccessor(&EthernetSwitch::SetAgingTime, &EthernetSwitch::GetAgingTime),
+                  MakeTimeChecker(Time(0)))
               .AddAttribute("Learning",
                             "Learn source addresses (default true; false: static entries only, "
                             "everything else is flooded).",
@@ -99,7 +101,6 @@ EthernetSwitch::GetTypeId()
 
 EthernetSwitch::EthernetSwitch()
     : m_latency(NanoSeconds(500))
-    , m_agingTime(Seconds(300))
     , m_learning(true)
 {
     NS_LOG_FUNCTION(this);
@@ -120,21 +121,21 @@ EthernetSwitch::DoDispose()
         p.device = nullptr;
     }
     m_ports.clear();
-    m_table.clear();
+    m_table.Clear();
     Object::DoDispose();
 }
 
-uint64_t
-EthernetSwitch::Key(Mac48Address address, uint16_t vlan)
+void
+EthernetSwitch::SetAgingTime(Time agingTime)
 {
-    uint8_t b[6];
-    address.CopyTo(b);
-    uint64_t k = 0;
-    for (uint8_t x : b)
-    {
-        k = k << 8 | x;
-    }
-    return k << 16 | vlan;
+    NS_LOG_FUNCTION(this << agingTime);
+    m_table.SetAgingTime(agingTime);
+}
+
+Time
+EthernetSwitch::GetAgingTime() const
+{
+    return m_table.GetAgingTime();
 }
 
 uint32_t
@@ -258,40 +259,31 @@ EthernetSwitch::AddStaticEntry(Mac48Address address, uint16_t vlan, uint32_t por
 {
     NS_LOG_FUNCTION(this << address << vlan << port);
     GetPortChecked(port);
-    m_table[Key(address, vlan)] = Entry{port, Time::Max(), true};
+    m_table.AddStaticEntry(address, vlan, port);
 }
 
 bool
 EthernetSwitch::RemoveEntry(Mac48Address address, uint16_t vlan)
 {
-    return m_table.erase(Key(address, vlan)) > 0;
+    return m_table.Remove(address, vlan);
 }
 
 void
 EthernetSwitch::FlushLearnedEntries()
 {
-    for (auto it = m_table.begin(); it != m_table.end();)
-    {
-        it = it->second.permanent ? std::next(it) : m_table.erase(it);
-    }
+    m_table.FlushLearned();
 }
 
 bool
 EthernetSwitch::Lookup(Mac48Address address, uint16_t vlan, uint32_t& port) const
 {
-    auto it = m_table.find(Key(address, vlan));
-    if (it == m_table.end() || (!it->second.permanent && it->second.expires <= Simulator::Now()))
-    {
-        return false;
-    }
-    port = it->second.port;
-    return true;
+    return m_table.Lookup(address, vlan, Simulator::Now(), port);
 }
 
 std::size_t
 EthernetSwitch::GetNEntries() const
 {
-    return m_table.size();
+    return m_table.GetNEntries();
 }
 
 const EthernetSwitch::PortCounters&
@@ -331,25 +323,6 @@ EthernetSwitch::Drop(uint32_t port, Ptr<const Packet> packet, DropReason reason)
 }
 
 void
-EthernetSwitch::Learn(Mac48Address address, uint16_t vlan, uint32_t port)
-{
-    auto [it, inserted] = m_table.try_emplace(Key(address, vlan), Entry{port, Time(0), false});
-    Entry& e = it->second;
-    if (e.permanent)
-    {
-        return;
-    }
-    const Time now = Simulator::Now();
-    // A station that moved, or whose entry aged out, is (re)learned: report it.
-    if (inserted || e.port != port || e.expires <= now)
-    {
-        e.port = port;
-        m_learnTrace(address, vlan, port);
-    }
-    e.expires = now + m_agingTime;
-}
-
-void
 EthernetSwitch::PortReceive(uint32_t index, Ptr<EthernetNetDevice> device, Ptr<Packet> payload,
                             const EthernetFrameHeader& header)
 {
@@ -376,9 +349,11 @@ EthernetSwitch::PortReceive(uint32_t index, Ptr<EthernetNetDevice> device, Ptr<P
     }
 
     const Mac48Address source = header.GetSource();
-    if (m_learning && !source.IsGroup())
+    // A station that is new, moved, or whose entry had aged out is reported.
+    if (m_learning && !source.IsGroup()
+        && m_table.Learn(source, vlan, index, Simulator::Now()) == MacForwardingTable::LEARN_NEW)
     {
-        Learn(source, vlan, index);
+        m_learnTrace(source, vlan, index);
     }
 
     EthernetFrameHeader h = header;

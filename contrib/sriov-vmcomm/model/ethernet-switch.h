@@ -6,13 +6,13 @@
 
 #include "ethernet-frame.h"
 #include "ethernet-net-device.h"
+#include "mac-forwarding-table.h"
 #include "ns3/mac48-address.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/traced-callback.h"
 
-#include <unordered_map>
 #include <vector>
 
 namespace ns3 {
@@ -215,20 +215,10 @@ class EthernetSwitch : public Object
         PortCounters counters;                             //!< counters
     };
 
-    /** A forwarding-table entry. */
-    struct Entry
-    {
-        uint32_t port;  //!< port index
-        Time expires;   //!< learned entry valid until then
-        bool permanent; //!< static entry
-    };
-
-    /**
-     * \param address MAC address
-     * \param vlan VLAN id
-     * \return the table key: the address's 48 bits and the VLAN
-     */
-    static uint64_t Key(Mac48Address address, uint16_t vlan);
+    /** \param agingTime attribute AgingTime (the table's learned-entry lifetime) */
+    void SetAgingTime(Time agingTime);
+    /** \return attribute AgingTime */
+    Time GetAgingTime() const;
 
     /**
      * \brief A port's device received a frame.
@@ -260,13 +250,6 @@ class EthernetSwitch : public Object
      */
     void Output(uint32_t out, uint32_t in, Ptr<Packet> payload, const EthernetFrameHeader& header);
     /**
-     * \brief Learn where a source address is.
-     * \param address source address
-     * \param vlan frame's VLAN
-     * \param port ingress port
-     */
-    void Learn(Mac48Address address, uint16_t vlan, uint32_t port);
-    /**
      * \brief Count a drop and fire the Drop trace.
      * \param port port the drop is counted on
      * \param packet payload or frame
@@ -279,13 +262,12 @@ class EthernetSwitch : public Object
      */
     Port& GetPortChecked(uint32_t port);
 
-    std::vector<Port> m_ports;                   //!< ports
-    std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
-    std::vector<uint32_t> m_floodPorts;          //!< scratch list for flooding
-    Time m_latency;                              //!< attribute Latency
-    uint32_t m_inPipeline{0};                    //!< frames received, not yet forwarded
-    Time m_agingTime;                            //!< attribute AgingTime
-    bool m_learning;                             //!< attribute Learning
+    std::vector<Port> m_ports;          //!< ports
+    MacForwardingTable m_table;         //!< forwarding table (holds AgingTime)
+    std::vector<uint32_t> m_floodPorts; //!< scratch list for flooding
+    Time m_latency;                     //!< attribute Latency
+    uint32_t m_inPipeline{0};           //!< frames received, not yet forwarded
+    bool m_learning;                    //!< attribute Learning
 
     TracedCallback<uint32_t, Ptr<const Packet>> m_rxTrace;                //!< Rx
     TracedCallback<uint32_t, Ptr<const Packet>> m_txTrace;                //!< Tx

@@ -3,6 +3,7 @@
  */
 #include "pcie-hierarchy.h"
 
+#include "device-list-channel.h"
 #include "iommu.h"
 #include "ns3-compat.h"
 #include "ns3/abort.h"
@@ -11,7 +12,6 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 #include "pcie-link.h"
-#include "sriov-channel.h"
 #include "sriov-nic.h"
 #include "uinteger-checkers.h"
 #include "vf-mapping-table.h"
@@ -77,7 +77,7 @@ PcieHierarchy::GetTypeId()
 
 PcieHierarchy::PcieHierarchy()
     : m_table(Create<VfMappingTable>())
-    , m_channel(CreateObject<SriovChannel>())
+    , m_channel(CreateObject<DeviceListChannel>())
     , m_requesters(0)
     , m_writes(0)
     , m_bytes(0)
@@ -188,7 +188,7 @@ PcieHierarchy::GetMappingTable() const
     return m_table;
 }
 
-Ptr<SriovChannel>
+Ptr<DeviceListChannel>
 PcieHierarchy::GetChannel() const
 {
     return m_channel;

@@ -16,7 +16,7 @@ namespace ns3 {
 class Channel;
 class Iommu;
 class PcieLink;
-class SriovChannel;
+class DeviceListChannel;
 class SriovNic;
 class VfMappingTable;
 
@@ -104,7 +104,7 @@ class PcieHierarchy : public Object
      * \return the channel the VFs of all the NICs join: one segment, as the shared table makes
      * them (ns-3's neighbour cache and routing helpers see every VF of the host on it)
      */
-    Ptr<SriovChannel> GetChannel() const;
+    Ptr<DeviceListChannel> GetChannel() const;
     /** \return where peer-to-peer writes turn around */
     Route GetRoute() const;
     /** \return forwarding time at the turn-around point in force (the root complex, or the
@@ -150,7 +150,7 @@ class PcieHierarchy : public Object
   private:
     std::vector<Ptr<SriovNic>> m_nics; //!< NICs, by index
     Ptr<VfMappingTable> m_table;       //!< the shared table
-    Ptr<SriovChannel> m_channel;       //!< the VFs' segment
+    Ptr<DeviceListChannel> m_channel;  //!< the VFs' segment
     Ptr<Iommu> m_iommu;                //!< the host's IOMMU, or null
     Ptr<PcieLink> m_upstream;          //!< Route=Switch: the switch's link to the root complex
     uint32_t m_upstreamLanes;          //!< attribute SwitchUpstreamLanes

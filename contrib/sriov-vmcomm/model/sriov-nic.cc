@@ -3,6 +3,7 @@
  */
 #include "sriov-nic.h"
 
+#include "device-list-channel.h"
 #include "dma-engine.h"
 #include "iommu.h"
 #include "memory-domain.h"
@@ -14,7 +15,6 @@
 #include "ns3/uinteger.h"
 #include "pcie-hierarchy.h"
 #include "pcie-link.h"
-#include "sriov-channel.h"
 #include "vf-net-device.h"
 
 #include <algorithm>
@@ -123,7 +123,7 @@ SriovNic::GetTypeId()
 SriovNic::SriovNic()
     : m_nicIndex(0)
     , m_table(Create<VfMappingTable>())
-    , m_channel(CreateObject<SriovChannel>())
+    , m_channel(CreateObject<DeviceListChannel>())
     , m_eswitchUsed(0)
     , m_eswitchFrames(0)
     , m_offloadCoreTime(Time(0))

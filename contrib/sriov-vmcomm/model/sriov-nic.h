@@ -24,7 +24,7 @@ class Iommu;
 class MemoryDomain;
 class PcieHierarchy;
 class PcieLink;
-class SriovChannel;
+class DeviceListChannel;
 class VfNetDevice;
 
 /**
@@ -308,7 +308,7 @@ class SriovNic : public Object
     uint32_t m_nicIndex;                                  //!< index in m_hierarchy
     std::vector<Ptr<VfNetDevice>> m_vfs;                  //!< virtual functions
     Ptr<VfMappingTable> m_table;                          //!< step 2's table
-    Ptr<SriovChannel> m_channel;                          //!< the VFs' segment
+    Ptr<DeviceListChannel> m_channel;                     //!< the VFs' segment
     Ptr<NetDevice> m_uplink;                              //!< uplink port
     Time m_lookupLatency;                                 //!< attribute
     Time m_vfMessageLatency;                              //!< attribute

@@ -3,6 +3,7 @@
  */
 #include "vf-net-device.h"
 
+#include "device-list-channel.h"
 #include "dma-engine.h"
 #include "memory-domain.h"
 #include "ns3-compat.h"
@@ -15,7 +16,6 @@
 #include "ns3/uinteger.h"
 #include "pcie-hierarchy.h"
 #include "pcie-link.h"
-#include "sriov-channel.h"
 #include "sriov-nic.h"
 #include "vf-mapping-table.h"
 

@@ -18,116 +18,7 @@
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("VirtioNetDevice");
-NS_OBJECT_ENSURE_REGISTERED(VirtioBackend);
 NS_OBJECT_ENSURE_REGISTERED(VirtioNetDevice);
-
-// ---- Virtqueue ----
-
-void
-Virtqueue::Resize(uint32_t capacity)
-{
-    NS_ABORT_MSG_IF(capacity == 0, "Virtqueue: capacity must be > 0");
-    m_ring.assign(capacity, VswitchFrame());
-    m_head = 0;
-    m_size = 0;
-    m_taken = 0;
-}
-
-uint32_t
-Virtqueue::GetCapacity() const
-{
-    return m_ring.size();
-}
-
-uint32_t
-Virtqueue::GetSize() const
-{
-    return m_size;
-}
-
-bool
-Virtqueue::IsFull() const
-{
-    return m_size == m_ring.size();
-}
-
-uint32_t
-Virtqueue::GetTaken() const
-{
-    return m_taken;
-}
-
-uint32_t
-Virtqueue::GetPending() const
-{
-    return m_size - m_taken;
-}
-
-VswitchFrame&
-Virtqueue::Push()
-{
-    NS_ABORT_MSG_IF(IsFull(), "Virtqueue::Push on a full ring");
-    uint32_t i = (m_head + m_size) % m_ring.size();
-    ++m_size;
-    return m_ring[i];
-}
-
-VswitchFrame&
-Virtqueue::At(uint32_t i)
-{
-    NS_ABORT_MSG_IF(i >= m_size, "Virtqueue::At(" << i << ") beyond " << m_size << " entries");
-    return m_ring[(m_head + i) % m_ring.size()];
-}
-
-const VswitchFrame&
-Virtqueue::FirstPending() const
-{
-    NS_ABORT_MSG_IF(m_taken == m_size, "Virtqueue::FirstPending on a ring with nothing pending");
-    return m_ring[(m_head + m_taken) % m_ring.size()];
-}
-
-VswitchFrame&
-Virtqueue::Take()
-{
-    NS_ABORT_MSG_IF(m_taken == m_size, "Virtqueue::Take on a ring with nothing pending");
-    return m_ring[(m_head + m_taken++) % m_ring.size()];
-}
-
-void
-Virtqueue::Release(uint32_t n)
-{
-    NS_ABORT_MSG_IF(n > m_taken, "Virtqueue::Release(" << n << ") of " << m_taken << " taken");
-    for (uint32_t i = 0; i < n; ++i)
-    {
-        // Drop the packet reference now: the slot may not be reused for a long time.
-        m_ring[m_head].packet = nullptr;
-        m_head = (m_head + 1) % m_ring.size();
-    }
-    m_size -= n;
-    m_taken -= n;
-}
-
-void
-Virtqueue::Clear()
-{
-    for (auto& f : m_ring)
-    {
-        f.packet = nullptr;
-    }
-    m_head = 0;
-    m_size = 0;
-    m_taken = 0;
-}
-
-// ---- VirtioBackend ----
-
-TypeId
-VirtioBackend::GetTypeId()
-{
-    static TypeId tid
-        = TypeId("ns3::VirtioBackend").SetParent<Object>().SetGroupName("SriovVmcomm");
-    return tid;
-}
 
 // ---- VirtioNetDevice ----
 
@@ -254,6 +145,7 @@ VirtioNetDevice::VirtioNetDevice()
     , m_txStopped(false)
     , m_drops{}
 {
+    NS_LOG_FUNCTION(this);
 }
 
 VirtioNetDevice::~VirtioNetDevice() = default;
@@ -261,6 +153,7 @@ VirtioNetDevice::~VirtioNetDevice() = default;
 void
 VirtioNetDevice::NotifyConstructionCompleted()
 {
+    NS_LOG_FUNCTION(this);
     // The rings are sized once the attributes are known.
     m_tx.Resize(m_txQueueSize);
     m_rx.Resize(m_rxQueueSize);
@@ -270,6 +163,7 @@ VirtioNetDevice::NotifyConstructionCompleted()
 void
 VirtioNetDevice::NotifyNewAggregate()
 {
+    NS_LOG_FUNCTION(this);
     if (!m_queueInterface)
     {
         m_queueInterface = GetObject<NetDeviceQueueInterface>();
@@ -280,6 +174,7 @@ VirtioNetDevice::NotifyNewAggregate()
 void
 VirtioNetDevice::DoDispose()
 {
+    NS_LOG_FUNCTION(this);
     m_rxEvent.Cancel();
     m_txWakeEvent.Cancel();
     m_backend = nullptr;
@@ -292,6 +187,7 @@ VirtioNetDevice::DoDispose()
 void
 VirtioNetDevice::AttachBackend(Ptr<VirtioBackend> backend, uint32_t port)
 {
+    NS_LOG_FUNCTION(this << backend << port);
     m_backend = backend;
     m_port = port;
     // Attributes may have changed since construction; the rings are empty here.
@@ -367,6 +263,7 @@ VirtioNetDevice::GetRxMode() const
 void
 VirtioNetDevice::CountDrop(Ptr<const Packet> packet, DropReason reason)
 {
+    NS_LOG_FUNCTION(this << packet << GetDropReasonName(reason));
     ++m_drops[reason];
     m_dropTrace(packet, GetDropReasonName(reason));
 }
@@ -388,6 +285,7 @@ VirtioNetDevice::MakeEthernetFrame(const VswitchFrame& f) const
 bool
 VirtioNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << dest << protocolNumber);
     return SendFrom(packet, m_address, dest, protocolNumber);
 }
 
@@ -395,6 +293,7 @@ bool
 VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
                           uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << source << dest << protocolNumber);
     DropReason reason = DROP_REASONS;
     if (packet->GetSize() > m_mtu)
     {
@@ -463,6 +362,7 @@ VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Addre
 void
 VirtioNetDevice::TxReleased()
 {
+    NS_LOG_FUNCTION(this);
     if (!m_txStopped || compat::IsPending(m_txWakeEvent))
     {
         return;
@@ -486,6 +386,7 @@ VirtioNetDevice::TxReleased()
 void
 VirtioNetDevice::WakeTxQueue()
 {
+    NS_LOG_FUNCTION(this);
     if (m_tx.IsFull())
     {
         return; // cannot happen after a release, but a wake must never overfill the ring
@@ -502,6 +403,7 @@ VirtioNetDevice::WakeTxQueue()
 bool
 VirtioNetDevice::DeliverFromHost(const VswitchFrame& frame)
 {
+    NS_LOG_FUNCTION(this << frame.packet << frame.src << frame.dst);
     if (m_rx.IsFull())
     {
         CountDrop(frame.packet, DROP_RX_QUEUE_FULL);
@@ -517,6 +419,7 @@ VirtioNetDevice::DeliverFromHost(const VswitchFrame& frame)
 void
 VirtioNetDevice::NotifyGuest()
 {
+    NS_LOG_FUNCTION(this);
     if (DeferToOwnContext(&VirtioNetDevice::NotifyGuest))
     {
         return; // the host's switch calls; the guest's side runs in the VM's context
@@ -546,6 +449,7 @@ VirtioNetDevice::NotifyGuest()
 void
 VirtioNetDevice::GuestPoll()
 {
+    NS_LOG_FUNCTION(this);
     Time now = Simulator::Now();
     uint32_t n = 0;
     while (n < m_napiBudget && m_rx.GetPending() > 0 && m_rx.FirstPending().ready <= now)
@@ -571,6 +475,7 @@ VirtioNetDevice::GuestPoll()
 void
 VirtioNetDevice::GuestDeliver()
 {
+    NS_LOG_FUNCTION(this);
     CheckContext();
     uint32_t n = m_rx.GetTaken();
     for (uint32_t i = 0; i < n; ++i)
@@ -584,6 +489,7 @@ VirtioNetDevice::GuestDeliver()
 void
 VirtioNetDevice::GuestReceive(VswitchFrame& f)
 {
+    NS_LOG_FUNCTION(this << f.packet);
     Time now = Simulator::Now();
     Ptr<Packet> packet = f.packet->Copy();
     if (!m_snifferTrace.IsEmpty() || !m_promiscSnifferTrace.IsEmpty())

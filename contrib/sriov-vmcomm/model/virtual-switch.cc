@@ -1,12 +1,14 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// The host's software virtual switch: ports (VM virtio devices, an uplink), the forwarding
+// decision and its learning table, statistics. Its cores are VswitchCoreScheduler; its
+// calibration profiles are in the helper-level registry (helper/preset.cc).
 #include "virtual-switch.h"
 
 #include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
-#include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
@@ -20,154 +22,7 @@
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("VirtualSwitch");
-NS_OBJECT_ENSURE_REGISTERED(VirtualSwitchChannel);
 NS_OBJECT_ENSURE_REGISTERED(VirtualSwitch);
-
-// ---- Calibration (DESIGN.md section 7) ----
-//
-// The cost model is cycles = BatchCycles/batch + CyclesPerPacket + bytes x CyclesPerByte per
-// frame, at ClockGHz. Its parameters come from published per-core rates:
-//
-// - OVS-DPDK, one PMD core, VM-to-VM unidirectional (Zhang et al., software-switch benchmark,
-//   2019): 4.03 Gb/s with 64 B frames and 28.73 Gb/s with 1024 B frames. We read Gb/s as frame
-//   bytes x 8 x frames/s (a VM-to-VM path has no preamble or inter-frame gap), and the frame
-//   size as the bytes the switch copies (our frames carry no FCS). So
-//     64 B:   4.03e9 / (64 x 8)    = 7.871 Mpps -> 127.05 ns/frame
-//     1024 B: 28.73e9 / (1024 x 8) = 3.507 Mpps -> 285.14 ns/frame
-//   At the assumed clock (below) that is 279.50 and 627.30 cycles per frame; the difference over
-//   960 bytes gives 0.3623 cycles/byte (the two vhost-user copies), and 279.50 - 64 x 0.3623 =
-//   256.32 cycles per frame of fixed cost, of which BatchCycles / BatchSize = 400 / 32 = 12.5 is
-//   the per-burst overhead at saturation (full bursts): CyclesPerPacket = 243.82.
-// - OVS kernel datapath, one core: about 1.9 Mpps with 64 B packets (Emmerich et al., JNSM 2018,
-//   measured port to port): 2.2e9 / 1.9e6 = 1157.9 cycles per frame. The paper gives no per-byte
-//   figure; vhost-net copies as much as vhost-user (guest to skb, skb to guest), so we reuse
-//   0.3623 cycles/byte: CyclesPerPacket = 1157.9 - 64 x 0.3623 = 1134.7. VM-to-VM through
-//   vhost-net adds kicks and wakeups (WakeupCycles, estimate), so the kernel profile is
-//   optimistic for that path rather than pessimistic.
-//
-// Assumed clock: 2.2 GHz, the Xeon E5-2630 v4 of the calibration host (DESIGN.md section 7); the
-// benchmark's own CPU differs, but only cycles / clock enters the rates, so the profile
-// reproduces the published rates at this clock, and scales linearly with ClockGHz.
-namespace {
-
-constexpr double CLOCK_GHZ = 2.2;             //!< assumed clock (see above)
-constexpr double DPDK_GBPS_64 = 4.03;         //!< Zhang et al. 2019, 64 B
-constexpr double DPDK_GBPS_1024 = 28.73;      //!< Zhang et al. 2019, 1024 B
-constexpr double KERNEL_MPPS_64 = 1.9;        //!< Emmerich et al. 2018, 64 B
-constexpr uint32_t DPDK_BATCH = 32;           //!< OVS-DPDK NETDEV_MAX_BURST
-constexpr double DPDK_BATCH_CYCLES = 400;     //!< estimate: PMD loop + burst call per poll
-constexpr uint32_t KERNEL_BATCH = 64;         //!< Linux NAPI weight (vhost-net serves in rounds)
-constexpr double KERNEL_BATCH_CYCLES = 0;     //!< in WakeupCycles instead
-constexpr double KERNEL_WAKEUP_CYCLES = 2200; //!< estimate: ~1 us of eventfd wakeup + switch-in
-
-/** \return cycles per frame of \p bytes at \p gbps (frame bytes, Gb/s) at CLOCK_GHZ */
-constexpr double
-CyclesPerFrame(double bytes, double gbps)
-{
-    return bytes * 8 / gbps * CLOCK_GHZ;
-}
-
-constexpr double DPDK_CYCLES_PER_BYTE
-    = (CyclesPerFrame(1024, DPDK_GBPS_1024) - CyclesPerFrame(64, DPDK_GBPS_64)) / (1024 - 64);
-constexpr double DPDK_CYCLES_PER_PACKET
-    = CyclesPerFrame(64, DPDK_GBPS_64) - 64 * DPDK_CYCLES_PER_BYTE - DPDK_BATCH_CYCLES / DPDK_BATCH;
-constexpr double KERNEL_CYCLES_PER_BYTE = DPDK_CYCLES_PER_BYTE;
-constexpr double KERNEL_CYCLES_PER_PACKET = CLOCK_GHZ * 1e3 / KERNEL_MPPS_64
-                                          - 64 * KERNEL_CYCLES_PER_BYTE
-                                          - KERNEL_BATCH_CYCLES / KERNEL_BATCH;
-
-/** \return the profiles, built once */
-const std::vector<VirtualSwitch::Profile>&
-Profiles()
-{
-    static const std::vector<VirtualSwitch::Profile> profiles = []
-    {
-        std::vector<VirtualSwitch::Profile> v;
-        VirtualSwitch::Profile kernel;
-        kernel.name = "ovs-kernel";
-        kernel.description
-            = "OVS kernel datapath with vhost-net: interrupt-driven, 1.9 Mpps per core at 64 B "
-              "(Emmerich et al., JNSM 2018), per-byte copy cost from Zhang et al. 2019";
-        kernel.attributes = {
-            {"Mode", Create<compat::EnumValueOf<VirtualSwitch::Mode>>(VirtualSwitch::INTERRUPT)},
-            {"ClockGHz", Create<DoubleValue>(CLOCK_GHZ)},
-            {"CyclesPerPacket", Create<DoubleValue>(KERNEL_CYCLES_PER_PACKET)},
-            {"CyclesPerByte", Create<DoubleValue>(KERNEL_CYCLES_PER_BYTE)},
-            {"BatchSize", Create<UintegerValue>(KERNEL_BATCH)},
-            {"BatchCycles", Create<DoubleValue>(KERNEL_BATCH_CYCLES)},
-            {"WakeupCycles", Create<DoubleValue>(KERNEL_WAKEUP_CYCLES)},
-            {"WakeupLatency", Create<TimeValue>(MicroSeconds(1))},
-        };
-        v.push_back(kernel);
-        VirtualSwitch::Profile dpdk;
-        dpdk.name = "ovs-dpdk";
-        dpdk.description
-            = "OVS-DPDK with vhost-user: poll-mode cores, bursts of 32; 4.03 Gb/s at 64 B and "
-              "28.73 Gb/s at 1024 B per core VM-to-VM (Zhang et al. 2019)";
-        dpdk.attributes = {
-            {"Mode", Create<compat::EnumValueOf<VirtualSwitch::Mode>>(VirtualSwitch::POLL)},
-            {"ClockGHz", Create<DoubleValue>(CLOCK_GHZ)},
-            {"CyclesPerPacket", Create<DoubleValue>(DPDK_CYCLES_PER_PACKET)},
-            {"CyclesPerByte", Create<DoubleValue>(DPDK_CYCLES_PER_BYTE)},
-            {"BatchSize", Create<UintegerValue>(DPDK_BATCH)},
-            {"BatchCycles", Create<DoubleValue>(DPDK_BATCH_CYCLES)},
-            {"WakeupCycles", Create<DoubleValue>(0)},
-            {"WakeupLatency", Create<TimeValue>(Time(0))},
-        };
-        v.push_back(dpdk);
-        return v;
-    }();
-    return profiles;
-}
-
-} // namespace
-
-std::vector<std::string>
-VirtualSwitch::GetProfileNames()
-{
-    std::vector<std::string> names;
-    for (const auto& p : Profiles())
-    {
-        names.push_back(p.name);
-    }
-    return names;
-}
-
-std::string
-VirtualSwitch::GetProfileNameList()
-{
-    std::string list;
-    for (const auto& p : Profiles())
-    {
-        list += (list.empty() ? "" : ", ") + p.name;
-    }
-    return list;
-}
-
-const VirtualSwitch::Profile*
-VirtualSwitch::FindProfile(const std::string& name)
-{
-    for (const auto& p : Profiles())
-    {
-        if (p.name == name)
-        {
-            return &p;
-        }
-    }
-    return nullptr;
-}
-
-void
-VirtualSwitch::SetProfileDefaults(const std::string& name)
-{
-    const Profile* p = FindProfile(name);
-    NS_ABORT_MSG_IF(!p, "VirtualSwitch: unknown profile \""
-                            << name << "\"; valid: " << GetProfileNameList());
-    for (const auto& a : p->attributes)
-    {
-        Config::SetDefault("ns3::VirtualSwitch::" + a.first, *a.second);
-    }
-}
 
 const char*
 VirtualSwitch::GetDropReasonName(DropReason reason)
@@ -185,48 +40,20 @@ VirtualSwitch::GetDropReasonName(DropReason reason)
     }
 }
 
-// ---- VirtualSwitchChannel ----
-
-TypeId
-VirtualSwitchChannel::GetTypeId()
-{
-    static TypeId tid = TypeId("ns3::VirtualSwitchChannel")
-                            .SetParent<Channel>()
-                            .SetGroupName("SriovVmcomm")
-                            .AddConstructor<VirtualSwitchChannel>();
-    return tid;
-}
-
-void
-VirtualSwitchChannel::Add(Ptr<NetDevice> device)
-{
-    m_devices.push_back(device);
-}
-
-std::size_t
-VirtualSwitchChannel::GetNDevices() const
-{
-    return m_devices.size();
-}
-
-Ptr<NetDevice>
-VirtualSwitchChannel::GetDevice(std::size_t i) const
-{
-    return m_devices.at(i);
-}
-
-void
-VirtualSwitchChannel::DoDispose()
-{
-    m_devices.clear();
-    Channel::DoDispose();
-}
-
 // ---- VirtualSwitch ----
+
+// Mode: a setter, as the scheduler holds the mode; ns-3.41 made EnumValue a template.
+#if VMCOMM_NS3_VERSION >= 341
+#    define MODE_ACCESSOR \
+        MakeEnumAccessor<VirtualSwitch::Mode>(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode)
+#else
+#    define MODE_ACCESSOR MakeEnumAccessor(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode)
+#endif
 
 TypeId
 VirtualSwitch::GetTypeId()
 {
+    using P = VswitchCoreScheduler::Parameters;
     static TypeId tid
         = TypeId("ns3::VirtualSwitch")
               .SetParent<VirtioBackend>()
@@ -234,73 +61,95 @@ VirtualSwitch::GetTypeId()
               .AddConstructor<VirtualSwitch>()
               .AddAttribute("Mode",
                             "Interrupt (kernel datapath: kicks wake sleeping cores) or Poll (DPDK "
-                            "PMD: cores spin, always busy). Default: ovs-kernel profile.",
-                            EnumValue(INTERRUPT), compat::MakeEnumAccessor(&VirtualSwitch::m_mode),
+                            "PMD: cores spin, always busy). Default: the ovs-kernel profile "
+                            "(profiles: helper/preset.cc, doc/vswitch.md).",
+                            EnumValue(INTERRUPT), MODE_ACCESSOR,
                             MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
-              .AddAttribute("NCores",
-                            "Host cores running the switch; ports are assigned to them round "
-                            "robin. Set at construction.",
-                            UintegerValue(1), MakeUintegerAccessor(&VirtualSwitch::m_nCores),
-                            MakeUintegerChecker<uint32_t>(1, 1024))
-              .AddAttribute("ClockGHz",
-                            "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
-                            "(DESIGN.md section 7), the clock the profiles' cycles assume.",
-                            DoubleValue(CLOCK_GHZ), MakeDoubleAccessor(&VirtualSwitch::m_clockGHz),
-                            MakeDoubleChecker<double>(0.01))
-              .AddAttribute("CyclesPerPacket",
-                            "Fixed cycles per frame (parse, lookup, vhost descriptors). Default "
-                            "1134.7: ovs-kernel, 1.9 Mpps/core at 64 B (Emmerich et al., JNSM "
-                            "2018) less the per-byte part; see virtual-switch.cc.",
-                            DoubleValue(KERNEL_CYCLES_PER_PACKET),
-                            MakeDoubleAccessor(&VirtualSwitch::m_cyclesPerPacket),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("CyclesPerByte",
-                            "Cycles per frame byte and output copy (the guest-to-switch and "
-                            "switch-to-guest copies). Default 0.3623: from OVS-DPDK's 64 B and "
-                            "1024 B rates (Zhang et al. 2019); see virtual-switch.cc.",
-                            DoubleValue(KERNEL_CYCLES_PER_BYTE),
-                            MakeDoubleAccessor(&VirtualSwitch::m_cyclesPerByte),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("BatchSize",
-                            "Frames a core takes from one port per batch at most. Default 64 "
-                            "(Linux NAPI weight); OVS-DPDK bursts are 32 (NETDEV_MAX_BURST). 1 = "
-                            "per-packet processing.",
-                            UintegerValue(KERNEL_BATCH),
-                            MakeUintegerAccessor(&VirtualSwitch::m_batchSize),
-                            MakeUintegerChecker<uint32_t>(1, 4096))
-              .AddAttribute("BatchCycles",
-                            "Cycles per batch (poll-loop iteration, burst call). Default 0 "
-                            "(kernel: in WakeupCycles); ovs-dpdk 400, an estimate.",
-                            DoubleValue(KERNEL_BATCH_CYCLES),
-                            MakeDoubleAccessor(&VirtualSwitch::m_batchCycles),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("WakeupCycles",
-                            "Interrupt mode: cycles to wake an idle core for a kick or uplink "
-                            "interrupt (eventfd, scheduler, vhost worker switch-in). Estimate: "
-                            "2200 (~1 us at 2.2 GHz).",
-                            DoubleValue(KERNEL_WAKEUP_CYCLES),
-                            MakeDoubleAccessor(&VirtualSwitch::m_wakeupCycles),
-                            MakeDoubleChecker<double>(0))
-              .AddAttribute("WakeupLatency",
-                            "Interrupt mode: time from the kick (or uplink interrupt) reaching "
-                            "the host to the core starting on it. Estimate: 1 us.",
-                            TimeValue(MicroSeconds(1)),
-                            MakeTimeAccessor(&VirtualSwitch::m_wakeupLatency),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "NCores",
+                  "Host cores running the switch; ports are assigned to them round "
+                  "robin (again, when set later). Takes effect when set, as long as "
+                  "no core is working (aborts otherwise: set it before traffic).",
+                  UintegerValue(1),
+                  MakeUintegerAccessor(&VirtualSwitch::SetNCores, &VirtualSwitch::GetNCores),
+                  MakeUintegerChecker<uint32_t>(1, 1024))
+              .AddAttribute(
+                  "ClockGHz",
+                  "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
+                  "(DESIGN.md section 7), the clock the profiles' cycles assume.",
+                  DoubleValue(2.2),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::clockGHz>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::clockGHz>),
+                  MakeDoubleChecker<double>(0.01))
+              .AddAttribute(
+                  "CyclesPerPacket",
+                  "Fixed cycles per frame (parse, lookup, vhost descriptors). Default "
+                  "1134.7: ovs-kernel, 1.9 Mpps/core at 64 B (Emmerich et al., JNSM "
+                  "2018) less the per-byte part; derived in helper/preset.cc.",
+                  DoubleValue(1134.708153562105),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerPacket>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerPacket>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "CyclesPerByte",
+                  "Cycles per frame byte and output copy (the guest-to-switch and "
+                  "switch-to-guest copies). Default 0.3623: from OVS-DPDK's 64 B and "
+                  "1024 B rates (Zhang et al. 2019); derived in helper/preset.cc.",
+                  DoubleValue(0.36229036375000473),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerByte>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerByte>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "BatchSize",
+                  "Frames a core takes from one port per batch at most. Default 64 "
+                  "(Linux NAPI weight); OVS-DPDK bursts are 32 (NETDEV_MAX_BURST). 1 = "
+                  "per-packet processing.",
+                  UintegerValue(64),
+                  MakeUintegerAccessor(&VirtualSwitch::SetCoreParameter<uint32_t, &P::batchSize>,
+                                       &VirtualSwitch::GetCoreParameter<uint32_t, &P::batchSize>),
+                  MakeUintegerChecker<uint32_t>(1, 4096))
+              .AddAttribute(
+                  "BatchCycles",
+                  "Cycles per batch (poll-loop iteration, burst call). Default 0 "
+                  "(kernel: in WakeupCycles); ovs-dpdk 400, an estimate.",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::batchCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::batchCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "WakeupCycles",
+                  "Interrupt mode: cycles to wake an idle core for a kick or uplink "
+                  "interrupt (eventfd, scheduler, vhost worker switch-in). Estimate: "
+                  "2200 (~1 us at 2.2 GHz).",
+                  DoubleValue(2200),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::wakeupCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::wakeupCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "WakeupLatency",
+                  "Interrupt mode: time from the kick (or uplink interrupt) reaching "
+                  "the host to the core starting on it. Estimate: 1 us.",
+                  TimeValue(MicroSeconds(1)),
+                  MakeTimeAccessor(&VirtualSwitch::SetCoreParameter<Time, &P::wakeupLatency>,
+                                   &VirtualSwitch::GetCoreParameter<Time, &P::wakeupLatency>),
+                  MakeTimeChecker(Time(0)))
               .AddAttribute("UplinkQueueSize",
                             "Frames from the uplink waiting for their core (the NIC RX ring the "
                             "host polls or is interrupted for). Estimate: 1024, mlx5's default "
-                            "ring size. Set at construction.",
+                            "ring size. Takes effect when set, while the queue is empty (aborts "
+                            "otherwise: set it before traffic).",
                             UintegerValue(1024),
-                            MakeUintegerAccessor(&VirtualSwitch::m_uplinkQueueSize),
+                            MakeUintegerAccessor(&VirtualSwitch::SetUplinkQueueSize,
+                                                 &VirtualSwitch::GetUplinkQueueSize),
                             MakeUintegerChecker<uint32_t>(1, 65536))
               .AddAttribute("Learning", "Learn source MAC addresses (OVS NORMAL action)",
                             BooleanValue(true), MakeBooleanAccessor(&VirtualSwitch::m_learning),
                             MakeBooleanChecker())
-              .AddAttribute("MacAgingTime",
-                            "Lifetime of a learned entry (OVS mac-aging-time default 300 s)",
-                            TimeValue(Seconds(300)), MakeTimeAccessor(&VirtualSwitch::m_agingTime),
-                            MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "MacAgingTime", "Lifetime of a learned entry (OVS mac-aging-time default 300 s)",
+                  TimeValue(Seconds(300)),
+                  MakeTimeAccessor(&VirtualSwitch::SetAgingTime, &VirtualSwitch::GetAgingTime),
+                  MakeTimeChecker(Time(0)))
               .AddTraceSource("Forward",
                               "A frame output to a port: payload, input port, output port",
                               MakeTraceSourceAccessor(&VirtualSwitch::m_forwardTrace),
@@ -316,21 +165,13 @@ VirtualSwitch::GetTypeId()
 }
 
 VirtualSwitch::VirtualSwitch()
-    : m_mode(INTERRUPT)
-    , m_nCores(1)
-    , m_clockGHz(CLOCK_GHZ)
-    , m_cyclesPerPacket(0)
-    , m_cyclesPerByte(0)
-    , m_batchSize(1)
-    , m_batchCycles(0)
-    , m_wakeupCycles(0)
-    , m_uplinkQueueSize(1024)
-    , m_learning(true)
+    : m_learning(true)
     , m_uplinkPort(PORT_NONE)
-    , m_context(Simulator::NO_CONTEXT)
     , m_drops{}
     , m_uplinkQueueDrops(0)
 {
+    NS_LOG_FUNCTION(this);
+    m_scheduler.SetClient(this, &m_batchTrace);
 }
 
 VirtualSwitch::~VirtualSwitch() = default;
@@ -338,28 +179,16 @@ VirtualSwitch::~VirtualSwitch() = default;
 void
 VirtualSwitch::NotifyConstructionCompleted()
 {
-    CreateCores();
-    m_uplinkQueue.Resize(m_uplinkQueueSize);
-    m_channel = CreateObject<VirtualSwitchChannel>();
-    m_start = Simulator::Now();
+    NS_LOG_FUNCTION(this);
+    m_channel = CreateObject<DeviceListChannel>();
     VirtioBackend::NotifyConstructionCompleted();
-}
-
-void
-VirtualSwitch::CreateCores()
-{
-    m_cores.clear();
-    m_cores.resize(m_nCores);
 }
 
 void
 VirtualSwitch::DoDispose()
 {
-    for (auto& c : m_cores)
-    {
-        c.wake.Cancel();
-        c.done.Cancel();
-    }
+    NS_LOG_FUNCTION(this);
+    m_scheduler.Dispose();
     for (auto& p : m_ports)
     {
         if (p.vm)
@@ -368,71 +197,42 @@ VirtualSwitch::DoDispose()
         }
         p.vm = nullptr;
         p.uplink = nullptr;
-        p.queue = nullptr;
     }
     m_ports.clear();
     m_uplinkQueue.Clear();
-    m_table.clear();
+    m_table.Clear();
     m_channel = nullptr;
     VirtioBackend::DoDispose();
+}
+
+void
+VirtualSwitch::SetNCores(uint32_t n)
+{
+    NS_LOG_FUNCTION(this << n);
+    m_scheduler.SetNCores(n); // aborts if a core is working
+}
+
+void
+VirtualSwitch::SetMode(Mode mode)
+{
+    NS_LOG_FUNCTION(this << mode);
+    m_scheduler.GetParameters().poll = mode == POLL;
 }
 
 uint32_t
 VirtualSwitch::AddPort(Ptr<VirtioNetDevice> device)
 {
+    NS_LOG_FUNCTION(this << device);
     NS_ABORT_MSG_IF(!device, "VirtualSwitch::AddPort: null device");
     NS_ABORT_MSG_IF(device->GetBackend(), "VirtualSwitch::AddPort: device already has a backend");
-    uint32_t index = m_ports.size();
+    uint32_t index = m_scheduler.AddPort(&device->GetTxQueue());
     Port p;
     p.vm = device;
-    p.queue = &device->GetTxQueue();
-    p.core = index % m_cores.size();
     m_ports.push_back(p);
-    m_cores[p.core].ports.push_back(index);
     m_touched.reserve(m_ports.size());
     device->AttachBackend(this, index);
     m_channel->Add(device);
     return index;
-}
-
-uint32_t
-VirtualSwitch::SetUplink(Ptr<NetDevice> device)
-{
-    NS_ABORT_MSG_IF(!device, "VirtualSwitch::SetUplink: null device");
-    NS_ABORT_MSG_IF(m_uplinkPort != PORT_NONE, "VirtualSwitch::SetUplink: already has an uplink");
-    NS_ABORT_MSG_IF(!device->SupportsSendFrom(),
-                    "VirtualSwitch::SetUplink: the uplink device must support SendFrom");
-    uint32_t index = m_ports.size();
-    Port p;
-    p.uplink = device;
-    p.queue = &m_uplinkQueue;
-    p.core = index % m_cores.size();
-    m_ports.push_back(p);
-    m_cores[p.core].ports.push_back(index);
-    m_uplinkPort = index;
-    if (device->GetNode())
-    {
-        // As ns-3's BridgeNetDevice: a promiscuous handler, so the host's own stack still works.
-        device->GetNode()->RegisterProtocolHandler(
-            MakeCallback(&VirtualSwitch::UplinkReceive, this), 0, device, true);
-    }
-    else
-    {
-        device->SetPromiscReceiveCallback(MakeCallback(&VirtualSwitch::UplinkPromisc, this));
-    }
-    return index;
-}
-
-Ptr<NetDevice>
-VirtualSwitch::GetUplink() const
-{
-    return m_uplinkPort == PORT_NONE ? nullptr : m_ports[m_uplinkPort].uplink;
-}
-
-uint32_t
-VirtualSwitch::GetUplinkPort() const
-{
-    return m_uplinkPort;
 }
 
 uint32_t
@@ -464,62 +264,49 @@ VirtualSwitch::GetDevices() const
 uint32_t
 VirtualSwitch::GetPortCore(uint32_t port) const
 {
-    return m_ports.at(port).core;
+    NS_ABORT_MSG_IF(port >= m_ports.size(), "VirtualSwitch::GetPortCore: no port " << port);
+    return m_scheduler.GetPortCore(port);
 }
 
-uint64_t
-VirtualSwitch::Key(Mac48Address address)
+void
+VirtualSwitch::SetAgingTime(Time agingTime)
 {
-    uint8_t b[6];
-    address.CopyTo(b);
-    uint64_t k = 0;
-    for (uint8_t x : b)
-    {
-        k = (k << 8) | x;
-    }
-    return k;
+    NS_LOG_FUNCTION(this << agingTime);
+    m_table.SetAgingTime(agingTime);
+}
+
+Time
+VirtualSwitch::GetAgingTime() const
+{
+    return m_table.GetAgingTime();
 }
 
 void
 VirtualSwitch::AddStaticEntry(Mac48Address address, uint32_t port)
 {
+    NS_LOG_FUNCTION(this << address << port);
     NS_ABORT_MSG_IF(port >= m_ports.size(), "VirtualSwitch::AddStaticEntry: no port " << port);
-    m_table[Key(address)] = Entry{port, Time::Max()};
+    m_table.AddStaticEntry(address, MacForwardingTable::NO_VLAN, port);
 }
 
 uint32_t
 VirtualSwitch::LookUp(Mac48Address address) const
 {
-    auto it = m_table.find(Key(address));
-    if (it == m_table.end() || it->second.expires <= Simulator::Now())
-    {
-        return PORT_NONE;
-    }
-    return it->second.port;
+    uint32_t port;
+    return m_table.Lookup(address, MacForwardingTable::NO_VLAN, Simulator::Now(), port) ? port
+                                                                                        : PORT_NONE;
 }
 
 void
 VirtualSwitch::Learn(Mac48Address address, uint32_t port)
 {
-    if (address.IsGroup())
-    {
-        return;
-    }
-    Time expires = Simulator::Now() + m_agingTime;
-    auto it = m_table.find(Key(address));
-    if (it == m_table.end())
-    {
-        m_table.emplace(Key(address), Entry{port, expires});
-    }
-    else if (it->second.expires != Time::Max())
-    {
-        it->second = Entry{port, expires};
-    }
+    m_table.Learn(address, MacForwardingTable::NO_VLAN, port, Simulator::Now());
 }
 
 uint32_t
 VirtualSwitch::Decide(const VswitchFrame& frame) const
 {
+    NS_LOG_FUNCTION(this << frame.inPort << frame.src << frame.dst);
     if (frame.dst.IsGroup())
     {
         return PORT_FLOOD;
@@ -536,75 +323,61 @@ VirtualSwitch::Decide(const VswitchFrame& frame) const
 uint32_t
 VirtualSwitch::GetNCores() const
 {
-    return m_cores.size();
+    return m_scheduler.GetNCores();
 }
 
 VirtualSwitch::Mode
 VirtualSwitch::GetMode() const
 {
-    return m_mode;
+    return m_scheduler.GetParameters().poll ? POLL : INTERRUPT;
 }
 
 Time
 VirtualSwitch::CyclesToTime(double cycles) const
 {
-    return NanoSeconds(cycles / m_clockGHz);
+    return m_scheduler.CyclesToTime(cycles);
 }
 
 Time
 VirtualSwitch::GetElapsed() const
 {
-    return Simulator::Now() - m_start;
+    return m_scheduler.GetElapsed();
 }
 
 Time
 VirtualSwitch::GetUsefulTime(uint32_t core) const
 {
-    const Core& c = m_cores.at(core);
-    Time useful = c.stats.useful;
-    if (c.running)
-    {
-        useful -= c.batchEnd - Simulator::Now(); // the part of the batch still to come
-    }
-    return useful;
+    return m_scheduler.GetUsefulTime(core);
 }
 
 Time
 VirtualSwitch::GetBusyTime(uint32_t core) const
 {
-    return m_mode == POLL ? GetElapsed() : GetUsefulTime(core);
+    return m_scheduler.GetBusyTime(core);
 }
 
 double
 VirtualSwitch::GetUtilization(uint32_t core) const
 {
-    Time elapsed = GetElapsed();
-    return elapsed.IsStrictlyPositive() ? GetBusyTime(core).GetSeconds() / elapsed.GetSeconds()
-                                        : 0.0;
+    return m_scheduler.GetUtilization(core);
 }
 
 const VirtualSwitch::CoreStats&
 VirtualSwitch::GetCoreStats(uint32_t core) const
 {
-    return m_cores.at(core).stats;
+    return m_scheduler.GetCoreStats(core);
 }
 
 uint64_t
 VirtualSwitch::GetCoreQueueDrops(uint32_t core) const
 {
     uint64_t n = 0;
-    for (uint32_t port : m_cores.at(core).ports)
+    for (uint32_t port : m_scheduler.GetCorePorts(core))
     {
         const Port& p = m_ports[port];
         n += p.vm ? p.vm->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL) : m_uplinkQueueDrops;
     }
     return n;
-}
-
-uint32_t
-VirtualSwitch::GetUplinkQueueBacklog() const
-{
-    return m_uplinkQueue.GetSize();
 }
 
 const VirtualSwitch::Counters&
@@ -633,14 +406,8 @@ VirtualSwitch::GetTotalDrops() const
 void
 VirtualSwitch::ResetStatistics()
 {
-    Time now = Simulator::Now();
-    m_start = now;
-    for (auto& c : m_cores)
-    {
-        c.stats = CoreStats();
-        // The rest of a running batch belongs to the new window.
-        c.stats.useful = c.running ? c.batchEnd - now : Time(0);
-    }
+    NS_LOG_FUNCTION(this);
+    m_scheduler.ResetStatistics();
     m_counters = Counters();
     std::fill(std::begin(m_drops), std::end(m_drops), 0);
 }
@@ -650,84 +417,14 @@ VirtualSwitch::ResetStatistics()
 bool
 VirtualSwitch::NeedsKick(uint32_t port) const
 {
-    return m_mode == INTERRUPT && !m_ports[port].pending;
+    return m_scheduler.NeedsKick(port);
 }
 
 void
 VirtualSwitch::TxPublished(uint32_t port, Time ready, bool kicked)
 {
-    Port& p = m_ports[port];
-    if (m_mode == POLL)
-    {
-        RequestWake(p.core, ready);
-    }
-    else if (kicked)
-    {
-        // Notifications off until the core finds the queue empty again.
-        // A sleeping core takes WakeupLatency to start; a running one sees the work at once.
-        p.pending = true;
-        p.kicked = true;
-        p.notBefore = ready + (m_cores[p.core].idle ? m_wakeupLatency : Time(0));
-        RequestWake(p.core, p.notBefore);
-    }
-    // Else the port is already being served: its core (running, or due to wake) will see it.
-}
-
-void
-VirtualSwitch::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                             const Address& source, const Address& destination,
-                             NetDevice::PacketType type)
-{
-    if (type == NetDevice::PACKET_HOST)
-    {
-        return; // for the host's own stack
-    }
-    ++m_counters.uplinkRx;
-    Mac48Address to = Mac48Address::ConvertFrom(destination);
-    Mac48Address from = Mac48Address::ConvertFrom(source);
-    if (m_uplinkQueue.IsFull())
-    {
-        ++m_uplinkQueueDrops;
-        ++m_drops[DROP_UPLINK_QUEUE_FULL];
-        m_dropTrace(packet, m_uplinkPort, GetDropReasonName(DROP_UPLINK_QUEUE_FULL));
-        return;
-    }
-    Time now = Simulator::Now();
-    VswitchFrame& f = m_uplinkQueue.Push();
-    f.packet = packet;
-    f.src = from;
-    f.dst = to;
-    f.protocol = protocol;
-    f.length = packet->GetSize() + 14;
-    f.inPort = m_uplinkPort;
-    f.sent = now;
-    f.guestTx = Time(0);
-    f.kick = Time(0);
-    f.ready = now;
-    f.host = Time(0);
-    f.notify = Time(0);
-    Port& p = m_ports[m_uplinkPort];
-    if (m_mode == POLL)
-    {
-        RequestWake(p.core, now);
-    }
-    else if (!p.pending)
-    {
-        // The NIC's RX interrupt.
-        p.pending = true;
-        p.kicked = true;
-        p.notBefore = now + (m_cores[p.core].idle ? m_wakeupLatency : Time(0));
-        RequestWake(p.core, p.notBefore);
-    }
-}
-
-bool
-VirtualSwitch::UplinkPromisc(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                             const Address& source, const Address& destination,
-                             NetDevice::PacketType type)
-{
-    UplinkReceive(device, packet, protocol, source, destination, type);
-    return true;
+    NS_LOG_FUNCTION(this << port << ready << kicked);
+    m_scheduler.Notify(port, ready, kicked);
 }
 
 Ptr<Channel>
@@ -736,156 +433,36 @@ VirtualSwitch::GetChannel() const
     return m_channel;
 }
 
-// ---- Cores ----
+// ---- Batches (VswitchCoreScheduler::Client) ----
 
 void
 VirtualSwitch::SetNode(Ptr<Node> node)
 {
-    m_context = node ? node->GetId() : Simulator::NO_CONTEXT;
+    NS_LOG_FUNCTION(this << node);
+    m_scheduler.SetContext(node ? node->GetId() : Simulator::NO_CONTEXT);
+}
+
+uint32_t
+VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
+{
+    NS_LOG_FUNCTION(this << port);
+    f.inPort = port;
+    if (m_learning)
+    {
+        Learn(f.src, port);
+    }
+    f.outPort = Decide(f);
+    // A flooded frame is copied to every other port.
+    return f.outPort == PORT_FLOOD ? std::max<uint32_t>(1, m_ports.size() - 1) : 1;
 }
 
 void
-VirtualSwitch::RequestWake(uint32_t core, Time at)
+VirtualSwitch::FinishBatch(uint32_t input, Virtqueue& q, uint32_t frames)
 {
-    if (m_context != Simulator::NO_CONTEXT && Simulator::GetContext() != m_context)
-    {
-        // A VM's kick (or another node's frame): the core's work is the host's event.
-        Simulator::ScheduleWithContext(m_context, Time(0), &VirtualSwitch::RequestWake, this, core,
-                                       at);
-        return;
-    }
-    Core& c = m_cores[core];
-    if (c.running)
-    {
-        return; // Run() at the end of the batch looks at every port
-    }
-    if (compat::IsPending(c.wake) && c.wakeAt <= at)
-    {
-        return;
-    }
-    c.wake.Cancel();
-    c.wakeAt = std::max(at, Simulator::Now());
-    c.wake = Simulator::Schedule(c.wakeAt - Simulator::Now(), &VirtualSwitch::Wake, this, core);
-}
-
-void
-VirtualSwitch::Wake(uint32_t core)
-{
-    Run(core);
-}
-
-void
-VirtualSwitch::Run(uint32_t core)
-{
-    Core& c = m_cores[core];
+    NS_LOG_FUNCTION(this << input << frames);
+    Port& in = m_ports[input];
     Time now = Simulator::Now();
-    uint32_t n = c.ports.size();
-    for (uint32_t k = 0; k < n; ++k)
-    {
-        uint32_t i = (c.next + k) % n;
-        Port& p = m_ports[c.ports[i]];
-        if (m_mode == INTERRUPT && (!p.pending || p.notBefore > now))
-        {
-            continue;
-        }
-        if (p.queue->GetPending() > 0 && p.queue->FirstPending().ready <= now)
-        {
-            c.next = (i + 1) % n;
-            StartBatch(core, c.ports[i]);
-            return;
-        }
-    }
-    // Nothing ready: idle until the earliest frame that will be. A port with nothing at all
-    // re-enables its notifications (Interrupt mode) and will kick when the guest sends again.
-    c.running = false;
-    c.idle = true;
-    Time next = Time::Max();
-    for (uint32_t port : c.ports)
-    {
-        Port& p = m_ports[port];
-        if (m_mode == INTERRUPT && !p.pending)
-        {
-            continue;
-        }
-        if (p.queue->GetPending() == 0)
-        {
-            p.pending = false;
-            continue;
-        }
-        Time t = p.queue->FirstPending().ready;
-        if (m_mode == INTERRUPT)
-        {
-            t = std::max(t, p.notBefore);
-        }
-        next = std::min(next, t);
-    }
-    if (next != Time::Max())
-    {
-        RequestWake(core, next);
-    }
-}
-
-void
-VirtualSwitch::StartBatch(uint32_t core, uint32_t port)
-{
-    Core& c = m_cores[core];
-    Port& p = m_ports[port];
-    Virtqueue& q = *p.queue;
-    Time now = Simulator::Now();
-    double cycles = m_batchCycles;
-    if (p.kicked)
-    {
-        p.kicked = false;
-        if (c.idle)
-        {
-            // The kick (or interrupt) had to wake the sleeping core.
-            cycles += m_wakeupCycles;
-            ++c.stats.wakeups;
-        }
-    }
-    c.idle = false;
-    const uint32_t outputs = std::max<uint32_t>(1, m_ports.size() - 1);
-    uint32_t m = 0;
-    uint64_t bytes = 0;
-    while (m < m_batchSize && q.GetPending() > 0 && q.FirstPending().ready <= now)
-    {
-        VswitchFrame& f = q.Take();
-        f.inPort = port;
-        if (m_learning)
-        {
-            Learn(f.src, port);
-        }
-        f.outPort = Decide(f);
-        cycles += m_cyclesPerPacket
-                + f.length * m_cyclesPerByte * (f.outPort == PORT_FLOOD ? outputs : 1);
-        bytes += f.length;
-        ++m;
-    }
-    // Round to the simulator's nanoseconds, carrying the remainder so no bias accumulates.
-    double ns = cycles / m_clockGHz + c.carryNs;
-    double whole = std::floor(ns);
-    c.carryNs = ns - whole;
-    Time duration = NanoSeconds(int64_t(whole));
-    c.running = true;
-    c.batchPort = port;
-    c.batchFrames = m;
-    c.batchEnd = now + duration;
-    c.stats.frames += m;
-    c.stats.bytes += bytes;
-    ++c.stats.batches;
-    c.stats.useful += duration;
-    m_batchTrace(core, port, m, duration);
-    c.done = Simulator::Schedule(duration, &VirtualSwitch::BatchDone, this, core);
-}
-
-void
-VirtualSwitch::BatchDone(uint32_t core)
-{
-    Core& c = m_cores[core];
-    Port& in = m_ports[c.batchPort];
-    Virtqueue& q = *in.queue;
-    Time now = Simulator::Now();
-    for (uint32_t i = 0; i < c.batchFrames; ++i)
+    for (uint32_t i = 0; i < frames; ++i)
     {
         VswitchFrame& f = q.At(i);
         f.host = now - f.ready;
@@ -929,18 +506,17 @@ VirtualSwitch::BatchDone(uint32_t core)
         m_ports[port].vm->NotifyGuest();
     }
     m_touched.clear();
-    q.Release(c.batchFrames);
+    q.Release(frames);
     if (in.vm)
     {
         in.vm->TxReleased();
     }
-    c.running = false;
-    Run(core);
 }
 
 void
 VirtualSwitch::Output(VswitchFrame& frame, uint32_t port)
 {
+    NS_LOG_FUNCTION(this << frame.packet << port);
     Port& p = m_ports[port];
     if (p.vm)
     {
@@ -970,6 +546,7 @@ VirtualSwitch::Output(VswitchFrame& frame, uint32_t port)
 void
 VirtualSwitch::Drop(const VswitchFrame& frame, uint32_t port, DropReason reason)
 {
+    NS_LOG_FUNCTION(this << frame.packet << port << GetDropReasonName(reason));
     ++m_drops[reason];
     m_dropTrace(frame.packet, port, GetDropReasonName(reason));
 }

@@ -1,9 +1,13 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+// Models the host's software virtual switch (OVS kernel datapath, OVS-DPDK): ports, uplink,
+// forwarding decision, learning, statistics; its cores are a VswitchCoreScheduler.
 #ifndef VIRTUAL_SWITCH_H
 #define VIRTUAL_SWITCH_H
 
+#include "device-list-channel.h"
+#include "mac-forwarding-table.h"
 #include "ns3/attribute.h"
 #include "ns3/channel.h"
 #include "ns3/event-id.h"
@@ -12,40 +16,11 @@
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 #include "virtio-net-device.h"
+#include "vswitch-core-scheduler.h"
 
-#include <string>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 namespace ns3 {
-
-/**
- * \ingroup sriov-vmcomm
- * \brief The devices of one virtual switch as one layer-2 segment, for what in ns-3 walks
- * channels (global routing). Frames do not travel through it: the switch moves them.
- */
-class VirtualSwitchChannel : public Channel
-{
-  public:
-    /**
-     * \brief Get the type ID.
-     * \return the object TypeId
-     */
-    static TypeId GetTypeId();
-
-    /** \param device a device joining the segment */
-    void Add(Ptr<NetDevice> device);
-
-    std::size_t GetNDevices() const override;
-    Ptr<NetDevice> GetDevice(std::size_t i) const override;
-
-  protected:
-    void DoDispose() override;
-
-  private:
-    std::vector<Ptr<NetDevice>> m_devices; //!< the devices
-};
 
 /**
  * \ingroup sriov-vmcomm
@@ -76,8 +51,14 @@ class VirtualSwitchChannel : public Channel
  * vswitch-offload mode (the switch decides, a VF moves the frame).
  *
  * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
+ *
+ * The attribute defaults are the ovs-kernel calibration; named calibrations (ovs-kernel,
+ * ovs-dpdk) are in the helper-level preset registry: VswitchHelper::SetProfile, or
+ * ApplyPreset(name, PresetKind::VSWITCH) for the defaults (helper/preset.h).
  */
-class VirtualSwitch : public VirtioBackend
+class VirtualSwitch
+    : public VirtioBackend
+    , private VswitchCoreScheduler::Client
 {
   public:
     static constexpr uint32_t PORT_FLOOD = 0xfffffffe; //!< Decide(): every port but the input
@@ -100,14 +81,7 @@ class VirtualSwitch : public VirtioBackend
     };
 
     /** Per-core statistics (since the start or the last ResetStatistics()). */
-    struct CoreStats
-    {
-        uint64_t frames{0};  //!< frames processed
-        uint64_t bytes{0};   //!< their bytes
-        uint64_t batches{0}; //!< batches run
-        uint64_t wakeups{0}; //!< times the core was woken by a kick or interrupt
-        Time useful;         //!< time spent on batches (finished and started)
-    };
+    typedef VswitchCoreScheduler::CoreStats CoreStats;
 
     /** Switch counters (since the start or the last ResetStatistics()). */
     struct Counters
@@ -118,31 +92,6 @@ class VirtualSwitch : public VirtioBackend
         uint64_t uplinkRx{0};  //!< frames received from the uplink
         uint64_t uplinkTx{0};  //!< frames sent out of the uplink
     };
-
-    /** A calibration: attribute values of ns3::VirtualSwitch, each from a published figure. */
-    struct Profile
-    {
-        std::string name;        //!< "ovs-kernel", "ovs-dpdk"
-        std::string description; //!< what it models and where the numbers come from
-        std::vector<std::pair<std::string, Ptr<const AttributeValue>>> attributes; //!< values
-    };
-
-    /** \return the names of the profiles, e.g. for an error message */
-    static std::vector<std::string> GetProfileNames();
-    /**
-     * \param name a profile name
-     * \return the profile, or null if there is none of that name
-     */
-    static const Profile* FindProfile(const std::string& name);
-    /**
-     * \brief Make a profile's values the defaults of ns3::VirtualSwitch (Config::SetDefault), so
-     * that later command-line or Config settings still override them. Aborts, listing the valid
-     * names, on an unknown name.
-     * \param name a profile name
-     */
-    static void SetProfileDefaults(const std::string& name);
-    /** \return the valid profile names, comma separated (for error messages) */
-    static std::string GetProfileNameList();
 
     /**
      * \param reason a drop reason
@@ -292,46 +241,52 @@ class VirtualSwitch : public VirtioBackend
     /** One switch port. */
     struct Port
     {
-        Ptr<VirtioNetDevice> vm;   //!< VM device, or null
-        Ptr<NetDevice> uplink;     //!< uplink device, or null
-        Virtqueue* queue{nullptr}; //!< input queue: the VM's TX virtqueue or m_uplinkQueue
-        uint32_t core{0};          //!< core serving it
-        bool pending{false};       //!< Interrupt mode: being served, notifications off
-        bool kicked{false};        //!< Interrupt mode: a kick/interrupt not yet acted on
-        Time notBefore;            //!< Interrupt mode: the core is up for it from then on
-        bool touched{false};       //!< received frames in the current batch (notify at its end)
+        Ptr<VirtioNetDevice> vm; //!< VM device, or null
+        Ptr<NetDevice> uplink;   //!< uplink device, or null
+        bool touched{false};     //!< received frames in the current batch (notify at its end)
     };
 
-    /** One host core. */
-    struct Core
-    {
-        std::vector<uint32_t> ports; //!< ports it serves
-        uint32_t next{0};            //!< round-robin position in ports
-        bool running{false};         //!< a batch is in progress
-        bool idle{true};             //!< slept since its last batch (a kick must wake it)
-        EventId wake;                //!< scheduled wake of an idle core
-        Time wakeAt;                 //!< its instant
-        EventId done;                //!< end of the running batch
-        uint32_t batchPort{0};       //!< port of the running batch
-        uint32_t batchFrames{0};     //!< frames in it
-        Time batchEnd;               //!< its end
-        double carryNs{0};           //!< sub-nanosecond remainder of the cycle-to-time rounding
-        CoreStats stats;             //!< statistics
-    };
+    // VswitchCoreScheduler::Client
+    uint32_t ClassifyFrame(VswitchFrame& frame, uint32_t port) override;
+    void FinishBatch(uint32_t port, Virtqueue& queue, uint32_t frames) override;
 
     /**
-     * \brief Ask an idle core to look at its ports at \p at (earliest of all requests).
-     * \param core the core \param at instant
+     * \brief Attribute accessor: set a parameter of the cores' cost model.
+     * \tparam T its type \tparam F the field \param value the value
      */
-    void RequestWake(uint32_t core, Time at);
-    /** \brief Event: an idle core wakes. \param core the core */
-    void Wake(uint32_t core);
-    /** \brief The core picks its next batch, or goes idle. \param core the core */
-    void Run(uint32_t core);
-    /** \brief Start a batch. \param core the core \param port the port to serve */
-    void StartBatch(uint32_t core, uint32_t port);
-    /** \brief Event: the running batch ends: output its frames. \param core the core */
-    void BatchDone(uint32_t core);
+    template<typename T, T VswitchCoreScheduler::Parameters::*F>
+    void SetCoreParameter(T value)
+    {
+        m_scheduler.GetParameters().*F = value;
+    }
+
+    /**
+     * \brief Attribute accessor: get a parameter of the cores' cost model.
+     * \tparam T its type \tparam F the field \return the value
+     */
+    template<typename T, T VswitchCoreScheduler::Parameters::*F>
+    T GetCoreParameter() const
+    {
+        return m_scheduler.GetParameters().*F;
+    }
+
+    /** \param mode attribute Mode */
+    void SetMode(Mode mode);
+    /**
+     * \brief Attribute NCores: new cores, ports assigned round robin again (aborts while a
+     * core is working).
+     * \param n number of cores
+     */
+    void SetNCores(uint32_t n);
+    /**
+     * \brief Attribute UplinkQueueSize: resize the (empty) uplink queue; aborts while frames
+     * wait in it.
+     * \param n capacity, frames
+     */
+    void SetUplinkQueueSize(uint32_t n);
+    /** \return attribute UplinkQueueSize */
+    uint32_t GetUplinkQueueSize() const;
+
     /**
      * \brief Output a frame to one port.
      * \param frame the frame \param port output port
@@ -364,48 +319,28 @@ class VirtualSwitch : public VirtioBackend
     bool UplinkPromisc(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                        const Address& source, const Address& destination,
                        NetDevice::PacketType type);
-    /** \brief Create the cores (NCores is known). */
-    void CreateCores();
-    /** \param address a MAC \return its table key */
-    static uint64_t Key(Mac48Address address);
+    /** \param agingTime attribute MacAgingTime (the table's learned-entry lifetime) */
+    void SetAgingTime(Time agingTime);
+    /** \return attribute MacAgingTime */
+    Time GetAgingTime() const;
 
-    /** A forwarding-table entry. */
-    struct Entry
-    {
-        uint32_t port; //!< port behind which the address is
-        Time expires;  //!< Time::Max() for a static entry
-    };
+    // Attributes (the cost model's are in m_scheduler's parameters, the aging time in m_table)
+    bool m_learning; //!< learn source addresses
 
-    // Attributes
-    Mode m_mode;                //!< interrupt or poll
-    uint32_t m_nCores;          //!< cores
-    double m_clockGHz;          //!< core clock
-    double m_cyclesPerPacket;   //!< per-frame cost
-    double m_cyclesPerByte;     //!< per-byte (copy) cost
-    uint32_t m_batchSize;       //!< frames per batch at most
-    double m_batchCycles;       //!< per-batch overhead
-    double m_wakeupCycles;      //!< per-wakeup cost (Interrupt mode)
-    Time m_wakeupLatency;       //!< kick to core running (Interrupt mode)
-    uint32_t m_uplinkQueueSize; //!< uplink input queue
-    bool m_learning;            //!< learn source addresses
-    Time m_agingTime;           //!< learned entries' lifetime
-
-    std::vector<Port> m_ports;                   //!< ports
-    std::vector<Core> m_cores;                   //!< cores
-    std::vector<uint32_t> m_touched;             //!< VM ports that received in the current batch
-    Virtqueue m_uplinkQueue;                     //!< frames from the uplink
-    uint32_t m_uplinkPort;                       //!< uplink port, or PORT_NONE
-    uint32_t m_context;                          //!< host node's id, or Simulator::NO_CONTEXT
-    std::unordered_map<uint64_t, Entry> m_table; //!< forwarding table
-    Ptr<VirtualSwitchChannel> m_channel;         //!< the VMs' segment
-    Time m_start;                                //!< statistics start
-    Counters m_counters;                         //!< counters
-    uint64_t m_drops[DROP_REASONS];              //!< drop counters
-    uint64_t m_uplinkQueueDrops;                 //!< uplink queue drops, cumulative
+    std::vector<Port> m_ports;        //!< ports
+    VswitchCoreScheduler m_scheduler; //!< the cores
+    std::vector<uint32_t> m_touched;  //!< VM ports that received in the current batch
+    Virtqueue m_uplinkQueue;          //!< frames from the uplink
+    uint32_t m_uplinkPort;            //!< uplink port, or PORT_NONE
+    MacForwardingTable m_table;       //!< forwarding table (holds MacAgingTime)
+    Ptr<DeviceListChannel> m_channel; //!< the VMs' segment
+    Counters m_counters;              //!< counters
+    uint64_t m_drops[DROP_REASONS];   //!< drop counters
+    uint64_t m_uplinkQueueDrops;      //!< uplink queue drops, cumulative
 
     TracedCallback<Ptr<const Packet>, uint32_t, uint32_t> m_forwardTrace; //!< per output
     TracedCallback<Ptr<const Packet>, uint32_t, const char*> m_dropTrace; //!< per drop
-    TracedCallback<uint32_t, uint32_t, uint32_t, Time> m_batchTrace;      //!< per batch
+    VswitchCoreScheduler::BatchTrace m_batchTrace;                        //!< per batch
 };
 
 } // namespace ns3

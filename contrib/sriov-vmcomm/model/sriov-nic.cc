@@ -10,6 +10,7 @@
 #include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 #include "pcie-hierarchy.h"
@@ -109,6 +110,21 @@ SriovNic::GetTypeId()
                             "pools per port); presets set it (preset.cc).",
                             UintegerValue(64), MakeUintegerAccessor(&SriovNic::m_maxVfs),
                             MakeUintegerChecker<uint32_t>(1, 65535))
+              .AddAttribute(
+                  "DmaEngine", "The NIC's DMA engine (set by Attach): its Operation trace",
+                  TypeId::ATTR_GET, PointerValue(), MakePointerAccessor(&SriovNic::GetDmaEngine),
+                  MakePointerChecker<DmaEngine>())
+              .AddAttribute("PcieLink",
+                            "The NIC's PCIe link to the root complex (set by Attach): its "
+                            "Transfer trace",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&SriovNic::GetPcieLink),
+                            MakePointerChecker<PcieLink>())
+              .AddAttribute("Iommu",
+                            "The host's IOMMU the NIC's DMA goes through (set by Attach; null "
+                            "without DMA remapping): its Fault and Translate traces",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&SriovNic::GetIommu), MakePointerChecker<Iommu>())
               .AddTraceSource("Drop", "A frame was dropped: VF, reason",
                               MakeTraceSourceAccessor(&SriovNic::m_dropTrace),
                               "ns3::SriovNic::DropTracedCallback")
@@ -145,6 +161,7 @@ SriovNic::DoDispose()
         vf = nullptr;
     }
     m_vfs.clear();
+    m_vfAddresses.clear();
     m_held.clear();
     m_frames.clear();
     m_freeFrames.clear();
@@ -175,16 +192,25 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
     uint32_t index = m_vfs.size();
     m_vfs.push_back(vf);
     m_held.emplace_back();
+    m_vfAddresses.push_back(address);
     m_channel->Add(vf);
     vf->Attach(this, index, memory);
-    vf->AssignAddress(address);
+    // The VF's identity is known from now on (the stack and ARP see it before the simulation
+    // starts); steps 1 and 2 themselves run when the VF comes up (ConfigureVf).
+    vf->SetAddress(address);
     m_table->Add(address, vlan, {index, memory->GetIommuDomain(), m_nicIndex});
-    // The same table goes to every VF (and, through the domain ids in it, to the IOMMU).
-    for (auto& each : m_vfs)
-    {
-        each->ProvideMappingTable(m_table);
-    }
     return index;
+}
+
+void
+SriovNic::ConfigureVf(uint32_t vf)
+{
+    NS_LOG_FUNCTION(this << vf);
+    NS_ABORT_MSG_IF(vf >= m_vfs.size(), "SriovNic::ConfigureVf: no VF " << vf);
+    m_vfs[vf]->AssignAddress(m_vfAddresses[vf]);
+    // The table of the whole host goes to the VF (and, through the domain ids in it, to the
+    // IOMMU).
+    m_vfs[vf]->ProvideMappingTable(m_table);
 }
 
 void
@@ -271,6 +297,12 @@ Ptr<PcieLink>
 SriovNic::GetPcieLink() const
 {
     return m_link;
+}
+
+Ptr<Iommu>
+SriovNic::GetIommu() const
+{
+    return m_dma ? m_dma->GetIommu() : nullptr;
 }
 
 void

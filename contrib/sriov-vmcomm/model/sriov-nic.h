@@ -84,6 +84,13 @@ class SriovNic : public Object
     static const char* GetDropReasonName(DropReason reason);
 
     /**
+     * TracedCallback signature of Drop.
+     * \param vf the sending VF (the destination VF for a frame from the wire)
+     * \param reason the reason's name
+     */
+    typedef void (*DropTracedCallback)(uint32_t vf, const char* reason);
+
+    /**
      * TracedCallback signature of PacketDrop.
      * \param packet the dropped frame's packet as its sender handed it (may be null)
      * \param reason the reason's name
@@ -108,8 +115,10 @@ class SriovNic : public Object
     void Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma = nullptr);
 
     /**
-     * \brief Enable a VF for a VM: the PF assigns its address (step 1), adds it to the mapping
-     * table and provides the table to every VF (step 2).
+     * \brief Enable a VF for a VM: attach it, give it its address and add it to the mapping
+     * table. Steps 1 and 2 (the PF assigning the address and providing the table) run when the
+     * VF comes up at simulation start (ConfigureVf()), so that trace sinks connected after
+     * installation see them.
      * \param vf the VF device (already attached to its VM node)
      * \param memory the VM's memory
      * \param address MAC address for the VF
@@ -118,6 +127,13 @@ class SriovNic : public Object
      */
     uint32_t AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address,
                    uint16_t vlan = VfMappingTable::NO_VLAN);
+
+    /**
+     * \brief Steps 1 and 2 for one VF, as it comes up (VfNetDevice::DoInitialize, at simulation
+     * start): the PF assigns the VF its address and provides the host's mapping table to it.
+     * \param vf the VF index
+     */
+    void ConfigureVf(uint32_t vf);
 
     /**
      * \brief Join the host's PCIe hierarchy (called by PcieHierarchy::Add): share its mapping
@@ -159,6 +175,8 @@ class SriovNic : public Object
     Ptr<DmaEngine> GetDmaEngine() const;
     /** \return the PCIe link */
     Ptr<PcieLink> GetPcieLink() const;
+    /** \return the host's IOMMU the DMA engine translates through (null: none) */
+    Ptr<Iommu> GetIommu() const;
 
     /**
      * \brief Attach the uplink port: frames for addresses not on this NIC leave through it, and
@@ -307,6 +325,7 @@ class SriovNic : public Object
     Ptr<PcieHierarchy> m_hierarchy;                       //!< the host's NICs, or null
     uint32_t m_nicIndex;                                  //!< index in m_hierarchy
     std::vector<Ptr<VfNetDevice>> m_vfs;                  //!< virtual functions
+    std::vector<Mac48Address> m_vfAddresses;              //!< address of each VF (step 1)
     Ptr<VfMappingTable> m_table;                          //!< step 2's table
     Ptr<SriovChannel> m_channel;                          //!< the VFs' segment
     Ptr<NetDevice> m_uplink;                              //!< uplink port

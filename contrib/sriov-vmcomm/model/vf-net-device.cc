@@ -11,6 +11,7 @@
 #include "ns3/ethernet-header.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 #include "pcie-hierarchy.h"
@@ -193,6 +194,13 @@ VfNetDevice::GetTypeId()
                                 "Frames the guest driver takes per poll (Linux NAPI default 64)",
                                 UintegerValue(64), MakeUintegerAccessor(&VfNetDevice::m_napiBudget),
                                 MakeUintegerChecker<uint32_t>(1))
+                  .AddAttribute("Nic",
+                                "The SR-IOV NIC this VF belongs to (set by SriovNic::AddVf): "
+                                "its DMA engine, PCIe link, IOMMU and drop traces are reachable "
+                                "through it in the Config namespace",
+                                TypeId::ATTR_GET, PointerValue(),
+                                MakePointerAccessor(&VfNetDevice::GetNic),
+                                MakePointerChecker<SriovNic>())
                   .AddTraceSource("MacTx", "A frame handed to the device by the stack",
                                   MakeTraceSourceAccessor(&VfNetDevice::m_macTxTrace),
                                   "ns3::Packet::TracedCallback")
@@ -234,7 +242,6 @@ VfNetDevice::VfNetDevice()
     , m_txHead(0)
     , m_txInUse(0)
     , m_rxNextClean(0)
-    , m_foreignRxBuffer(0)
     , m_rxNextUse(0)
     , m_rxFetched(0)
     , m_rxRetireNext(0)
@@ -264,6 +271,12 @@ VfNetDevice::DoDispose()
 void
 VfNetDevice::DoInitialize()
 {
+    // The VF comes up: its PF configures it (steps 1 and 2), observable by any sink connected
+    // since installation.
+    if (m_nic)
+    {
+        m_nic->ConfigureVf(m_index);
+    }
     GuestNetDevice::DoInitialize();
 }
 
@@ -277,6 +290,7 @@ VfNetDevice::Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory)
     m_dma = PeekPointer(nic->GetDmaEngine());
     m_index = index;
     m_memory = memory;
+    m_table = nic->GetMappingTable(); // shared, filled as VFs join; provided again at step 2
     // Rings and buffers live in guest memory, page aligned as drivers allocate them.
     m_txRing = memory->Allocate(uint64_t(m_txRingSize) * DESC_BYTES, 4096);
     m_txBuffers = memory->Allocate(uint64_t(m_txRingSize) * m_rxBufferBytes, 4096);
@@ -1019,13 +1033,7 @@ VfNetDevice::GuestReceive(uint32_t slot)
     // Give the buffer back to the VF.
     info.doneAt = NEVER;
     info.meta = nullptr;
-    uint64_t post = buffer;
-    if (m_foreignRxBuffer != 0)
-    {
-        post = m_foreignRxBuffer;
-        m_foreignRxBuffer = 0;
-    }
-    WriteDescriptor(m_rxRing, slot, post, 0, 0);
+    WriteDescriptor(m_rxRing, slot, buffer, 0, 0);
 }
 
 void

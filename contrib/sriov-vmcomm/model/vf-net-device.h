@@ -75,6 +75,20 @@ class VfNetDevice : public GuestNetDevice
     };
 
     /**
+     * TracedCallback signature of the Step<N><Name> trace sources.
+     * \param step the step as it completed
+     */
+    typedef void (*StepTracedCallback)(const VfDmaStep& step);
+
+    /**
+     * TracedCallback signature of the RxLatency trace source.
+     * \param packet the frame as handed to the stack
+     * \param latency where its one-way latency went
+     */
+    typedef void (*RxLatencyTracedCallback)(Ptr<const Packet> packet,
+                                            const LatencyBreakdown& latency);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */
@@ -193,13 +207,6 @@ class VfNetDevice : public GuestNetDevice
     void CompleteWithError(NicFrame* frame);
 
     /**
-     * \brief Guest-side test hook: replace the buffer address of the next RX descriptors the
-     * guest posts (the driver "bug" a fault test needs).
-     * \param iova address to post instead of the VM's own buffer
-     */
-    void PostForeignRxBuffer(uint64_t iova);
-
-    /**
      * \brief Fetch RX descriptors the guest posted (after its RX doorbell).
      * \param first first ring slot
      * \param count number of slots
@@ -219,6 +226,15 @@ class VfNetDevice : public GuestNetDevice
     void DoInitialize() override;
 
   private:
+    friend class VfNetDeviceTestAccess; //!< tests inject a driver bug (PostForeignRxBuffer)
+
+    /**
+     * \brief Replace the buffer address of the next RX descriptor the VF will use and make it
+     * fetch the descriptor again: the guest driver "bug" a fault test needs (tests only).
+     * \param iova address to post instead of the VM's own buffer
+     */
+    void PostForeignRxBuffer(uint64_t iova);
+
     static constexpr uint32_t DESC_BYTES = 16; //!< descriptor size
     static constexpr uint8_t DESC_DONE = 1;    //!< status: descriptor done
     static constexpr uint8_t DESC_ERROR = 2;   //!< status: error
@@ -335,7 +351,6 @@ class VfNetDevice : public GuestNetDevice
     std::vector<int64_t> m_txDoneAt;   //!< TX write-back instants, ticks
     uint32_t m_rxNextClean;            //!< next RX slot the guest polls
     std::vector<RxSlotInfo> m_rxSlots; //!< guest-side RX slot state
-    uint64_t m_foreignRxBuffer;        //!< test hook: buffer address to post (0: none)
     std::vector<uint8_t> m_scratch;    //!< guest copy buffer
 
     // VF state: RX descriptors fetched from the ring and not used yet

@@ -15,6 +15,7 @@
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
+#include "ns3/virtual-function.h"
 #include "test-dir.h"
 
 #include <gtest/gtest.h>
@@ -29,7 +30,7 @@ using namespace ns3;
 
 namespace ns3 {
 
-/** Test access to VfNetDevice's private driver-bug injection. */
+/** Test access to VirtualFunction's private driver-bug injection. */
 class VfNetDeviceTestAccess
 {
   public:
@@ -39,7 +40,7 @@ class VfNetDeviceTestAccess
      */
     static void PostForeignRxBuffer(Ptr<VfNetDevice> vf, uint64_t iova)
     {
-        vf->PostForeignRxBuffer(iova);
+        vf->GetFunction()->PostForeignRxBuffer(iova);
     }
 };
 

@@ -4,6 +4,11 @@
 #include "sriov-nic.h"
 
 #include "dma-engine.h"
+#include "forwarding/nic-forwarder.h"
+#include "forwarding/offload-forwarder.h"
+#include "forwarding/veb-forwarder.h"
+#include "forwarding/vepa-forwarder.h"
+#include "forwarding/vf-dma-forwarder.h"
 #include "iommu.h"
 #include "memory-domain.h"
 #include "ns3-compat.h"
@@ -17,6 +22,7 @@
 #include "pcie-link.h"
 #include "sriov-channel.h"
 #include "vf-net-device.h"
+#include "virtual-function.h"
 
 #include <algorithm>
 #include <cstring>
@@ -62,15 +68,20 @@ SriovNic::GetTypeId()
                             "patent allows either; Drop is what NICs do when a ring is empty.",
                             EnumValue(POLICY_DROP), compat::MakeEnumAccessor(&SriovNic::m_policy),
                             MakeEnumChecker(POLICY_DROP, "Drop", POLICY_HOLD, "Hold"))
-              .AddAttribute("Forwarding",
-                            "How a frame from one VF to another VF of this NIC travels: VfDma "
-                            "(patent US9483290B1, steps 3-11), Veb (embedded-switch hairpin), "
-                            "Vepa (out of the uplink, reflected by the switch), Offload (a host "
-                            "virtual switch decides each frame, the VF does the DMA)",
-                            EnumValue(FORWARD_VF_DMA),
-                            compat::MakeEnumAccessor(&SriovNic::m_forwarding),
-                            MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb",
-                                            FORWARD_VEPA, "Vepa", FORWARD_OFFLOAD, "Offload"))
+              .AddAttribute(
+                  "Forwarding",
+                  "How a frame from one VF to another VF of this NIC travels: VfDma "
+                  "(patent US9483290B1, steps 3-11), Veb (embedded-switch hairpin), "
+                  "Vepa (out of the uplink, reflected by the switch), Offload (a host "
+                  "virtual switch decides each frame, the VF does the DMA)",
+                  EnumValue(FORWARD_VF_DMA),
+#if VMCOMM_NS3_VERSION >= 341
+                  MakeEnumAccessor<Forwarding>(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
+#else
+                  MakeEnumAccessor(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
+#endif
+                  MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb", FORWARD_VEPA, "Vepa",
+                                  FORWARD_OFFLOAD, "Offload"))
               .AddAttribute("EswitchLatency",
                             "veb: store-and-forward time of the embedded switch, from the frame "
                             "in NIC buffer memory to the destination VF's RX engine. Estimate: "
@@ -110,6 +121,13 @@ SriovNic::GetTypeId()
                             "pools per port); presets set it (preset.cc).",
                             UintegerValue(64), MakeUintegerAccessor(&SriovNic::m_maxVfs),
                             MakeUintegerChecker<uint32_t>(1, 65535))
+              .AddAttribute("Forwarder",
+                            "The forwarding strategy the NIC created for its Forwarding mode "
+                            "(model/forwarding/): VfDmaForwarder, VebForwarder, VepaForwarder "
+                            "or OffloadForwarder",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&SriovNic::GetForwarder),
+                            MakePointerChecker<NicForwarder>())
               .AddAttribute(
                   "DmaEngine", "The NIC's DMA engine (set by Attach): its Operation trace",
                   TypeId::ATTR_GET, PointerValue(), MakePointerAccessor(&SriovNic::GetDmaEngine),
@@ -142,7 +160,6 @@ SriovNic::SriovNic()
     , m_channel(CreateObject<SriovChannel>())
     , m_eswitchUsed(0)
     , m_eswitchFrames(0)
-    , m_offloadCoreTime(Time(0))
     , m_nextFrameId(1)
     , m_uplinkTx(0)
     , m_uplinkRx(0)
@@ -162,6 +179,12 @@ SriovNic::DoDispose()
     }
     m_vfs.clear();
     m_vfAddresses.clear();
+    m_functions.clear();
+    if (m_forwarder)
+    {
+        m_forwarder->Dispose();
+        m_forwarder = nullptr;
+    }
     m_held.clear();
     m_frames.clear();
     m_freeFrames.clear();
@@ -193,6 +216,7 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
     m_vfs.push_back(vf);
     m_held.emplace_back();
     m_vfAddresses.push_back(address);
+    m_functions.push_back(PeekPointer(vf->GetFunction()));
     m_channel->Add(vf);
     vf->Attach(this, index, memory);
     // The VF's identity is known from now on (the stack and ARP see it before the simulation
@@ -207,10 +231,10 @@ SriovNic::ConfigureVf(uint32_t vf)
 {
     NS_LOG_FUNCTION(this << vf);
     NS_ABORT_MSG_IF(vf >= m_vfs.size(), "SriovNic::ConfigureVf: no VF " << vf);
-    m_vfs[vf]->AssignAddress(m_vfAddresses[vf]);
+    m_functions[vf]->AssignAddress(m_vfAddresses[vf]);
     // The table of the whole host goes to the VF (and, through the domain ids in it, to the
     // IOMMU).
-    m_vfs[vf]->ProvideMappingTable(m_table);
+    m_functions[vf]->ProvideMappingTable(m_table);
 }
 
 void
@@ -221,12 +245,6 @@ SriovNic::JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index)
     m_nicIndex = index;
     m_table = hierarchy->GetMappingTable();
     m_channel = hierarchy->GetChannel();
-}
-
-Ptr<PcieHierarchy>
-SriovNic::GetHierarchy() const
-{
-    return m_hierarchy;
 }
 
 uint32_t
@@ -262,23 +280,10 @@ SriovNic::SendVfMessage(const SriovNic& to, uint32_t toVf, uint32_t fromDomain, 
                                   handled);
 }
 
-uint32_t
-SriovNic::GetNVfs() const
+Ptr<PcieHierarchy>
+SriovNic::GetHierarchy() const
 {
-    return m_vfs.size();
-}
-
-Ptr<VfNetDevice>
-SriovNic::GetVf(uint32_t i) const
-{
-    NS_ABORT_MSG_IF(i >= m_vfs.size(), "SriovNic::GetVf: no VF " << i);
-    return m_vfs[i];
-}
-
-Ptr<const VfMappingTable>
-SriovNic::GetMappingTable() const
-{
-    return m_table;
+    return m_hierarchy;
 }
 
 Ptr<Channel>
@@ -299,6 +304,25 @@ SriovNic::GetPcieLink() const
     return m_link;
 }
 
+Ptr<NicForwarder>
+SriovNic::GetForwarder() const
+{
+    return m_forwarder;
+}
+
+uint32_t
+SriovNic::GetNVfs() const
+{
+    return m_vfs.size();
+}
+
+Ptr<VfNetDevice>
+SriovNic::GetVf(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_vfs.size(), "SriovNic::GetVf: no VF " << i);
+    return m_vfs[i];
+}
+
 Ptr<Iommu>
 SriovNic::GetIommu() const
 {
@@ -315,30 +339,6 @@ SriovNic::SetUplink(Ptr<NetDevice> device)
     {
         device->SetPromiscReceiveCallback(MakeCallback(&SriovNic::UplinkReceive, this));
     }
-}
-
-Ptr<NetDevice>
-SriovNic::GetUplink() const
-{
-    return m_uplink;
-}
-
-Time
-SriovNic::GetLookupLatency() const
-{
-    return m_lookupLatency;
-}
-
-Time
-SriovNic::GetVfMessageLatency() const
-{
-    return m_vfMessageLatency;
-}
-
-SriovNic::NoRxBufferPolicy
-SriovNic::GetNoRxBufferPolicy() const
-{
-    return m_policy;
 }
 
 NicFrame*
@@ -421,108 +421,91 @@ SriovNic::BuffersAvailable(uint32_t vf, Time at)
 void
 SriovNic::RetryHeld(uint32_t vf)
 {
+    NS_LOG_FUNCTION(this << vf);
     auto& q = m_held[vf];
-    Ptr<VfNetDevice> dst = m_vfs[vf];
+    VirtualFunction& dst = *m_functions[vf];
     // In order: stop at the first frame that still finds no buffer.
-    while (!q.empty() && dst->HasFreeRxBuffer(Simulator::Now()))
+    while (!q.empty() && dst.HasFreeRxBuffer(Simulator::Now()))
     {
         NicFrame* frame = q.front();
         q.pop_front();
-        Deliver(frame,
-                frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetVf(frame->srcVf),
-                dst);
+        m_forwarder->Deliver(
+            frame,
+            frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetFunction(frame->srcVf),
+            dst);
     }
 }
 
 void
-SriovNic::DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
+SriovNic::NoRxBuffer(NicFrame* frame)
 {
-    const uint32_t vf = dst->GetVfIndex();
-    if (!m_held[vf].empty())
+    if (m_policy == POLICY_HOLD)
     {
-        // The RX queue is served in order: a frame may not take a buffer before the frames
-        // held for it (HOLD policy) have theirs.
-        frame->dstNic = this;
-        frame->dstVf = vf;
         Hold(frame);
-        return;
     }
-    Deliver(frame, src, dst);
+    else
+    {
+        Drop(frame, DROP_NO_RX_BUFFER);
+    }
 }
 
 void
-SriovNic::Deliver(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
+SriovNic::SetForwarding(Forwarding forwarding)
 {
-    frame->at = std::max(frame->at, Simulator::Now()); // a held frame resumes now
-    frame->dstNic = this;
-    if (frame->length > dst->GetRxBufferBytes())
+    NS_LOG_FUNCTION(this << forwarding);
+    Ptr<NicForwarder> forwarder;
+    switch (forwarding)
     {
-        Drop(frame, DROP_FRAME_TOO_LARGE);
-        return;
+        case FORWARD_VF_DMA:
+            forwarder = CreateObject<VfDmaForwarder>();
+            break;
+        case FORWARD_VEB:
+            forwarder = CreateObject<VebForwarder>();
+            break;
+        case FORWARD_VEPA:
+            forwarder = CreateObject<VepaForwarder>();
+            break;
+        case FORWARD_OFFLOAD:
+            forwarder = CreateObject<OffloadForwarder>();
+            break;
     }
-    bool ok = src ? src->SendLengthToPeer(frame, dst) : dst->ProvideRxBufferAddress(frame);
-    if (!ok)
-    {
-        if (m_policy == POLICY_HOLD)
-        {
-            Hold(frame);
-        }
-        else
-        {
-            Drop(frame, DROP_NO_RX_BUFFER);
-        }
-        return;
-    }
-    (src ? src : dst)->StartDmaWrite(frame, dst);
-}
-
-SriovNic::Forwarding
-SriovNic::GetForwarding() const
-{
-    return m_forwarding;
+    NS_ABORT_MSG_IF(!forwarder, "SriovNic: unknown Forwarding " << int(forwarding));
+    forwarder->SetNic(this);
+    m_forwarding = forwarding;
+    m_forwarder = forwarder;
 }
 
 void
-SriovNic::SwitchLocally(NicFrame* frame, const Ptr<VfNetDevice>& dst)
+SriovNic::Forward(NicFrame* frame, VirtualFunction& src)
+{
+    NS_LOG_FUNCTION(this << frame->id << src.GetIndex());
+    m_forwarder->Forward(frame, src);
+}
+
+bool
+SriovNic::ReserveEswitchBuffer(NicFrame* frame)
 {
     if (m_eswitchUsed + frame->length > m_eswitchBufferBytes)
     {
-        Drop(frame, DROP_ESWITCH_FULL);
-        return;
+        return false;
     }
     // The buffer is held until the destination's RX DMA is done (FreeFrame).
     m_eswitchUsed += frame->length;
     frame->eswitchBytes = frame->length;
     ++m_eswitchFrames;
-    frame->at += m_eswitchLatency;
-    frame->nic += m_eswitchLatency;
-    frame->dstVf = dst->GetVfIndex();
-    DeliverLocal(frame, nullptr, dst);
-}
-
-Time
-SriovNic::AskVirtualSwitch(Time at)
-{
-    Time seen = m_link->DeviceWrite(64, at) + m_upcallLatency;
-    // The host has one virtual switch: the NICs of a hierarchy share NIC 0's deciding core.
-    SriovNic* host = GetPeer(0);
-    Time start = TimeStep(host->m_offloadCore.Reserve(
-        seen.GetTimeStep(), m_decisionTime.GetTimeStep(), Simulator::Now().GetTimeStep()));
-    host->m_offloadCoreTime += m_decisionTime;
-    return m_link->HostWrite(8, start + m_decisionTime);
+    return true;
 }
 
 Time
 SriovNic::GetOffloadCoreTime() const
 {
-    return m_offloadCoreTime;
+    return m_forwarder->GetDecisionCoreTime();
 }
 
 Time
 SriovNic::GetOffloadCoreTimeSoFar() const
 {
-    const int64_t ahead = m_offloadCore.GetBusyAfter(Simulator::Now().GetTimeStep());
-    return std::max(Time(0), m_offloadCoreTime - TimeStep(ahead));
+    return m_forwarder->GetDecisionCoreTimeSoFar();
 }
 
 uint32_t
@@ -582,8 +565,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
         return true; // not for a VF of this NIC
     }
     const VfMappingTable::Entry* self = m_table->Lookup(from, VfMappingTable::NO_VLAN);
-    if (group && self && self->nic != m_nicIndex
-        && (m_forwarding == FORWARD_VF_DMA || m_forwarding == FORWARD_OFFLOAD))
+    if (group && self && self->nic != m_nicIndex && m_forwarder->ReachesPeerNics())
     {
         return true; // a flood from a VF of a peer NIC: it reached our VFs peer to peer
     }
@@ -603,7 +585,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
         f->meta = packet;
         f->sent = Simulator::Now();
         f->nic += m_lookupLatency;
-        DeliverLocal(f, nullptr, m_vfs[vf]);
+        m_forwarder->DeliverLocal(f, nullptr, *m_functions[vf]);
     };
     if (group)
     {

@@ -4,7 +4,6 @@
 #ifndef SRIOV_NIC_H
 #define SRIOV_NIC_H
 
-#include "busy-calendar.h"
 #include "nic-frame.h"
 #include "ns3/channel.h"
 #include "ns3/mac48-address.h"
@@ -21,6 +20,8 @@ namespace ns3 {
 
 class DmaEngine;
 class Iommu;
+class NicForwarder;
+class VirtualFunction;
 class MemoryDomain;
 class PcieHierarchy;
 class PcieLink;
@@ -168,7 +169,10 @@ class SriovNic : public Object
     /** \param i index \return VF i */
     Ptr<VfNetDevice> GetVf(uint32_t i) const;
     /** \return the mapping table */
-    Ptr<const VfMappingTable> GetMappingTable() const;
+    Ptr<const VfMappingTable> GetMappingTable() const
+    {
+        return m_table;
+    }
     /** \return the channel joining the VFs (what ns-3's routing sees as their segment) */
     Ptr<Channel> GetChannel() const;
     /** \return the DMA engine */
@@ -185,7 +189,10 @@ class SriovNic : public Object
      */
     void SetUplink(Ptr<NetDevice> device);
     /** \return the uplink device (may be null) */
-    Ptr<NetDevice> GetUplink() const;
+    Ptr<NetDevice> GetUplink() const
+    {
+        return m_uplink;
+    }
 
     /**
      * \brief Deliver frames from the wire whose address no VF owns to this function (the PF,
@@ -195,31 +202,61 @@ class SriovNic : public Object
     void SetDefaultVf(uint32_t vf);
 
     /** \return time of a mapping-table lookup */
-    Time GetLookupLatency() const;
+    Time GetLookupLatency() const
+    {
+        return m_lookupLatency;
+    }
     /** \return time of one VF-to-VF message (length, address, done) inside the NIC */
-    Time GetVfMessageLatency() const;
+    Time GetVfMessageLatency() const
+    {
+        return m_vfMessageLatency;
+    }
     /** \return the step-6 policy */
-    NoRxBufferPolicy GetNoRxBufferPolicy() const;
+    NoRxBufferPolicy GetNoRxBufferPolicy() const
+    {
+        return m_policy;
+    }
     /** \return how VF-to-VF frames are forwarded */
-    Forwarding GetForwarding() const;
+    Forwarding GetForwarding() const
+    {
+        return m_forwarding;
+    }
+    /** \return the forwarding strategy the NIC created for its Forwarding mode */
+    Ptr<NicForwarder> GetForwarder() const;
+    /** \param i index \return the hardware of VF i (owned by its device) */
+    VirtualFunction* GetFunction(uint32_t i) const
+    {
+        return m_functions[i];
+    }
 
     /**
-     * \brief veb: take a frame for a local VF into the embedded switch's buffer memory, switch
-     * it (EswitchLatency) and hand it to the destination VF's RX path. Dropped as
-     * eswitch-buffer-full when the buffer cannot hold it.
-     * \param frame the fetched frame
-     * \param dst destination VF
+     * \brief A VF of this NIC fetched a frame (after step 3): forward it (the forwarder).
+     * \param frame the frame
+     * \param src the VF
      */
-    void SwitchLocally(NicFrame* frame, const Ptr<VfNetDevice>& dst);
+    void Forward(NicFrame* frame, VirtualFunction& src);
 
+    /** \return veb: the embedded switch's store-and-forward time */
+    Time GetEswitchLatency() const
+    {
+        return m_eswitchLatency;
+    }
     /**
-     * \brief vswitch-offload: ask the host's virtual switch where a frame goes. The VF writes
-     * the frame's header to host memory and raises an upcall; a host core decides
-     * (OffloadDecisionTime, one core, in order of arrival) and writes the answer back (MMIO).
-     * \param at instant the VF has the frame
-     * \return instant the VF has the answer
+     * \brief veb: hold the frame in the embedded switch's buffer memory until it is freed.
+     * \param frame the frame
+     * \return false if the buffer cannot hold it
      */
-    Time AskVirtualSwitch(Time at);
+    bool ReserveEswitchBuffer(NicFrame* frame);
+    /** \return vswitch-offload: time for the host's virtual switch to see a request */
+    Time GetOffloadUpcallLatency() const
+    {
+        return m_upcallLatency;
+    }
+    /** \return vswitch-offload: host-core time to decide one frame */
+    Time GetOffloadDecisionTime() const
+    {
+        return m_decisionTime;
+    }
     /**
      * \return host-core time spent deciding for offloaded frames (in a hierarchy, NIC 0 counts
      * the decisions of every NIC: the host's virtual switch has one deciding core)
@@ -259,6 +296,16 @@ class SriovNic : public Object
      * \param frame the frame (dstVf set)
      */
     void Hold(NicFrame* frame);
+    /** \param vf a VF \return true while frames are held for it (its RX queue is blocked) */
+    bool IsHolding(uint32_t vf) const
+    {
+        return !m_held[vf].empty();
+    }
+    /**
+     * \brief Step 6 found no free RX buffer for \p frame: hold or drop it, per policy.
+     * \param frame the frame (dstVf set)
+     */
+    void NoRxBuffer(NicFrame* frame);
     /**
      * \brief The destination VF has fetched new RX descriptors: schedule a retry of its held
      * frames at that instant.
@@ -266,18 +313,6 @@ class SriovNic : public Object
      * \param at instant the descriptors are in the VF
      */
     void BuffersAvailable(uint32_t vf, Time at);
-
-    /**
-     * \brief Deliver a frame to a VF of this NIC (from a VF of this or another NIC of the
-     * host, or from the wire): steps 5 and 6 (step 6 alone for a frame from
-     * the wire), then step 7 by the sender (by the destination VF's own RX engine for a frame
-     * from the wire). Without a free RX buffer the frame is held or dropped, per policy; while
-     * frames are held for \p dst, a new one is held behind them (the RX queue keeps its order).
-     * \param frame the frame (dstVf set)
-     * \param src sending VF, or null for a frame from the uplink
-     * \param dst destination VF
-     */
-    void DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst);
 
     /**
      * \brief Send a fetched frame out of the uplink (the destination is not on this NIC).
@@ -314,11 +349,10 @@ class SriovNic : public Object
     /** \brief Retry the held frames of a VF. \param vf VF index */
     void RetryHeld(uint32_t vf);
     /**
-     * \brief DeliverLocal() of a frame whose turn it is in the destination's RX queue (no
-     * frame held before it). \param frame the frame \param src sending VF, or null
-     * \param dst destination VF
+     * \brief Set the forwarding mode and create its forwarder.
+     * \param forwarding the mode
      */
-    void Deliver(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst);
+    void SetForwarding(Forwarding forwarding);
 
     Ptr<DmaEngine> m_dma;                                 //!< shared DMA engine
     Ptr<PcieLink> m_link;                                 //!< the NIC's PCIe link
@@ -326,6 +360,8 @@ class SriovNic : public Object
     uint32_t m_nicIndex;                                  //!< index in m_hierarchy
     std::vector<Ptr<VfNetDevice>> m_vfs;                  //!< virtual functions
     std::vector<Mac48Address> m_vfAddresses;              //!< address of each VF (step 1)
+    std::vector<VirtualFunction*> m_functions;            //!< their hardware (devices own it)
+    Ptr<NicForwarder> m_forwarder;                        //!< strategy of m_forwarding
     Ptr<VfMappingTable> m_table;                          //!< step 2's table
     Ptr<SriovChannel> m_channel;                          //!< the VFs' segment
     Ptr<NetDevice> m_uplink;                              //!< uplink port
@@ -339,8 +375,6 @@ class SriovNic : public Object
     uint64_t m_eswitchFrames;                             //!< counter
     Time m_upcallLatency;                                 //!< attribute
     Time m_decisionTime;                                  //!< attribute
-    Time m_offloadCoreTime;                               //!< counter
-    BusyCalendar m_offloadCore;                           //!< the deciding host core
     uint32_t m_holdLimit;                                 //!< attribute: frames held per VF
     uint32_t m_maxVfs;                                    //!< attribute: functions per PF
     std::vector<std::deque<NicFrame*>> m_held;            //!< per destination VF

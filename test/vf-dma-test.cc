@@ -236,6 +236,30 @@ TEST_F(VfDmaTest, ConfigPathsReachNicDmaEngineIommuAndPcieLinkTraces)
     EXPECT_EQ(drops, 1u);
 }
 
+TEST_F(VfDmaTest, ForwardingAttributeCreatesItsForwarderReachableByAttribute)
+{
+    const std::pair<SriovNic::Forwarding, const char*> modes[]
+        = {{SriovNic::FORWARD_VF_DMA, "ns3::VfDmaForwarder"},
+           {SriovNic::FORWARD_VEB, "ns3::VebForwarder"},
+           {SriovNic::FORWARD_VEPA, "ns3::VepaForwarder"},
+           {SriovNic::FORWARD_OFFLOAD, "ns3::OffloadForwarder"}};
+    for (const auto& [mode, name] : modes)
+    {
+        SriovHelper sriov;
+        sriov.SetNicAttribute("Forwarding", EnumValue(mode));
+        Ptr<Host> host = sriov.Install(2);
+        PointerValue forwarder;
+        host->GetNic()->GetAttribute("Forwarder", forwarder);
+        ASSERT_NE(forwarder.Get<Object>(), nullptr) << name;
+        EXPECT_EQ(forwarder.Get<Object>()->GetInstanceTypeId().GetName(), name);
+        // Changing the mode later replaces the strategy.
+        host->GetNic()->SetAttribute("Forwarding", EnumValue(SriovNic::FORWARD_VEB));
+        host->GetNic()->GetAttribute("Forwarder", forwarder);
+        EXPECT_EQ(forwarder.Get<Object>()->GetInstanceTypeId().GetName(), "ns3::VebForwarder");
+        Simulator::Destroy();
+    }
+}
+
 TEST_F(VfDmaTest, MappingTableVlanEntries)
 {
     Ptr<VfMappingTable> t = Create<VfMappingTable>();

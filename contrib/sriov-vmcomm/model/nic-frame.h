@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A frame inside the NIC (NicFrame) and the latency breakdown it accumulates.
  */
 #ifndef NIC_FRAME_H
 #define NIC_FRAME_H

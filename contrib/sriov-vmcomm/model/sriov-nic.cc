@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * An SR-IOV NIC (see sriov-nic.h): VF configuration (steps 1 and 2), frame records, drops, the
+ * uplink port, peer messages, and the forwarder chosen by the Forwarding attribute.
  */
 #include "sriov-nic.h"
 
@@ -185,7 +188,6 @@ SriovNic::DoDispose()
         m_forwarder->Dispose();
         m_forwarder = nullptr;
     }
-    m_held.clear();
     m_frames.clear();
     m_freeFrames.clear();
     m_dma = nullptr;
@@ -199,6 +201,7 @@ SriovNic::DoDispose()
 void
 SriovNic::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma)
 {
+    NS_LOG_FUNCTION(this << link << iommu << dma);
     m_link = link;
     m_dma = dma ? dma : CreateObject<DmaEngine>();
     m_dma->Attach(link, iommu);
@@ -207,6 +210,7 @@ SriovNic::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma)
 uint32_t
 SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address, uint16_t vlan)
 {
+    NS_LOG_FUNCTION(this << vf << memory << address << vlan);
     NS_ABORT_MSG_IF(!m_dma, "SriovNic::AddVf before Attach");
     NS_ABORT_MSG_IF(m_table->Lookup(address, vlan) != nullptr,
                     "SriovNic::AddVf: address " << address << " is already in the mapping table");
@@ -214,7 +218,6 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
                     "SriovNic::AddVf: the NIC offers " << m_maxVfs << " functions (MaxVfs)");
     uint32_t index = m_vfs.size();
     m_vfs.push_back(vf);
-    m_held.emplace_back();
     m_vfAddresses.push_back(address);
     m_functions.push_back(PeekPointer(vf->GetFunction()));
     m_channel->Add(vf);
@@ -344,6 +347,7 @@ SriovNic::SetUplink(Ptr<NetDevice> device)
 NicFrame*
 SriovNic::AllocateFrame()
 {
+    NS_LOG_FUNCTION(this);
     NicFrame* f;
     if (m_freeFrames.empty())
     {
@@ -393,60 +397,9 @@ SriovNic::CountDrop(uint32_t vf, DropReason reason, Ptr<const Packet> packet)
 void
 SriovNic::Drop(NicFrame* frame, DropReason reason)
 {
+    NS_LOG_FUNCTION(this << frame->id << reason);
     CountDrop(frame->srcVf == NicFrame::UPLINK ? frame->dstVf : frame->srcVf, reason, frame->meta);
     FreeFrame(frame);
-}
-
-void
-SriovNic::Hold(NicFrame* frame)
-{
-    auto& q = m_held[frame->dstVf];
-    if (q.size() >= m_holdLimit)
-    {
-        Drop(frame, DROP_HOLD_QUEUE_FULL);
-        return;
-    }
-    q.push_back(frame);
-}
-
-void
-SriovNic::BuffersAvailable(uint32_t vf, Time at)
-{
-    if (!m_held[vf].empty())
-    {
-        Simulator::Schedule(at - Simulator::Now(), &SriovNic::RetryHeld, this, vf);
-    }
-}
-
-void
-SriovNic::RetryHeld(uint32_t vf)
-{
-    NS_LOG_FUNCTION(this << vf);
-    auto& q = m_held[vf];
-    VirtualFunction& dst = *m_functions[vf];
-    // In order: stop at the first frame that still finds no buffer.
-    while (!q.empty() && dst.HasFreeRxBuffer(Simulator::Now()))
-    {
-        NicFrame* frame = q.front();
-        q.pop_front();
-        m_forwarder->Deliver(
-            frame,
-            frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetFunction(frame->srcVf),
-            dst);
-    }
-}
-
-void
-SriovNic::NoRxBuffer(NicFrame* frame)
-{
-    if (m_policy == POLICY_HOLD)
-    {
-        Hold(frame);
-    }
-    else
-    {
-        Drop(frame, DROP_NO_RX_BUFFER);
-    }
 }
 
 void
@@ -473,6 +426,13 @@ SriovNic::SetForwarding(Forwarding forwarding)
     forwarder->SetNic(this);
     m_forwarding = forwarding;
     m_forwarder = forwarder;
+}
+
+void
+SriovNic::BuffersAvailable(uint32_t vf, Time at)
+{
+    NS_LOG_FUNCTION(this << vf << at);
+    m_forwarder->BuffersAvailable(vf, at);
 }
 
 void
@@ -523,6 +483,7 @@ SriovNic::GetEswitchFrames() const
 void
 SriovNic::SendToUplink(NicFrame* frame)
 {
+    NS_LOG_FUNCTION(this << frame->id);
     if (!m_uplink)
     {
         Drop(frame, DROP_NO_UPLINK);
@@ -551,6 +512,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
                         const Address& source, const Address& destination,
                         NetDevice::PacketType type)
 {
+    NS_LOG_FUNCTION(this << device << packet << protocol << source << destination << type);
     Mac48Address to = Mac48Address::ConvertFrom(destination);
     Mac48Address from = Mac48Address::ConvertFrom(source);
     // The table may be shared with the host's other NICs: an entry is ours if it names us.

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * An SR-IOV NIC: physical function, virtual functions, mapping table, DMA engine, uplink port,
+ * frame records and drop accounting; its forwarding is a NicForwarder (model/forwarding/).
  */
 #ifndef SRIOV_NIC_H
 #define SRIOV_NIC_H
@@ -12,7 +15,6 @@
 #include "ns3/traced-callback.h"
 #include "vf-mapping-table.h"
 
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -34,10 +36,11 @@ class VfNetDevice;
  * its virtual functions, the DMA engine they share, and the uplink port.
  *
  * The PF driver gives each VF its MAC address (step 1) and provides one mapping table to the
- * VFs and the IOMMU (step 2). A frame whose destination is in the table moves VF to VF by DMA
- * (steps 3-11, in VfNetDevice); any other frame leaves through the uplink port, an ns-3
- * NetDevice of the host that supports SendFrom. Frames received on the uplink for a VF's MAC are
- * DMA-written into that VF's RX ring.
+ * VFs and the IOMMU (step 2), when the VF comes up (ConfigureVf()). A frame a VF fetched
+ * (VirtualFunction, step 3) goes to the NIC's forwarder (NicForwarder, one per Forwarding
+ * mode, attribute Forwarder): by the table to a VF (steps 4-10, VF-to-VF DMA under VfDma) or
+ * out of the uplink port, an ns-3 NetDevice of the host that supports SendFrom. Frames
+ * received on the uplink for a VF's MAC are DMA-written into that VF's RX ring.
  *
  * A host may carry several NICs joined by a PcieHierarchy: they share its mapping table, and
  * under VfDma (and Offload) forwarding a VF performs the eleven steps with a VF of another NIC
@@ -211,6 +214,12 @@ class SriovNic : public Object
     {
         return m_vfMessageLatency;
     }
+    /** \return frames held per VF at most (Hold policy) */
+    uint32_t GetHoldQueueFrames() const
+    {
+        return m_holdLimit;
+    }
+
     /** \return the step-6 policy */
     NoRxBufferPolicy GetNoRxBufferPolicy() const
     {
@@ -291,22 +300,6 @@ class SriovNic : public Object
     void CountDrop(uint32_t vf, DropReason reason, Ptr<const Packet> packet = nullptr);
 
     /**
-     * \brief Keep a frame that found no RX buffer (HOLD policy); it is retried when the
-     * destination's guest posts buffers.
-     * \param frame the frame (dstVf set)
-     */
-    void Hold(NicFrame* frame);
-    /** \param vf a VF \return true while frames are held for it (its RX queue is blocked) */
-    bool IsHolding(uint32_t vf) const
-    {
-        return !m_held[vf].empty();
-    }
-    /**
-     * \brief Step 6 found no free RX buffer for \p frame: hold or drop it, per policy.
-     * \param frame the frame (dstVf set)
-     */
-    void NoRxBuffer(NicFrame* frame);
-    /**
      * \brief The destination VF has fetched new RX descriptors: schedule a retry of its held
      * frames at that instant.
      * \param vf destination VF
@@ -346,8 +339,6 @@ class SriovNic : public Object
     bool UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                        const Address& source, const Address& destination,
                        NetDevice::PacketType type);
-    /** \brief Retry the held frames of a VF. \param vf VF index */
-    void RetryHeld(uint32_t vf);
     /**
      * \brief Set the forwarding mode and create its forwarder.
      * \param forwarding the mode
@@ -377,7 +368,6 @@ class SriovNic : public Object
     Time m_decisionTime;                                  //!< attribute
     uint32_t m_holdLimit;                                 //!< attribute: frames held per VF
     uint32_t m_maxVfs;                                    //!< attribute: functions per PF
-    std::vector<std::deque<NicFrame*>> m_held;            //!< per destination VF
     std::vector<std::unique_ptr<NicFrame>> m_frames;      //!< every record allocated
     std::vector<NicFrame*> m_freeFrames;                  //!< records ready for reuse
     uint64_t m_nextFrameId;                               //!< frame numbering

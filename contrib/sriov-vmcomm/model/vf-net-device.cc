@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The guest side of an SR-IOV virtual function (see vf-net-device.h): TX fill and doorbell,
+ * interrupt handling, NAPI poll and packet building; the trace sources of the eleven steps.
  */
 #include "vf-net-device.h"
 
@@ -306,6 +309,7 @@ VfNetDevice::GetCoalesceFrames() const
 bool
 VfNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << dest << protocolNumber);
     return DoSend(packet, m_address, Mac48Address::ConvertFrom(dest), protocolNumber);
 }
 
@@ -313,6 +317,7 @@ bool
 VfNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest,
                       uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << source << dest << protocolNumber);
     return DoSend(packet, Mac48Address::ConvertFrom(source), Mac48Address::ConvertFrom(dest),
                   protocolNumber);
 }
@@ -321,6 +326,7 @@ bool
 VfNetDevice::DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
                     uint16_t protocolNumber)
 {
+    NS_LOG_FUNCTION(this << packet << source << dest << protocolNumber);
     ReclaimTxSlots();
     uint32_t len = packet->GetSize() + 14;
     if (m_txInUse == m_txRingSize || len > m_rxBufferBytes)
@@ -409,6 +415,7 @@ VfNetDevice::Interrupt(Time at)
 void
 VfNetDevice::GuestPoll()
 {
+    NS_LOG_FUNCTION(this);
     CheckContext();
     ++m_counters.polls;
     Time now = Simulator::Now();
@@ -482,6 +489,7 @@ VfNetDevice::CopyTags(const Packet& from, Packet& to, uint32_t byteOffset)
 void
 VfNetDevice::GuestReceive(uint32_t slot)
 {
+    NS_LOG_FUNCTION(this << slot);
     const uint64_t descAddr = m_rxRing.GetDescriptorAddress(slot);
     uint8_t descCopy[DescriptorRing::DESC_BYTES];
     const uint8_t* d = m_memory->GetSpan(descAddr, DescriptorRing::DESC_BYTES);

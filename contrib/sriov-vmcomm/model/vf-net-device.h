@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * An SR-IOV virtual function as its VM sees it: the ns3::NetDevice and its guest driver (TX fill,
+ * NAPI poll, RX build); the VF hardware is VirtualFunction.
  */
 #ifndef VF_NET_DEVICE_H
 #define VF_NET_DEVICE_H

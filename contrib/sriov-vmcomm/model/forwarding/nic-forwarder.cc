@@ -40,6 +40,7 @@ void
 NicForwarder::DoDispose()
 {
     m_nic = nullptr;
+    m_held.clear();
     Object::DoDispose();
 }
 
@@ -145,13 +146,13 @@ NicForwarder::DeliverLocal(NicFrame* frame, VirtualFunction* src, VirtualFunctio
 {
     NS_LOG_FUNCTION(this << frame->id << src << dst.GetIndex());
     const uint32_t vf = dst.GetIndex();
-    if (m_nic->IsHolding(vf))
+    if (IsHolding(vf))
     {
         // The RX queue is served in order: a frame may not take a buffer before the frames
         // held for it (Hold policy) have theirs.
         frame->dstNic = m_nic;
         frame->dstVf = vf;
-        m_nic->Hold(frame);
+        Hold(frame);
         return;
     }
     Deliver(frame, src, dst);
@@ -171,10 +172,61 @@ NicForwarder::Deliver(NicFrame* frame, VirtualFunction* src, VirtualFunction& ds
     const bool ok = src ? SendLengthToPeer(frame, *src, dst) : dst.ProvideRxBufferAddress(frame);
     if (!ok)
     {
-        m_nic->NoRxBuffer(frame);
+        if (m_nic->GetNoRxBufferPolicy() == SriovNic::POLICY_HOLD)
+        {
+            Hold(frame);
+        }
+        else
+        {
+            m_nic->Drop(frame, SriovNic::DROP_NO_RX_BUFFER);
+        }
         return;
     }
     StartDmaWrite(frame, src ? *src : dst, dst);
+}
+
+void
+NicForwarder::Hold(NicFrame* frame)
+{
+    NS_LOG_FUNCTION(this << frame->id);
+    if (frame->dstVf >= m_held.size())
+    {
+        m_held.resize(frame->dstVf + 1);
+    }
+    auto& q = m_held[frame->dstVf];
+    if (q.size() >= m_nic->GetHoldQueueFrames())
+    {
+        m_nic->Drop(frame, SriovNic::DROP_HOLD_QUEUE_FULL);
+        return;
+    }
+    q.push_back(frame);
+}
+
+void
+NicForwarder::BuffersAvailable(uint32_t vf, Time at)
+{
+    if (IsHolding(vf))
+    {
+        Simulator::Schedule(at - Simulator::Now(), &NicForwarder::RetryHeld, this, vf);
+    }
+}
+
+void
+NicForwarder::RetryHeld(uint32_t vf)
+{
+    NS_LOG_FUNCTION(this << vf);
+    auto& q = m_held[vf];
+    VirtualFunction& dst = *m_nic->GetFunction(vf);
+    // In order: stop at the first frame that still finds no buffer.
+    while (!q.empty() && dst.HasFreeRxBuffer(Simulator::Now()))
+    {
+        NicFrame* frame = q.front();
+        q.pop_front();
+        Deliver(frame,
+                frame->srcVf == NicFrame::UPLINK ? nullptr
+                                                 : frame->owner->GetFunction(frame->srcVf),
+                dst);
+    }
 }
 
 // ---- Steps 5 and 7 to 10 ----

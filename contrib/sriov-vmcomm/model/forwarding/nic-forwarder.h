@@ -13,6 +13,9 @@
 #include "ns3/object.h"
 #include "ns3/vf-mapping-table.h"
 
+#include <deque>
+#include <vector>
+
 namespace ns3 {
 
 class SriovNic;
@@ -86,6 +89,13 @@ class NicForwarder : public Object
      */
     void Deliver(NicFrame* frame, VirtualFunction* src, VirtualFunction& dst);
 
+    /**
+     * \brief The destination VF has fetched new RX descriptors: retry its held frames then.
+     * \param vf destination VF of this forwarder's NIC
+     * \param at instant the descriptors are in the VF
+     */
+    void BuffersAvailable(uint32_t vf, Time at);
+
   protected:
     void DoDispose() override;
 
@@ -150,6 +160,22 @@ class NicForwarder : public Object
   private:
     /** \brief Event: the step-7 write has reached memory (steps 8 to 10). \param frame it */
     void DmaWritten(NicFrame* frame);
+    /**
+     * \brief Keep a frame that found no RX buffer (Hold policy) until its destination's guest
+     * posts buffers; beyond HoldQueueFrames it is dropped (hold-queue-full).
+     * \param frame the frame (dstVf set)
+     */
+    void Hold(NicFrame* frame);
+    /** \param vf a VF \return true while frames are held for it (its RX queue is blocked) */
+    bool IsHolding(uint32_t vf) const
+    {
+        return vf < m_held.size() && !m_held[vf].empty();
+    }
+
+    /** \brief Retry the held frames of a VF. \param vf VF index */
+    void RetryHeld(uint32_t vf);
+
+    std::vector<std::deque<NicFrame*>> m_held; //!< per destination VF of m_nic (Hold policy)
 };
 
 } // namespace ns3

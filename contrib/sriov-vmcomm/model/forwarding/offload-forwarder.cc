@@ -5,6 +5,7 @@
  */
 #include "offload-forwarder.h"
 
+#include "ns3/abort.h"
 #include "ns3/log.h"
 #include "ns3/pcie-link.h"
 #include "ns3/simulator.h"
@@ -50,7 +51,10 @@ OffloadForwarder::AskVirtualSwitch(Time at)
     const Time seen = link->DeviceWrite(64, at) + m_nic->GetOffloadUpcallLatency();
     const Time decision = m_nic->GetOffloadDecisionTime();
     // The host has one virtual switch: the NICs of a hierarchy share NIC 0's deciding core.
-    auto* host = static_cast<OffloadForwarder*>(PeekPointer(m_nic->GetPeer(0)->GetForwarder()));
+    SriovNic* nic0 = m_nic->GetPeer(0);
+    NS_ABORT_MSG_IF(nic0->GetForwarding() != SriovNic::FORWARD_OFFLOAD,
+                    "OffloadForwarder: NIC 0 of the host does not forward by Offload");
+    auto* host = static_cast<OffloadForwarder*>(PeekPointer(nic0->GetForwarder()));
     const Time start = TimeStep(host->m_core.Reserve(seen.GetTimeStep(), decision.GetTimeStep(),
                                                      Simulator::Now().GetTimeStep()));
     host->m_coreTime += decision;

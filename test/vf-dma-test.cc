@@ -15,6 +15,7 @@
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
+#include "ns3/virtual-function.h"
 #include "test-dir.h"
 #include "test-util.h"
 
@@ -27,6 +28,24 @@
 #include <vector>
 
 using namespace ns3;
+
+namespace ns3 {
+
+/** Test access to VirtualFunction's private driver-bug injection. */
+class VfNetDeviceTestAccess
+{
+  public:
+    /**
+     * \brief Make the VF's next RX buffer address \p iova (a buggy guest driver).
+     * \param vf the VF \param iova the address
+     */
+    static void PostForeignRxBuffer(Ptr<VfNetDevice> vf, uint64_t iova)
+    {
+        vf->GetFunction()->PostForeignRxBuffer(iova);
+    }
+};
+
+} // namespace ns3
 
 namespace {
 
@@ -120,6 +139,126 @@ TEST_F(VfDmaTest, StepsOneAndTwoConfigureEveryVf)
         EXPECT_EQ(table->Lookup(mac, 10), nullptr);
     }
     EXPECT_EQ(table->Lookup(Mac48Address("02:00:00:00:99:99"), VfMappingTable::NO_VLAN), nullptr);
+}
+
+TEST_F(VfDmaTest, StepsOneAndTwoFireAtSimulationStartForSinksConnectedAfterInstall)
+{
+    SriovHelper sriov;
+    Ptr<Host> host = sriov.Install(3);
+    std::vector<Seen> seen;
+    auto record = +[](std::vector<Seen>* v, std::string, const VfDmaStep& s)
+    {
+        v->push_back({Simulator::Now(), s});
+    };
+    Config::Connect("/NodeList/*/DeviceList/*/$ns3::VfNetDevice/Step1AssignAddress",
+                    MakeBoundCallback(record, &seen));
+    Config::Connect("/NodeList/*/DeviceList/*/$ns3::VfNetDevice/Step2ProvideMappingTable",
+                    MakeBoundCallback(record, &seen));
+    EXPECT_TRUE(seen.empty()) << "steps 1 and 2 must not fire during installation";
+    Simulator::Stop(MicroSeconds(1));
+    Simulator::Run();
+    ASSERT_EQ(seen.size(), 6u) << "steps 1 and 2, once per VF";
+    for (uint32_t i = 0; i < 3; ++i)
+    {
+        uint32_t step1 = 0;
+        uint32_t step2 = 0;
+        for (const Seen& s : seen)
+        {
+            if (s.step.srcVf != i)
+            {
+                continue;
+            }
+            EXPECT_EQ(s.at, Time(0));
+            EXPECT_TRUE(s.step.ok);
+            step1 += s.step.step == 1;
+            step2 += s.step.step == 2 && s.step.length == 3; // the whole table
+        }
+        EXPECT_EQ(step1, 1u) << "VF " << i;
+        EXPECT_EQ(step2, 1u) << "VF " << i;
+    }
+}
+
+TEST_F(VfDmaTest, ConfigPathsReachNicDmaEngineIommuAndPcieLinkTraces)
+{
+    SriovHelper sriov;
+    Ptr<Host> host = sriov.Install(2);
+    RawSink sink;
+    sink.Install(host->GetVm(1));
+    // Through VF 0's Nic attribute only (every VF names the same NIC).
+    std::ostringstream base;
+    base << "/NodeList/" << host->GetVm(0)->GetId() << "/DeviceList/*/$ns3::VfNetDevice/Nic/";
+    uint32_t ops = 0;
+    uint32_t translations = 0;
+    uint32_t transfers = 0;
+    uint32_t drops = 0;
+    Config::Connect(base.str() + "DmaEngine/Operation",
+                    MakeBoundCallback(
+                        +[](uint32_t* n, std::string, bool, uint64_t, uint64_t, uint32_t, Time)
+                        {
+                            ++*n;
+                        },
+                        &ops));
+    Config::Connect(base.str() + "Iommu/Translate",
+                    MakeBoundCallback(
+                        +[](uint32_t* n, std::string, uint32_t, uint64_t, uint64_t, bool)
+                        {
+                            ++*n;
+                        },
+                        &translations));
+    Config::Connect(base.str() + "PcieLink/Transfer",
+                    MakeBoundCallback(
+                        +[](uint32_t* n, std::string, uint8_t, uint64_t, uint64_t, Time, Time)
+                        {
+                            ++*n;
+                        },
+                        &transfers));
+    Config::Connect(base.str() + "Drop", MakeBoundCallback(
+                                             +[](uint32_t* n, std::string, uint32_t, const char*)
+                                             {
+                                                 ++*n;
+                                             },
+                                             &drops));
+    Simulator::Schedule(
+        MicroSeconds(20),
+        [&]()
+        {
+            uint32_t before = ops;
+            host->GetVf(0)->Send(Pattern(500, 1), host->GetVf(1)->GetAddress(), 0x88b5);
+            // Too large for the RX buffers: dropped at send, counted by the NIC.
+            host->GetVf(0)->Send(Pattern(4000, 1), host->GetVf(1)->GetAddress(), 0x88b5);
+            EXPECT_GT(ops, before) << "the TX fetch is reserved at send";
+        });
+    Simulator::Run();
+    EXPECT_EQ(sink.frames, 1u);
+    // Descriptor and frame reads, the write, the write-backs: at least five operations.
+    EXPECT_GE(ops, 5u);
+    EXPECT_GT(translations, 0u);
+    EXPECT_GT(transfers, 0u);
+    EXPECT_EQ(drops, 1u);
+}
+
+TEST_F(VfDmaTest, ForwardingAttributeCreatesItsForwarderReachableByAttribute)
+{
+    const std::pair<SriovNic::Forwarding, const char*> modes[]
+        = {{SriovNic::FORWARD_VF_DMA, "ns3::VfDmaForwarder"},
+           {SriovNic::FORWARD_VEB, "ns3::VebForwarder"},
+           {SriovNic::FORWARD_VEPA, "ns3::VepaForwarder"},
+           {SriovNic::FORWARD_OFFLOAD, "ns3::OffloadForwarder"}};
+    for (const auto& [mode, name] : modes)
+    {
+        SriovHelper sriov;
+        sriov.SetNicAttribute("Forwarding", EnumValue(mode));
+        Ptr<Host> host = sriov.Install(2);
+        PointerValue forwarder;
+        host->GetNic()->GetAttribute("Forwarder", forwarder);
+        ASSERT_NE(forwarder.Get<Object>(), nullptr) << name;
+        EXPECT_EQ(forwarder.Get<Object>()->GetInstanceTypeId().GetName(), name);
+        // Changing the mode later replaces the strategy.
+        host->GetNic()->SetAttribute("Forwarding", EnumValue(SriovNic::FORWARD_VEB));
+        host->GetNic()->GetAttribute("Forwarder", forwarder);
+        EXPECT_EQ(forwarder.Get<Object>()->GetInstanceTypeId().GetName(), "ns3::VebForwarder");
+        Simulator::Destroy();
+    }
 }
 
 TEST_F(VfDmaTest, MappingTableVlanEntries)
@@ -284,7 +423,7 @@ TEST_F(VfDmaTest, WriteToUnmappedAddressFaultsAndLeavesOtherVmUntouched)
     // An address past VM2's memory: with a naive offset translation it would land in VM3.
     uint64_t foreign = m2->GetSize() + 0x10000;
     ASSERT_TRUE(m3->ContainsHpa(m2->GetHpaBase() + foreign));
-    host->GetVf(1)->PostForeignRxBuffer(foreign);
+    VfNetDeviceTestAccess::PostForeignRxBuffer(host->GetVf(1), foreign);
     uint64_t before = m3->Fingerprint();
     uint64_t before2 = m2->Fingerprint();
     std::vector<Seen> seen;

@@ -111,6 +111,7 @@ DmaEngine::DoDispose()
 void
 DmaEngine::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu)
 {
+    NS_LOG_FUNCTION(this << link << iommu);
     NS_ABORT_MSG_IF(!link, "DmaEngine::Attach: a PCIe link is required");
     m_link = link;
     m_iommu = iommu;
@@ -314,6 +315,7 @@ DmaEngine::Result
 DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint32_t len,
                 const Time& earliest)
 {
+    NS_LOG_FUNCTION(this << mem << iova << len << earliest);
     ++m_reads;
     LazyNow now;
     const Time issue
@@ -342,6 +344,7 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
 DmaEngine::Result
 DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest)
 {
+    NS_LOG_FUNCTION(this << mem << iova << len << earliest);
     ++m_writes;
     LazyNow now;
     const Time issue = Issue(earliest + m_processingLatency, m_writeIssueInterval, now);
@@ -358,6 +361,7 @@ void
 DmaEngine::Commit(const Ptr<MemoryDomain>& mem, const Result& result, const uint8_t* data,
                   uint32_t len)
 {
+    NS_LOG_FUNCTION(this << mem << result.hpa << len);
     NS_ABORT_MSG_IF(result.fault, "DmaEngine::Commit of a faulted write");
     Resolve(result.hpa, len, PeekPointer(mem))->WriteHpa(result.hpa, data, len);
 }
@@ -365,12 +369,14 @@ DmaEngine::Commit(const Ptr<MemoryDomain>& mem, const Result& result, const uint
 Time
 DmaEngine::MsiX(const Time& earliest)
 {
+    NS_LOG_FUNCTION(this << earliest);
     return m_link->DeviceWrite(4, earliest);
 }
 
 Time
 DmaEngine::Doorbell(const Time& earliest)
 {
+    NS_LOG_FUNCTION(this << earliest);
     return m_link->HostWrite(4, earliest);
 }
 

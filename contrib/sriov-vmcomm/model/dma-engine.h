@@ -57,6 +57,17 @@ class DmaEngine : public Object
     };
 
     /**
+     * TracedCallback signature of the Operation trace source.
+     * \param write true for a write, false for a read
+     * \param iova IO virtual address of the access
+     * \param hpa host physical address it was translated to
+     * \param length bytes
+     * \param done completion instant (Result::done)
+     */
+    typedef void (*OperationTracedCallback)(bool write, uint64_t iova, uint64_t hpa,
+                                            uint32_t length, Time done);
+
+    /**
      * \brief Get the type ID.
      * \return the object TypeId
      */

@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A frame inside the NIC (NicFrame) and the latency breakdown it accumulates.
  */
 #ifndef NIC_FRAME_H
 #define NIC_FRAME_H
@@ -15,6 +17,7 @@
 namespace ns3 {
 
 class SriovNic;
+class VirtualFunction;
 
 /**
  * \ingroup sriov-vmcomm
@@ -26,24 +29,25 @@ struct NicFrame
 {
     static constexpr uint32_t UPLINK = 0xffffffff; //!< srcVf of a frame received from the wire
 
-    uint64_t id{0};             //!< frame number, unique in the host (owner NIC index << 48)
-    SriovNic* owner{nullptr};   //!< NIC that allocated the record (it is freed back to it)
-    SriovNic* dstNic{nullptr};  //!< NIC of the destination VF (another NIC: peer to peer)
-    uint32_t srcVf{UPLINK};     //!< VF that sent it (on the owner NIC), or UPLINK
-    uint32_t dstVf{0};          //!< destination VF (on dstNic)
-    std::vector<uint8_t> bytes; //!< the Ethernet frame as fetched (capacity kept across uses)
-    uint32_t length{0};         //!< valid bytes in \c bytes
-    uint64_t txIova{0};         //!< where the frame was in the source VM's memory
-    uint64_t rxIova{0};         //!< RX buffer address VF2 handed out at step 6
-    uint32_t rxSlot{0};         //!< RX ring slot of that buffer
-    DmaEngine::Result write;    //!< outcome of the step-7 DMA write
-    Ptr<const Packet> meta;     //!< the sender's ns-3 packet: its tags travel with the bytes
-    Time sent;                  //!< instant the guest handed the frame to the VF driver
-    Time at;                    //!< instant the NIC's work on the frame has reached
-    Time iommu;                 //!< accumulated IOMMU walk time
-    Time nic;                   //!< accumulated time inside the NIC (lookup, VF messages)
-    uint32_t eswitchBytes{0};   //!< embedded-switch buffer memory the frame holds (veb)
-    Ptr<EventImpl> event;       //!< the frame's next step as a simulator event, recycled with it
+    uint64_t id{0};                   //!< frame number, unique in the host (owner NIC index << 48)
+    SriovNic* owner{nullptr};         //!< NIC that allocated the record (it is freed back to it)
+    SriovNic* dstNic{nullptr};        //!< NIC of the destination VF (another NIC: peer to peer)
+    uint32_t srcVf{UPLINK};           //!< VF that sent it (on the owner NIC), or UPLINK
+    uint32_t dstVf{0};                //!< destination VF (on dstNic)
+    std::vector<uint8_t> bytes;       //!< the Ethernet frame as fetched (capacity kept across uses)
+    uint32_t length{0};               //!< valid bytes in \c bytes
+    uint64_t txIova{0};               //!< where the frame was in the source VM's memory
+    uint64_t rxIova{0};               //!< RX buffer address VF2 handed out at step 6
+    uint32_t rxSlot{0};               //!< RX ring slot of that buffer
+    DmaEngine::Result write;          //!< outcome of the step-7 DMA write
+    Ptr<const Packet> meta;           //!< the sender's ns-3 packet: its tags travel with the bytes
+    Time sent;                        //!< instant the guest handed the frame to the VF driver
+    Time at;                          //!< instant the NIC's work on the frame has reached
+    Time iommu;                       //!< accumulated IOMMU walk time
+    Time nic;                         //!< accumulated time inside the NIC (lookup, VF messages)
+    uint32_t eswitchBytes{0};         //!< embedded-switch buffer memory the frame holds (veb)
+    VirtualFunction* writer{nullptr}; //!< VF whose DMA engine runs the step-7 write
+    Ptr<EventImpl> event; //!< the frame's next step as a simulator event (NicFrameEvent), recycled
 };
 
 /**

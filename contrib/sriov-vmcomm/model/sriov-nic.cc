@@ -1,21 +1,31 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * An SR-IOV NIC (see sriov-nic.h): VF configuration (steps 1 and 2), frame records, drops, the
+ * uplink port, peer messages, and the forwarder chosen by the Forwarding attribute.
  */
 #include "sriov-nic.h"
 
 #include "device-list-channel.h"
 #include "dma-engine.h"
+#include "forwarding/nic-forwarder.h"
+#include "forwarding/offload-forwarder.h"
+#include "forwarding/veb-forwarder.h"
+#include "forwarding/vepa-forwarder.h"
+#include "forwarding/vf-dma-forwarder.h"
 #include "iommu.h"
 #include "memory-domain.h"
 #include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 #include "pcie-hierarchy.h"
 #include "pcie-link.h"
 #include "vf-net-device.h"
+#include "virtual-function.h"
 
 #include <algorithm>
 #include <cstring>
@@ -61,15 +71,20 @@ SriovNic::GetTypeId()
                             "patent allows either; Drop is what NICs do when a ring is empty.",
                             EnumValue(POLICY_DROP), compat::MakeEnumAccessor(&SriovNic::m_policy),
                             MakeEnumChecker(POLICY_DROP, "Drop", POLICY_HOLD, "Hold"))
-              .AddAttribute("Forwarding",
-                            "How a frame from one VF to another VF of this NIC travels: VfDma "
-                            "(patent US9483290B1, steps 3-11), Veb (embedded-switch hairpin), "
-                            "Vepa (out of the uplink, reflected by the switch), Offload (a host "
-                            "virtual switch decides each frame, the VF does the DMA)",
-                            EnumValue(FORWARD_VF_DMA),
-                            compat::MakeEnumAccessor(&SriovNic::m_forwarding),
-                            MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb",
-                                            FORWARD_VEPA, "Vepa", FORWARD_OFFLOAD, "Offload"))
+              .AddAttribute(
+                  "Forwarding",
+                  "How a frame from one VF to another VF of this NIC travels: VfDma "
+                  "(patent US9483290B1, steps 3-11), Veb (embedded-switch hairpin), "
+                  "Vepa (out of the uplink, reflected by the switch), Offload (a host "
+                  "virtual switch decides each frame, the VF does the DMA)",
+                  EnumValue(FORWARD_VF_DMA),
+#if VMCOMM_NS3_VERSION >= 341
+                  MakeEnumAccessor<Forwarding>(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
+#else
+                  MakeEnumAccessor(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
+#endif
+                  MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb", FORWARD_VEPA, "Vepa",
+                                  FORWARD_OFFLOAD, "Offload"))
               .AddAttribute("EswitchLatency",
                             "veb: store-and-forward time of the embedded switch, from the frame "
                             "in NIC buffer memory to the destination VF's RX engine. Estimate: "
@@ -109,6 +124,28 @@ SriovNic::GetTypeId()
                             "pools per port); presets set it (preset.cc).",
                             UintegerValue(64), MakeUintegerAccessor(&SriovNic::m_maxVfs),
                             MakeUintegerChecker<uint32_t>(1, 65535))
+              .AddAttribute("Forwarder",
+                            "The forwarding strategy the NIC created for its Forwarding mode "
+                            "(model/forwarding/): VfDmaForwarder, VebForwarder, VepaForwarder "
+                            "or OffloadForwarder",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&SriovNic::GetForwarder),
+                            MakePointerChecker<NicForwarder>())
+              .AddAttribute(
+                  "DmaEngine", "The NIC's DMA engine (set by Attach): its Operation trace",
+                  TypeId::ATTR_GET, PointerValue(), MakePointerAccessor(&SriovNic::GetDmaEngine),
+                  MakePointerChecker<DmaEngine>())
+              .AddAttribute("PcieLink",
+                            "The NIC's PCIe link to the root complex (set by Attach): its "
+                            "Transfer trace",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&SriovNic::GetPcieLink),
+                            MakePointerChecker<PcieLink>())
+              .AddAttribute("Iommu",
+                            "The host's IOMMU the NIC's DMA goes through (set by Attach; null "
+                            "without DMA remapping): its Fault and Translate traces",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&SriovNic::GetIommu), MakePointerChecker<Iommu>())
               .AddTraceSource("Drop", "A frame was dropped: VF, reason",
                               MakeTraceSourceAccessor(&SriovNic::m_dropTrace),
                               "ns3::SriovNic::DropTracedCallback")
@@ -126,7 +163,6 @@ SriovNic::SriovNic()
     , m_channel(CreateObject<DeviceListChannel>())
     , m_eswitchUsed(0)
     , m_eswitchFrames(0)
-    , m_offloadCoreTime(Time(0))
     , m_nextFrameId(1)
     , m_uplinkTx(0)
     , m_uplinkRx(0)
@@ -145,7 +181,13 @@ SriovNic::DoDispose()
         vf = nullptr;
     }
     m_vfs.clear();
-    m_held.clear();
+    m_vfAddresses.clear();
+    m_functions.clear();
+    if (m_forwarder)
+    {
+        m_forwarder->Dispose();
+        m_forwarder = nullptr;
+    }
     m_frames.clear();
     m_freeFrames.clear();
     m_dma = nullptr;
@@ -159,6 +201,7 @@ SriovNic::DoDispose()
 void
 SriovNic::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma)
 {
+    NS_LOG_FUNCTION(this << link << iommu << dma);
     m_link = link;
     m_dma = dma ? dma : CreateObject<DmaEngine>();
     m_dma->Attach(link, iommu);
@@ -167,6 +210,7 @@ SriovNic::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma)
 uint32_t
 SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address, uint16_t vlan)
 {
+    NS_LOG_FUNCTION(this << vf << memory << address << vlan);
     NS_ABORT_MSG_IF(!m_dma, "SriovNic::AddVf before Attach");
     NS_ABORT_MSG_IF(m_table->Lookup(address, vlan) != nullptr,
                     "SriovNic::AddVf: address " << address << " is already in the mapping table");
@@ -174,17 +218,26 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
                     "SriovNic::AddVf: the NIC offers " << m_maxVfs << " functions (MaxVfs)");
     uint32_t index = m_vfs.size();
     m_vfs.push_back(vf);
-    m_held.emplace_back();
+    m_vfAddresses.push_back(address);
+    m_functions.push_back(PeekPointer(vf->GetFunction()));
     m_channel->Add(vf);
     vf->Attach(this, index, memory);
-    vf->AssignAddress(address);
+    // The VF's identity is known from now on (the stack and ARP see it before the simulation
+    // starts); steps 1 and 2 themselves run when the VF comes up (ConfigureVf).
+    vf->SetAddress(address);
     m_table->Add(address, vlan, {index, memory->GetIommuDomain(), m_nicIndex});
-    // The same table goes to every VF (and, through the domain ids in it, to the IOMMU).
-    for (auto& each : m_vfs)
-    {
-        each->ProvideMappingTable(m_table);
-    }
     return index;
+}
+
+void
+SriovNic::ConfigureVf(uint32_t vf)
+{
+    NS_LOG_FUNCTION(this << vf);
+    NS_ABORT_MSG_IF(vf >= m_vfs.size(), "SriovNic::ConfigureVf: no VF " << vf);
+    m_functions[vf]->AssignAddress(m_vfAddresses[vf]);
+    // The table of the whole host goes to the VF (and, through the domain ids in it, to the
+    // IOMMU).
+    m_functions[vf]->ProvideMappingTable(m_table);
 }
 
 void
@@ -195,12 +248,6 @@ SriovNic::JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index)
     m_nicIndex = index;
     m_table = hierarchy->GetMappingTable();
     m_channel = hierarchy->GetChannel();
-}
-
-Ptr<PcieHierarchy>
-SriovNic::GetHierarchy() const
-{
-    return m_hierarchy;
 }
 
 uint32_t
@@ -236,23 +283,10 @@ SriovNic::SendVfMessage(const SriovNic& to, uint32_t toVf, uint32_t fromDomain, 
                                   handled);
 }
 
-uint32_t
-SriovNic::GetNVfs() const
+Ptr<PcieHierarchy>
+SriovNic::GetHierarchy() const
 {
-    return m_vfs.size();
-}
-
-Ptr<VfNetDevice>
-SriovNic::GetVf(uint32_t i) const
-{
-    NS_ABORT_MSG_IF(i >= m_vfs.size(), "SriovNic::GetVf: no VF " << i);
-    return m_vfs[i];
-}
-
-Ptr<const VfMappingTable>
-SriovNic::GetMappingTable() const
-{
-    return m_table;
+    return m_hierarchy;
 }
 
 Ptr<Channel>
@@ -273,6 +307,31 @@ SriovNic::GetPcieLink() const
     return m_link;
 }
 
+Ptr<NicForwarder>
+SriovNic::GetForwarder() const
+{
+    return m_forwarder;
+}
+
+uint32_t
+SriovNic::GetNVfs() const
+{
+    return m_vfs.size();
+}
+
+Ptr<VfNetDevice>
+SriovNic::GetVf(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_vfs.size(), "SriovNic::GetVf: no VF " << i);
+    return m_vfs[i];
+}
+
+Ptr<Iommu>
+SriovNic::GetIommu() const
+{
+    return m_dma ? m_dma->GetIommu() : nullptr;
+}
+
 void
 SriovNic::SetUplink(Ptr<NetDevice> device)
 {
@@ -285,33 +344,10 @@ SriovNic::SetUplink(Ptr<NetDevice> device)
     }
 }
 
-Ptr<NetDevice>
-SriovNic::GetUplink() const
-{
-    return m_uplink;
-}
-
-Time
-SriovNic::GetLookupLatency() const
-{
-    return m_lookupLatency;
-}
-
-Time
-SriovNic::GetVfMessageLatency() const
-{
-    return m_vfMessageLatency;
-}
-
-SriovNic::NoRxBufferPolicy
-SriovNic::GetNoRxBufferPolicy() const
-{
-    return m_policy;
-}
-
 NicFrame*
 SriovNic::AllocateFrame()
 {
+    NS_LOG_FUNCTION(this);
     NicFrame* f;
     if (m_freeFrames.empty())
     {
@@ -361,136 +397,75 @@ SriovNic::CountDrop(uint32_t vf, DropReason reason, Ptr<const Packet> packet)
 void
 SriovNic::Drop(NicFrame* frame, DropReason reason)
 {
+    NS_LOG_FUNCTION(this << frame->id << reason);
     CountDrop(frame->srcVf == NicFrame::UPLINK ? frame->dstVf : frame->srcVf, reason, frame->meta);
     FreeFrame(frame);
 }
 
 void
-SriovNic::Hold(NicFrame* frame)
+SriovNic::SetForwarding(Forwarding forwarding)
 {
-    auto& q = m_held[frame->dstVf];
-    if (q.size() >= m_holdLimit)
+    NS_LOG_FUNCTION(this << forwarding);
+    Ptr<NicForwarder> forwarder;
+    switch (forwarding)
     {
-        Drop(frame, DROP_HOLD_QUEUE_FULL);
-        return;
+        case FORWARD_VF_DMA:
+            forwarder = CreateObject<VfDmaForwarder>();
+            break;
+        case FORWARD_VEB:
+            forwarder = CreateObject<VebForwarder>();
+            break;
+        case FORWARD_VEPA:
+            forwarder = CreateObject<VepaForwarder>();
+            break;
+        case FORWARD_OFFLOAD:
+            forwarder = CreateObject<OffloadForwarder>();
+            break;
     }
-    q.push_back(frame);
+    NS_ABORT_MSG_IF(!forwarder, "SriovNic: unknown Forwarding " << int(forwarding));
+    forwarder->SetNic(this);
+    m_forwarding = forwarding;
+    m_forwarder = forwarder;
 }
 
 void
 SriovNic::BuffersAvailable(uint32_t vf, Time at)
 {
-    if (!m_held[vf].empty())
-    {
-        Simulator::Schedule(at - Simulator::Now(), &SriovNic::RetryHeld, this, vf);
-    }
+    NS_LOG_FUNCTION(this << vf << at);
+    m_forwarder->BuffersAvailable(vf, at);
 }
 
 void
-SriovNic::RetryHeld(uint32_t vf)
+SriovNic::Forward(NicFrame* frame, VirtualFunction& src)
 {
-    auto& q = m_held[vf];
-    Ptr<VfNetDevice> dst = m_vfs[vf];
-    // In order: stop at the first frame that still finds no buffer.
-    while (!q.empty() && dst->HasFreeRxBuffer(Simulator::Now()))
-    {
-        NicFrame* frame = q.front();
-        q.pop_front();
-        Deliver(frame,
-                frame->srcVf == NicFrame::UPLINK ? nullptr : frame->owner->GetVf(frame->srcVf),
-                dst);
-    }
+    NS_LOG_FUNCTION(this << frame->id << src.GetIndex());
+    m_forwarder->Forward(frame, src);
 }
 
-void
-SriovNic::DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
-{
-    const uint32_t vf = dst->GetVfIndex();
-    if (!m_held[vf].empty())
-    {
-        // The RX queue is served in order: a frame may not take a buffer before the frames
-        // held for it (HOLD policy) have theirs.
-        frame->dstNic = this;
-        frame->dstVf = vf;
-        Hold(frame);
-        return;
-    }
-    Deliver(frame, src, dst);
-}
-
-void
-SriovNic::Deliver(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst)
-{
-    frame->at = std::max(frame->at, Simulator::Now()); // a held frame resumes now
-    frame->dstNic = this;
-    if (frame->length > dst->GetRxBufferBytes())
-    {
-        Drop(frame, DROP_FRAME_TOO_LARGE);
-        return;
-    }
-    bool ok = src ? src->SendLengthToPeer(frame, dst) : dst->ProvideRxBufferAddress(frame);
-    if (!ok)
-    {
-        if (m_policy == POLICY_HOLD)
-        {
-            Hold(frame);
-        }
-        else
-        {
-            Drop(frame, DROP_NO_RX_BUFFER);
-        }
-        return;
-    }
-    (src ? src : dst)->StartDmaWrite(frame, dst);
-}
-
-SriovNic::Forwarding
-SriovNic::GetForwarding() const
-{
-    return m_forwarding;
-}
-
-void
-SriovNic::SwitchLocally(NicFrame* frame, const Ptr<VfNetDevice>& dst)
+bool
+SriovNic::ReserveEswitchBuffer(NicFrame* frame)
 {
     if (m_eswitchUsed + frame->length > m_eswitchBufferBytes)
     {
-        Drop(frame, DROP_ESWITCH_FULL);
-        return;
+        return false;
     }
     // The buffer is held until the destination's RX DMA is done (FreeFrame).
     m_eswitchUsed += frame->length;
     frame->eswitchBytes = frame->length;
     ++m_eswitchFrames;
-    frame->at += m_eswitchLatency;
-    frame->nic += m_eswitchLatency;
-    frame->dstVf = dst->GetVfIndex();
-    DeliverLocal(frame, nullptr, dst);
-}
-
-Time
-SriovNic::AskVirtualSwitch(Time at)
-{
-    Time seen = m_link->DeviceWrite(64, at) + m_upcallLatency;
-    // The host has one virtual switch: the NICs of a hierarchy share NIC 0's deciding core.
-    SriovNic* host = GetPeer(0);
-    Time start = TimeStep(host->m_offloadCore.Reserve(
-        seen.GetTimeStep(), m_decisionTime.GetTimeStep(), Simulator::Now().GetTimeStep()));
-    host->m_offloadCoreTime += m_decisionTime;
-    return m_link->HostWrite(8, start + m_decisionTime);
+    return true;
 }
 
 Time
 SriovNic::GetOffloadCoreTime() const
 {
-    return m_offloadCoreTime;
+    return m_forwarder->GetDecisionCoreTime();
 }
 
 Time
 SriovNic::GetOffloadCoreTimeSoFar() const
 {
-    const int64_t ahead = m_offloadCore.GetBusyAfter(Simulator::Now().GetTimeStep());
-    return std::max(Time(0), m_offloadCoreTime - TimeStep(ahead));
+    return m_forwarder->GetDecisionCoreTimeSoFar();
 }
 
 uint32_t
@@ -508,6 +483,7 @@ SriovNic::GetEswitchFrames() const
 void
 SriovNic::SendToUplink(NicFrame* frame)
 {
+    NS_LOG_FUNCTION(this << frame->id);
     if (!m_uplink)
     {
         Drop(frame, DROP_NO_UPLINK);
@@ -536,6 +512,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
                         const Address& source, const Address& destination,
                         NetDevice::PacketType type)
 {
+    NS_LOG_FUNCTION(this << device << packet << protocol << source << destination << type);
     Mac48Address to = Mac48Address::ConvertFrom(destination);
     Mac48Address from = Mac48Address::ConvertFrom(source);
     // The table may be shared with the host's other NICs: an entry is ours if it names us.
@@ -550,8 +527,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
         return true; // not for a VF of this NIC
     }
     const VfMappingTable::Entry* self = m_table->Lookup(from, VfMappingTable::NO_VLAN);
-    if (group && self && self->nic != m_nicIndex
-        && (m_forwarding == FORWARD_VF_DMA || m_forwarding == FORWARD_OFFLOAD))
+    if (group && self && self->nic != m_nicIndex && m_forwarder->ReachesPeerNics())
     {
         return true; // a flood from a VF of a peer NIC: it reached our VFs peer to peer
     }
@@ -571,7 +547,7 @@ SriovNic::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
         f->meta = packet;
         f->sent = Simulator::Now();
         f->nic += m_lookupLatency;
-        DeliverLocal(f, nullptr, m_vfs[vf]);
+        m_forwarder->DeliverLocal(f, nullptr, *m_functions[vf]);
     };
     if (group)
     {

@@ -1,10 +1,12 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * An SR-IOV NIC: physical function, virtual functions, mapping table, DMA engine, uplink port,
+ * frame records and drop accounting; its forwarding is a NicForwarder (model/forwarding/).
  */
 #ifndef SRIOV_NIC_H
 #define SRIOV_NIC_H
 
-#include "busy-calendar.h"
 #include "nic-frame.h"
 #include "ns3/channel.h"
 #include "ns3/mac48-address.h"
@@ -13,7 +15,6 @@
 #include "ns3/traced-callback.h"
 #include "vf-mapping-table.h"
 
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -21,6 +22,8 @@ namespace ns3 {
 
 class DmaEngine;
 class Iommu;
+class NicForwarder;
+class VirtualFunction;
 class MemoryDomain;
 class PcieHierarchy;
 class PcieLink;
@@ -33,10 +36,11 @@ class VfNetDevice;
  * its virtual functions, the DMA engine they share, and the uplink port.
  *
  * The PF driver gives each VF its MAC address (step 1) and provides one mapping table to the
- * VFs and the IOMMU (step 2). A frame whose destination is in the table moves VF to VF by DMA
- * (steps 3-11, in VfNetDevice); any other frame leaves through the uplink port, an ns-3
- * NetDevice of the host that supports SendFrom. Frames received on the uplink for a VF's MAC are
- * DMA-written into that VF's RX ring.
+ * VFs and the IOMMU (step 2), when the VF comes up (ConfigureVf()). A frame a VF fetched
+ * (VirtualFunction, step 3) goes to the NIC's forwarder (NicForwarder, one per Forwarding
+ * mode, attribute Forwarder): by the table to a VF (steps 4-10, VF-to-VF DMA under VfDma) or
+ * out of the uplink port, an ns-3 NetDevice of the host that supports SendFrom. Frames
+ * received on the uplink for a VF's MAC are DMA-written into that VF's RX ring.
  *
  * A host may carry several NICs joined by a PcieHierarchy: they share its mapping table, and
  * under VfDma (and Offload) forwarding a VF performs the eleven steps with a VF of another NIC
@@ -84,6 +88,13 @@ class SriovNic : public Object
     static const char* GetDropReasonName(DropReason reason);
 
     /**
+     * TracedCallback signature of Drop.
+     * \param vf the sending VF (the destination VF for a frame from the wire)
+     * \param reason the reason's name
+     */
+    typedef void (*DropTracedCallback)(uint32_t vf, const char* reason);
+
+    /**
      * TracedCallback signature of PacketDrop.
      * \param packet the dropped frame's packet as its sender handed it (may be null)
      * \param reason the reason's name
@@ -108,8 +119,10 @@ class SriovNic : public Object
     void Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma = nullptr);
 
     /**
-     * \brief Enable a VF for a VM: the PF assigns its address (step 1), adds it to the mapping
-     * table and provides the table to every VF (step 2).
+     * \brief Enable a VF for a VM: attach it, give it its address and add it to the mapping
+     * table. Steps 1 and 2 (the PF assigning the address and providing the table) run when the
+     * VF comes up at simulation start (ConfigureVf()), so that trace sinks connected after
+     * installation see them.
      * \param vf the VF device (already attached to its VM node)
      * \param memory the VM's memory
      * \param address MAC address for the VF
@@ -118,6 +131,13 @@ class SriovNic : public Object
      */
     uint32_t AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address address,
                    uint16_t vlan = VfMappingTable::NO_VLAN);
+
+    /**
+     * \brief Steps 1 and 2 for one VF, as it comes up (VfNetDevice::DoInitialize, at simulation
+     * start): the PF assigns the VF its address and provides the host's mapping table to it.
+     * \param vf the VF index
+     */
+    void ConfigureVf(uint32_t vf);
 
     /**
      * \brief Join the host's PCIe hierarchy (called by PcieHierarchy::Add): share its mapping
@@ -152,13 +172,18 @@ class SriovNic : public Object
     /** \param i index \return VF i */
     Ptr<VfNetDevice> GetVf(uint32_t i) const;
     /** \return the mapping table */
-    Ptr<const VfMappingTable> GetMappingTable() const;
+    Ptr<const VfMappingTable> GetMappingTable() const
+    {
+        return m_table;
+    }
     /** \return the channel joining the VFs (what ns-3's routing sees as their segment) */
     Ptr<Channel> GetChannel() const;
     /** \return the DMA engine */
     Ptr<DmaEngine> GetDmaEngine() const;
     /** \return the PCIe link */
     Ptr<PcieLink> GetPcieLink() const;
+    /** \return the host's IOMMU the DMA engine translates through (null: none) */
+    Ptr<Iommu> GetIommu() const;
 
     /**
      * \brief Attach the uplink port: frames for addresses not on this NIC leave through it, and
@@ -167,7 +192,10 @@ class SriovNic : public Object
      */
     void SetUplink(Ptr<NetDevice> device);
     /** \return the uplink device (may be null) */
-    Ptr<NetDevice> GetUplink() const;
+    Ptr<NetDevice> GetUplink() const
+    {
+        return m_uplink;
+    }
 
     /**
      * \brief Deliver frames from the wire whose address no VF owns to this function (the PF,
@@ -177,31 +205,67 @@ class SriovNic : public Object
     void SetDefaultVf(uint32_t vf);
 
     /** \return time of a mapping-table lookup */
-    Time GetLookupLatency() const;
+    Time GetLookupLatency() const
+    {
+        return m_lookupLatency;
+    }
     /** \return time of one VF-to-VF message (length, address, done) inside the NIC */
-    Time GetVfMessageLatency() const;
+    Time GetVfMessageLatency() const
+    {
+        return m_vfMessageLatency;
+    }
+    /** \return frames held per VF at most (Hold policy) */
+    uint32_t GetHoldQueueFrames() const
+    {
+        return m_holdLimit;
+    }
+
     /** \return the step-6 policy */
-    NoRxBufferPolicy GetNoRxBufferPolicy() const;
+    NoRxBufferPolicy GetNoRxBufferPolicy() const
+    {
+        return m_policy;
+    }
     /** \return how VF-to-VF frames are forwarded */
-    Forwarding GetForwarding() const;
+    Forwarding GetForwarding() const
+    {
+        return m_forwarding;
+    }
+    /** \return the forwarding strategy the NIC created for its Forwarding mode */
+    Ptr<NicForwarder> GetForwarder() const;
+    /** \param i index \return the hardware of VF i (owned by its device) */
+    VirtualFunction* GetFunction(uint32_t i) const
+    {
+        return m_functions[i];
+    }
 
     /**
-     * \brief veb: take a frame for a local VF into the embedded switch's buffer memory, switch
-     * it (EswitchLatency) and hand it to the destination VF's RX path. Dropped as
-     * eswitch-buffer-full when the buffer cannot hold it.
-     * \param frame the fetched frame
-     * \param dst destination VF
+     * \brief A VF of this NIC fetched a frame (after step 3): forward it (the forwarder).
+     * \param frame the frame
+     * \param src the VF
      */
-    void SwitchLocally(NicFrame* frame, const Ptr<VfNetDevice>& dst);
+    void Forward(NicFrame* frame, VirtualFunction& src);
 
+    /** \return veb: the embedded switch's store-and-forward time */
+    Time GetEswitchLatency() const
+    {
+        return m_eswitchLatency;
+    }
     /**
-     * \brief vswitch-offload: ask the host's virtual switch where a frame goes. The VF writes
-     * the frame's header to host memory and raises an upcall; a host core decides
-     * (OffloadDecisionTime, one core, in order of arrival) and writes the answer back (MMIO).
-     * \param at instant the VF has the frame
-     * \return instant the VF has the answer
+     * \brief veb: hold the frame in the embedded switch's buffer memory until it is freed.
+     * \param frame the frame
+     * \return false if the buffer cannot hold it
      */
-    Time AskVirtualSwitch(Time at);
+    bool ReserveEswitchBuffer(NicFrame* frame);
+    /** \return vswitch-offload: time for the host's virtual switch to see a request */
+    Time GetOffloadUpcallLatency() const
+    {
+        return m_upcallLatency;
+    }
+    /** \return vswitch-offload: host-core time to decide one frame */
+    Time GetOffloadDecisionTime() const
+    {
+        return m_decisionTime;
+    }
     /**
      * \return host-core time spent deciding for offloaded frames (in a hierarchy, NIC 0 counts
      * the decisions of every NIC: the host's virtual switch has one deciding core)
@@ -236,30 +300,12 @@ class SriovNic : public Object
     void CountDrop(uint32_t vf, DropReason reason, Ptr<const Packet> packet = nullptr);
 
     /**
-     * \brief Keep a frame that found no RX buffer (HOLD policy); it is retried when the
-     * destination's guest posts buffers.
-     * \param frame the frame (dstVf set)
-     */
-    void Hold(NicFrame* frame);
-    /**
      * \brief The destination VF has fetched new RX descriptors: schedule a retry of its held
      * frames at that instant.
      * \param vf destination VF
      * \param at instant the descriptors are in the VF
      */
     void BuffersAvailable(uint32_t vf, Time at);
-
-    /**
-     * \brief Deliver a frame to a VF of this NIC (from a VF of this or another NIC of the
-     * host, or from the wire): steps 5 and 6 (step 6 alone for a frame from
-     * the wire), then step 7 by the sender (by the destination VF's own RX engine for a frame
-     * from the wire). Without a free RX buffer the frame is held or dropped, per policy; while
-     * frames are held for \p dst, a new one is held behind them (the RX queue keeps its order).
-     * \param frame the frame (dstVf set)
-     * \param src sending VF, or null for a frame from the uplink
-     * \param dst destination VF
-     */
-    void DeliverLocal(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst);
 
     /**
      * \brief Send a fetched frame out of the uplink (the destination is not on this NIC).
@@ -293,20 +339,20 @@ class SriovNic : public Object
     bool UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                        const Address& source, const Address& destination,
                        NetDevice::PacketType type);
-    /** \brief Retry the held frames of a VF. \param vf VF index */
-    void RetryHeld(uint32_t vf);
     /**
-     * \brief DeliverLocal() of a frame whose turn it is in the destination's RX queue (no
-     * frame held before it). \param frame the frame \param src sending VF, or null
-     * \param dst destination VF
+     * \brief Set the forwarding mode and create its forwarder.
+     * \param forwarding the mode
      */
-    void Deliver(NicFrame* frame, const Ptr<VfNetDevice>& src, const Ptr<VfNetDevice>& dst);
+    void SetForwarding(Forwarding forwarding);
 
     Ptr<DmaEngine> m_dma;                                 //!< shared DMA engine
     Ptr<PcieLink> m_link;                                 //!< the NIC's PCIe link
     Ptr<PcieHierarchy> m_hierarchy;                       //!< the host's NICs, or null
     uint32_t m_nicIndex;                                  //!< index in m_hierarchy
     std::vector<Ptr<VfNetDevice>> m_vfs;                  //!< virtual functions
+    std::vector<Mac48Address> m_vfAddresses;              //!< address of each VF (step 1)
+    std::vector<VirtualFunction*> m_functions;            //!< their hardware (devices own it)
+    Ptr<NicForwarder> m_forwarder;                        //!< strategy of m_forwarding
     Ptr<VfMappingTable> m_table;                          //!< step 2's table
     Ptr<DeviceListChannel> m_channel;                     //!< the VFs' segment
     Ptr<NetDevice> m_uplink;                              //!< uplink port
@@ -320,11 +366,8 @@ class SriovNic : public Object
     uint64_t m_eswitchFrames;                             //!< counter
     Time m_upcallLatency;                                 //!< attribute
     Time m_decisionTime;                                  //!< attribute
-    Time m_offloadCoreTime;                               //!< counter
-    BusyCalendar m_offloadCore;                           //!< the deciding host core
     uint32_t m_holdLimit;                                 //!< attribute: frames held per VF
     uint32_t m_maxVfs;                                    //!< attribute: functions per PF
-    std::vector<std::deque<NicFrame*>> m_held;            //!< per destination VF
     std::vector<std::unique_ptr<NicFrame>> m_frames;      //!< every record allocated
     std::vector<NicFrame*> m_freeFrames;                  //!< records ready for reuse
     uint64_t m_nextFrameId;                               //!< frame numbering

@@ -309,8 +309,8 @@ TEST(AccountingTest, OneBitPerSecondLinkHoldsItsFramesInQueueAndWire)
             rx += f.rxFrames;
         }
         EXPECT_EQ(rx, 0u) << mode;
-        EXPECT_EQ(CounterValue(r, "h1/uplink", "wire_in_flight_at_end"), 1.0) << mode;
-        EXPECT_EQ(CounterValue(r, "h1/uplink", "tx_queue_backlog_at_end"), 100.0) << mode;
+        EXPECT_EQ(CounterValue(r, "h1/uplink0", "wire_in_flight_at_end"), 1.0) << mode;
+        EXPECT_EQ(CounterValue(r, "h1/uplink0", "tx_queue_backlog_at_end"), 100.0) << mode;
         EXPECT_GE(held, 101u) << mode;
     }
 }

@@ -101,7 +101,7 @@ TEST(MetricsTest, SaturatedPcieLinkIsFullyBusyOverTheTrafficWindow)
         Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode("vf-dma");
-        const double down = Counter(r, "/pcie", "down_utilization");
+        const double down = Counter(r, "/pcie0", "down_utilization");
         EXPECT_GT(down, 0.95) << duration.As(Time::MS);
         EXPECT_LE(down, 1.0 + 1e-9) << duration.As(Time::MS);
     }

@@ -222,17 +222,17 @@ TEST(ModesTest, VepaFramesCrossTheSwitchVebAndVfDmaStayInTheNic)
     }
     uint64_t sent = Sent(runs["vepa"]);
     // vepa: every frame out of the uplink, into the ToR, reflected back out of the same port.
-    EXPECT_EQ(Counter(runs["vepa"], "/nic", "uplink_tx_frames"), double(sent));
+    EXPECT_EQ(Counter(runs["vepa"], "/nic0", "uplink_tx_frames"), double(sent));
     EXPECT_EQ(Counter(runs["vepa"], "tor", "rx_frames"), double(sent));
     EXPECT_EQ(Counter(runs["vepa"], "tor", "reflected_frames"), double(sent));
     for (const char* mode : {"vf-dma", "veb", "vswitch-offload"})
     {
-        EXPECT_EQ(Counter(runs[mode], "/nic", "uplink_tx_frames"), 0.0) << mode;
+        EXPECT_EQ(Counter(runs[mode], "/nic0", "uplink_tx_frames"), 0.0) << mode;
         EXPECT_EQ(Counter(runs[mode], "tor", "rx_frames"), 0.0) << mode;
     }
     // veb hairpins in its embedded switch; vf-dma does not use it.
-    EXPECT_EQ(Counter(runs["veb"], "/nic", "eswitch_frames"), double(Sent(runs["veb"])));
-    EXPECT_EQ(Counter(runs["vf-dma"], "/nic", "eswitch_frames"), 0.0);
+    EXPECT_EQ(Counter(runs["veb"], "/nic0", "eswitch_frames"), double(Sent(runs["veb"])));
+    EXPECT_EQ(Counter(runs["vf-dma"], "/nic0", "eswitch_frames"), 0.0);
     // The offload mode spends a host core per frame deciding; vf-dma none.
     EXPECT_GT(Counter(runs["vswitch-offload"], "/cpu", "forwarding_core_seconds"), 0.0);
     EXPECT_EQ(Counter(runs["vf-dma"], "/cpu", "forwarding_core_seconds"), 0.0);
@@ -310,8 +310,8 @@ TEST(ModesTest, HostAttributesOfTheTopologyAreApplied)
     Experiment g("test", gOptions);
     g.Validate();
     RunRecord rg = g.RunMode("vf-dma");
-    double up1 = Counter(rg, "h1/pcie", "up_utilization");
-    double up2 = Counter(rg, "h2/pcie", "up_utilization");
+    double up1 = Counter(rg, "h1/pcie0", "up_utilization");
+    double up2 = Counter(rg, "h2/pcie0", "up_utilization");
     ASSERT_GT(up2, 0.0);
     EXPECT_LT(up1, up2 * 0.6);
     std::remove(gOptions.topologyFile.c_str());

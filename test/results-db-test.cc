@@ -100,8 +100,8 @@ MakeRun(const std::string& point = "")
     f.sameHost = false;
     r.flows.push_back(f);
 
-    r.drops = {{"host0/nic/vf1", "rx-ring-full", 2}, {"host0/nic/vf1", "no-mapping", 0}};
-    r.counters = {{"host0/iommu", "iotlb_hits", 123}, {"host0/pcie", "up_utilization", 0.4}};
+    r.drops = {{"host0/nic0/vf1", "rx-ring-full", 2}, {"host0/nic0/vf1", "no-mapping", 0}};
+    r.counters = {{"host0/iommu", "iotlb_hits", 123}, {"host0/pcie0", "up_utilization", 0.4}};
     r.histograms.emplace_back(1, h);
     r.histograms.emplace_back(-1, h);
     return r;
@@ -243,7 +243,7 @@ TEST(ResultsDb, WriteRunReadsBackEqual)
     auto drops = db.Query("SELECT component, reason, count FROM drops ORDER BY reason");
     ASSERT_EQ(drops.size(), 2U);
     EXPECT_EQ(drops[0][1].text, "no-mapping");
-    EXPECT_EQ(drops[1][0].text, "host0/nic/vf1");
+    EXPECT_EQ(drops[1][0].text, "host0/nic0/vf1");
     EXPECT_EQ(drops[1][2].i, 2);
 
     auto counters = db.Query("SELECT component, name, value FROM counters ORDER BY component");

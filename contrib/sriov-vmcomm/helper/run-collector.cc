@@ -355,7 +355,7 @@ RunCollector::SnapshotBusy() const
         double cores = 0;
         for (uint32_t n = 0; n < h->GetNNics(); ++n)
         {
-            link(name + "/pcie" + (n == 0 ? "" : std::to_string(n)), h->GetPcieLink(n));
+            link(name + "/pcie" + std::to_string(n), h->GetPcieLink(n));
             cores += h->GetNic(n)->GetOffloadCoreTimeSoFar().GetSeconds();
         }
         if (Ptr<PcieHierarchy> p2p = h->GetPcieHierarchy())
@@ -416,10 +416,10 @@ void
 RunCollector::CollectHost(RunRecord& r, const Ptr<Host>& h) const
 {
     const std::string name = h->GetName();
-    // NIC 0 keeps the plain names ("h1/nic", "h1/pcie"); further NICs are numbered.
+    // Every NIC's parts carry its index, NIC 0's too ("h1/nic0", "h1/pcie0", "h1/uplink0").
     auto numbered = [&](const char* what, uint32_t n)
     {
-        return name + "/" + what + (n == 0 ? "" : std::to_string(n));
+        return name + "/" + what + std::to_string(n);
     };
     for (uint32_t n = 0; n < h->GetNNics(); ++n)
     {

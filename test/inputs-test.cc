@@ -350,10 +350,17 @@ TEST(Inputs, AttributeDefaultsFromTheEnvironmentAreRefused)
 {
     // ns-3 would apply them behind the attribute system: run_params would not record them.
     ASSERT_EQ(std::getenv("NS_ATTRIBUTE_DEFAULT"), nullptr);
+    // Unset again when the test ends, however it ends (the other tests of the process run after).
+    struct UnsetOnExit
+    {
+        ~UnsetOnExit()
+        {
+            unsetenv("NS_ATTRIBUTE_DEFAULT");
+        }
+    } unset;
     setenv("NS_ATTRIBUTE_DEFAULT", "ns3::PcieLink::PropagationDelay=81ns", 1);
     for (const std::string program : {"scenario", "compare-modes", "dma-bench"})
     {
         ExpectRefused(program, {}, {"NS_ATTRIBUTE_DEFAULT", "--ns3::Type::Attribute=value"});
     }
-    unsetenv("NS_ATTRIBUTE_DEFAULT");
 }

@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -174,6 +176,36 @@ TEST(ScenarioTest, TwoProcessesWritingOneDatabaseLoseNothing)
     EXPECT_EQ(Count(db, "runs"), 2 * modes);
 }
 
+/** \return user + system CPU time of process \p pid in clock ticks (-1 if unreadable). */
+static long
+CpuTicks(pid_t pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const std::size_t close = text.rfind(')');
+    if (close == std::string::npos)
+    {
+        return -1;
+    }
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    long utime = 0;
+    long stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i)
+    {
+        if (i == 14)
+        {
+            utime = std::stol(field);
+        }
+        else if (i == 15)
+        {
+            stime = std::stol(field);
+        }
+    }
+    return utime + stime;
+}
+
 TEST(ScenarioTest, KilledRunLeavesNothingHalfWritten)
 {
     std::string db = Temp("killed.db");
@@ -189,9 +221,21 @@ TEST(ScenarioTest, KilledRunLeavesNothingHalfWritten)
         execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), nullptr);
         _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    kill(pid, SIGKILL);
+    // Kill it once it has used a second of CPU (well inside its simulation, whatever the
+    // machine's speed), and only if it is still running: a run that finished proves nothing.
     int status = 0;
+    bool exited = false;
+    for (int i = 0; i < 600 && CpuTicks(pid) < sysconf(_SC_CLK_TCK); ++i)
+    {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (waitpid(pid, &status, WNOHANG) == pid)
+        {
+            exited = true;
+            break;
+        }
+    }
+    ASSERT_FALSE(exited) << "the run ended before it could be killed: make it longer";
+    kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     EXPECT_TRUE(WIFSIGNALED(status));
     EXPECT_EQ(Count(db, "runs"), 1);

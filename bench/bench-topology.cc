@@ -11,6 +11,7 @@
  *   build/bin/bench-topology
  *   build/bin/bench-topology --leaves=126 --repeat=1
  */
+#include "leaf-spine-dot.h" // test/
 #include "ns3/command-line.h"
 #include "ns3/topology-reader.h"
 #include "ns3/topology.h"
@@ -25,45 +26,6 @@
 using namespace ns3;
 
 namespace {
-
-/**
- * \param spines spine switches
- * \param leaves leaf switches, each joined to every spine
- * \param hostsPerLeaf hosts below each leaf
- * \return the fabric as DOT text
- */
-std::string
-LeafSpineDot(int spines, int leaves, int hostsPerLeaf)
-{
-    std::ostringstream os;
-    os << "graph g {\n";
-    for (int h = 1; h <= leaves * hostsPerLeaf; ++h)
-    {
-        os << "  h" << h << " [kind=host, vms=16];\n";
-    }
-    for (int l = 1; l <= leaves; ++l)
-    {
-        os << "  leaf" << l << " [kind=switch];\n";
-    }
-    for (int s = 1; s <= spines; ++s)
-    {
-        os << "  spine" << s << " [kind=switch];\n";
-    }
-    for (int l = 1; l <= leaves; ++l)
-    {
-        for (int j = 1; j <= hostsPerLeaf; ++j)
-        {
-            os << "  h" << (l - 1) * hostsPerLeaf + j << " -- leaf" << l
-               << " [rate=\"100Gbps\", delay=\"10ns\"];\n";
-        }
-        for (int s = 1; s <= spines; ++s)
-        {
-            os << "  leaf" << l << " -- spine" << s << " [rate=\"400Gbps\", delay=\"500ns\"];\n";
-        }
-    }
-    os << "}\n";
-    return os.str();
-}
 
 /** \return seconds since \p start */
 double

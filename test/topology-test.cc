@@ -3,6 +3,7 @@
  *
  * Topology data model, DOT reader, validation and routing.
  */
+#include "leaf-spine-dot.h"
 #include "ns3/topology-reader.h"
 #include "ns3/topology.h"
 #include "test-dir.h"
@@ -78,40 +79,6 @@ ExpectError(const std::string& name, const std::string& text,
     }
     ADD_FAILURE() << name << ": no TopologyError";
     return "";
-}
-
-/** Leaf-spine DOT text like generate.py's (used for the scale test). */
-std::string
-LeafSpineDot(int spines, int leaves, int hostsPerLeaf)
-{
-    std::ostringstream os;
-    os << "graph g {\n";
-    for (int h = 1; h <= leaves * hostsPerLeaf; ++h)
-    {
-        os << "  h" << h << " [kind=host, vms=16];\n";
-    }
-    for (int l = 1; l <= leaves; ++l)
-    {
-        os << "  leaf" << l << " [kind=switch];\n";
-    }
-    for (int s = 1; s <= spines; ++s)
-    {
-        os << "  spine" << s << " [kind=switch];\n";
-    }
-    for (int l = 1; l <= leaves; ++l)
-    {
-        for (int j = 1; j <= hostsPerLeaf; ++j)
-        {
-            os << "  h" << (l - 1) * hostsPerLeaf + j << " -- leaf" << l
-               << " [rate=\"100Gbps\", delay=\"10ns\"];\n";
-        }
-        for (int s = 1; s <= spines; ++s)
-        {
-            os << "  leaf" << l << " -- spine" << s << " [rate=\"400Gbps\", delay=\"500ns\"];\n";
-        }
-    }
-    os << "}\n";
-    return os.str();
 }
 
 /** Check that the routed path from a to b follows links and never transits a host. */

@@ -5,6 +5,7 @@
  */
 #include "comm-mode.h"
 
+#include "enum-names.h"
 #include "ns3/enum.h"
 #include "ns3/sriov-nic.h"
 #include "sriov-helper.h"
@@ -45,39 +46,19 @@ GetCommModes()
 std::vector<std::string>
 GetCommModeNames()
 {
-    std::vector<std::string> names;
-    for (const auto& m : MODES)
-    {
-        names.emplace_back(m.second);
-    }
-    return names;
+    return enumnames::Names(MODES);
 }
 
 std::string
 ToString(CommMode mode)
 {
-    for (const auto& m : MODES)
-    {
-        if (m.first == mode)
-        {
-            return m.second;
-        }
-    }
-    return "?";
+    return enumnames::Name(MODES, mode);
 }
 
 bool
 ParseCommMode(const std::string& name, CommMode* mode)
 {
-    for (const auto& m : MODES)
-    {
-        if (name == m.second)
-        {
-            *mode = m.first;
-            return true;
-        }
-    }
-    return false;
+    return enumnames::Parse(MODES, name, mode);
 }
 
 bool

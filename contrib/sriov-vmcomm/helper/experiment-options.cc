@@ -7,6 +7,7 @@
 #include "experiment-options.h"
 
 #include "command-line-check.h"
+#include "enum-names.h"
 #include "ns3/command-line.h"
 #include "option-list.h"
 #include "topology.h"
@@ -45,39 +46,19 @@ ExperimentError::ExperimentError(const std::string& what)
 std::vector<std::string>
 GetTrafficAppNames()
 {
-    std::vector<std::string> names;
-    for (const auto& a : APPS)
-    {
-        names.emplace_back(a.second);
-    }
-    return names;
+    return enumnames::Names(APPS);
 }
 
 std::string
 ToString(TrafficApp app)
 {
-    for (const auto& a : APPS)
-    {
-        if (a.first == app)
-        {
-            return a.second;
-        }
-    }
-    return "?";
+    return enumnames::Name(APPS, app);
 }
 
 bool
 ParseTrafficApp(const std::string& name, TrafficApp* app)
 {
-    for (const auto& a : APPS)
-    {
-        if (name == a.second)
-        {
-            *app = a.first;
-            return true;
-        }
-    }
-    return false;
+    return enumnames::Parse(APPS, name, app);
 }
 
 std::vector<CommMode>

@@ -5,6 +5,7 @@
  */
 #include "traffic-pattern.h"
 
+#include "enum-names.h"
 #include "ns3/random-variable-stream.h"
 
 #include <algorithm>
@@ -26,83 +27,42 @@ const std::pair<Placement, const char*> PLACEMENTS[] = {
     {Placement::CROSS_HOST, "cross-host"},
 };
 
-template<typename E, std::size_t N>
-std::vector<std::string>
-Names(const std::pair<E, const char*> (&table)[N])
-{
-    std::vector<std::string> names;
-    for (const auto& e : table)
-    {
-        names.emplace_back(e.second);
-    }
-    return names;
-}
-
-template<typename E, std::size_t N>
-std::string
-Name(const std::pair<E, const char*> (&table)[N], E value)
-{
-    for (const auto& e : table)
-    {
-        if (e.first == value)
-        {
-            return e.second;
-        }
-    }
-    return "?";
-}
-
-template<typename E, std::size_t N>
-bool
-Parse(const std::pair<E, const char*> (&table)[N], const std::string& name, E* value)
-{
-    for (const auto& e : table)
-    {
-        if (name == e.second)
-        {
-            *value = e.first;
-            return true;
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 std::vector<std::string>
 GetTrafficPatternNames()
 {
-    return Names(PATTERNS);
+    return enumnames::Names(PATTERNS);
 }
 
 std::string
 ToString(TrafficPattern p)
 {
-    return Name(PATTERNS, p);
+    return enumnames::Name(PATTERNS, p);
 }
 
 bool
 ParseTrafficPattern(const std::string& name, TrafficPattern* p)
 {
-    return Parse(PATTERNS, name, p);
+    return enumnames::Parse(PATTERNS, name, p);
 }
 
 std::vector<std::string>
 GetPlacementNames()
 {
-    return Names(PLACEMENTS);
+    return enumnames::Names(PLACEMENTS);
 }
 
 std::string
 ToString(Placement p)
 {
-    return Name(PLACEMENTS, p);
+    return enumnames::Name(PLACEMENTS, p);
 }
 
 bool
 ParsePlacement(const std::string& name, Placement* p)
 {
-    return Parse(PLACEMENTS, name, p);
+    return enumnames::Parse(PLACEMENTS, name, p);
 }
 
 uint64_t

@@ -4,6 +4,7 @@
 #include "sriov-helper.h"
 
 #include "ns3/abort.h"
+#include "ns3/device-list-channel.h"
 #include "ns3/dma-engine.h"
 #include "ns3/host.h"
 #include "ns3/iommu.h"
@@ -15,6 +16,7 @@
 #include "ns3/sriov-nic.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
+#include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
 
 namespace ns3 {
@@ -141,6 +143,12 @@ SriovHelper::Install(NodeContainer vms) const
     node->AggregateObject(host);
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
     Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
+    if (hierarchy)
+    {
+        // One mapping table for the host's NICs, one segment for all their VFs.
+        hierarchy->SetMappingTable(Create<VfMappingTable>());
+        hierarchy->SetChannel(CreateObject<DeviceListChannel>());
+    }
     if (hierarchy && hierarchy->GetRoute() == PcieHierarchy::ROUTE_SWITCH)
     {
         // The switch's upstream port: the NICs' link parameters, the switch's width.

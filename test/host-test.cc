@@ -6,6 +6,7 @@
  * link made by the helper like the NICs' links, SwitchUpstreamLanes wide.
  */
 #include "ns3/config.h"
+#include "ns3/device-list-channel.h"
 #include "ns3/enum.h"
 #include "ns3/host.h"
 #include "ns3/node-list.h"
@@ -16,6 +17,7 @@
 #include "ns3/sriov-helper.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/uinteger.h"
+#include "ns3/vf-mapping-table.h"
 
 #include <gtest/gtest.h>
 
@@ -86,6 +88,33 @@ TEST(PcieHierarchy, NoUpstreamThroughTheRootComplex)
     Ptr<Host> host = sriov.Install(2);
     EXPECT_FALSE(host->GetPcieHierarchy()->GetSwitchUpstream());
     EXPECT_FALSE(host->GetPcieLink(0)->GetUpstream());
+    Simulator::Destroy();
+}
+
+TEST(PcieHierarchy, HelperGivesTheSharedTableAndChannel)
+{
+    // The hierarchy creates nothing itself: a bare one has neither table nor channel.
+    Ptr<PcieHierarchy> bare = CreateObject<PcieHierarchy>();
+    EXPECT_FALSE(bare->GetMappingTable());
+    EXPECT_FALSE(bare->GetChannel());
+    // SriovHelper gives them, and every NIC of the host shares both.
+    SriovHelper sriov;
+    sriov.SetNics(2);
+    Ptr<Host> host = sriov.Install(2);
+    Ptr<PcieHierarchy> hierarchy = host->GetPcieHierarchy();
+    ASSERT_TRUE(hierarchy->GetMappingTable());
+    ASSERT_TRUE(hierarchy->GetChannel());
+    for (uint32_t n = 0; n < 2; ++n)
+    {
+        EXPECT_EQ(PeekPointer(host->GetNic(n)->GetMappingTable()),
+                  PeekPointer(hierarchy->GetMappingTable()))
+            << n;
+        EXPECT_EQ(PeekPointer(host->GetNic(n)->GetChannel()),
+                  static_cast<Channel*>(PeekPointer(hierarchy->GetChannel())))
+            << n;
+    }
+    // VM 0 is on NIC 0, VM 1 on NIC 1: one segment of two VFs.
+    EXPECT_EQ(hierarchy->GetChannel()->GetNDevices(), 2U);
     Simulator::Destroy();
 }
 

@@ -57,6 +57,20 @@ AddDrops(RunRecord& r, const std::string& component, const std::vector<Reason>& 
     }
 }
 
+/**
+ * \param host a host
+ * \return its virtual switch if frames go through the switch's software datapath (it has VM
+ * ports or an uplink), else null: under vswitch-offload the host's switch has representor
+ * ports only, decides on its upcall core (counted by the NICs, GetOffloadCoreTime) and its
+ * datapath cores, counters and drops stay idle, so they are not reported
+ */
+Ptr<VirtualSwitch>
+GetDatapathSwitch(const Ptr<Host>& host)
+{
+    Ptr<VirtualSwitch> vs = host->GetVirtualSwitch();
+    return vs && (vs->GetDevices().GetN() > 0 || vs->GetUplink()) ? vs : nullptr;
+}
+
 /** \return every reason of a component's DropReason enumeration, 0 .. n-1 \param n count */
 template<typename Reason>
 std::vector<Reason>
@@ -233,7 +247,7 @@ RunCollector::ConnectDropTraces()
                 ipv4->TraceConnectWithoutContext("Drop", MakeCallback(&RunCollector::IpDrop, this));
             }
         }
-        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
+        if (Ptr<VirtualSwitch> vs = GetDatapathSwitch(h))
         {
             bool pfUplink = DynamicCast<VfNetDevice>(vs->GetUplink()) != nullptr;
             vs->TraceConnectWithoutContext(
@@ -365,7 +379,7 @@ RunCollector::SnapshotBusy() const
                 link(name + "/pcie-switch", up);
             }
         }
-        if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
+        if (Ptr<VirtualSwitch> vs = GetDatapathSwitch(h))
         {
             for (uint32_t c = 0; c < vs->GetNCores(); ++c)
             {
@@ -565,7 +579,7 @@ RunCollector::CollectHost(RunRecord& r, const Ptr<Host>& h) const
             {numbered("nic", n), "uplink_tx_frames", double(nic->GetUplinkTxFrames())});
     }
     double useful = busy;
-    if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
+    if (Ptr<VirtualSwitch> vs = GetDatapathSwitch(h))
     {
         for (uint32_t c = 0; c < vs->GetNCores(); ++c)
         {

@@ -4,18 +4,22 @@
 #include "sriov-helper.h"
 
 #include "ns3/abort.h"
+#include "ns3/device-list-channel.h"
 #include "ns3/dma-engine.h"
 #include "ns3/host.h"
 #include "ns3/iommu.h"
 #include "ns3/log.h"
 #include "ns3/memory-domain.h"
+#include "ns3/offload-forwarder.h"
 #include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
 #include "ns3/preset.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
+#include "ns3/vf-mapping-table.h"
 #include "ns3/vf-net-device.h"
+#include "ns3/virtual-switch.h"
 
 namespace ns3 {
 
@@ -33,6 +37,7 @@ SriovHelper::SriovHelper()
     m_memory.SetTypeId("ns3::MemoryDomain");
     m_dma.SetTypeId("ns3::DmaEngine");
     m_hierarchy.SetTypeId("ns3::PcieHierarchy");
+    m_vswitch.SetTypeId("ns3::VirtualSwitch");
 }
 
 SriovHelper::~SriovHelper() = default;
@@ -47,6 +52,12 @@ void
 SriovHelper::SetPcieAttribute(std::string n, const AttributeValue& v)
 {
     m_pcie.Set(n, v);
+}
+
+void
+SriovHelper::SetVirtualSwitchAttribute(std::string n, const AttributeValue& v)
+{
+    m_vswitch.Set(n, v);
 }
 
 void
@@ -141,6 +152,12 @@ SriovHelper::Install(NodeContainer vms) const
     node->AggregateObject(host);
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
     Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
+    if (hierarchy)
+    {
+        // One mapping table for the host's NICs, one segment for all their VFs.
+        hierarchy->SetMappingTable(Create<VfMappingTable>());
+        hierarchy->SetChannel(CreateObject<DeviceListChannel>());
+    }
     if (hierarchy && hierarchy->GetRoute() == PcieHierarchy::ROUTE_SWITCH)
     {
         // The switch's upstream port: the NICs' link parameters, the switch's width.
@@ -173,6 +190,23 @@ SriovHelper::Install(NodeContainer vms) const
     {
         hierarchy->SetIommu(iommu);
     }
+    // vswitch-offload: the host's virtual switch decides for the NICs, which reach it by its
+    // representor ports (one for the uplink here, one per VF as they are added).
+    Ptr<VirtualSwitch> vswitch;
+    for (const Ptr<SriovNic>& nic : nics)
+    {
+        if (Ptr<OffloadForwarder> offload = DynamicCast<OffloadForwarder>(nic->GetForwarder()))
+        {
+            if (!vswitch)
+            {
+                vswitch = m_vswitch.Create<VirtualSwitch>();
+                vswitch->SetNode(node);
+                vswitch->AddUplinkRepresentor();
+                host->SetVirtualSwitch(vswitch);
+            }
+            offload->SetVirtualSwitch(vswitch);
+        }
+    }
 
     // VM memories sit back to back in host-physical space above the host's own first GiB,
     // each aligned for 1 GiB pages.
@@ -197,7 +231,9 @@ SriovHelper::Install(NodeContainer vms) const
         Ptr<Node> vm = vms.Get(i);
         Ptr<VfNetDevice> vf = m_vf.Create<VfNetDevice>();
         vm->AddDevice(vf);
-        nics[i % m_nics]->AddVf(vf, memory, Mac48Address::Allocate());
+        const Mac48Address mac = Mac48Address::Allocate();
+        const uint32_t index = nics[i % m_nics]->AddVf(vf, memory, mac);
+        AddRepresentor(nics[i % m_nics], index, mac);
         host->AddVm(vm, memory, vf);
     }
     return host;
@@ -222,10 +258,24 @@ SriovHelper::AddPf(Ptr<Host> host) const
     Ptr<SriovNic> nic = host->GetNic();
     Ptr<VfNetDevice> pf = m_vf.Create<VfNetDevice>();
     host->GetNode()->AddDevice(pf);
-    uint32_t index = nic->AddVf(pf, memory, Mac48Address::Allocate());
+    const Mac48Address mac = Mac48Address::Allocate();
+    uint32_t index = nic->AddVf(pf, memory, mac);
+    AddRepresentor(nic, index, mac);
     nic->SetDefaultVf(index);
     host->SetPf(pf);
     return pf;
+}
+
+void
+SriovHelper::AddRepresentor(Ptr<SriovNic> nic, uint32_t vf, Mac48Address mac)
+{
+    Ptr<OffloadForwarder> offload = DynamicCast<OffloadForwarder>(nic->GetForwarder());
+    if (!offload)
+    {
+        return;
+    }
+    Ptr<VirtualSwitch> vswitch = offload->GetVirtualSwitch();
+    vswitch->AddStaticEntry(mac, vswitch->AddRepresentor(nic->GetNicIndex(), vf));
 }
 
 void

@@ -5,6 +5,7 @@
 #define SRIOV_HELPER_H
 
 #include "ns3/attribute.h"
+#include "ns3/mac48-address.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 #include "ns3/trace-helper.h"
@@ -14,6 +15,7 @@
 namespace ns3 {
 
 class Host;
+class SriovNic;
 class VfNetDevice;
 
 /**
@@ -58,6 +60,11 @@ class SriovHelper : public PcapHelperForDevice
      * \param n name \param v value
      */
     void SetHierarchyAttribute(std::string n, const AttributeValue& v);
+    /**
+     * \brief Set an attribute of the virtual switches built for hosts whose NICs forward by
+     * Offload (vswitch-offload). \param n name \param v value
+     */
+    void SetVirtualSwitchAttribute(std::string n, const AttributeValue& v);
 
     /**
      * \brief Build hosts with a preset's hardware (ns3::ListPresets()), whatever the attribute
@@ -83,7 +90,11 @@ class SriovHelper : public PcapHelperForDevice
     void SetIommuEnabled(bool enabled);
 
     /**
-     * \brief Build one host running the given VMs, one VF each.
+     * \brief Build one host running the given VMs, one VF each. If its NICs forward by Offload
+     * (vswitch-offload), the host also gets its VirtualSwitch (Host::GetVirtualSwitch), which
+     * the NICs' OffloadForwarders ask: a representor port for the uplink and one for each VF,
+     * with the VF's MAC address as a static entry behind it (as the PF driver fills the
+     * mapping table).
      * \param vms the VMs' nodes (without devices of ours yet)
      * \return the host
      */
@@ -109,6 +120,13 @@ class SriovHelper : public PcapHelperForDevice
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
                             bool explicitFilename) override;
 
+    /**
+     * \brief vswitch-offload: give a VF a representor port in the host's virtual switch, its
+     * address a static entry behind it (nothing if the NIC does not forward by Offload).
+     * \param nic the VF's NIC \param vf its index \param mac its address
+     */
+    static void AddRepresentor(Ptr<SriovNic> nic, uint32_t vf, Mac48Address mac);
+
     ObjectFactory m_host;      //!< Host factory
     ObjectFactory m_pcie;      //!< PcieLink factory
     ObjectFactory m_iommu;     //!< Iommu factory
@@ -117,6 +135,7 @@ class SriovHelper : public PcapHelperForDevice
     ObjectFactory m_memory;    //!< MemoryDomain factory
     ObjectFactory m_dma;       //!< DmaEngine factory
     ObjectFactory m_hierarchy; //!< PcieHierarchy factory
+    ObjectFactory m_vswitch;   //!< VirtualSwitch factory (vswitch-offload)
     uint32_t m_nics;           //!< NICs per host
     bool m_iommuEnabled;       //!< build an IOMMU
 };

@@ -299,8 +299,12 @@ TrafficBuilder::Prepare(const std::vector<VmPair>& pattern, const VmTable& vms,
         Ptr<VirtualSwitch> vs = hosts[m_vms.host[from]]->GetVirtualSwitch();
         if (vs && m_vms.host[from] != m_vms.host[to])
         {
+            // vswitch-offload: the switch's way to the wire is its uplink representor.
+            const uint32_t uplink = vs->GetUplinkPort() != VirtualSwitch::PORT_NONE
+                                      ? vs->GetUplinkPort()
+                                      : vs->GetUplinkRepresentorPort();
             vs->AddStaticEntry(Mac48Address::ConvertFrom(m_vms.devices.Get(to)->GetAddress()),
-                               vs->GetUplinkPort());
+                               uplink);
         }
     };
     for (const TrafficFlow& f : m_flows)

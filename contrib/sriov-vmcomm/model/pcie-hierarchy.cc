@@ -76,9 +76,7 @@ PcieHierarchy::GetTypeId()
 }
 
 PcieHierarchy::PcieHierarchy()
-    : m_table(Create<VfMappingTable>())
-    , m_channel(CreateObject<DeviceListChannel>())
-    , m_requesters(0)
+    : m_requesters(0)
     , m_writes(0)
     , m_bytes(0)
 {
@@ -132,6 +130,9 @@ PcieHierarchy::Add(Ptr<SriovNic> nic)
     NS_ABORT_MSG_IF(!nic->GetPcieLink(), "PcieHierarchy::Add: the NIC has no PCIe link yet");
     NS_ABORT_MSG_IF(m_requesters > 0,
                     "PcieHierarchy::Add: NICs must be added before AddRequester maps their BARs");
+    NS_ABORT_MSG_IF(!m_table || !m_channel,
+                    "PcieHierarchy::Add: the shared mapping table and channel (SetMappingTable, "
+                    "SetChannel) must be given before the NICs are added");
     NS_ABORT_MSG_IF(m_route == ROUTE_SWITCH && !m_upstream,
                     "PcieHierarchy::Add: Route=Switch needs the switch's upstream link "
                     "(SetSwitchUpstream) before the NICs are added");
@@ -180,6 +181,26 @@ uint32_t
 PcieHierarchy::GetSwitchUpstreamLanes() const
 {
     return m_upstreamLanes;
+}
+
+void
+PcieHierarchy::SetMappingTable(Ptr<VfMappingTable> table)
+{
+    NS_LOG_FUNCTION(this << table);
+    NS_ABORT_MSG_IF(!table, "PcieHierarchy::SetMappingTable: null table");
+    NS_ABORT_MSG_IF(!m_nics.empty(),
+                    "PcieHierarchy::SetMappingTable: NICs already share the previous table");
+    m_table = table;
+}
+
+void
+PcieHierarchy::SetChannel(Ptr<DeviceListChannel> channel)
+{
+    NS_LOG_FUNCTION(this << channel);
+    NS_ABORT_MSG_IF(!channel, "PcieHierarchy::SetChannel: null channel");
+    NS_ABORT_MSG_IF(!m_nics.empty(),
+                    "PcieHierarchy::SetChannel: NICs already joined the previous channel");
+    m_channel = channel;
 }
 
 Ptr<VfMappingTable>

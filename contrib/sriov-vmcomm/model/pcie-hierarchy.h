@@ -45,6 +45,9 @@ class VfMappingTable;
  * NICs are added (SriovHelper makes it like the NICs' links, SwitchUpstreamLanes wide): every DMA
  * to or from memory then crosses the switch and shares that link (PcieLink::SetUpstream), while
  * peer-to-peer writes turn around in the switch.
+ *
+ * The hierarchy creates nothing: the shared mapping table and the VFs' channel (SetMappingTable,
+ * SetChannel) and the switch's upstream link (SetSwitchUpstream) are the helper's (SriovHelper).
  */
 class PcieHierarchy : public Object
 {
@@ -98,11 +101,24 @@ class PcieHierarchy : public Object
     uint32_t GetNNics() const;
     /** \param i index \return NIC i */
     Ptr<SriovNic> GetNic(uint32_t i) const;
-    /** \return the host-wide mapping table the NICs share */
+    /**
+     * \brief Give the host-wide mapping table the NICs will share (SriovHelper creates it),
+     * before any NIC is added.
+     * \param table an empty table
+     */
+    void SetMappingTable(Ptr<VfMappingTable> table);
+    /**
+     * \brief Give the channel the VFs of all the NICs will join (SriovHelper creates it),
+     * before any NIC is added.
+     * \param channel an empty channel
+     */
+    void SetChannel(Ptr<DeviceListChannel> channel);
+    /** \return the host-wide mapping table the NICs share (null before SetMappingTable) */
     Ptr<VfMappingTable> GetMappingTable() const;
     /**
-     * \return the channel the VFs of all the NICs join: one segment, as the shared table makes
-     * them (ns-3's neighbour cache and routing helpers see every VF of the host on it)
+     * \return the channel the VFs of all the NICs join (null before SetChannel): one segment, as
+     * the shared table makes them (ns-3's neighbour cache and routing helpers see every VF of the
+     * host on it)
      */
     Ptr<DeviceListChannel> GetChannel() const;
     /** \return where peer-to-peer writes turn around */

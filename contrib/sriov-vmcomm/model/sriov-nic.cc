@@ -39,8 +39,9 @@ const char*
 SriovNic::GetDropReasonName(DropReason reason)
 {
     static const char* names[DROP_REASONS]
-        = {"no-rx-buffer",    "iommu-fault",     "tx-ring-full",   "no-uplink",
-           "frame-too-large", "hold-queue-full", "uplink-refused", "eswitch-buffer-full"};
+        = {"no-rx-buffer",   "iommu-fault",         "tx-ring-full",
+           "no-uplink",      "frame-too-large",     "hold-queue-full",
+           "uplink-refused", "eswitch-buffer-full", "no-destination"};
     NS_ABORT_MSG_IF(reason >= DROP_REASONS, "unknown drop reason " << reason);
     return names[reason];
 }
@@ -106,7 +107,9 @@ SriovNic::GetTypeId()
                             MakeTimeAccessor(&SriovNic::m_upcallLatency), MakeTimeChecker(Time(0)))
               .AddAttribute("OffloadDecisionTime",
                             "vswitch-offload: host-core time to decide one frame (a lookup, no "
-                            "copy): the ovs-dpdk profile's 244 cycles per packet at 2.2 GHz "
+                            "copy), on the host VirtualSwitch's upcall handler core "
+                            "(VirtualSwitch::Upcall): the ovs-dpdk profile's 244 cycles per packet "
+                            "at 2.2 GHz "
                             "(doc/vswitch.md, from Zhang et al. 2019).",
                             TimeValue(NanoSeconds(111)),
                             MakeTimeAccessor(&SriovNic::m_decisionTime), MakeTimeChecker(Time(0)))

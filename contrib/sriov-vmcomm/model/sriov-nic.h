@@ -62,7 +62,8 @@ class SriovNic : public Object
         DROP_HOLD_QUEUE_FULL,  //!< HOLD policy, and the hold queue was full
         DROP_UPLINK_REFUSED,   //!< the uplink device refused the frame
         DROP_ESWITCH_FULL,     //!< veb: the embedded switch's buffer memory was full
-        DROP_REASONS           //!< number of reasons
+        DROP_NO_DESTINATION, //!< vswitch-offload: the host's switch decided nowhere the NIC reaches
+        DROP_REASONS         //!< number of reasons
     };
 
     /** How the NIC forwards a frame from one of its VFs to another (DESIGN.md section 1). */

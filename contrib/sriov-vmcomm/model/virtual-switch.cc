@@ -167,6 +167,9 @@ VirtualSwitch::GetTypeId()
 VirtualSwitch::VirtualSwitch()
     : m_learning(true)
     , m_uplinkPort(PORT_NONE)
+    , m_uplinkRepresentor(PORT_NONE)
+    , m_nRepresentors(0)
+    , m_upcallCoreTime(Time(0))
     , m_drops{}
     , m_uplinkQueueDrops(0)
 {
@@ -199,6 +202,7 @@ VirtualSwitch::DoDispose()
         p.uplink = nullptr;
     }
     m_ports.clear();
+    m_representors.clear();
     m_uplinkQueue.Clear();
     m_table.Clear();
     m_channel = nullptr;
@@ -452,8 +456,9 @@ VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
         Learn(f.src, port);
     }
     f.outPort = Decide(f);
-    // A flooded frame is copied to every other port.
-    return f.outPort == PORT_FLOOD ? std::max<uint32_t>(1, m_ports.size() - 1) : 1;
+    // A flooded frame is copied to every other port of the datapath (not to representors).
+    return f.outPort == PORT_FLOOD ? std::max<uint32_t>(1, m_ports.size() - m_nRepresentors - 1)
+                                   : 1;
 }
 
 void
@@ -472,7 +477,7 @@ VirtualSwitch::FinishBatch(uint32_t input, Virtqueue& q, uint32_t frames)
             uint32_t copies = 0;
             for (uint32_t port = 0; port < m_ports.size(); ++port)
             {
-                if (port != f.inPort)
+                if (port != f.inPort && !m_ports[port].representor)
                 {
                     Output(f, port);
                     ++copies;
@@ -530,6 +535,12 @@ VirtualSwitch::Output(VswitchFrame& frame, uint32_t port)
                 m_touched.push_back(port);
             }
         }
+        return;
+    }
+    if (p.representor)
+    {
+        // Frames reach the represented functions through the NIC, not through the datapath.
+        Drop(frame, frame.inPort, DROP_NO_DESTINATION);
         return;
     }
     // The uplink device frames the payload itself, and may add headers: give it a copy.

@@ -6,6 +6,7 @@
 #ifndef VIRTUAL_SWITCH_H
 #define VIRTUAL_SWITCH_H
 
+#include "busy-calendar.h"
 #include "device-list-channel.h"
 #include "mac-forwarding-table.h"
 #include "ns3/attribute.h"
@@ -48,7 +49,14 @@ namespace ns3 {
  * while GetUsefulTime counts the batches only.
  *
  * The forwarding decision is the virtual method Decide(), the extension point for the
- * vswitch-offload mode (the switch decides, a VF moves the frame).
+ * vswitch-offload mode (the switch decides, a VF moves the frame). For that mode the switch has
+ * representor ports, as OVS hardware offload has one representor netdev per VF and one for the
+ * uplink (AddRepresentor, AddUplinkRepresentor; code in virtual-switch-representor.cc): its table
+ * and Decide() name the host's VFs by them. A frame reaches the switch by a representor only as
+ * an upcall from the NIC (Upcall(): learning, then Decide(), on the switch's upcall handler
+ * core, ovs-vswitchd's handler thread, not on the datapath cores); the software datapath does not
+ * output to representors (its floods skip them; a unicast decision naming one, for a frame of a
+ * virtio port or of the uplink, is dropped, no-destination).
  *
  * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
  *
@@ -63,6 +71,8 @@ class VirtualSwitch
   public:
     static constexpr uint32_t PORT_FLOOD = 0xfffffffe; //!< Decide(): every port but the input
     static constexpr uint32_t PORT_NONE = 0xffffffff;  //!< Decide(): nowhere
+    /** GetRepresented(): the port represents the NICs' uplink, not a VF */
+    static constexpr uint32_t REPRESENTED_UPLINK = 0xffffffff;
 
     /** How the cores learn of work. */
     enum Mode
@@ -147,6 +157,57 @@ class VirtualSwitch
      * \return the port number
      */
     uint32_t SetUplink(Ptr<NetDevice> device);
+
+    /**
+     * \brief Add a representor port for a VF of the host's SR-IOV NIC (vswitch-offload): the
+     * port by which the switch's table and Decide() name that VF, and by which the VF's frames
+     * come up (Upcall()). Not served by the datapath cores.
+     * \param nic the VF's NIC: its index in the host's PcieHierarchy (0 without one)
+     * \param vf the VF's index on that NIC
+     * \return the port number
+     */
+    uint32_t AddRepresentor(uint32_t nic, uint32_t vf);
+    /**
+     * \brief Add the representor port of the NICs' uplink (vswitch-offload), at most one: with
+     * several NICs their uplinks are one port for the switch (a bond), and a frame decided to it
+     * leaves by the uplink of the NIC it came from.
+     * \return the port number
+     */
+    uint32_t AddUplinkRepresentor();
+    /**
+     * \param port a port
+     * \param nic set to the represented NIC's index (VF representors)
+     * \param vf set to the represented VF's index, or REPRESENTED_UPLINK
+     * \return false if the port is not a representor
+     */
+    bool GetRepresented(uint32_t port, uint32_t& nic, uint32_t& vf) const;
+    /**
+     * \param nic a NIC index \param vf a VF index on it
+     * \return the VF's representor port, or PORT_NONE
+     */
+    uint32_t GetRepresentorPort(uint32_t nic, uint32_t vf) const
+    {
+        return nic < m_representors.size() && vf < m_representors[nic].size()
+                 ? m_representors[nic][vf]
+                 : PORT_NONE;
+    }
+    /** \return the uplink's representor port, or PORT_NONE */
+    uint32_t GetUplinkRepresentorPort() const;
+    /**
+     * \brief A frame the NIC could not forward on its own comes up by its VF's representor
+     * (vswitch-offload): the switch learns its source (if Learning) and decides (Decide()) on
+     * its upcall handler core, one decision at a time in order of arrival.
+     * \param frame the frame (src, dst and inPort, a representor port, set); its outPort is set
+     * to the decision
+     * \param seen instant the switch sees the upcall
+     * \param cost host-core time of one decision
+     * \return instant the decision is made
+     */
+    Time Upcall(VswitchFrame& frame, Time seen, Time cost);
+    /** \return time the upcall handler core spent deciding (decisions reserved ahead included) */
+    Time GetUpcallCoreTime() const;
+    /** \return GetUpcallCoreTime() up to the present */
+    Time GetUpcallCoreTimeSoFar() const;
 
     /**
      * \brief The host node whose cores run the switch: its work is that node's events, also when
@@ -243,6 +304,9 @@ class VirtualSwitch
     {
         Ptr<VirtioNetDevice> vm; //!< VM device, or null
         Ptr<NetDevice> uplink;   //!< uplink device, or null
+        bool representor{false}; //!< a representor port (no device: vm and uplink null)
+        uint32_t repNic{0};      //!< representor: the represented VF's NIC
+        uint32_t repVf{0};       //!< representor: the represented VF, or REPRESENTED_UPLINK
         bool touched{false};     //!< received frames in the current batch (notify at its end)
     };
 
@@ -334,9 +398,15 @@ class VirtualSwitch
     uint32_t m_uplinkPort;            //!< uplink port, or PORT_NONE
     MacForwardingTable m_table;       //!< forwarding table (holds MacAgingTime)
     Ptr<DeviceListChannel> m_channel; //!< the VMs' segment
-    Counters m_counters;              //!< counters
-    uint64_t m_drops[DROP_REASONS];   //!< drop counters
-    uint64_t m_uplinkQueueDrops;      //!< uplink queue drops, cumulative
+    std::vector<std::vector<uint32_t>> m_representors; //!< [nic][vf]: representor port
+    uint32_t m_uplinkRepresentor;   //!< the uplink's representor port, or PORT_NONE
+    uint32_t m_nRepresentors;       //!< representor ports
+    Virtqueue m_representorQueue;   //!< the representors' datapath input: always empty
+    BusyCalendar m_upcallCore;      //!< the upcall handler core
+    Time m_upcallCoreTime;          //!< decisions made on it
+    Counters m_counters;            //!< counters
+    uint64_t m_drops[DROP_REASONS]; //!< drop counters
+    uint64_t m_uplinkQueueDrops;    //!< uplink queue drops, cumulative
 
     TracedCallback<Ptr<const Packet>, uint32_t, uint32_t> m_forwardTrace; //!< per output
     TracedCallback<Ptr<const Packet>, uint32_t, const char*> m_dropTrace; //!< per drop

@@ -74,14 +74,20 @@ NicForwarder::LookUpDestination(NicFrame* frame, VirtualFunction& src, bool peer
     {
         vlan = (uint16_t(b[14]) << 8 | b[15]) & 0x0fff;
     }
-    const Time lookup = m_nic->GetLookupLatency();
-    frame->at += lookup;
-    frame->nic += lookup;
     const VfMappingTable::Entry* e = src.GetMappingTable()->Lookup(b, vlan);
     if (e && e->nic != m_nic->GetNicIndex() && !peers)
     {
         e = nullptr;
     }
+    return TakeDestination(frame, src, e);
+}
+
+const VfMappingTable::Entry*
+NicForwarder::TakeDestination(NicFrame* frame, VirtualFunction& src, const VfMappingTable::Entry* e)
+{
+    const Time lookup = m_nic->GetLookupLatency();
+    frame->at += lookup;
+    frame->nic += lookup;
     src.FireStep({STEP_LOOK_UP_DESTINATION, frame->id, src.GetIndex(), e ? e->vf : NicFrame::UPLINK,
                   frame->txIova, 0, frame->length, true});
     return e;
@@ -91,8 +97,16 @@ void
 NicForwarder::ForwardByTable(NicFrame* frame, VirtualFunction& src, bool peers)
 {
     const VfMappingTable::Entry* e = LookUpDestination(frame, src, peers);
+    // Group bit: broadcast or multicast.
+    ForwardToDestination(frame, src, e, peers, frame->bytes[0] & 0x01);
+}
+
+void
+NicForwarder::ForwardToDestination(NicFrame* frame, VirtualFunction& src,
+                                   const VfMappingTable::Entry* e, bool peers, bool flood)
+{
     const uint8_t* b = frame->bytes.data();
-    if (b[0] & 0x01) // group bit: broadcast or multicast
+    if (flood)
     {
         // Flood: a copy to every other VF in reach, the frame itself to the wire.
         const uint32_t nics = peers ? m_nic->GetHierarchy()->GetNNics() : 1;

@@ -107,6 +107,16 @@ class NicForwarder : public Object
      */
     void ForwardByTable(NicFrame* frame, VirtualFunction& src, bool peers);
     /**
+     * \brief Send a frame where step 4 found it goes: flood it (a copy to every other VF in
+     * reach, the frame to the uplink), or to the uplink (no VF), or ForwardToVf() its VF.
+     * \param frame the frame \param src its VF
+     * \param e the destination VF's entry, or null
+     * \param peers true: the VFs of the host's other NICs are in reach
+     * \param flood true: flood it (e ignored)
+     */
+    void ForwardToDestination(NicFrame* frame, VirtualFunction& src, const VfMappingTable::Entry* e,
+                              bool peers, bool flood);
+    /**
      * \brief Hand a frame to a VF of \p nic (a frame from \p src).
      * \param frame the frame (dstVf set) \param src sending VF \param nic the destination's NIC
      * \param dst destination VF
@@ -125,6 +135,15 @@ class NicForwarder : public Object
      */
     const VfMappingTable::Entry* LookUpDestination(NicFrame* frame, VirtualFunction& src,
                                                    bool peers);
+    /**
+     * \brief Step 4's time (LookupLatency) and trace, once the destination is known: from the
+     * mapping table (LookUpDestination()), or from the host's virtual switch (vswitch-offload).
+     * \param frame the fetched frame \param src its VF
+     * \param e the destination's entry, or null (not a VF)
+     * \return e
+     */
+    const VfMappingTable::Entry* TakeDestination(NicFrame* frame, VirtualFunction& src,
+                                                 const VfMappingTable::Entry* e);
     /**
      * \brief Step 5: the source VF tells the destination VF the frame length; it answers with
      * an RX buffer address (step 6), a message back.

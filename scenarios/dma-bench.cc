@@ -61,6 +61,7 @@ const Option OPTIONS[] = {
     {"warmup",
      "warm-up operations per point, a positive integer (0: 2000, at least 8 x outstanding)", "0"},
     {"outstanding", "bw: operations kept submitted (0: twice the read bound, at least 64)", "0"},
+    {"host-offset", "bytes past the cache-line boundary of each host address, 0..63", "0"},
 };
 
 /** ns-3's own informational options, handed to CommandLine as they are. */
@@ -196,6 +197,18 @@ ParseCount(const std::string& option, const std::string& value)
     return static_cast<uint32_t>(std::stoul(value));
 }
 
+uint32_t
+ParseOffset(const std::string& option, const std::string& value)
+{
+    if (value.empty() || value.size() > 2
+        || value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) > 63)
+    {
+        throw BadInput("--" + option + "=" + value
+                       + ": allowed: 0..63 (bytes within a cache line)");
+    }
+    return static_cast<uint32_t>(std::stoul(value));
+}
+
 std::vector<uint64_t>
 ParseSizes(const std::string& option, const std::string& value)
 {
@@ -278,13 +291,14 @@ Run(int argc, char* argv[])
     std::string ops = "0";
     std::string warmup = "0";
     std::string outstanding = "0";
+    std::string hostOffset = "0";
 
     CommandLine cmd(__FILE__);
     cmd.Usage("pcie-bench style DMA microbenchmark of the model: one JSON object per point on "
               "stdout. Lists of --size and --window give every combination. --list-presets "
               "prints the presets and the sources of their values.");
-    std::string* targets[] = {&presetOpt, &op,     &size, &window, &pattern, &iommu,
-                              &pageSize,  &metric, &db,   &ops,    &warmup,  &outstanding};
+    std::string* targets[] = {&presetOpt, &op, &size, &window, &pattern,     &iommu,     &pageSize,
+                              &metric,    &db, &ops,  &warmup, &outstanding, &hostOffset};
     static_assert(sizeof(targets) / sizeof(targets[0]) == sizeof(OPTIONS) / sizeof(OPTIONS[0]),
                   "one target per option");
     for (std::size_t i = 0; i < sizeof(OPTIONS) / sizeof(OPTIONS[0]); ++i)
@@ -324,6 +338,7 @@ Run(int argc, char* argv[])
     base.ops = ParseCount("ops", ops);
     base.warmup = ParseCount("warmup", warmup);
     base.outstanding = ParseCount("outstanding", outstanding);
+    base.hostOffset = ParseOffset("host-offset", hostOffset);
     const std::vector<uint64_t> sizes = ParseSizes("size", size);
     const std::vector<uint64_t> windows = ParseSizes("window", window);
     for (uint64_t s : sizes)
@@ -334,10 +349,12 @@ Run(int argc, char* argv[])
         }
         for (uint64_t w : windows)
         {
-            if (w < s)
+            if (w < s + base.hostOffset)
             {
-                throw BadInput("--window=" + FormatByteSize(w) + " is smaller than --size="
-                               + FormatByteSize(s) + "; every window must hold a transfer");
+                throw BadInput("--window=" + FormatByteSize(w)
+                               + " is smaller than --size=" + FormatByteSize(s)
+                               + " plus --host-offset=" + std::to_string(base.hostOffset)
+                               + "; every window must hold a transfer");
             }
             if (w > (uint64_t{1} << 40))
             {
@@ -412,6 +429,7 @@ Run(int argc, char* argv[])
                 rec.params.emplace_back("ops", std::to_string(r.ops));
                 rec.params.emplace_back("warmup", std::to_string(c.warmup));
                 rec.params.emplace_back("outstanding", std::to_string(r.outstanding));
+                rec.params.emplace_back("host-offset", std::to_string(c.hostOffset));
                 const std::string comp = "dma-bench";
                 if (c.metric == DmaBenchConfig::BANDWIDTH)
                 {
@@ -420,7 +438,9 @@ Run(int argc, char* argv[])
                 else
                 {
                     rec.counters.push_back({comp, "lat_median_ns", r.latMedianNs});
+                    rec.counters.push_back({comp, "lat_p95_ns", r.latP95Ns});
                     rec.counters.push_back({comp, "lat_p999_ns", r.latP999Ns});
+                    rec.counters.push_back({comp, "lat_min_ns", r.latMinNs});
                     rec.histograms.emplace_back(-1, r.latency);
                 }
                 if (c.iommu)
@@ -444,8 +464,10 @@ Run(int argc, char* argv[])
                       << "\",\"page_size\":" << c.pageBytes << ",\"metric\":\""
                       << ToString(c.metric) << "\",\"gbps\":" << JsonNumber(bw ? r.gbps : nan, 3)
                       << ",\"lat_median_ns\":" << JsonNumber(bw ? nan : r.latMedianNs, 1)
+                      << ",\"lat_p95_ns\":" << JsonNumber(bw ? nan : r.latP95Ns, 1)
                       << ",\"lat_p999_ns\":" << JsonNumber(bw ? nan : r.latP999Ns, 1)
-                      << ",\"iotlb_miss_rate\":"
+                      << ",\"lat_min_ns\":" << JsonNumber(bw ? nan : r.latMinNs, 1)
+                      << ",\"host_offset\":" << c.hostOffset << ",\"iotlb_miss_rate\":"
                       << (c.iommu ? JsonNumber(r.iotlbMissRate, 4) : std::string("null"))
                       << ",\"ops\":" << r.ops;
             if (runId >= 0)

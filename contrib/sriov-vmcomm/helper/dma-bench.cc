@@ -87,6 +87,17 @@ Bench::Bench(const DmaBenchConfig& c)
                                     + " bytes) is smaller than the transfer size ("
                                     + std::to_string(c.size) + " bytes)");
     }
+    if (c.hostOffset >= CACHE_LINE)
+    {
+        throw std::invalid_argument("host offset " + std::to_string(c.hostOffset)
+                                    + " is not within a cache line (0..63 bytes)");
+    }
+    if (c.window < uint64_t{c.size} + c.hostOffset)
+    {
+        throw std::invalid_argument("window (" + std::to_string(c.window)
+                                    + " bytes) is smaller than the host offset plus the size ("
+                                    + std::to_string(c.hostOffset + uint64_t{c.size}) + " bytes)");
+    }
     if (c.pageBytes != 4096 && c.pageBytes != 2097152 && c.pageBytes != 1073741824)
     {
         throw std::invalid_argument("page size " + std::to_string(c.pageBytes)
@@ -109,7 +120,7 @@ Bench::Bench(const DmaBenchConfig& c)
 
     m_rng = CreateObject<UniformRandomVariable>();
     m_rng->SetStream(c.rngStream);
-    m_slots = (c.window - c.size) / CACHE_LINE + 1;
+    m_slots = (c.window - c.size - c.hostOffset) / CACHE_LINE + 1;
     m_stride = (c.size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
 
     const bool bw = c.metric == DmaBenchConfig::BANDWIDTH;
@@ -141,14 +152,15 @@ Bench::NextOffset()
     if (m_c.pattern == DmaBenchConfig::RANDOM)
     {
         return CACHE_LINE
-             * m_rng->GetInteger(0, static_cast<uint32_t>(std::min<uint64_t>(
-                                        m_slots - 1, std::numeric_limits<uint32_t>::max())));
+                 * m_rng->GetInteger(0, static_cast<uint32_t>(std::min<uint64_t>(
+                                            m_slots - 1, std::numeric_limits<uint32_t>::max())))
+             + m_c.hostOffset;
     }
-    if (m_seqOffset + m_c.size > m_c.window)
+    if (m_seqOffset + m_c.hostOffset + m_c.size > m_c.window)
     {
         m_seqOffset = 0;
     }
-    const uint64_t offset = m_seqOffset;
+    const uint64_t offset = m_seqOffset + m_c.hostOffset;
     m_seqOffset += m_stride;
     return offset;
 }
@@ -165,12 +177,16 @@ Bench::Submit()
     {
         if (m_c.metric == DmaBenchConfig::LATENCY)
         {
-            // LAT_WRRD: the read of the same address follows the write; PCIe ordering (a read
-            // does not pass a posted write) makes its completion wait for the write.
+            // LAT_WRRD: the engine runs the two commands in order, and PCIe ordering (a read
+            // does not pass a posted write) keeps the read behind the write: the read starts
+            // when the write has reached the root complex.
             DmaEngine::Result w = m_dma->Write(m_mem, addr, m_c.size, now);
             NS_ABORT_MSG_IF(w.fault, "dma-bench: IOMMU fault on a write at 0x" << std::hex << addr);
-            write = false;
-            bytes = 2 * m_c.size;
+            r = m_dma->Read(m_mem, addr, nullptr, m_c.size, w.done);
+            NS_ABORT_MSG_IF(r.fault, "dma-bench: IOMMU fault at 0x" << std::hex << addr);
+            ++m_submitted;
+            Simulator::Schedule(r.done - now, &Bench::Complete, this, now, 2 * m_c.size);
+            return;
         }
         else
         {
@@ -294,7 +310,9 @@ Bench::Run()
         return static_cast<double>(m_latNs[std::max<std::size_t>(rank, 1) - 1]);
     };
     m_r.latMedianNs = pct(50);
+    m_r.latP95Ns = pct(95);
     m_r.latP999Ns = pct(99.9);
+    m_r.latMinNs = static_cast<double>(m_latNs.front());
     m_r.counters.emplace_back("outstanding", m_outstanding);
     m_r.counters.emplace_back("ops", m_r.ops);
     m_r.counters.emplace_back("interval_seconds", m_r.interval.GetSeconds());

@@ -62,6 +62,8 @@ const Option OPTIONS[] = {
      "warm-up operations per point, a positive integer (0: 2000, at least 8 x outstanding)", "0"},
     {"outstanding", "bw: operations kept submitted (0: twice the read bound, at least 64)", "0"},
     {"host-offset", "bytes past the cache-line boundary of each host address, 0..63", "0"},
+    {"device-offset", "bytes past a cache-line boundary of the NIC-memory address, 0..63", "0"},
+    {"cache", "warm or cold (host cache: the window warmed by the host, or flushed)", "warm"},
 };
 
 /** ns-3's own informational options, handed to CommandLine as they are. */
@@ -292,13 +294,16 @@ Run(int argc, char* argv[])
     std::string warmup = "0";
     std::string outstanding = "0";
     std::string hostOffset = "0";
+    std::string deviceOffset = "0";
+    std::string cache = "warm";
 
     CommandLine cmd(__FILE__);
     cmd.Usage("pcie-bench style DMA microbenchmark of the model: one JSON object per point on "
               "stdout. Lists of --size and --window give every combination. --list-presets "
               "prints the presets and the sources of their values.");
-    std::string* targets[] = {&presetOpt, &op, &size, &window, &pattern,     &iommu,     &pageSize,
-                              &metric,    &db, &ops,  &warmup, &outstanding, &hostOffset};
+    std::string* targets[]
+        = {&presetOpt, &op,  &size,   &window,      &pattern,    &iommu,        &pageSize, &metric,
+           &db,        &ops, &warmup, &outstanding, &hostOffset, &deviceOffset, &cache};
     static_assert(sizeof(targets) / sizeof(targets[0]) == sizeof(OPTIONS) / sizeof(OPTIONS[0]),
                   "one target per option");
     for (std::size_t i = 0; i < sizeof(OPTIONS) / sizeof(OPTIONS[0]); ++i)
@@ -339,6 +344,8 @@ Run(int argc, char* argv[])
     base.warmup = ParseCount("warmup", warmup);
     base.outstanding = ParseCount("outstanding", outstanding);
     base.hostOffset = ParseOffset("host-offset", hostOffset);
+    base.deviceOffset = ParseOffset("device-offset", deviceOffset);
+    base.cacheWarm = Choose<bool>("cache", cache, {{"warm", true}, {"cold", false}});
     const std::vector<uint64_t> sizes = ParseSizes("size", size);
     const std::vector<uint64_t> windows = ParseSizes("window", window);
     for (uint64_t s : sizes)
@@ -430,6 +437,8 @@ Run(int argc, char* argv[])
                 rec.params.emplace_back("warmup", std::to_string(c.warmup));
                 rec.params.emplace_back("outstanding", std::to_string(r.outstanding));
                 rec.params.emplace_back("host-offset", std::to_string(c.hostOffset));
+                rec.params.emplace_back("device-offset", std::to_string(c.deviceOffset));
+                rec.params.emplace_back("cache", c.cacheWarm ? "warm" : "cold");
                 const std::string comp = "dma-bench";
                 if (c.metric == DmaBenchConfig::BANDWIDTH)
                 {
@@ -467,7 +476,10 @@ Run(int argc, char* argv[])
                       << ",\"lat_p95_ns\":" << JsonNumber(bw ? nan : r.latP95Ns, 1)
                       << ",\"lat_p999_ns\":" << JsonNumber(bw ? nan : r.latP999Ns, 1)
                       << ",\"lat_min_ns\":" << JsonNumber(bw ? nan : r.latMinNs, 1)
-                      << ",\"host_offset\":" << c.hostOffset << ",\"iotlb_miss_rate\":"
+                      << ",\"host_offset\":" << c.hostOffset
+                      << ",\"device_offset\":" << c.deviceOffset << ",\"cache\":\""
+                      << (c.cacheWarm ? "warm" : "cold") << "\""
+                      << ",\"iotlb_miss_rate\":"
                       << (c.iommu ? JsonNumber(r.iotlbMissRate, 4) : std::string("null"))
                       << ",\"ops\":" << r.ops;
             if (runId >= 0)
@@ -503,6 +515,7 @@ main(int argc, char* argv[])
             .Choices("pattern", {"rand", "seq"})
             .Choices("iommu", {"on", "off"})
             .Choices("metric", {"bw", "lat"})
+            .Choices("cache", {"warm", "cold"})
             .Print(std::cout);
     }
     try

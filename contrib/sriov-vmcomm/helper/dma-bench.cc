@@ -10,6 +10,7 @@
 #include "ns3/memory-domain.h"
 #include "ns3/pcie-link.h"
 #include "ns3/random-variable-stream.h"
+#include "ns3/root-complex.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -30,6 +31,8 @@ constexpr uint64_t HPA_BASE = uint64_t{4} << 30; // aligned for every page size
 constexpr uint32_t DEFAULT_BW_OPS = 20000;
 constexpr uint32_t DEFAULT_LAT_OPS = 5000;
 constexpr uint32_t DEFAULT_WARMUP = 2000;
+constexpr int64_t RC_STREAM_BASE = 1000000; // root-complex streams, apart from the addresses'
+constexpr uint64_t DEVICE_BASE = 1 << 20;   // NIC-memory buffer, aligned for every offset
 
 /** The closed-loop benchmark of one point. */
 class Bench
@@ -70,6 +73,7 @@ class Bench
     Time m_t1;
     uint64_t m_bytes{0};
     uint64_t m_slotStalls0{0};
+    uint64_t m_coldReads0{0};
     std::vector<int64_t> m_latNs;
     DmaBenchResult m_r;
 };
@@ -98,6 +102,11 @@ Bench::Bench(const DmaBenchConfig& c)
                                     + " bytes) is smaller than the host offset plus the size ("
                                     + std::to_string(c.hostOffset + uint64_t{c.size}) + " bytes)");
     }
+    if (c.deviceOffset >= CACHE_LINE)
+    {
+        throw std::invalid_argument("device offset " + std::to_string(c.deviceOffset)
+                                    + " is not within a cache line (0..63 bytes)");
+    }
     if (c.pageBytes != 4096 && c.pageBytes != 2097152 && c.pageBytes != 1073741824)
     {
         throw std::invalid_argument("page size " + std::to_string(c.pageBytes)
@@ -117,6 +126,10 @@ Bench::Bench(const DmaBenchConfig& c)
     m_mem->SetAttribute("SizeBytes", UintegerValue(memBytes));
     m_mem->SetAttribute("PageSize", UintegerValue(c.pageBytes));
     m_mem->Attach(m_iommu, HPA_BASE);
+    // The host cache: pcie-bench warms the window from the host (HWarm) or flushes it (Cold).
+    Ptr<RootComplex> rc = m_dma->GetRootComplex();
+    rc->SetWorkingSet(c.window, c.cacheWarm);
+    rc->AssignStreams(RC_STREAM_BASE + 2 * int64_t{c.rngStream});
 
     m_rng = CreateObject<UniformRandomVariable>();
     m_rng->SetStream(c.rngStream);
@@ -170,6 +183,7 @@ Bench::Submit()
 {
     const Time now = Simulator::Now();
     const uint64_t addr = NextOffset();
+    const uint64_t device = DEVICE_BASE + m_c.deviceOffset;
     DmaEngine::Result r;
     uint32_t bytes = m_c.size;
     bool write = m_c.op == DmaBenchConfig::WRITE;
@@ -180,9 +194,9 @@ Bench::Submit()
             // LAT_WRRD: the engine runs the two commands in order, and PCIe ordering (a read
             // does not pass a posted write) keeps the read behind the write: the read starts
             // when the write has reached the root complex.
-            DmaEngine::Result w = m_dma->Write(m_mem, addr, m_c.size, now);
+            DmaEngine::Result w = m_dma->Write(m_mem, addr, m_c.size, now, device);
             NS_ABORT_MSG_IF(w.fault, "dma-bench: IOMMU fault on a write at 0x" << std::hex << addr);
-            r = m_dma->Read(m_mem, addr, nullptr, m_c.size, w.done);
+            r = m_dma->Read(m_mem, addr, nullptr, m_c.size, w.done, device);
             NS_ABORT_MSG_IF(r.fault, "dma-bench: IOMMU fault at 0x" << std::hex << addr);
             ++m_submitted;
             Simulator::Schedule(r.done - now, &Bench::Complete, this, now, 2 * m_c.size);
@@ -193,8 +207,8 @@ Bench::Submit()
             write = m_submitted % 2 == 0; // BW_RDWR: alternate
         }
     }
-    r = write ? m_dma->Write(m_mem, addr, m_c.size, now)
-              : m_dma->Read(m_mem, addr, nullptr, m_c.size, now);
+    r = write ? m_dma->Write(m_mem, addr, m_c.size, now, device)
+              : m_dma->Read(m_mem, addr, nullptr, m_c.size, now, device);
     NS_ABORT_MSG_IF(r.fault, "dma-bench: IOMMU fault at 0x" << std::hex << addr);
     ++m_submitted;
     Simulator::Schedule(r.done - now, &Bench::Complete, this, now, bytes);
@@ -211,6 +225,7 @@ Bench::StartMeasuring()
         m_iommu->ResetCounters();
     }
     m_slotStalls0 = m_dma->GetReadSlotStalls();
+    m_coldReads0 = m_dma->GetRootComplex()->GetColdReads();
 }
 
 void
@@ -237,6 +252,7 @@ Bench::StopMeasuring()
         c.emplace_back("iotlb_misses", misses);
         c.emplace_back("iotlb_walk_accesses", m_iommu->GetWalkAccesses());
     }
+    c.emplace_back("host_cache_cold_reads", m_dma->GetRootComplex()->GetColdReads() - m_coldReads0);
     Simulator::Stop();
 }
 

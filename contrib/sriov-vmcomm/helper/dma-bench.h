@@ -60,6 +60,8 @@ struct DmaBenchConfig
     uint32_t outstanding{0};  //!< bandwidth: operations submitted at once (0: automatic)
     uint32_t rngStream{0};    //!< ns-3 RNG stream of the random addresses
     uint32_t hostOffset{0};   //!< bytes past the cache-line boundary of each host address (0..63)
+    uint32_t deviceOffset{0}; //!< bytes past a cache-line boundary of the NIC-memory address
+    bool cacheWarm{true};     //!< host cache warm (the window's lines cached) or cold
 };
 
 /**

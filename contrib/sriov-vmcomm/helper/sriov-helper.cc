@@ -12,6 +12,7 @@
 #include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
 #include "ns3/preset.h"
+#include "ns3/root-complex.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -33,6 +34,7 @@ SriovHelper::SriovHelper()
     m_memory.SetTypeId("ns3::MemoryDomain");
     m_dma.SetTypeId("ns3::DmaEngine");
     m_hierarchy.SetTypeId("ns3::PcieHierarchy");
+    m_rootComplex.SetTypeId("ns3::RootComplex");
 }
 
 SriovHelper::~SriovHelper() = default;
@@ -90,9 +92,13 @@ SriovHelper::SetPreset(const std::string& name)
 {
     const Preset& preset = GetPreset(name);
     const std::pair<const char*, ObjectFactory*> factories[] = {
-        {"ns3::PcieLink::", &m_pcie}, {"ns3::Iommu::", &m_iommu},
-        {"ns3::DmaEngine::", &m_dma}, {"ns3::MemoryDomain::", &m_memory},
-        {"ns3::SriovNic::", &m_nic},  {"ns3::VfNetDevice::", &m_vf},
+        {"ns3::PcieLink::", &m_pcie},
+        {"ns3::Iommu::", &m_iommu},
+        {"ns3::DmaEngine::", &m_dma},
+        {"ns3::MemoryDomain::", &m_memory},
+        {"ns3::SriovNic::", &m_nic},
+        {"ns3::VfNetDevice::", &m_vf},
+        {"ns3::RootComplex::", &m_rootComplex},
     };
     for (const PresetParameter& q : preset.parameters)
     {
@@ -138,12 +144,16 @@ SriovHelper::Install(NodeContainer vms) const
     Ptr<Host> host = m_host.Create<Host>();
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
     Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
+    // One root complex per host: every NIC's requests go through it.
+    Ptr<RootComplex> rootComplex = m_rootComplex.Create<RootComplex>();
     std::vector<Ptr<SriovNic>> nics;
     for (uint32_t n = 0; n < m_nics; ++n)
     {
         Ptr<PcieLink> link = m_pcie.Create<PcieLink>();
         Ptr<SriovNic> nic = m_nic.Create<SriovNic>();
-        nic->Attach(link, iommu, m_dma.Create<DmaEngine>());
+        Ptr<DmaEngine> dma = m_dma.Create<DmaEngine>();
+        dma->SetRootComplex(rootComplex);
+        nic->Attach(link, iommu, dma);
         if (n == 0)
         {
             host->SetHardware(link, iommu, nic);

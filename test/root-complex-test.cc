@@ -99,15 +99,16 @@ TEST(DmaTransferSplit, CacheLinesFollowTheAddress)
 
 TEST(DmaTransferSplit, TlpsSplitAtAlignedBoundaries)
 {
-    // Writes at MPS-aligned (256 B) host addresses.
+    // Writes of up to MPS (256 B) from the first byte, reads at MRRS-aligned (512 B) addresses.
     EXPECT_EQ(Split(0, 256).writeTlps, 1u);
     EXPECT_EQ(Split(0, 257).writeTlps, 2u);
-    EXPECT_EQ(Split(192, 128).writeTlps, 2u); // 128 B across a 256 B boundary
+    EXPECT_EQ(Split(192, 128).writeTlps, 1u);  // by size, not at 256 B-aligned addresses
+    EXPECT_EQ(Split(4032, 128).writeTlps, 2u); // but never across 4 KiB
     EXPECT_EQ(Split(0, 2048).writeTlps, 8u);
-    // Read requests at MRRS-aligned (512 B) host addresses, completions per MPS piece.
     EXPECT_EQ(Split(0, 512).readRequests, 1u);
     EXPECT_EQ(Split(0, 513).readRequests, 2u);
-    EXPECT_EQ(Split(448, 128).readRequests, 2u);
+    EXPECT_EQ(Split(448, 128).readRequests, 2u); // reads at 512 B-aligned addresses
+    // Completions end at RCB-aligned addresses, merged up to MPS.
     EXPECT_EQ(Split(0, 512).completions, 2u);
     EXPECT_EQ(Split(448, 128).completions, 2u);
     EXPECT_EQ(Split(0, 64).completions, 1u);

@@ -24,6 +24,30 @@ AlignedPieces(uint64_t addr, uint32_t len, uint64_t boundary)
     return static_cast<uint32_t>((last - first) / boundary + 1);
 }
 
+/**
+ * TLPs a device makes of [addr, addr + len) by size: pieces of up to \p chunk bytes from the
+ * start, also cut where they would cross a 4 KiB boundary (PCIe forbids it).
+ */
+inline uint32_t
+SizedPieces(uint64_t addr, uint32_t len, uint32_t chunk)
+{
+    if (len == 0)
+    {
+        return 1;
+    }
+    uint32_t n = 0;
+    uint64_t a = addr;
+    uint64_t left = len;
+    while (left > 0)
+    {
+        const uint64_t take = std::min<uint64_t>({chunk, left, 4096 - (a & 4095)});
+        a += take;
+        left -= take;
+        ++n;
+    }
+    return n;
+}
+
 } // namespace
 
 DmaTransferSplit
@@ -31,9 +55,9 @@ SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps,
                  uint32_t rcb, uint32_t lineBytes, uint32_t deviceWord)
 {
     DmaTransferSplit s;
-    // PCIe: no request crosses 4 KiB, so the boundary is never above it.
+    // Reads at MRRS-aligned addresses (4 KiB at most), writes by size.
     s.readRequests = AlignedPieces(addr, len, std::min<uint32_t>(mrrs, 4096));
-    s.writeTlps = AlignedPieces(addr, len, std::min<uint32_t>(mps, 4096));
+    s.writeTlps = SizedPieces(addr, len, mps);
     // Completions end at RCB-aligned addresses; the root complex merges consecutive pieces of a
     // request up to MPS, so at most one per MPS-aligned piece, but at least one per request and
     // one per RCB piece when RCB is the larger (it never is: RCB <= MPS).

@@ -253,6 +253,7 @@ TEST(DmaEngine, WriteDataFetchDelaysTheWrite)
 {
     Rig a;
     Rig b;
+    a.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate(0)));
     b.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate("64Gbps")));
     // 2048 B at 64 Gb/s = 256 ns before the first TLP.
     EXPECT_EQ(b.dma->Write(b.mem, 0, 2048, Seconds(0)).done

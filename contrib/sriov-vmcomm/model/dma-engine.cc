@@ -87,7 +87,8 @@ DmaEngine::GetTypeId()
                   "Haswell host's pcie-bench LAT_DMA_WRRD by size (WRRD - RD grows by 0.26 "
                   "ns/B, the link explains 0.14), as ReadDataRate (doc/validation.md).",
                   DataRateValue(DataRate("55Gbps")),
-                  MakeDataRateAccessor(&DmaEngine::m_writeDataRate), MakeDataRateChecker())
+                  MakeDataRateAccessor(&DmaEngine::SetWriteDataRate, &DmaEngine::GetWriteDataRate),
+                  MakeDataRateChecker())
               .AddAttribute("DeviceWordBytes",
                             "Access unit of NIC memory, bytes (a power of two, 1..64): a "
                             "transfer whose NIC-memory address is not a multiple of it is "
@@ -236,10 +237,15 @@ DmaEngine::SetRootComplex(Ptr<RootComplex> rootComplex)
 }
 
 inline bool
-DmaEngine::NeedsSplit() const
+DmaEngine::NeedsSplit(uint64_t deviceAddr) const
 {
-    return m_rootComplex->IsActive() || m_unalignedReadTime.IsStrictlyPositive()
-        || m_unalignedWriteTime.IsStrictlyPositive() || m_realignDataRate.GetBitRate() != 0;
+    // The split costs a little per operation: only when a mechanism uses it. Alignment costs
+    // only an unaligned device address (scenarios use aligned ones).
+    return m_rootComplex->IsActive()
+        || ((deviceAddr & (m_deviceWordBytes - 1)) != 0
+            && (m_unalignedReadTime.IsStrictlyPositive()
+                || m_unalignedWriteTime.IsStrictlyPositive()
+                || m_realignDataRate.GetBitRate() != 0));
 }
 
 inline Time
@@ -333,19 +339,41 @@ DmaEngine::GetReadDataRate() const
     return m_readDataRate;
 }
 
-inline Time
-DmaEngine::StoreTime(uint32_t bytes) const
+void
+DmaEngine::SetWriteDataRate(DataRate rate)
 {
-    StoreTimeMemo& m = m_storeTimeMemo[(bytes ^ (bytes >> 4)) & (STORE_TIME_MEMO - 1)];
+    m_writeDataRate = rate;
+    for (auto& m : m_fetchTimeMemo)
+    {
+        m.valid = false;
+    }
+}
+
+DataRate
+DmaEngine::GetWriteDataRate() const
+{
+    return m_writeDataRate;
+}
+
+inline Time
+DmaEngine::MemoTime(StoreTimeMemo* memo, const DataRate& rate, uint32_t bytes)
+{
+    StoreTimeMemo& m = memo[(bytes ^ (bytes >> 4)) & (STORE_TIME_MEMO - 1)];
     if (m.valid && m.bytes == bytes)
     {
         return m.time;
     }
-    const uint64_t bps = m_readDataRate.GetBitRate();
+    const uint64_t bps = rate.GetBitRate();
     m.time = bps == 0 ? Time(0) : Seconds(8.0 * bytes / static_cast<double>(bps));
     m.bytes = bytes;
     m.valid = true;
     return m.time;
+}
+
+inline Time
+DmaEngine::StoreTime(uint32_t bytes) const
+{
+    return MemoTime(m_storeTimeMemo, m_readDataRate, bytes);
 }
 
 inline DmaEngine::Result
@@ -403,7 +431,7 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
 {
     ++m_reads;
     LazyNow now;
-    const bool split = NeedsSplit();
+    const bool split = NeedsSplit(deviceAddr);
     DmaTransferSplit s;
     Time interval = m_readIssueInterval;
     if (split)
@@ -446,7 +474,7 @@ DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, cons
 {
     ++m_writes;
     LazyNow now;
-    const bool split = NeedsSplit();
+    const bool split = NeedsSplit(deviceAddr);
     DmaTransferSplit s;
     Time interval = m_writeIssueInterval;
     if (split)
@@ -459,7 +487,7 @@ DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, cons
     Time ready = earliest + m_processingLatency;
     if (m_writeDataRate.GetBitRate() != 0)
     {
-        ready += Seconds(8.0 * len / static_cast<double>(m_writeDataRate.GetBitRate()));
+        ready += MemoTime(m_fetchTimeMemo, m_writeDataRate, len);
     }
     const Time issue = Issue(ready, interval, now);
     const Time atRootComplex = m_link->PostedWrite(PcieLink::UPSTREAM, len, issue, now);

@@ -200,8 +200,15 @@ class DmaEngine : public Object
      * \return extra issue-stage time of an operation whose device address is unaligned
      */
     Time UnalignedTime(const DmaTransferSplit& split, bool write, uint32_t len) const;
-    /** \return whether the transfer split is needed (root complex or alignment costs) */
-    bool NeedsSplit() const;
+    /**
+     * \param deviceAddr the operation's NIC-memory address
+     * \return whether the transfer split is needed (root complex or alignment costs)
+     */
+    bool NeedsSplit(uint64_t deviceAddr) const;
+    /** \param rate the WriteDataRate attribute */
+    void SetWriteDataRate(DataRate rate);
+    /** \return the WriteDataRate attribute */
+    DataRate GetWriteDataRate() const;
     /** \param rate the ReadDataRate attribute */
     void SetReadDataRate(DataRate rate);
     /** \return the ReadDataRate attribute */
@@ -243,6 +250,15 @@ class DmaEngine : public Object
      * the memo, made once per size instead of once per read
      */
     mutable StoreTimeMemo m_storeTimeMemo[STORE_TIME_MEMO];
+    /** The same for the write data fetch (WriteDataRate) by write size. */
+    mutable StoreTimeMemo m_fetchTimeMemo[STORE_TIME_MEMO];
+    /**
+     * \param memo a memo array (STORE_TIME_MEMO slots)
+     * \param rate the rate
+     * \param bytes the size
+     * \return bytes at rate, memoized
+     */
+    static Time MemoTime(StoreTimeMemo* memo, const DataRate& rate, uint32_t bytes);
 
     // One-entry cache of Resolve(): nearly every DMA goes to the memory of the last one.
     mutable MemoryDomain* m_resolved; //!< region Resolve() returned last (null: none)

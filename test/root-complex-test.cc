@@ -95,6 +95,10 @@ TEST(DmaTransferSplit, CacheLinesFollowTheAddress)
     EXPECT_EQ(Split(3, 58).cacheLines, 1u);
     EXPECT_EQ(Split(3, 58).partialLines, 1u);
     EXPECT_EQ(Split(0, 257).cacheLines, 5u);
+    // Lines beyond the size in lines: only a host offset makes them.
+    EXPECT_EQ(Split(0, 65).straddleLines, 0u);
+    EXPECT_EQ(Split(3, 64).straddleLines, 1u);
+    EXPECT_EQ(Split(3, 58).straddleLines, 0u);
 }
 
 TEST(DmaTransferSplit, TlpsSplitAtAlignedBoundaries)
@@ -147,6 +151,23 @@ TEST(RootComplex, ReadPipelineCostsPerRequestAndPerLine)
     r129.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
     EXPECT_NEAR(r129.ReadSpacing(129), 30, 0.5);
     EXPECT_EQ(r129.Rc()->GetLines(), 300u);
+}
+
+TEST(RootComplex, StraddledLineCostsItsOwnTime)
+{
+    // 64 B at host offset 3 touches two lines, one of them beyond its size in lines: 12 ns per
+    // request + 6 ns for the line + 3 ns for the straddled one = 21 ns (65 B at offset 0: 24).
+    Rig r;
+    r.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
+    r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
+    r.Rc()->SetAttribute("StraddleLineTime", TimeValue(NanoSeconds(3)));
+    std::vector<Time> done;
+    for (int i = 0; i < 100; ++i)
+    {
+        done.push_back(r.dma->Read(r.mem, 4096 * i + 3, nullptr, 64, Seconds(0)).done);
+    }
+    std::sort(done.begin(), done.end());
+    EXPECT_NEAR((done[99] - done[49]).GetNanoSeconds() / 50.0, 21, 0.5);
 }
 
 TEST(RootComplex, ReadPipelineAddsNoLatencyWhenIdle)

@@ -75,6 +75,8 @@ SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps,
         const bool tailPartial = (end & (lineBytes - 1)) != 0;
         s.partialLines = s.cacheLines == 1 ? (headPartial || tailPartial ? 1 : 0)
                                            : (headPartial ? 1 : 0) + (tailPartial ? 1 : 0);
+        s.straddleLines
+            = s.cacheLines - static_cast<uint32_t>((uint64_t{len} + lineBytes - 1) / lineBytes);
     }
     s.deviceAligned = (deviceAddr & (deviceWord - 1)) == 0;
     return s;

@@ -31,6 +31,9 @@ struct DmaTransferSplit
     uint32_t writeTlps{0};  //!< posted write TLPs (MPS bytes each from the start, not across 4 KiB)
     uint32_t cacheLines{0}; //!< host cache lines the bytes overlap
     uint32_t partialLines{0}; //!< of those, lines the transfer covers only in part (0..2)
+    /** lines touched beyond ceil(len / line): 1 if a host offset makes the bytes straddle one
+     *  more line, else 0 */
+    uint32_t straddleLines{0};
     bool deviceAligned{true}; //!< the device address is a multiple of the device word
 };
 

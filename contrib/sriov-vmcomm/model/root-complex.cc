@@ -54,6 +54,14 @@ RootComplex::GetTypeId()
                             TimeValue(Time(0)), MakeTimeAccessor(&RootComplex::m_writeLineTime),
                             MakeTimeChecker(Time(0)))
               .AddAttribute(
+                  "StraddleLineTime",
+                  "Pipeline time of the line a transfer touches beyond its size in lines (a "
+                  "host offset within a line makes 64 B touch two), instead of ReadLineTime or "
+                  "WriteLineTime. Default 0: as ReadRequestTime (pcie-bench bw_dma_off_*, host "
+                  "offsets).",
+                  TimeValue(Time(0)), MakeTimeAccessor(&RootComplex::m_straddleLineTime),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute(
                   "DirectionSwitchLineTime",
                   "Extra pipeline time per cache line of an operation whose direction (read "
                   "or write) differs from the operation before it. Default 0: as "
@@ -135,7 +143,7 @@ RootComplex::IsActive() const
 {
     if (m_readRequestTime.IsStrictlyPositive() || m_readLineTime.IsStrictlyPositive()
         || m_writeTlpTime.IsStrictlyPositive() || m_writeLineTime.IsStrictlyPositive()
-        || m_switchLineTime.IsStrictlyPositive())
+        || m_switchLineTime.IsStrictlyPositive() || m_straddleLineTime.IsStrictlyPositive())
     {
         return true;
     }
@@ -187,8 +195,11 @@ RootComplex::AssignStreams(int64_t stream)
 }
 
 inline int64_t
-RootComplex::Occupy(bool write, uint32_t lines, int64_t base, int64_t readyStep)
+RootComplex::Occupy(bool write, const DmaTransferSplit& split, int64_t base, int64_t readyStep)
 {
+    const uint32_t lines = split.cacheLines;
+    base += static_cast<int64_t>(split.straddleLines)
+          * (m_straddleLineTime - (write ? m_writeLineTime : m_readLineTime)).GetTimeStep();
     int64_t busy
         = base
         + static_cast<int64_t>(lines) * (write ? m_writeLineTime : m_readLineTime).GetTimeStep();
@@ -213,8 +224,8 @@ Time
 RootComplex::Read(const DmaTransferSplit& split, const Time& ready)
 {
     const int64_t readyStep = ready.GetTimeStep();
-    const int64_t start = Occupy(false, split.cacheLines,
-                                 split.readRequests * m_readRequestTime.GetTimeStep(), readyStep);
+    const int64_t start
+        = Occupy(false, split, split.readRequests * m_readRequestTime.GetTimeStep(), readyStep);
     Time extra = TimeStep(start - readyStep);
     if (m_hitRatio < 1.0 && m_coldReadLatency.IsStrictlyPositive()
         && (m_hitRatio <= 0.0 || m_hit->GetValue() >= m_hitRatio))
@@ -236,8 +247,7 @@ Time
 RootComplex::Write(const DmaTransferSplit& split, const Time& ready)
 {
     const int64_t readyStep = ready.GetTimeStep();
-    return TimeStep(
-        Occupy(true, split.cacheLines, split.writeTlps * m_writeTlpTime.GetTimeStep(), readyStep));
+    return TimeStep(Occupy(true, split, split.writeTlps * m_writeTlpTime.GetTimeStep(), readyStep));
 }
 
 uint64_t

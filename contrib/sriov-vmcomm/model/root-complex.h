@@ -27,6 +27,8 @@ namespace ns3 {
  *   ReadRequestTime per request TLP plus ReadLineTime per cache line it touches, a write for
  *   WriteTlpTime per TLP plus WriteLineTime per line; an operation of the other direction than
  *   the one before it adds DirectionSwitchLineTime per line (the memory system turns around).
+ *   Lines are counted by the transfer's size (a 65 B read costs two, as a 128 B one); the one
+ *   more line a host offset makes the bytes straddle costs StraddleLineTime instead.
  *   The pipeline is a work-conserving server (BusyCalendar): it bounds the rate, it adds no
  *   latency when idle. A partial line costs as much as a whole one.
  * - **Host cache.** A read whose line is not in the last-level cache waits ColdReadLatency more
@@ -100,12 +102,12 @@ class RootComplex : public Object
     /**
      * Reserve the pipeline for an operation.
      * \param write whether it is a write
-     * \param lines cache lines it touches
+     * \param split its split (cache lines, lines straddled)
      * \param base its per-TLP time, time steps
      * \param readyStep instant it is ready, time steps
      * \return instant the pipeline starts it, time steps
      */
-    int64_t Occupy(bool write, uint32_t lines, int64_t base, int64_t readyStep);
+    int64_t Occupy(bool write, const DmaTransferSplit& split, int64_t base, int64_t readyStep);
     /** \param mean the ReadLatencySpreadMean attribute */
     void SetSpreadMean(Time mean);
     /** \return the ReadLatencySpreadMean attribute */
@@ -116,6 +118,7 @@ class RootComplex : public Object
     Time m_writeTlpTime;                //!< pipeline time per write TLP
     Time m_writeLineTime;               //!< pipeline time per cache line written
     Time m_switchLineTime;              //!< extra per line after an operation of the other kind
+    Time m_straddleLineTime;            //!< pipeline time per line straddled (host offset)
     Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
     uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
     Time m_spreadMean;                  //!< mean extra latency per read

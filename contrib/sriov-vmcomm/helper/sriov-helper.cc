@@ -34,7 +34,7 @@ SriovHelper::SriovHelper()
     m_memory.SetTypeId("ns3::MemoryDomain");
     m_dma.SetTypeId("ns3::DmaEngine");
     m_hierarchy.SetTypeId("ns3::PcieHierarchy");
-    m_rootComplex.SetTypeId("ns3::RootComplex");
+    m_rc.SetTypeId("ns3::RootComplex");
 }
 
 SriovHelper::~SriovHelper() = default;
@@ -92,13 +92,10 @@ SriovHelper::SetPreset(const std::string& name)
 {
     const Preset& preset = GetPreset(name);
     const std::pair<const char*, ObjectFactory*> factories[] = {
-        {"ns3::PcieLink::", &m_pcie},
-        {"ns3::Iommu::", &m_iommu},
-        {"ns3::DmaEngine::", &m_dma},
-        {"ns3::MemoryDomain::", &m_memory},
-        {"ns3::SriovNic::", &m_nic},
-        {"ns3::VfNetDevice::", &m_vf},
-        {"ns3::RootComplex::", &m_rootComplex},
+        {"ns3::PcieLink::", &m_pcie},  {"ns3::Iommu::", &m_iommu},
+        {"ns3::DmaEngine::", &m_dma},  {"ns3::MemoryDomain::", &m_memory},
+        {"ns3::SriovNic::", &m_nic},   {"ns3::VfNetDevice::", &m_vf},
+        {"ns3::RootComplex::", &m_rc},
     };
     for (const PresetParameter& q : preset.parameters)
     {
@@ -145,7 +142,7 @@ SriovHelper::Install(NodeContainer vms) const
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
     Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
     // One root complex per host: every NIC's requests go through it.
-    Ptr<RootComplex> rootComplex = m_rootComplex.Create<RootComplex>();
+    Ptr<RootComplex> rootComplex = m_rc.Create<RootComplex>();
     std::vector<Ptr<SriovNic>> nics;
     for (uint32_t n = 0; n < m_nics; ++n)
     {

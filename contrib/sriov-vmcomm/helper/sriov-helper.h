@@ -109,17 +109,17 @@ class SriovHelper : public PcapHelperForDevice
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
                             bool explicitFilename) override;
 
-    ObjectFactory m_host;        //!< Host factory
-    ObjectFactory m_pcie;        //!< PcieLink factory
-    ObjectFactory m_iommu;       //!< Iommu factory
-    ObjectFactory m_nic;         //!< SriovNic factory
-    ObjectFactory m_vf;          //!< VfNetDevice factory
-    ObjectFactory m_memory;      //!< MemoryDomain factory
-    ObjectFactory m_dma;         //!< DmaEngine factory
-    ObjectFactory m_hierarchy;   //!< PcieHierarchy factory
-    ObjectFactory m_rootComplex; //!< RootComplex factory
-    uint32_t m_nics;             //!< NICs per host
-    bool m_iommuEnabled;         //!< build an IOMMU
+    ObjectFactory m_host;      //!< Host factory
+    ObjectFactory m_pcie;      //!< PcieLink factory
+    ObjectFactory m_iommu;     //!< Iommu factory
+    ObjectFactory m_nic;       //!< SriovNic factory
+    ObjectFactory m_vf;        //!< VfNetDevice factory
+    ObjectFactory m_memory;    //!< MemoryDomain factory
+    ObjectFactory m_dma;       //!< DmaEngine factory
+    ObjectFactory m_hierarchy; //!< PcieHierarchy factory
+    ObjectFactory m_rc;        //!< RootComplex factory
+    uint32_t m_nics;           //!< NICs per host
+    bool m_iommuEnabled;       //!< build an IOMMU
 };
 
 } // namespace ns3

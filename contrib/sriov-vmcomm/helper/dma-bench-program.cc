@@ -48,6 +48,9 @@ const Option OPTIONS[] = {
     {"warmup",
      "warm-up operations per point, a positive integer (0: 2000, at least 8 x outstanding)", "0"},
     {"outstanding", "bw: operations kept submitted (0: twice the read bound, at least 64)", "0"},
+    {"host-offset", "bytes past the cache-line boundary of each host address, 0..63", "0"},
+    {"device-offset", "bytes past a cache-line boundary of the NIC-memory address, 0..63", "0"},
+    {"cache", "warm or cold (host cache: the window warmed by the host, or flushed)", "warm"},
 };
 
 /** ns-3's own informational options, handed to CommandLine as they are. */
@@ -69,6 +72,9 @@ enum OptionIndex
     OPS,
     WARMUP,
     OUTSTANDING,
+    HOST_OFFSET,
+    DEVICE_OFFSET,
+    CACHE,
     N_OPTIONS
 };
 
@@ -200,6 +206,18 @@ ParseCount(const std::string& option, const std::string& value)
     return static_cast<uint32_t>(std::stoul(value));
 }
 
+uint32_t
+ParseOffset(const std::string& option, const std::string& value)
+{
+    if (value.empty() || value.size() > 2
+        || value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) > 63)
+    {
+        throw ExperimentError("--" + option + "=" + value
+                              + ": allowed: 0..63 (bytes within a cache line)");
+    }
+    return static_cast<uint32_t>(std::stoul(value));
+}
+
 std::vector<uint64_t>
 ParseSizes(const std::string& option, const std::string& value)
 {
@@ -297,7 +315,8 @@ class DmaBenchProgram : public ScenarioProgram
             .Choices("op", {"read", "write", "rw"})
             .Choices("pattern", {"rand", "seq"})
             .Choices("iommu", {"on", "off"})
-            .Choices("metric", {"bw", "lat"});
+            .Choices("metric", {"bw", "lat"})
+            .Choices("cache", {"warm", "cold"});
     }
 
     int CheckArguments(int argc, char** argv) override
@@ -341,6 +360,9 @@ class DmaBenchProgram : public ScenarioProgram
         base.ops = ParseCount("ops", m_text[OPS]);
         base.warmup = ParseCount("warmup", m_text[WARMUP]);
         base.outstanding = ParseCount("outstanding", m_text[OUTSTANDING]);
+        base.hostOffset = ParseOffset("host-offset", m_text[HOST_OFFSET]);
+        base.deviceOffset = ParseOffset("device-offset", m_text[DEVICE_OFFSET]);
+        base.cacheWarm = Choose<bool>("cache", m_text[CACHE], {{"warm", true}, {"cold", false}});
         m_sizes = ParseSizes("size", m_text[SIZE]);
         m_windows = ParseSizes("window", m_text[WINDOW]);
         for (uint64_t s : m_sizes)
@@ -352,10 +374,11 @@ class DmaBenchProgram : public ScenarioProgram
             }
             for (uint64_t w : m_windows)
             {
-                if (w < s)
+                if (w < s + base.hostOffset)
                 {
                     throw ExperimentError("--window=" + FormatByteSize(w)
                                           + " is smaller than --size=" + FormatByteSize(s)
+                                          + " plus --host-offset=" + std::to_string(base.hostOffset)
                                           + "; every window must hold a transfer");
                 }
                 if (w > (uint64_t{1} << 40))
@@ -417,6 +440,9 @@ class DmaBenchProgram : public ScenarioProgram
                     rec.params.emplace_back("ops", std::to_string(r.ops));
                     rec.params.emplace_back("warmup", std::to_string(c.warmup));
                     rec.params.emplace_back("outstanding", std::to_string(r.outstanding));
+                    rec.params.emplace_back("host-offset", std::to_string(c.hostOffset));
+                    rec.params.emplace_back("device-offset", std::to_string(c.deviceOffset));
+                    rec.params.emplace_back("cache", c.cacheWarm ? "warm" : "cold");
                     const std::string comp = "dma-bench";
                     if (c.metric == DmaBenchConfig::BANDWIDTH)
                     {
@@ -425,7 +451,9 @@ class DmaBenchProgram : public ScenarioProgram
                     else
                     {
                         rec.counters.push_back({comp, "lat_median_ns", r.latMedianNs});
+                        rec.counters.push_back({comp, "lat_p95_ns", r.latP95Ns});
                         rec.counters.push_back({comp, "lat_p999_ns", r.latP999Ns});
+                        rec.counters.push_back({comp, "lat_min_ns", r.latMinNs});
                         rec.histograms.emplace_back(-1, r.latency);
                     }
                     if (c.iommu)
@@ -450,7 +478,12 @@ class DmaBenchProgram : public ScenarioProgram
                           << ",\"metric\":\"" << ToString(c.metric)
                           << "\",\"gbps\":" << JsonNumber(bw ? r.gbps : nan, 3)
                           << ",\"lat_median_ns\":" << JsonNumber(bw ? nan : r.latMedianNs, 1)
+                          << ",\"lat_p95_ns\":" << JsonNumber(bw ? nan : r.latP95Ns, 1)
                           << ",\"lat_p999_ns\":" << JsonNumber(bw ? nan : r.latP999Ns, 1)
+                          << ",\"lat_min_ns\":" << JsonNumber(bw ? nan : r.latMinNs, 1)
+                          << ",\"host_offset\":" << c.hostOffset
+                          << ",\"device_offset\":" << c.deviceOffset << ",\"cache\":\""
+                          << (c.cacheWarm ? "warm" : "cold") << "\""
                           << ",\"iotlb_miss_rate\":"
                           << (c.iommu ? JsonNumber(r.iotlbMissRate, 4) : std::string("null"))
                           << ",\"ops\":" << r.ops;

@@ -13,6 +13,7 @@
 #include "ns3/memory-domain.h"
 #include "ns3/pcie-link.h"
 #include "ns3/random-variable-stream.h"
+#include "ns3/root-complex.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -33,6 +34,8 @@ constexpr uint64_t HPA_BASE = uint64_t{4} << 30; // aligned for every page size
 constexpr uint32_t DEFAULT_BW_OPS = 20000;
 constexpr uint32_t DEFAULT_LAT_OPS = 5000;
 constexpr uint32_t DEFAULT_WARMUP = 2000;
+constexpr int64_t RC_STREAM_BASE = 1000000; // root-complex streams, apart from the addresses'
+constexpr uint64_t DEVICE_BASE = 1 << 20;   // NIC-memory buffer, aligned for every offset
 
 /** The closed-loop benchmark of one point. */
 class Bench
@@ -73,6 +76,7 @@ class Bench
     Time m_t1;
     uint64_t m_bytes{0};
     uint64_t m_slotStalls0{0};
+    uint64_t m_coldReads0{0};
     std::vector<int64_t> m_latNs;
     DmaBenchResult m_r;
 };
@@ -89,6 +93,22 @@ Bench::Bench(const DmaBenchConfig& c)
         throw std::invalid_argument("window (" + std::to_string(c.window)
                                     + " bytes) is smaller than the transfer size ("
                                     + std::to_string(c.size) + " bytes)");
+    }
+    if (c.hostOffset >= CACHE_LINE)
+    {
+        throw std::invalid_argument("host offset " + std::to_string(c.hostOffset)
+                                    + " is not within a cache line (0..63 bytes)");
+    }
+    if (c.window < uint64_t{c.size} + c.hostOffset)
+    {
+        throw std::invalid_argument("window (" + std::to_string(c.window)
+                                    + " bytes) is smaller than the host offset plus the size ("
+                                    + std::to_string(c.hostOffset + uint64_t{c.size}) + " bytes)");
+    }
+    if (c.deviceOffset >= CACHE_LINE)
+    {
+        throw std::invalid_argument("device offset " + std::to_string(c.deviceOffset)
+                                    + " is not within a cache line (0..63 bytes)");
     }
     if (c.pageBytes != 4096 && c.pageBytes != 2097152 && c.pageBytes != 1073741824)
     {
@@ -109,10 +129,14 @@ Bench::Bench(const DmaBenchConfig& c)
     m_mem->SetAttribute("SizeBytes", UintegerValue(memBytes));
     m_mem->SetAttribute("PageSize", UintegerValue(c.pageBytes));
     m_mem->Attach(m_iommu, HPA_BASE);
+    // The host cache: pcie-bench warms the window from the host (HWarm) or flushes it (Cold).
+    Ptr<RootComplex> rc = m_dma->GetRootComplex();
+    rc->SetWorkingSet(c.window, c.cacheWarm);
+    rc->AssignStreams(RC_STREAM_BASE + 2 * int64_t{c.rngStream});
 
     m_rng = CreateObject<UniformRandomVariable>();
     m_rng->SetStream(c.rngStream);
-    m_slots = (c.window - c.size) / CACHE_LINE + 1;
+    m_slots = (c.window - c.size - c.hostOffset) / CACHE_LINE + 1;
     m_stride = (c.size + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
 
     const bool bw = c.metric == DmaBenchConfig::BANDWIDTH;
@@ -144,14 +168,15 @@ Bench::NextOffset()
     if (m_c.pattern == DmaBenchConfig::RANDOM)
     {
         return CACHE_LINE
-             * m_rng->GetInteger(0, static_cast<uint32_t>(std::min<uint64_t>(
-                                        m_slots - 1, std::numeric_limits<uint32_t>::max())));
+                 * m_rng->GetInteger(0, static_cast<uint32_t>(std::min<uint64_t>(
+                                            m_slots - 1, std::numeric_limits<uint32_t>::max())))
+             + m_c.hostOffset;
     }
-    if (m_seqOffset + m_c.size > m_c.window)
+    if (m_seqOffset + m_c.hostOffset + m_c.size > m_c.window)
     {
         m_seqOffset = 0;
     }
-    const uint64_t offset = m_seqOffset;
+    const uint64_t offset = m_seqOffset + m_c.hostOffset;
     m_seqOffset += m_stride;
     return offset;
 }
@@ -161,6 +186,7 @@ Bench::Submit()
 {
     const Time now = Simulator::Now();
     const uint64_t addr = NextOffset();
+    const uint64_t device = DEVICE_BASE + m_c.deviceOffset;
     DmaEngine::Result r;
     uint32_t bytes = m_c.size;
     bool write = m_c.op == DmaBenchConfig::WRITE;
@@ -168,20 +194,24 @@ Bench::Submit()
     {
         if (m_c.metric == DmaBenchConfig::LATENCY)
         {
-            // LAT_WRRD: the read of the same address follows the write; PCIe ordering (a read
-            // does not pass a posted write) makes its completion wait for the write.
-            DmaEngine::Result w = m_dma->Write(m_mem, addr, m_c.size, now);
+            // LAT_WRRD: the engine runs the two commands in order, and PCIe ordering (a read
+            // does not pass a posted write) keeps the read behind the write: the read starts
+            // when the write has reached the root complex.
+            DmaEngine::Result w = m_dma->Write(m_mem, addr, m_c.size, now, device);
             NS_ABORT_MSG_IF(w.fault, "dma-bench: IOMMU fault on a write at 0x" << std::hex << addr);
-            write = false;
-            bytes = 2 * m_c.size;
+            r = m_dma->Read(m_mem, addr, nullptr, m_c.size, w.done, device);
+            NS_ABORT_MSG_IF(r.fault, "dma-bench: IOMMU fault at 0x" << std::hex << addr);
+            ++m_submitted;
+            Simulator::Schedule(r.done - now, &Bench::Complete, this, now, 2 * m_c.size);
+            return;
         }
         else
         {
             write = m_submitted % 2 == 0; // BW_RDWR: alternate
         }
     }
-    r = write ? m_dma->Write(m_mem, addr, m_c.size, now)
-              : m_dma->Read(m_mem, addr, nullptr, m_c.size, now);
+    r = write ? m_dma->Write(m_mem, addr, m_c.size, now, device)
+              : m_dma->Read(m_mem, addr, nullptr, m_c.size, now, device);
     NS_ABORT_MSG_IF(r.fault, "dma-bench: IOMMU fault at 0x" << std::hex << addr);
     ++m_submitted;
     Simulator::Schedule(r.done - now, &Bench::Complete, this, now, bytes);
@@ -198,6 +228,7 @@ Bench::StartMeasuring()
         m_iommu->ResetCounters();
     }
     m_slotStalls0 = m_dma->GetReadSlotStalls();
+    m_coldReads0 = m_dma->GetRootComplex()->GetColdReads();
 }
 
 void
@@ -224,6 +255,7 @@ Bench::StopMeasuring()
         c.emplace_back("iotlb_misses", misses);
         c.emplace_back("iotlb_walk_accesses", m_iommu->GetWalkAccesses());
     }
+    c.emplace_back("host_cache_cold_reads", m_dma->GetRootComplex()->GetColdReads() - m_coldReads0);
     Simulator::Stop();
 }
 
@@ -297,7 +329,9 @@ Bench::Run()
         return static_cast<double>(m_latNs[std::max<std::size_t>(rank, 1) - 1]);
     };
     m_r.latMedianNs = pct(50);
+    m_r.latP95Ns = pct(95);
     m_r.latP999Ns = pct(99.9);
+    m_r.latMinNs = static_cast<double>(m_latNs.front());
     m_r.counters.emplace_back("outstanding", m_outstanding);
     m_r.counters.emplace_back("ops", m_r.ops);
     m_r.counters.emplace_back("interval_seconds", m_r.interval.GetSeconds());

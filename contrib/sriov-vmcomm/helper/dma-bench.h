@@ -22,9 +22,9 @@ namespace ns3 {
  * \brief One point of the pcie-bench style DMA microbenchmark (Neugebauer et al., SIGCOMM 2018).
  *
  * The NIC's DMA engine reads, writes, or writes then reads transfers of \c size bytes at
- * cache-line (64 B) aligned offsets inside a \c window of one VM's memory, random or
- * sequential, with the IOMMU on or off. The hardware is built from the attribute defaults in
- * force (see ApplyPreset()).
+ * cache-line (64 B) aligned offsets plus \c hostOffset inside a \c window of one VM's memory,
+ * random or sequential, with the IOMMU on or off. The hardware is built from the attribute defaults
+ * in force (see ApplyPreset()).
  */
 struct DmaBenchConfig
 {
@@ -62,6 +62,9 @@ struct DmaBenchConfig
     uint32_t warmup{0};       //!< operations before measuring (0: 2000, at least 8 x outstanding)
     uint32_t outstanding{0};  //!< bandwidth: operations submitted at once (0: automatic)
     uint32_t rngStream{0};    //!< ns-3 RNG stream of the random addresses
+    uint32_t hostOffset{0};   //!< bytes past the cache-line boundary of each host address (0..63)
+    uint32_t deviceOffset{0}; //!< bytes past a cache-line boundary of the NIC-memory address
+    bool cacheWarm{true};     //!< host cache warm (the window's lines cached) or cold
 };
 
 /**
@@ -72,7 +75,9 @@ struct DmaBenchResult
 {
     double gbps{0};           //!< payload bits moved per second of the measured interval, Gb/s
     double latMedianNs{0};    //!< median latency of the measured operations, ns (exact)
+    double latP95Ns{0};       //!< 95th percentile latency, ns (exact)
     double latP999Ns{0};      //!< 99.9th percentile latency, ns (exact)
+    double latMinNs{0};       //!< smallest latency, ns (exact)
     double iotlbMissRate{0};  //!< IOTLB misses / translations in the interval (0 without IOMMU)
     uint64_t ops{0};          //!< operations measured
     uint64_t bytes{0};        //!< payload bytes of the measured operations

@@ -14,6 +14,7 @@
 #include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
 #include "ns3/preset.h"
+#include "ns3/root-complex.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -38,6 +39,7 @@ SriovHelper::SriovHelper()
     m_dma.SetTypeId("ns3::DmaEngine");
     m_hierarchy.SetTypeId("ns3::PcieHierarchy");
     m_vswitch.SetTypeId("ns3::VirtualSwitch");
+    m_rc.SetTypeId("ns3::RootComplex");
 }
 
 SriovHelper::~SriovHelper() = default;
@@ -101,9 +103,10 @@ SriovHelper::SetPreset(const std::string& name)
 {
     const Preset& preset = GetPreset(name);
     const std::pair<const char*, ObjectFactory*> factories[] = {
-        {"ns3::PcieLink::", &m_pcie}, {"ns3::Iommu::", &m_iommu},
-        {"ns3::DmaEngine::", &m_dma}, {"ns3::MemoryDomain::", &m_memory},
-        {"ns3::SriovNic::", &m_nic},  {"ns3::VfNetDevice::", &m_vf},
+        {"ns3::PcieLink::", &m_pcie},  {"ns3::Iommu::", &m_iommu},
+        {"ns3::DmaEngine::", &m_dma},  {"ns3::MemoryDomain::", &m_memory},
+        {"ns3::SriovNic::", &m_nic},   {"ns3::VfNetDevice::", &m_vf},
+        {"ns3::RootComplex::", &m_rc},
     };
     for (const PresetParameter& q : preset.parameters)
     {
@@ -165,12 +168,16 @@ SriovHelper::Install(NodeContainer vms) const
         upstream->SetAttribute("Lanes", UintegerValue(hierarchy->GetSwitchUpstreamLanes()));
         hierarchy->SetSwitchUpstream(upstream);
     }
+    // One root complex per host: every NIC's requests go through it.
+    Ptr<RootComplex> rootComplex = m_rc.Create<RootComplex>();
     std::vector<Ptr<SriovNic>> nics;
     for (uint32_t n = 0; n < m_nics; ++n)
     {
         Ptr<PcieLink> link = m_pcie.Create<PcieLink>();
         Ptr<SriovNic> nic = m_nic.Create<SriovNic>();
-        nic->Attach(link, iommu, m_dma.Create<DmaEngine>());
+        Ptr<DmaEngine> dma = m_dma.Create<DmaEngine>();
+        dma->SetRootComplex(rootComplex);
+        nic->Attach(link, iommu, dma);
         if (n == 0)
         {
             host->SetHardware(link, iommu, nic);

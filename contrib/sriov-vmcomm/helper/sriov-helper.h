@@ -136,6 +136,7 @@ class SriovHelper : public PcapHelperForDevice
     ObjectFactory m_dma;       //!< DmaEngine factory
     ObjectFactory m_hierarchy; //!< PcieHierarchy factory
     ObjectFactory m_vswitch;   //!< VirtualSwitch factory (vswitch-offload)
+    ObjectFactory m_rc;        //!< RootComplex factory
     uint32_t m_nics;           //!< NICs per host
     bool m_iommuEnabled;       //!< build an IOMMU
 };

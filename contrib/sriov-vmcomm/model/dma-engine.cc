@@ -3,6 +3,7 @@
  */
 #include "dma-engine.h"
 
+#include "dma-transfer-split.h"
 #include "iommu.h"
 #include "memory-domain.h"
 #include "ns3/abort.h"
@@ -11,6 +12,8 @@
 #include "ns3/nstime.h"
 #include "ns3/uinteger.h"
 #include "pcie-link.h"
+#include "root-complex.h"
+#include "uinteger-checkers.h"
 
 #include <algorithm>
 #include <limits>
@@ -18,6 +21,10 @@
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("DmaEngine");
+
+namespace {
+constexpr uint32_t CACHE_LINE_BYTES = 64; //!< host cache line (x86)
+} // namespace
 NS_OBJECT_ENSURE_REGISTERED(DmaEngine);
 
 TypeId
@@ -72,6 +79,45 @@ DmaEngine::GetTypeId()
                   "estimate; doc/validation.md).",
                   UintegerValue(0), MakeUintegerAccessor(&DmaEngine::m_maxOutstandingReads),
                   MakeUintegerChecker<uint32_t>(0, 65536))
+              .AddAttribute(
+                  "WriteDataRate",
+                  "Rate at which a write's data is fetched from NIC memory before its first "
+                  "TLP (store and forward, per write; writes overlap, so it adds latency, not a "
+                  "rate limit); 0 for none. Default 55 Gb/s: the NFP6000's, fitted on the "
+                  "Haswell host's pcie-bench LAT_DMA_WRRD by size (WRRD - RD grows by 0.26 "
+                  "ns/B, the link explains 0.14), as ReadDataRate (doc/validation.md).",
+                  DataRateValue(DataRate("55Gbps")),
+                  MakeDataRateAccessor(&DmaEngine::SetWriteDataRate, &DmaEngine::GetWriteDataRate),
+                  MakeDataRateChecker())
+              .AddAttribute("DeviceWordBytes",
+                            "Access unit of NIC memory, bytes (a power of two, 1..64): a "
+                            "transfer whose NIC-memory address is not a multiple of it is "
+                            "realigned (UnalignedReadTime, UnalignedWriteTime, "
+                            "RealignDataRate). Default 8: pcie-bench bw_dma_off_* (device "
+                            "offsets 8, 16, 32, 48 cost nothing, all others do).",
+                            UintegerValue(8), MakeUintegerAccessor(&DmaEngine::m_deviceWordBytes),
+                            MakePowerOfTwoChecker(1, 64))
+              .AddAttribute(
+                  "UnalignedReadTime",
+                  "Extra issue-stage time of a read whose NIC-memory address is unaligned "
+                  "(DeviceWordBytes), on top of its bytes at RealignDataRate. Default 20 ns: the "
+                  "NFP6000's, fitted on pcie-bench bw_dma_off_rd of the Haswell host (a read at "
+                  "device offset 1 takes 42.7 ns more at 64 B, 64.4 ns at 256 B: 20 ns + "
+                  "0.113 ns/B; doc/validation.md).",
+                  TimeValue(NanoSeconds(20)), MakeTimeAccessor(&DmaEngine::m_unalignedReadTime),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute("UnalignedWriteTime",
+                            "As UnalignedReadTime, for writes (pcie-bench bw_dma_off_wr). "
+                            "Default 0.",
+                            TimeValue(Time(0)), MakeTimeAccessor(&DmaEngine::m_unalignedWriteTime),
+                            MakeTimeChecker(Time(0)))
+              .AddAttribute("RealignDataRate",
+                            "Rate at which the issue stage realigns the bytes of a transfer "
+                            "whose NIC-memory address is unaligned; 0 for no per-byte cost. "
+                            "Default 70 Gb/s (0.113 ns/B): see UnalignedReadTime.",
+                            DataRateValue(DataRate("70Gbps")),
+                            MakeDataRateAccessor(&DmaEngine::m_realignDataRate),
+                            MakeDataRateChecker())
               .AddTraceSource("Operation",
                               "A DMA operation: is-write, iova, hpa, length, completion instant",
                               MakeTraceSourceAccessor(&DmaEngine::m_opTrace),
@@ -85,6 +131,11 @@ DmaEngine::DmaEngine()
     , m_processingLatency(NanoSeconds(70))
     , m_readDataRate("55Gbps")
     , m_maxOutstandingReads(0)
+    , m_writeDataRate("55Gbps")
+    , m_unalignedReadTime(NanoSeconds(20))
+    , m_realignDataRate("70Gbps")
+    , m_deviceWordBytes(8)
+    , m_rootComplex(CreateObject<RootComplex>())
     , m_reads(0)
     , m_writes(0)
     , m_readSlotStalls(0)
@@ -101,6 +152,7 @@ DmaEngine::DoDispose()
 {
     m_link = nullptr;
     m_iommu = nullptr;
+    m_rootComplex = nullptr; // may be shared with the host's other engines
     m_memories.clear();
     m_resolved = nullptr;
     m_resolvedLow = 1;
@@ -170,6 +222,47 @@ Ptr<Iommu>
 DmaEngine::GetIommu() const
 {
     return m_iommu;
+}
+
+Ptr<RootComplex>
+DmaEngine::GetRootComplex() const
+{
+    return m_rootComplex;
+}
+
+void
+DmaEngine::SetRootComplex(Ptr<RootComplex> rootComplex)
+{
+    NS_ABORT_MSG_IF(!rootComplex, "DmaEngine::SetRootComplex: a root complex is required");
+    m_rootComplex = rootComplex;
+}
+
+inline bool
+DmaEngine::NeedsSplit(uint64_t deviceAddr) const
+{
+    // The split costs a little per operation: only when a mechanism uses it. Alignment costs
+    // only an unaligned device address (scenarios use aligned ones).
+    return m_rootComplex->IsActive()
+        || ((deviceAddr & (m_deviceWordBytes - 1)) != 0
+            && (m_unalignedReadTime.IsStrictlyPositive()
+                || m_unalignedWriteTime.IsStrictlyPositive()
+                || m_realignDataRate.GetBitRate() != 0));
+}
+
+inline Time
+DmaEngine::UnalignedTime(const DmaTransferSplit& split, bool write, uint32_t len) const
+{
+    if (split.deviceAligned)
+    {
+        return Time(0);
+    }
+    Time t = write ? m_unalignedWriteTime : m_unalignedReadTime;
+    const uint64_t bps = m_realignDataRate.GetBitRate();
+    if (bps != 0)
+    {
+        t += Seconds(8.0 * len / static_cast<double>(bps));
+    }
+    return t;
 }
 
 uint64_t
@@ -247,19 +340,41 @@ DmaEngine::GetReadDataRate() const
     return m_readDataRate;
 }
 
-inline Time
-DmaEngine::StoreTime(uint32_t bytes) const
+void
+DmaEngine::SetWriteDataRate(DataRate rate)
 {
-    StoreTimeMemo& m = m_storeTimeMemo[(bytes ^ (bytes >> 4)) & (STORE_TIME_MEMO - 1)];
+    m_writeDataRate = rate;
+    for (auto& m : m_fetchTimeMemo)
+    {
+        m.valid = false;
+    }
+}
+
+DataRate
+DmaEngine::GetWriteDataRate() const
+{
+    return m_writeDataRate;
+}
+
+inline Time
+DmaEngine::MemoTime(StoreTimeMemo* memo, const DataRate& rate, uint32_t bytes)
+{
+    StoreTimeMemo& m = memo[(bytes ^ (bytes >> 4)) & (STORE_TIME_MEMO - 1)];
     if (m.valid && m.bytes == bytes)
     {
         return m.time;
     }
-    const uint64_t bps = m_readDataRate.GetBitRate();
+    const uint64_t bps = rate.GetBitRate();
     m.time = bps == 0 ? Time(0) : Seconds(8.0 * bytes / static_cast<double>(bps));
     m.bytes = bytes;
     m.valid = true;
     return m.time;
+}
+
+inline Time
+DmaEngine::StoreTime(uint32_t bytes) const
+{
+    return MemoTime(m_storeTimeMemo, m_readDataRate, bytes);
 }
 
 inline DmaEngine::Result
@@ -313,18 +428,32 @@ DmaEngine::Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write,
 
 DmaEngine::Result
 DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint32_t len,
-                const Time& earliest)
+                const Time& earliest, uint64_t deviceAddr)
 {
     NS_LOG_FUNCTION(this << mem << iova << len << earliest);
     ++m_reads;
     LazyNow now;
-    const Time issue
-        = Issue(AcquireReadSlot(earliest) + m_processingLatency, m_readIssueInterval, now);
+    const bool split = NeedsSplit(deviceAddr);
+    DmaTransferSplit s;
+    Time interval = m_readIssueInterval;
+    if (split)
+    {
+        s = SplitDmaTransfer(iova, len, deviceAddr, m_link->GetMps(), m_link->GetMrrs(),
+                             m_link->GetRcb(), CACHE_LINE_BYTES, m_deviceWordBytes);
+        interval += UnalignedTime(s, false, len);
+    }
+    const Time issue = Issue(AcquireReadSlot(earliest) + m_processingLatency, interval, now);
     // The link's two-phase read: the IOMMU translates when the request reaches the root complex,
-    // and its walk delays the completions.
+    // and its walk delays the completions; then the root complex serves it.
     const int64_t arrival = m_link->ReadRequest(len, issue, now);
-    Result r = Translate(PeekPointer(mem), iova, len, false, m_link->FsToTime(arrival));
-    r.done = m_link->ReadCompletion(len, arrival, r.iommuTime, now);
+    const Time atRootComplex = m_link->FsToTime(arrival);
+    Result r = Translate(PeekPointer(mem), iova, len, false, atRootComplex);
+    Time extra = r.iommuTime;
+    if (split)
+    {
+        extra += m_rootComplex->Read(s, atRootComplex + r.iommuTime);
+    }
+    r.done = m_link->ReadCompletion(len, arrival, extra, now);
     r.done += StoreTime(len);
     if (m_maxOutstandingReads > 0)
     {
@@ -342,14 +471,34 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
 }
 
 DmaEngine::Result
-DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest)
+DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest,
+                 uint64_t deviceAddr)
 {
     NS_LOG_FUNCTION(this << mem << iova << len << earliest);
     ++m_writes;
     LazyNow now;
-    const Time issue = Issue(earliest + m_processingLatency, m_writeIssueInterval, now);
+    const bool split = NeedsSplit(deviceAddr);
+    DmaTransferSplit s;
+    Time interval = m_writeIssueInterval;
+    if (split)
+    {
+        s = SplitDmaTransfer(iova, len, deviceAddr, m_link->GetMps(), m_link->GetMrrs(),
+                             m_link->GetRcb(), CACHE_LINE_BYTES, m_deviceWordBytes);
+        interval += UnalignedTime(s, true, len);
+    }
+    // The data comes from NIC memory before the first TLP (pipelined: latency only).
+    Time ready = earliest + m_processingLatency;
+    if (m_writeDataRate.GetBitRate() != 0)
+    {
+        ready += MemoTime(m_fetchTimeMemo, m_writeDataRate, len);
+    }
+    const Time issue = Issue(ready, interval, now);
     const Time atRootComplex = m_link->PostedWrite(PcieLink::UPSTREAM, len, issue, now);
     Result r = Translate(PeekPointer(mem), iova, len, true, atRootComplex);
+    if (split && !r.fault)
+    {
+        r.done = m_rootComplex->Write(s, r.done);
+    }
     if (!m_opTrace.IsEmpty())
     {
         m_opTrace(true, iova, r.hpa, len, r.done);

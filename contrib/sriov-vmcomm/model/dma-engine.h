@@ -21,6 +21,8 @@ namespace ns3 {
 class Iommu;
 class MemoryDomain;
 class PcieLink;
+class RootComplex;
+struct DmaTransferSplit;
 
 /**
  * \ingroup sriov-vmcomm
@@ -90,10 +92,12 @@ class DmaEngine : public Object
      * \param out destination for the bytes (may be null: timing only)
      * \param len bytes
      * \param earliest instant the NIC hands the read to the engine
+     * \param deviceAddr address of the data in NIC memory (its alignment may cost, see
+     *        UnalignedReadTime)
      * \return result; on a fault nothing is copied
      */
     Result Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint32_t len,
-                const Time& earliest);
+                const Time& earliest, uint64_t deviceAddr = 0);
 
     /**
      * \brief Time and translate a DMA write into guest memory; the bytes are stored by Commit().
@@ -102,9 +106,11 @@ class DmaEngine : public Object
      *        IOMMU page or in physically contiguous pages (true for MemoryDomain)
      * \param len bytes
      * \param earliest instant the NIC hands the write to the engine
+     * \param deviceAddr address of the data in NIC memory (see UnalignedWriteTime)
      * \return result: hpa is where Commit() writes; on a fault nothing may be written
      */
-    Result Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest);
+    Result Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, const Time& earliest,
+                 uint64_t deviceAddr = 0);
 
     /**
      * \brief Store the bytes of a translated write.
@@ -142,6 +148,14 @@ class DmaEngine : public Object
     Ptr<PcieLink> GetLink() const;
     /** \return the IOMMU (may be null) */
     Ptr<Iommu> GetIommu() const;
+    /** \return the host's root complex the engine's requests go through */
+    Ptr<RootComplex> GetRootComplex() const;
+    /**
+     * \brief Share a host's root complex (by default each engine has one of its own, from the
+     * attribute defaults).
+     * \param rootComplex the root complex (not null)
+     */
+    void SetRootComplex(Ptr<RootComplex> rootComplex);
     /** \return DMA reads issued */
     uint64_t GetReads() const;
     /** \return DMA writes issued */
@@ -190,6 +204,22 @@ class DmaEngine : public Object
     Time AcquireReadSlot(const Time& earliest);
     /** \param bytes read size \return time to store the read's data in NIC memory */
     Time StoreTime(uint32_t bytes) const;
+    /**
+     * \param split the operation's split
+     * \param write whether it is a write
+     * \param len bytes
+     * \return extra issue-stage time of an operation whose device address is unaligned
+     */
+    Time UnalignedTime(const DmaTransferSplit& split, bool write, uint32_t len) const;
+    /**
+     * \param deviceAddr the operation's NIC-memory address
+     * \return whether the transfer split is needed (root complex or alignment costs)
+     */
+    bool NeedsSplit(uint64_t deviceAddr) const;
+    /** \param rate the WriteDataRate attribute */
+    void SetWriteDataRate(DataRate rate);
+    /** \return the WriteDataRate attribute */
+    DataRate GetWriteDataRate() const;
     /** \param rate the ReadDataRate attribute */
     void SetReadDataRate(DataRate rate);
     /** \return the ReadDataRate attribute */
@@ -203,6 +233,12 @@ class DmaEngine : public Object
     Time m_processingLatency;                  //!< pipeline latency before the first TLP
     DataRate m_readDataRate;                   //!< store rate of read data (0: instant)
     uint32_t m_maxOutstandingReads;            //!< engine read slots (0: unbounded)
+    DataRate m_writeDataRate;                  //!< fetch rate of write data (0: instant)
+    Time m_unalignedReadTime;                  //!< extra issue time, unaligned device read
+    Time m_unalignedWriteTime;                 //!< extra issue time, unaligned device write
+    DataRate m_realignDataRate;                //!< realignment rate, unaligned (0: none)
+    uint32_t m_deviceWordBytes;                //!< device memory access unit
+    Ptr<RootComplex> m_rootComplex;            //!< the host side of the requests
     BusyCalendar m_engine;                     //!< issue slots reserved
     /** release instants (time steps) of the engine read slots in use (min-heap) */
     std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> m_readSlots;
@@ -225,6 +261,15 @@ class DmaEngine : public Object
      * the memo, made once per size instead of once per read
      */
     mutable StoreTimeMemo m_storeTimeMemo[STORE_TIME_MEMO];
+    /** The same for the write data fetch (WriteDataRate) by write size. */
+    mutable StoreTimeMemo m_fetchTimeMemo[STORE_TIME_MEMO];
+    /**
+     * \param memo a memo array (STORE_TIME_MEMO slots)
+     * \param rate the rate
+     * \param bytes the size
+     * \return bytes at rate, memoized
+     */
+    static Time MemoTime(StoreTimeMemo* memo, const DataRate& rate, uint32_t bytes);
 
     // One-entry cache of Resolve(): nearly every DMA goes to the memory of the last one.
     mutable MemoryDomain* m_resolved; //!< region Resolve() returned last (null: none)

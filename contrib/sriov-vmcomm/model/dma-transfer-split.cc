@@ -1,0 +1,85 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * How a DMA transfer falls onto PCIe TLPs (at MRRS, MPS and RCB boundaries) and host cache lines.
+ */
+#include "dma-transfer-split.h"
+
+#include <algorithm>
+
+namespace ns3 {
+
+namespace {
+
+/** Pieces [addr, addr + len) makes when cut at every multiple of \p boundary (a power of 2). */
+inline uint32_t
+AlignedPieces(uint64_t addr, uint32_t len, uint64_t boundary)
+{
+    if (len == 0)
+    {
+        return 1;
+    }
+    const uint64_t first = addr & ~(boundary - 1);
+    const uint64_t last = (addr + len - 1) & ~(boundary - 1);
+    return static_cast<uint32_t>((last - first) / boundary + 1);
+}
+
+/**
+ * TLPs a device makes of [addr, addr + len) by size: pieces of up to \p chunk bytes from the
+ * start, also cut where they would cross a 4 KiB boundary (PCIe forbids it).
+ */
+inline uint32_t
+SizedPieces(uint64_t addr, uint32_t len, uint32_t chunk)
+{
+    if (len == 0)
+    {
+        return 1;
+    }
+    uint32_t n = 0;
+    uint64_t a = addr;
+    uint64_t left = len;
+    while (left > 0)
+    {
+        const uint64_t take = std::min<uint64_t>({chunk, left, 4096 - (a & 4095)});
+        a += take;
+        left -= take;
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+DmaTransferSplit
+SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps, uint32_t mrrs,
+                 uint32_t rcb, uint32_t lineBytes, uint32_t deviceWord)
+{
+    DmaTransferSplit s;
+    // Reads at MRRS-aligned addresses (4 KiB at most), writes by size.
+    s.readRequests = AlignedPieces(addr, len, std::min<uint32_t>(mrrs, 4096));
+    s.writeTlps = SizedPieces(addr, len, mps);
+    // Completions end at RCB-aligned addresses; the root complex merges consecutive pieces of a
+    // request up to MPS, so at most one per MPS-aligned piece, but at least one per request and
+    // one per RCB piece when RCB is the larger (it never is: RCB <= MPS).
+    s.completions = std::max(s.readRequests, AlignedPieces(addr, len, std::max(rcb, mps)));
+    if (len == 0)
+    {
+        s.cacheLines = 0;
+        s.partialLines = 0;
+    }
+    else
+    {
+        s.cacheLines = AlignedPieces(addr, len, lineBytes);
+        const uint64_t end = addr + len;
+        const bool headPartial = (addr & (lineBytes - 1)) != 0;
+        const bool tailPartial = (end & (lineBytes - 1)) != 0;
+        s.partialLines = s.cacheLines == 1 ? (headPartial || tailPartial ? 1 : 0)
+                                           : (headPartial ? 1 : 0) + (tailPartial ? 1 : 0);
+        s.straddleLines
+            = s.cacheLines - static_cast<uint32_t>((uint64_t{len} + lineBytes - 1) / lineBytes);
+    }
+    s.deviceAligned = (deviceAddr & (deviceWord - 1)) == 0;
+    return s;
+}
+
+} // namespace ns3

@@ -1,0 +1,60 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef DMA_TRANSFER_SPLIT_H
+#define DMA_TRANSFER_SPLIT_H
+
+#include <cstdint>
+
+namespace ns3 {
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief How one DMA transfer falls onto PCIe TLPs and host cache lines: what a device does
+ * with a transfer of \c len bytes at host address \c addr before any timing.
+ *
+ * PCIe forbids a request to cross a 4 KiB boundary. The NFP6000 cuts read requests at
+ * MRRS-aligned host addresses, and posted writes by size: up to MPS bytes from the first byte
+ * on. (pcie-bench: random 128 B writes move as much as sequential ones, 42.4 Gb/s, where writes
+ * cut at 256 B-aligned addresses would make a quarter of them two TLPs; random 256 B reads move
+ * 46.9 Gb/s, below the link's 53.7, as three in eight of them cross a 512 B boundary.) The root
+ * complex returns a read's completions in pieces that end at RCB-aligned addresses (PCIe Base
+ * Specification, "Read Completion Boundary"), merged up to MPS. The host's memory system works on
+ * whole cache lines: a transfer touches every line its bytes overlap, partly or wholly. So a 65 B
+ * transfer at a line boundary touches two lines, as a 128 B one does; 64 B at offset 3 touches two
+ * as well.
+ */
+struct DmaTransferSplit
+{
+    uint32_t readRequests{0}; //!< read request TLPs (split at MRRS-aligned host addresses)
+    uint32_t completions{0};  //!< completion TLPs of a read (RCB-aligned pieces, up to MPS)
+    uint32_t writeTlps{0};  //!< posted write TLPs (MPS bytes each from the start, not across 4 KiB)
+    uint32_t cacheLines{0}; //!< host cache lines the bytes overlap
+    uint32_t partialLines{0}; //!< of those, lines the transfer covers only in part (0..2)
+    /** lines touched beyond ceil(len / line): 1 if a host offset makes the bytes straddle one
+     *  more line, else 0 */
+    uint32_t straddleLines{0};
+    bool deviceAligned{true}; //!< the device address is a multiple of the device word
+};
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief Split a transfer (see DmaTransferSplit).
+ * \param addr host address of the first byte (IOVA or physical: pages are aligned to more
+ *        than every boundary here)
+ * \param len bytes (0 counts as one zero-length TLP and no line)
+ * \param deviceAddr address of the first byte in device memory
+ * \param mps max payload size, bytes (a power of two)
+ * \param mrrs max read request size, bytes (a power of two)
+ * \param rcb read completion boundary, bytes (a power of two, at most MPS)
+ * \param lineBytes host cache line, bytes (a power of two)
+ * \param deviceWord the device memory's access unit, bytes (a power of two; 1: any address)
+ * \return the split
+ */
+DmaTransferSplit SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps,
+                                  uint32_t mrrs, uint32_t rcb, uint32_t lineBytes,
+                                  uint32_t deviceWord);
+
+} // namespace ns3
+
+#endif /* DMA_TRANSFER_SPLIT_H */

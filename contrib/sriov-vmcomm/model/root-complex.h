@@ -1,0 +1,138 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef ROOT_COMPLEX_H
+#define ROOT_COMPLEX_H
+
+#include "busy-calendar.h"
+#include "dma-transfer-split.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/ptr.h"
+#include "ns3/random-variable-stream.h"
+
+#include <cstdint>
+
+namespace ns3 {
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief The host side of device DMA in the root complex: the pipeline that turns a device's
+ * memory requests into cache-line accesses, and the host cache those accesses hit or miss.
+ *
+ * Four mechanisms, each with its own attributes (all zero by default: then the root complex is
+ * transparent and PcieLink::RootComplexReadLatency alone stands for it):
+ * - **Request pipeline.** Reads and writes go through one pipeline (they share it: the reason a
+ *   mix of reads and writes moves less than either alone). A read occupies it for
+ *   ReadRequestTime per request TLP plus ReadLineTime per cache line it touches, a write for
+ *   WriteTlpTime per TLP plus WriteLineTime per line; an operation of the other direction than
+ *   the one before it adds DirectionSwitchLineTime per line (the memory system turns around).
+ *   Lines are counted by the transfer's size (a 65 B read costs two, as a 128 B one); the one
+ *   more line a host offset makes the bytes straddle costs StraddleLineTime instead.
+ *   The pipeline is a work-conserving server (BusyCalendar): it bounds the rate, it adds no
+ *   latency when idle. A partial line costs as much as a whole one.
+ * - **Host cache.** A read whose line is not in the last-level cache waits ColdReadLatency more
+ *   (the DRAM access). SetWorkingSet() says how the device's data sits in the cache: all of it
+ *   cold, or warm up to HostCacheBytes (a larger working set misses in proportion). Writes
+ *   allocate in the cache (Intel DDIO) and never pay it.
+ * - **Read latency distribution.** Each read's memory access takes more by a normal draw
+ *   (ReadLatencySpreadMean, ReadLatencySpreadStdDev), limited to 0 .. twice the mean: the spread
+ *   of real DMA latency (median, p95, p99.9 and min differ).
+ *
+ * The link's fixed RootComplexReadLatency is the smallest read latency; this class adds the rest.
+ */
+class RootComplex : public Object
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    RootComplex();
+    ~RootComplex() override;
+
+    /**
+     * \brief A read whose request reached the root complex, translated, at \p ready.
+     * \param split the read's split (request TLPs, cache lines)
+     * \param ready instant the request is at the root complex and translated
+     * \return time the read's completions wait on top of the link's RootComplexReadLatency
+     *         (pipeline queueing, cache miss, latency spread), from \p ready
+     */
+    Time Read(const DmaTransferSplit& split, const Time& ready);
+
+    /**
+     * \brief A posted write that reached the root complex, translated, at \p ready.
+     * \param split the write's split (TLPs, cache lines)
+     * \param ready instant its TLPs are at the root complex and translated
+     * \return instant the pipeline has taken the write (>= \p ready)
+     */
+    Time Write(const DmaTransferSplit& split, const Time& ready);
+
+    /**
+     * \brief Where the device's data sits in the host cache.
+     * \param bytes the working set the device accesses (e.g. a benchmark's window)
+     * \param warm whether the host has brought it into the cache (false: every read misses)
+     */
+    void SetWorkingSet(uint64_t bytes, bool warm);
+
+    /** \return the fraction of reads that hit the host cache (SetWorkingSet) */
+    double GetCacheHitRatio() const;
+
+    /** \return whether any mechanism is configured (else Read() and Write() add nothing) */
+    bool IsActive() const;
+
+    /**
+     * \brief Use fixed random streams.
+     * \param stream first stream index
+     * \return streams used (2)
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /** \return reads that missed the host cache */
+    uint64_t GetColdReads() const;
+    /** \return cache lines read plus written */
+    uint64_t GetLines() const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /**
+     * Reserve the pipeline for an operation.
+     * \param write whether it is a write
+     * \param split its split (cache lines, lines straddled)
+     * \param base its per-TLP time, time steps
+     * \param readyStep instant it is ready, time steps
+     * \return instant the pipeline starts it, time steps
+     */
+    int64_t Occupy(bool write, const DmaTransferSplit& split, int64_t base, int64_t readyStep);
+    /** \param mean the ReadLatencySpreadMean attribute */
+    void SetSpreadMean(Time mean);
+    /** \return the ReadLatencySpreadMean attribute */
+    Time GetSpreadMean() const;
+
+    Time m_readRequestTime;             //!< pipeline time per read request TLP
+    Time m_readLineTime;                //!< pipeline time per cache line read
+    Time m_writeTlpTime;                //!< pipeline time per write TLP
+    Time m_writeLineTime;               //!< pipeline time per cache line written
+    Time m_switchLineTime;              //!< extra per line after an operation of the other kind
+    Time m_straddleLineTime;            //!< pipeline time per line straddled (host offset)
+    Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
+    uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
+    Time m_spreadMean;                  //!< mean extra latency per read
+    Time m_spreadStdDev;                //!< its standard deviation
+    Ptr<NormalRandomVariable> m_jitter; //!< draws it (created when needed)
+    Ptr<UniformRandomVariable> m_hit;   //!< draws cache hits (created when needed)
+    double m_hitRatio;                  //!< fraction of reads that hit (SetWorkingSet)
+    bool m_jitterActive;                //!< m_jitter is not the constant 0
+    bool m_lastWrite;                   //!< the last operation in the pipeline was a write
+    BusyCalendar m_pipeline;            //!< pipeline reservations (time steps)
+    uint64_t m_coldReads;               //!< counter
+    uint64_t m_lines;                   //!< counter
+};
+
+} // namespace ns3
+
+#endif /* ROOT_COMPLEX_H */

@@ -1,0 +1,297 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Tests of the DMA path's mechanisms, each on its own: how a transfer splits into TLPs and cache
+ * lines (SplitDmaTransfer), the root complex's request pipeline shared by reads and writes, its
+ * direction switches, the host cache, the read latency spread, and the DMA engine's write data
+ * fetch and device-alignment costs.
+ */
+#include "ns3/data-rate.h"
+#include "ns3/dma-engine.h"
+#include "ns3/dma-transfer-split.h"
+#include "ns3/iommu.h"
+#include "ns3/memory-domain.h"
+#include "ns3/nstime.h"
+#include "ns3/pcie-link.h"
+#include "ns3/root-complex.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+using namespace ns3;
+
+namespace {
+
+DmaTransferSplit
+Split(uint64_t addr, uint32_t len, uint64_t device = 0)
+{
+    // MPS 256, MRRS 512, RCB 64, 64 B lines, 8 B device words: the NFP6000 setup.
+    return SplitDmaTransfer(addr, len, device, 256, 512, 64, 64, 8);
+}
+
+/** A link, an engine without IOMMU and 1 MiB of memory; every mechanism off unless set. */
+struct Rig
+{
+    Ptr<PcieLink> link;
+    Ptr<DmaEngine> dma;
+    Ptr<MemoryDomain> mem;
+
+    Rig()
+    {
+        link = CreateObject<PcieLink>();
+        link->SetAttribute("MaxOutstandingReads", UintegerValue(1024));
+        dma = CreateObject<DmaEngine>();
+        dma->Attach(link, nullptr);
+        mem = CreateObject<MemoryDomain>();
+        mem->SetAttribute("SizeBytes", UintegerValue(1 << 20));
+        mem->Attach(nullptr, uint64_t{1} << 30);
+    }
+
+    Ptr<RootComplex> Rc() const
+    {
+        return dma->GetRootComplex();
+    }
+
+    /** Spacing of the last 50 of 100 reads of \p len submitted at once, ns. */
+    double ReadSpacing(uint32_t len)
+    {
+        std::vector<Time> done;
+        for (int i = 0; i < 100; ++i)
+        {
+            done.push_back(dma->Read(mem, 4096 * i, nullptr, len, Seconds(0)).done);
+        }
+        std::sort(done.begin(), done.end());
+        return (done[99] - done[49]).GetNanoSeconds() / 50.0;
+    }
+
+    /** As ReadSpacing, for writes. */
+    double WriteSpacing(uint32_t len, uint64_t device = 0)
+    {
+        std::vector<Time> done;
+        for (int i = 0; i < 100; ++i)
+        {
+            done.push_back(dma->Write(mem, 4096 * i, len, Seconds(0), device).done);
+        }
+        std::sort(done.begin(), done.end());
+        return (done[99] - done[49]).GetNanoSeconds() / 50.0;
+    }
+};
+
+} // namespace
+
+TEST(DmaTransferSplit, CacheLinesFollowTheAddress)
+{
+    EXPECT_EQ(Split(0, 64).cacheLines, 1u);
+    EXPECT_EQ(Split(0, 64).partialLines, 0u);
+    EXPECT_EQ(Split(0, 65).cacheLines, 2u); // one byte past the line: one more line
+    EXPECT_EQ(Split(0, 65).partialLines, 1u);
+    EXPECT_EQ(Split(0, 128).cacheLines, 2u);
+    EXPECT_EQ(Split(3, 64).cacheLines, 2u); // 64 B at host offset 3 straddles two lines
+    EXPECT_EQ(Split(3, 64).partialLines, 2u);
+    EXPECT_EQ(Split(3, 58).cacheLines, 1u);
+    EXPECT_EQ(Split(3, 58).partialLines, 1u);
+    EXPECT_EQ(Split(0, 257).cacheLines, 5u);
+    // Lines beyond the size in lines: only a host offset makes them.
+    EXPECT_EQ(Split(0, 65).straddleLines, 0u);
+    EXPECT_EQ(Split(3, 64).straddleLines, 1u);
+    EXPECT_EQ(Split(3, 58).straddleLines, 0u);
+}
+
+TEST(DmaTransferSplit, TlpsSplitAtAlignedBoundaries)
+{
+    // Writes of up to MPS (256 B) from the first byte, reads at MRRS-aligned (512 B) addresses.
+    EXPECT_EQ(Split(0, 256).writeTlps, 1u);
+    EXPECT_EQ(Split(0, 257).writeTlps, 2u);
+    EXPECT_EQ(Split(192, 128).writeTlps, 1u);  // by size, not at 256 B-aligned addresses
+    EXPECT_EQ(Split(4032, 128).writeTlps, 2u); // but never across 4 KiB
+    EXPECT_EQ(Split(0, 2048).writeTlps, 8u);
+    EXPECT_EQ(Split(0, 512).readRequests, 1u);
+    EXPECT_EQ(Split(0, 513).readRequests, 2u);
+    EXPECT_EQ(Split(448, 128).readRequests, 2u); // reads at 512 B-aligned addresses
+    // Completions end at RCB-aligned addresses, merged up to MPS.
+    EXPECT_EQ(Split(0, 512).completions, 2u);
+    EXPECT_EQ(Split(448, 128).completions, 2u);
+    EXPECT_EQ(Split(0, 64).completions, 1u);
+    // No request crosses 4 KiB whatever MRRS.
+    EXPECT_EQ(SplitDmaTransfer(4000, 200, 0, 4096, 4096, 64, 64, 8).readRequests, 2u);
+    // The device word: offsets that are multiples of 8 are aligned.
+    EXPECT_TRUE(Split(0, 64, 16).deviceAligned);
+    EXPECT_FALSE(Split(0, 64, 3).deviceAligned);
+}
+
+TEST(RootComplex, TransparentByDefault)
+{
+    Rig r;
+    EXPECT_FALSE(r.Rc()->IsActive());
+    Rig plain;
+    // With every mechanism at 0 the engine's timing is the link's and its own.
+    EXPECT_EQ(r.dma->Read(r.mem, 0, nullptr, 65, Seconds(0)).done,
+              plain.dma->Read(plain.mem, 0, nullptr, 65, Seconds(0)).done);
+}
+
+TEST(RootComplex, ReadPipelineCostsPerRequestAndPerLine)
+{
+    // 12 ns per request + 6 ns per line: a 64 B read occupies 18 ns, 65 B and 128 B 24 ns
+    // (one more line), 129 B 30 ns; the engine's 16 ns and the link are faster.
+    Rig r;
+    r.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
+    r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
+    EXPECT_TRUE(r.Rc()->IsActive());
+    EXPECT_NEAR(r.ReadSpacing(64), 18, 0.5);
+    Rig r65;
+    r65.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
+    r65.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
+    EXPECT_NEAR(r65.ReadSpacing(65), 24, 0.5);
+    Rig r129;
+    r129.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
+    r129.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
+    EXPECT_NEAR(r129.ReadSpacing(129), 30, 0.5);
+    EXPECT_EQ(r129.Rc()->GetLines(), 300u);
+}
+
+TEST(RootComplex, StraddledLineCostsItsOwnTime)
+{
+    // 64 B at host offset 3 touches two lines, one of them beyond its size in lines: 12 ns per
+    // request + 6 ns for the line + 3 ns for the straddled one = 21 ns (65 B at offset 0: 24).
+    Rig r;
+    r.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
+    r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
+    r.Rc()->SetAttribute("StraddleLineTime", TimeValue(NanoSeconds(3)));
+    std::vector<Time> done;
+    for (int i = 0; i < 100; ++i)
+    {
+        done.push_back(r.dma->Read(r.mem, 4096 * i + 3, nullptr, 64, Seconds(0)).done);
+    }
+    std::sort(done.begin(), done.end());
+    EXPECT_NEAR((done[99] - done[49]).GetNanoSeconds() / 50.0, 21, 0.5);
+}
+
+TEST(RootComplex, ReadPipelineAddsNoLatencyWhenIdle)
+{
+    Rig a;
+    Rig b;
+    b.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
+    b.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
+    EXPECT_EQ(a.dma->Read(a.mem, 0, nullptr, 64, Seconds(0)).done,
+              b.dma->Read(b.mem, 0, nullptr, 64, Seconds(0)).done);
+}
+
+TEST(RootComplex, WritePipelineCostsPerTlpAndPerLine)
+{
+    // 10 ns per TLP + 7 per line: 192 B (1 TLP, 3 lines) 31 ns, 257 B (2 TLPs, 5 lines) 55 ns
+    // (the link alone takes 29.9 and 41.3 ns).
+    for (auto [len, ns] : std::vector<std::pair<uint32_t, double>>{{192, 31}, {257, 55}})
+    {
+        SCOPED_TRACE(len);
+        Rig r;
+        r.Rc()->SetAttribute("WriteTlpTime", TimeValue(NanoSeconds(10)));
+        r.Rc()->SetAttribute("WriteLineTime", TimeValue(NanoSeconds(7)));
+        EXPECT_NEAR(r.WriteSpacing(len), ns, 0.5);
+    }
+}
+
+TEST(RootComplex, ReadsAndWritesShareThePipeline)
+{
+    // Alternating 256 B reads (4 lines x 10 ns) and writes (4 x 10 ns) take 80 ns a pair, plus
+    // 3 ns per line for every switch of direction: 104 ns a pair.
+    Rig r;
+    r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(10)));
+    r.Rc()->SetAttribute("WriteLineTime", TimeValue(NanoSeconds(10)));
+    r.Rc()->SetAttribute("DirectionSwitchLineTime", TimeValue(NanoSeconds(3)));
+    std::vector<Time> w;
+    for (int i = 0; i < 100; ++i)
+    {
+        r.dma->Read(r.mem, 4096 * i, nullptr, 256, Seconds(0));
+        w.push_back(r.dma->Write(r.mem, 4096 * i + 2048, 256, Seconds(0)).done);
+    }
+    EXPECT_NEAR((w[99] - w[49]).GetNanoSeconds() / 50.0, 104, 1);
+}
+
+TEST(RootComplex, ColdReadsPayTheMemoryAccess)
+{
+    Rig warm;
+    Rig cold;
+    for (Rig* r : {&warm, &cold})
+    {
+        r->Rc()->SetAttribute("ColdReadLatency", TimeValue(NanoSeconds(40)));
+    }
+    cold.Rc()->SetWorkingSet(8192, false);
+    EXPECT_FALSE(warm.Rc()->IsActive()); // warm: nothing to pay
+    EXPECT_EQ(cold.dma->Read(cold.mem, 0, nullptr, 64, Seconds(0)).done
+                  - warm.dma->Read(warm.mem, 0, nullptr, 64, Seconds(0)).done,
+              NanoSeconds(40));
+    EXPECT_EQ(cold.Rc()->GetColdReads(), 1u);
+    // Writes allocate in the cache: the same either way.
+    EXPECT_EQ(cold.dma->Write(cold.mem, 4096, 64, Seconds(0)).done,
+              warm.dma->Write(warm.mem, 4096, 64, Seconds(0)).done);
+}
+
+TEST(RootComplex, WarmWorkingSetBeyondTheCacheMissesInProportion)
+{
+    Ptr<RootComplex> rc = CreateObject<RootComplex>();
+    rc->SetAttribute("HostCacheBytes", UintegerValue(16 << 20));
+    rc->SetAttribute("ColdReadLatency", TimeValue(NanoSeconds(40)));
+    rc->SetWorkingSet(8 << 20, true);
+    EXPECT_DOUBLE_EQ(rc->GetCacheHitRatio(), 1.0);
+    rc->SetWorkingSet(64 << 20, true);
+    EXPECT_DOUBLE_EQ(rc->GetCacheHitRatio(), 0.25);
+    rc->AssignStreams(7);
+    const DmaTransferSplit s = Split(0, 64);
+    int cold = 0;
+    for (int i = 0; i < 4000; ++i)
+    {
+        cold += rc->Read(s, Seconds(0)) == NanoSeconds(40);
+    }
+    EXPECT_NEAR(cold / 4000.0, 0.75, 0.03);
+    rc->SetWorkingSet(8 << 20, false);
+    EXPECT_DOUBLE_EQ(rc->GetCacheHitRatio(), 0.0);
+}
+
+TEST(RootComplex, ReadLatencyHasASpread)
+{
+    Ptr<RootComplex> rc = CreateObject<RootComplex>();
+    rc->SetAttribute("ReadLatencySpreadMean", TimeValue(NanoSeconds(50)));
+    rc->SetAttribute("ReadLatencySpreadStdDev", TimeValue(NanoSeconds(10)));
+    rc->AssignStreams(3);
+    EXPECT_TRUE(rc->IsActive());
+    std::vector<int64_t> ns;
+    for (int i = 0; i < 5000; ++i)
+    {
+        ns.push_back(rc->Read(Split(0, 64), Seconds(0)).GetNanoSeconds());
+    }
+    std::sort(ns.begin(), ns.end());
+    EXPECT_NEAR(ns[2500], 50, 2);            // median: the mean
+    EXPECT_NEAR(ns[4750] - ns[2500], 16, 3); // p95: 1.645 sigma above
+    EXPECT_GE(ns.front(), 0);
+    EXPECT_LE(ns.back(), 100); // limited to twice the mean
+}
+
+TEST(DmaEngine, WriteDataFetchDelaysTheWrite)
+{
+    Rig a;
+    Rig b;
+    a.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate(0)));
+    b.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate("64Gbps")));
+    // 2048 B at 64 Gb/s = 256 ns before the first TLP.
+    EXPECT_EQ(b.dma->Write(b.mem, 0, 2048, Seconds(0)).done
+                  - a.dma->Write(a.mem, 0, 2048, Seconds(0)).done,
+              NanoSeconds(256));
+}
+
+TEST(DmaEngine, UnalignedDeviceAddressCostsIssueTime)
+{
+    // 20 ns + 64 B at 64 Gb/s (8 ns) on top of the 21 ns write issue interval, only when the
+    // NIC-memory address is not a multiple of 8.
+    Rig r;
+    r.dma->SetAttribute("UnalignedWriteTime", TimeValue(NanoSeconds(20)));
+    r.dma->SetAttribute("RealignDataRate", DataRateValue(DataRate("64Gbps")));
+    EXPECT_NEAR(r.WriteSpacing(64, 1), 49, 0.5);
+    Rig s;
+    s.dma->SetAttribute("UnalignedWriteTime", TimeValue(NanoSeconds(20)));
+    s.dma->SetAttribute("RealignDataRate", DataRateValue(DataRate("64Gbps")));
+    EXPECT_NEAR(s.WriteSpacing(64, 16), 21, 0.5);
+}

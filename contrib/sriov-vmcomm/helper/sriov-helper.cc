@@ -178,6 +178,11 @@ SriovHelper::Install(NodeContainer vms) const
         Ptr<DmaEngine> dma = m_dma.Create<DmaEngine>();
         dma->SetRootComplex(rootComplex);
         nic->Attach(link, iommu, dma);
+        if (!hierarchy)
+        {
+            // A NIC alone: its own mapping table and VF segment (a hierarchy shares its own).
+            nic->SetSegment(Create<VfMappingTable>(), CreateObject<DeviceListChannel>());
+        }
         if (n == 0)
         {
             host->SetHardware(link, iommu, nic);

@@ -162,8 +162,6 @@ SriovNic::GetTypeId()
 
 SriovNic::SriovNic()
     : m_nicIndex(0)
-    , m_table(Create<VfMappingTable>())
-    , m_channel(CreateObject<DeviceListChannel>())
     , m_eswitchUsed(0)
     , m_eswitchFrames(0)
     , m_nextFrameId(1)
@@ -205,8 +203,9 @@ void
 SriovNic::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu, Ptr<DmaEngine> dma)
 {
     NS_LOG_FUNCTION(this << link << iommu << dma);
+    NS_ABORT_MSG_IF(!link || !dma, "SriovNic::Attach: the PCIe link and the DMA engine are needed");
     m_link = link;
-    m_dma = dma ? dma : CreateObject<DmaEngine>();
+    m_dma = dma;
     m_dma->Attach(link, iommu);
 }
 
@@ -215,6 +214,9 @@ SriovNic::AddVf(Ptr<VfNetDevice> vf, Ptr<MemoryDomain> memory, Mac48Address addr
 {
     NS_LOG_FUNCTION(this << vf << memory << address << vlan);
     NS_ABORT_MSG_IF(!m_dma, "SriovNic::AddVf before Attach");
+    NS_ABORT_MSG_IF(!m_table || !m_channel,
+                    "SriovNic::AddVf before the NIC has a mapping table and a VF segment "
+                    "(SetSegment, or PcieHierarchy::Add)");
     NS_ABORT_MSG_IF(m_table->Lookup(address, vlan) != nullptr,
                     "SriovNic::AddVf: address " << address << " is already in the mapping table");
     NS_ABORT_MSG_IF(m_vfs.size() >= m_maxVfs,
@@ -251,6 +253,16 @@ SriovNic::JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index)
     m_nicIndex = index;
     m_table = hierarchy->GetMappingTable();
     m_channel = hierarchy->GetChannel();
+}
+
+void
+SriovNic::SetSegment(Ptr<VfMappingTable> table, Ptr<DeviceListChannel> channel)
+{
+    NS_LOG_FUNCTION(this << table << channel);
+    NS_ABORT_MSG_IF(!m_vfs.empty(), "SriovNic::SetSegment after VFs were added");
+    NS_ABORT_MSG_IF(!table || !channel, "SriovNic::SetSegment: null table or channel");
+    m_table = table;
+    m_channel = channel;
 }
 
 uint32_t

@@ -147,6 +147,13 @@ class SriovNic : public Object
      * \param index this NIC's index in it
      */
     void JoinHierarchy(Ptr<PcieHierarchy> hierarchy, uint32_t index);
+    /**
+     * \brief Give a NIC alone in its host its own mapping table and VF segment, before its VFs
+     * are added (the helper creates them; a NIC in a hierarchy shares the hierarchy's instead).
+     * \param table the mapping table (step 2)
+     * \param channel the segment of the NIC's VFs
+     */
+    void SetSegment(Ptr<VfMappingTable> table, Ptr<DeviceListChannel> channel);
     /** \return the hierarchy joined, or null (a NIC alone in its host) */
     Ptr<PcieHierarchy> GetHierarchy() const;
     /** \return this NIC's index in its hierarchy (0 when alone) */

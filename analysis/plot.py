@@ -32,7 +32,7 @@ import sys
 
 import vmcomm_db
 
-# Presentation order (DESIGN.md section 1); modes not listed follow in alphabetical order.
+# Presentation order (doc/modes.md); modes not listed follow in alphabetical order.
 MODE_ORDER = ("vf-dma", "veb", "vepa", "vswitch-kernel", "vswitch-dpdk", "vswitch-offload")
 SIZE_PARAMS = ("size", "frame-size")
 LOAD_PARAM = "load"

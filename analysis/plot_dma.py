@@ -5,7 +5,7 @@
 
 Reads the dma-bench runs (scenario 'dma-bench', status ok) of DB and writes, into DIR (default
 contrib/sriov-vmcomm/doc/figures), PNG files comparing the model with the published pcie-bench
-measurements of DESIGN.md section 7:
+measurements of the pcie-bench paper (Neugebauer et al., SIGCOMM 2018):
 
   dma-bw-vs-size.png     DMA read / write bandwidth vs transfer size, IOMMU off
   dma-lat-vs-size.png    DMA read latency (median, 99.9th percentile) vs transfer size
@@ -53,8 +53,8 @@ GENERATE = [
     ["--op=read", "--iommu=on", "--page-size=4KiB", "--metric=lat", f"--window={WINDOWS}"],
 ]
 
-# Published measurements, pcie-bench nfp6000-bdw (Neugebauer et al., SIGCOMM 2018; DESIGN.md
-# section 7). Sizes in bytes, bandwidth in Gb/s, latency in ns.
+# Published measurements, pcie-bench nfp6000-bdw (Neugebauer et al., SIGCOMM 2018). Sizes in
+# bytes, bandwidth in Gb/s, latency in ns.
 MEASURED_BW = {"read": [(64, 31.9), (2048, 55.6)], "write": [(64, 24.3), (2048, 53.0)]}
 MEASURED_LAT = [(64, 546.0), (1520, 986.0)]
 MEASURED_LAT_RANDOM = [(64, 560.0)]

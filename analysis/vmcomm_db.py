@@ -1,6 +1,6 @@
 """The sriov-vmcomm results database, seen from Python.
 
-One SQLite file holds many runs (DESIGN.md section 8). The C++ results writer creates and fills it
+One SQLite file holds many runs (doc/results.md). The C++ results writer creates and fills it
 from the scenario programs; the Python tools (sweep runner, merge, plot) read it and write the
 rows that no program can write itself (a point whose program crashed) or merge shard files.
 

@@ -17,7 +17,7 @@ class SriovHelper;
 
 /**
  * \ingroup sriov-vmcomm
- * \brief How the VMs of a host reach each other (DESIGN.md section 1).
+ * \brief How the VMs of a host reach each other (doc/modes.md).
  */
 enum class CommMode
 {

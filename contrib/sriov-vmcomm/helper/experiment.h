@@ -34,7 +34,7 @@ class Host;
  * of a topology in one communication mode, the fabric between them, the traffic, runs it, and
  * collects flows, drops, counters and latency histograms.
  *
- * Every mode of DESIGN.md section 1 is built from the same options, so that a researcher
+ * Every mode of doc/modes.md is built from the same options, so that a researcher
  * changes only `--mode` to compare them.
  */
 class Experiment

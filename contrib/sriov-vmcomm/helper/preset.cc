@@ -20,8 +20,8 @@ namespace ns3 {
 namespace {
 
 const char* const SETUP = "pcie-bench nfp6000-bdw setup (Neugebauer et al., SIGCOMM 2018; "
-                          "DESIGN.md s. 7)";
-const char* const MODEL = "pcie-bench PCIe model parameters (DESIGN.md s. 6)";
+                          "Neugebauer et al., SIGCOMM 2018)";
+const char* const MODEL = "pcie-bench PCIe model parameters (Neugebauer et al., SIGCOMM 2018)";
 const char* const CALIBRATED = "calibrated to pcie-bench nfp6000-bdw (doc/validation.md): ";
 const char* const NOT_MEASURED_BDW
     = "not measured on nfp6000-bdw (its eight figures are aligned, warm, reads or writes alone): "
@@ -170,7 +170,8 @@ MakePresets()
 {
     const Preset bdw = MakeNfp6000Bdw();
 
-    const std::string ideal = "ideal device: the pcie-bench model of DESIGN.md s. 6";
+    const std::string ideal
+        = "ideal device: the pcie-bench model (Neugebauer et al., SIGCOMM 2018)";
     const std::vector<PresetParameter> idealDevice = {
         {"ns3::PcieLink::MaxOutstandingReads", "1024", ideal + " (no tag bound: 10-bit tags)"},
         {"ns3::DmaEngine::ReadIssueInterval", "0ns", ideal},
@@ -264,7 +265,7 @@ MakePresets()
     return {bdw, gen4, ideal3, ideal4, hsw};
 }
 
-// ---- Virtual switch profiles (DESIGN.md section 7, doc/vswitch.md) ----
+// ---- Virtual switch profiles (doc/vswitch.md) ----
 //
 // The cost model is cycles = BatchCycles/batch + CyclesPerPacket + bytes x CyclesPerByte per
 // frame, at ClockGHz. Its parameters come from published per-core rates:
@@ -286,7 +287,7 @@ MakePresets()
 //   vhost-net adds kicks and wakeups (WakeupCycles, estimate), so the kernel profile is
 //   optimistic for that path rather than pessimistic.
 //
-// Assumed clock: 2.2 GHz, the Xeon E5-2630 v4 of the calibration host (DESIGN.md section 7); the
+// Assumed clock: 2.2 GHz, the Xeon E5-2630 v4 of the calibration host (doc/validation.md); the
 // benchmark's own CPU differs, but only cycles / clock enters the rates, so the profile
 // reproduces the published rates at this clock, and scales linearly with ClockGHz.
 //
@@ -335,7 +336,7 @@ MakeSwitchProfiles()
                               "Gb/s at 1024 B per core), derived in helper/preset.cc";
     const std::string emmerich = "Emmerich et al., JNSM 2018 (OVS kernel, 1.9 Mpps per core at "
                                  "64 B) less the per-byte part, derived in helper/preset.cc";
-    const std::string clock = "Xeon E5-2630 v4 of the calibration host (DESIGN.md section 7)";
+    const std::string clock = "Xeon E5-2630 v4 of the calibration host (doc/validation.md)";
     Preset kernel;
     kernel.name = "ovs-kernel";
     kernel.kind = PresetKind::VSWITCH;

@@ -39,7 +39,8 @@ DmaEngine::GetTypeId()
                   "ReadIssueInterval",
                   "Time the engine's issue stage is busy per DMA read (command processing): at "
                   "most one read per interval, the small-read rate limit. Default 16 ns: "
-                  "calibrated to pcie-bench nfp6000-bdw (DESIGN.md s. 7), 31.9 Gb/s of 64 B "
+                  "calibrated to pcie-bench nfp6000-bdw (Neugebauer et al., SIGCOMM 2018; "
+                  "doc/validation.md), 31.9 Gb/s of 64 B "
                   "reads = 62.3 M reads/s = one per 16.05 ns (doc/validation.md).",
                   TimeValue(NanoSeconds(16)), MakeTimeAccessor(&DmaEngine::m_readIssueInterval),
                   MakeTimeChecker(Time(0)))
@@ -47,7 +48,8 @@ DmaEngine::GetTypeId()
                   "WriteIssueInterval",
                   "Time the engine's issue stage is busy per DMA write (command processing and "
                   "fetching the data from NIC memory). Default 21 ns: calibrated to pcie-bench "
-                  "nfp6000-bdw (DESIGN.md s. 7), 24.3 Gb/s of 64 B writes = 47.5 M writes/s = "
+                  "nfp6000-bdw (Neugebauer et al., SIGCOMM 2018; doc/validation.md), 24.3 Gb/s of "
+                  "64 B writes = 47.5 M writes/s = "
                   "one per 21.07 ns (doc/validation.md).",
                   TimeValue(NanoSeconds(21)), MakeTimeAccessor(&DmaEngine::m_writeIssueInterval),
                   MakeTimeChecker(Time(0)))

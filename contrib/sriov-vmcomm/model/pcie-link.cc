@@ -25,7 +25,8 @@ NS_OBJECT_ENSURE_REGISTERED(PcieLink);
 
 namespace {
 
-// Per-TLP overhead, bytes (DESIGN.md section 6, after pcie-bench).
+// Per-TLP overhead, bytes (pcie-bench model, Neugebauer et al., SIGCOMM 2018; doc/model.md "PCIe
+// timing").
 constexpr uint32_t DLLP_FRAMING = 8;    // framing + sequence number + LCRC
 constexpr uint32_t TLP_HEADER = 4;      // first header DW
 constexpr uint32_t MEM_REQ_ADDR64 = 12; // rest of a 4DW memory request header
@@ -53,8 +54,9 @@ constexpr uint32_t ACK_LIMIT_2G5[6][6] = {
 
 /**
  * The 5.0 GT/s and 8.0 GT/s tables differ from the 2.5 GT/s one only by InternalDelay (70 and
- * 115 symbol times instead of 19). 16 and 32 GT/s use the 8.0 GT/s values, as DESIGN.md section 6
- * does for gen4 (163/203 for x8, 144/168 for x16 at MPS 128/256); gen5 is an extrapolation.
+ * 115 symbol times instead of 19). 16 and 32 GT/s use the 8.0 GT/s values, as the pcie-bench model
+ * does (doc/model.md "PCIe timing") does for gen4 (163/203 for x8, 144/168 for x16 at MPS 128/256);
+ * gen5 is an extrapolation.
  */
 uint32_t
 AckLimit(uint32_t generation, uint32_t lanes, uint32_t mps)
@@ -110,7 +112,7 @@ PcieLink::GetTypeId()
               .AddAttribute(
                   "Generation",
                   "PCIe generation, 1..5 (2.5, 5, 8, 16, 32 GT/s per lane). Default 3: the "
-                  "pcie-bench nfp6000-bdw setup (NFP6000 on PCIe Gen3 x8, DESIGN.md s. 7).",
+                  "pcie-bench nfp6000-bdw setup (NFP6000 on PCIe Gen3 x8; doc/validation.md).",
                   UintegerValue(3),
                   MakeUintegerAccessor(&PcieLink::SetGeneration, &PcieLink::GetGeneration),
                   MakeUintegerChecker<uint32_t>(1, 5))
@@ -126,34 +128,35 @@ PcieLink::GetTypeId()
                             UintegerValue(256),
                             MakeUintegerAccessor(&PcieLink::SetMps, &PcieLink::GetMps),
                             MakePowerOfTwoChecker(128, 4096))
-              .AddAttribute("MaxReadRequestSize",
-                            "Max read request size (MRRS) in bytes, a power of two in 128..4096. "
-                            "Default 512: the pcie-bench reference model (DESIGN.md s. 6).",
-                            UintegerValue(512),
-                            MakeUintegerAccessor(&PcieLink::SetMrrs, &PcieLink::GetMrrs),
-                            MakePowerOfTwoChecker(128, 4096))
               .AddAttribute(
-                  "ReadCompletionBoundary",
-                  "Read completion boundary (RCB) in bytes, 64 or 128. Default 64: the "
-                  "pcie-bench reference model (DESIGN.md s. 6), a root complex's usual RCB.",
-                  UintegerValue(64), MakeUintegerAccessor(&PcieLink::SetRcb, &PcieLink::GetRcb),
-                  MakePowerOfTwoChecker(64, 128))
+                  "MaxReadRequestSize",
+                  "Max read request size (MRRS) in bytes, a power of two in 128..4096. "
+                  "Default 512: the pcie-bench reference model (Neugebauer et al., SIGCOMM 2018).",
+                  UintegerValue(512), MakeUintegerAccessor(&PcieLink::SetMrrs, &PcieLink::GetMrrs),
+                  MakePowerOfTwoChecker(128, 4096))
+              .AddAttribute("ReadCompletionBoundary",
+                            "Read completion boundary (RCB) in bytes, 64 or 128. Default 64: the "
+                            "pcie-bench reference model (Neugebauer et al., SIGCOMM 2018), a root "
+                            "complex's usual RCB.",
+                            UintegerValue(64),
+                            MakeUintegerAccessor(&PcieLink::SetRcb, &PcieLink::GetRcb),
+                            MakePowerOfTwoChecker(64, 128))
               .AddAttribute(
                   "CompletionSplit",
                   "How read data is split into completion TLPs: MPS (chunks of up to MPS "
                   "bytes) or RCB (chunks of up to RCB bytes). Default MPS: the pcie-bench "
-                  "reference model (DESIGN.md s. 6).",
+                  "reference model (Neugebauer et al., SIGCOMM 2018).",
                   EnumValue(SPLIT_MPS), compat::MakeEnumAccessor(&PcieLink::m_split),
                   MakeEnumChecker(SPLIT_MPS, "MPS", SPLIT_RCB, "RCB"))
               .AddAttribute(
                   "Ecrc",
                   "Append a 4-byte ECRC digest to every TLP. Default false: the pcie-bench "
-                  "reference model (DESIGN.md s. 6).",
+                  "reference model (Neugebauer et al., SIGCOMM 2018).",
                   BooleanValue(false), MakeBooleanAccessor(&PcieLink::m_ecrc), MakeBooleanChecker())
               .AddAttribute("Addr64",
                             "Memory requests use 64-bit addresses (4DW headers, 12 bytes after the "
                             "first DW; 8 with 32-bit addresses). Default true: the pcie-bench "
-                            "reference model (DESIGN.md s. 6).",
+                            "reference model (Neugebauer et al., SIGCOMM 2018).",
                             BooleanValue(true), MakeBooleanAccessor(&PcieLink::m_addr64),
                             MakeBooleanChecker())
               .AddAttribute("PropagationDelay",
@@ -172,8 +175,8 @@ PcieLink::GetTypeId()
                   "300 ns: an estimate (host cache warm, as in pcie-bench); with the "
                   "default PropagationDelay a 64 B read takes ~475 ns on the link, and "
                   "the DMA engine's ProcessingLatency and ReadDataRate bring it to the "
-                  "546-560 ns median measured by pcie-bench on nfp6000-bdw (DESIGN.md "
-                  "s. 7, doc/validation.md).",
+                  "546-560 ns median measured by pcie-bench on nfp6000-bdw "
+                  "(doc/validation.md).",
                   TimeValue(NanoSeconds(300)),
                   MakeTimeAccessor(&PcieLink::SetRootReadLatency, &PcieLink::GetRootReadLatency),
                   MakeTimeChecker(Time(0)))

@@ -66,7 +66,7 @@ class SriovNic : public Object
         DROP_REASONS         //!< number of reasons
     };
 
-    /** How the NIC forwards a frame from one of its VFs to another (DESIGN.md section 1). */
+    /** How the NIC forwards a frame from one of its VFs to another (doc/modes.md). */
     enum Forwarding
     {
         FORWARD_VF_DMA = 0, //!< the patent's VF-to-VF DMA (steps 3-11)

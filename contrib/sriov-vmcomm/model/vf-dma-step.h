@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The eleven steps of patent US9483290B1's claim 1 (DESIGN.md section 3): their numbers and
- * names, the record a step trace carries, and the table of traced callbacks that fires them.
+ * The eleven steps of patent US9483290B1's claim 1 (patent US9483290B1, claim 1; doc/model.md):
+ * their numbers and names, the record a step trace carries, and the table of traced callbacks that
+ * fires them.
  */
 #ifndef VF_DMA_STEP_H
 #define VF_DMA_STEP_H
@@ -41,7 +42,7 @@ enum VfDmaStepId : uint8_t
  */
 struct VfDmaStep
 {
-    uint8_t step;    //!< 1..11, DESIGN.md section 3 (VfDmaStepId)
+    uint8_t step;    //!< 1..11 (VfDmaStepId; doc/model.md)
     uint64_t frame;  //!< frame number, unique in the host (0 for the setup steps 1 and 2)
     uint32_t srcVf;  //!< sending VF on its NIC (NicFrame::UPLINK for a frame from the wire)
     uint32_t dstVf;  //!< destination VF on its NIC

@@ -63,18 +63,17 @@ VfNetDevice::GetTypeId()
                                 UintegerValue(2048),
                                 MakeUintegerAccessor(&VfNetDevice::m_rxBufferBytes),
                                 MakeUintegerChecker<uint32_t>(64, 65536))
-                  .AddAttribute(
-                      "CoalesceUsecs",
-                      "MSI-X coalescing: raise the interrupt at most this long after the "
-                      "first unsignalled completion (mlx5 default 16 us, DESIGN.md section 7)",
-                      TimeValue(MicroSeconds(16)),
-                      MakeTimeAccessor(&VfNetDevice::SetCoalesceUsecs,
-                                       &VfNetDevice::GetCoalesceUsecs),
-                      MakeTimeChecker(Time(0)))
+                  .AddAttribute("CoalesceUsecs",
+                                "MSI-X coalescing: raise the interrupt at most this long after the "
+                                "first unsignalled completion (Linux mlx5 driver default 16 us)",
+                                TimeValue(MicroSeconds(16)),
+                                MakeTimeAccessor(&VfNetDevice::SetCoalesceUsecs,
+                                                 &VfNetDevice::GetCoalesceUsecs),
+                                MakeTimeChecker(Time(0)))
                   .AddAttribute(
                       "CoalesceFrames",
                       "MSI-X coalescing: raise the interrupt once this many completions are "
-                      "pending (mlx5 default 32, DESIGN.md section 7); 1 = no coalescing",
+                      "pending (Linux mlx5 driver default 32); 1 = no coalescing",
                       UintegerValue(32),
                       MakeUintegerAccessor(&VfNetDevice::SetCoalesceFrames,
                                            &VfNetDevice::GetCoalesceFrames),

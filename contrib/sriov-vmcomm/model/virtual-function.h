@@ -114,7 +114,7 @@ class VirtualFunction : public Object
         m_steps.Fire(s);
     }
 
-    /** \name The steps this VF runs (DESIGN.md section 3)
+    /** \name The steps this VF runs (patent US9483290B1, claim 1; doc/model.md)
      * @{ */
     /**
      * \brief Step 1: the PF gives the VF its network address.

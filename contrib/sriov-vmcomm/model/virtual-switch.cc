@@ -76,7 +76,7 @@ VirtualSwitch::GetTypeId()
               .AddAttribute(
                   "ClockGHz",
                   "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
-                  "(DESIGN.md section 7), the clock the profiles' cycles assume.",
+                  "(doc/validation.md), the clock the profiles' cycles assume.",
                   DoubleValue(2.2),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::clockGHz>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::clockGHz>),

@@ -125,7 +125,7 @@ class NicForwarder : public Object
                              VirtualFunction& dst)
         = 0;
 
-    /** \name The patent's steps run on the NIC's side (DESIGN.md section 3)
+    /** \name The patent's steps run on the NIC's side (patent US9483290B1, claim 1; doc/model.md)
      * @{ */
     /**
      * \brief Step 4: compare the destination address with the mapping table (LookupLatency).

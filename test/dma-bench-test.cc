@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * dma-bench and the presets: the calibration figures of DESIGN.md section 7 from the model
+ * dma-bench and the presets: the pcie-bench calibration figures (doc/validation.md) from the model
  * running (within 10%), the IOTLB knee moving with the IOTLB reach, Little's law for the
  * outstanding-read bounds, the preset API, and the dma-bench program's input checks.
  */
@@ -90,7 +90,7 @@ ExpectWithin(double model, double measured, double rel, const std::string& what)
 
 } // namespace
 
-// DESIGN.md section 7, each figure within 10%.
+// The pcie-bench calibration figures (doc/validation.md), each within 10%.
 
 TEST_F(DmaBench, CalibrationBandwidth)
 {
@@ -178,7 +178,8 @@ TEST_F(DmaBench, LinkTagBoundIsLittlesLaw)
 
 TEST_F(DmaBench, IdealPresetsReproduceThePcieBenchModel)
 {
-    // DESIGN.md section 6 reference outputs, from the simulated link with an ideal device.
+    // The pcie-bench model's reference outputs (doc/model.md, PCIe timing), from the simulated
+    // link with an ideal device.
     using C = DmaBenchConfig;
     ApplyPreset("ideal-gen3x8");
     ExpectWithin(Bw(C::WRITE, 64, 8 * KIB), 42.1, 0.01, "gen3 write 64");

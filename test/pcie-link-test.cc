@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Tests of PcieLink against the pcie-bench model of DESIGN.md section 6.
+ * Tests of PcieLink against the pcie-bench model (doc/model.md, PCIe timing).
  */
 #include "ns3/boolean.h"
 #include "ns3/config.h"
@@ -57,7 +57,8 @@ TEST(PcieLink, TlpBandwidthGen3x8Mps256)
 
 TEST(PcieLink, AckLimitsOfTheDesign)
 {
-    // DESIGN.md section 6: gen3 and gen4, x8 -> 163 / 203, x16 -> 144 / 168 at MPS 128 / 256.
+    // PCIe specification ACK limits (doc/model.md, PCIe timing): gen3 and gen4, x8 -> 163 / 203,
+    // x16 -> 144 / 168 at MPS 128 / 256.
     struct Case
     {
         uint32_t lanes;
@@ -107,7 +108,8 @@ TEST(PcieLink, AckLimitsOfTheSpecTables)
 
 TEST(PcieLink, ReferenceRatesGen3x8)
 {
-    // DESIGN.md section 6, Gen3 x8, MPS 256, MRRS 512, RCB 64, 64-bit, no ECRC: write / read.
+    // The pcie-bench model's reference outputs (doc/model.md, PCIe timing), Gen3 x8, MPS 256,
+    // MRRS 512, RCB 64, 64-bit, no ECRC: write / read.
     struct Ref
     {
         uint32_t bytes;

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * Two SR-IOV NICs in one host (patent US9483290B1, claim 1's first and second device): the
- * eleven steps between VFs of different NICs, peer to peer over PCIe (DESIGN.md section 4).
+ * eleven steps between VFs of different NICs, peer to peer over PCIe (doc/modes.md, two NICs).
  */
 #include "echo.h"
 #include "ns3/applications-module.h"

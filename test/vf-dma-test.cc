@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * End-to-end tests of the VF-to-VF DMA path (patent US9483290B1, DESIGN.md section 3).
+ * End-to-end tests of the VF-to-VF DMA path (patent US9483290B1, doc/model.md).
  */
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"

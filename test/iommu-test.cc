@@ -198,6 +198,51 @@ TEST(IommuTest, BoundedConcurrentWalks)
     EXPECT_EQ(ready, (std::vector<Time>{walk, walk, 2 * walk, 2 * walk, 3 * walk}));
 }
 
+// Posted writes with walkers of their own (PostedWriteWalks): a burst of write misses waits only
+// for the write walkers, reads only for theirs, and 0 keeps one shared pool.
+TEST(IommuTest, PostedWritesHaveTheirOwnWalkers)
+{
+    const Time walk = NanoSeconds(320); // 4 levels x 80 ns
+    const Time now = MicroSeconds(5);
+    auto burst = [&](Ptr<Iommu> iommu, uint32_t d, const std::vector<bool>& writes)
+    {
+        std::vector<Time> ready;
+        for (uint64_t p = 0; p < writes.size(); p++)
+        {
+            ready.push_back(iommu->Translate(d, p * KIB4, writes[p], now).readyAt - now);
+        }
+        return ready;
+    };
+    const std::vector<bool> mix{true, true, true, false, false, true};
+    {
+        // Shared: two walkers for reads and writes alike, misses start in pairs.
+        Ptr<Iommu> iommu = MakeIommu(64, 64, 2);
+        const uint32_t d = iommu->CreateDomain();
+        iommu->Map(d, 0, HPA, 16 * KIB4, KIB4);
+        EXPECT_EQ(burst(iommu, d, mix),
+                  (std::vector<Time>{walk, walk, 2 * walk, 2 * walk, 3 * walk, 3 * walk}));
+    }
+    {
+        // Two read walkers, three write walkers: the reads find theirs free.
+        Ptr<Iommu> iommu = MakeIommu(64, 64, 2);
+        iommu->SetAttribute("PostedWriteWalks", UintegerValue(3));
+        const uint32_t d = iommu->CreateDomain();
+        iommu->Map(d, 0, HPA, 16 * KIB4, KIB4);
+        EXPECT_EQ(burst(iommu, d, mix),
+                  (std::vector<Time>{walk, walk, walk, walk, walk, 2 * walk}));
+        // Four more writes to new pages: three walkers each busy until 2 walks, 1 walk, 1 walk.
+        std::vector<Time> more;
+        for (uint64_t p = 6; p < 10; p++)
+        {
+            more.push_back(iommu->Translate(d, p * KIB4, true, now).readyAt - now);
+        }
+        EXPECT_EQ(more, (std::vector<Time>{2 * walk, 2 * walk, 3 * walk, 3 * walk}));
+        // A write to a page a write walker already walks shares that walk (no walker).
+        EXPECT_EQ(iommu->Translate(d, 9 * KIB4 + 64, true, now).readyAt - now, 3 * walk);
+        EXPECT_EQ(iommu->GetMisses(), 10u);
+    }
+}
+
 TEST(IommuTest, FaultsAreCountedAndTraced)
 {
     Ptr<Iommu> iommu = MakeIommu(64, 4);

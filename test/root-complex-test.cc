@@ -194,6 +194,26 @@ TEST(RootComplex, WritePipelineCostsPerTlpAndPerLine)
     }
 }
 
+TEST(RootComplex, WriteTlpsArePipelinedAsTheyArrive)
+{
+    // A 1024 B write is 4 TLPs, 16 lines: 4 x 10 + 16 x 5 = 120 ns of pipeline work. Its last
+    // TLP is there at 200 ns, the first 90 ns earlier: the work runs 110 .. 230 ns, and a read
+    // ready at 200 ns waits 30 ns for it (120 ns if the work waited for the last TLP: 200 .. 320).
+    const DmaTransferSplit w = Split(0, 1024);
+    ASSERT_EQ(w.writeTlps, 4u);
+    for (auto [earlier, wait] : std::vector<std::pair<int, int>>{{90, 30}, {0, 120}})
+    {
+        SCOPED_TRACE(earlier);
+        Ptr<RootComplex> rc = CreateObject<RootComplex>();
+        rc->SetAttribute("WriteTlpTime", TimeValue(NanoSeconds(10)));
+        rc->SetAttribute("WriteLineTime", TimeValue(NanoSeconds(5)));
+        rc->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(1)));
+        // The pipeline has taken the write no earlier than its last TLP arrived.
+        EXPECT_EQ(rc->Write(w, NanoSeconds(200), NanoSeconds(earlier)), NanoSeconds(200));
+        EXPECT_EQ(rc->Read(Split(8192, 64), NanoSeconds(200)), NanoSeconds(wait));
+    }
+}
+
 TEST(RootComplex, ReadsAndWritesShareThePipeline)
 {
     // Alternating 256 B reads (4 lines x 10 ns) and writes (4 x 10 ns) take 80 ns a pair, plus

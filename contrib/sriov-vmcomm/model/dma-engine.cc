@@ -499,7 +499,16 @@ DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, cons
     Result r = Translate(PeekPointer(mem), iova, len, true, atRootComplex);
     if (split && !r.fault)
     {
-        r.done = m_rootComplex->Write(s, r.done);
+        // The root complex takes the TLPs as they arrive: all but the last came in earlier by
+        // their serialization on the link (back to back: the write is one burst).
+        Time earlier;
+        if (s.writeTlps > 1)
+        {
+            const uint32_t before = std::min(len - 1, (s.writeTlps - 1) * m_link->GetMps());
+            earlier
+                = Seconds(m_link->GetWriteWireBytes(before) * 8.0 / m_link->GetTlpBandwidthBps());
+        }
+        r.done = m_rootComplex->Write(s, r.done, earlier);
     }
     if (!m_opTrace.IsEmpty())
     {

@@ -28,7 +28,9 @@ namespace ns3 {
  * The IOTLB is set associative (IotlbEntries, IotlbWays) with LRU replacement per set, tagged by
  * domain, page number and page size. A hit costs nothing; a miss walks the page table: one memory
  * access per level (4 levels for 4 KiB, 3 for 2 MiB, 2 for 1 GiB pages), at most
- * MaxConcurrentWalks walks at a time, later ones wait for a walker.
+ * MaxConcurrentWalks walks at a time, later ones wait for a walker. With PostedWriteWalks > 0,
+ * posted writes have walkers of their own (the root complex's posted queue): a write's miss and a
+ * read's miss never wait for each other's walk.
  *
  * An access with no mapping, or a write to a read-only mapping, is a fault: the translation
  * fails, the fault is counted and fired on the Fault trace, and the caller must write nothing.
@@ -185,7 +187,7 @@ class Iommu : public Object
     void EnsureGeometry()
     {
         if (m_builtEntries != m_iotlbEntries || m_builtWays != m_iotlbWays
-            || m_builtWalks != m_maxWalks)
+            || m_builtWalks != m_maxWalks || m_builtPostedWalks != m_postedWalks)
         {
             ResizeIotlb();
         }
@@ -235,17 +237,19 @@ class Iommu : public Object
     uint32_t m_iotlbWays;         //!< associativity
     Time m_walkLevelLatency;      //!< one page-table memory access
     uint32_t m_maxWalks;          //!< concurrent page walks
+    uint32_t m_postedWalks;       //!< concurrent page walks of posted writes (0: shared)
     InvalidationMode m_mode;      //!< strict or lazy
     Time m_invalidationLatency;   //!< CPU cost of a strict invalidation
     uint32_t m_flushQueueEntries; //!< lazy: flush when this many are queued
     Time m_flushTimeout;          //!< lazy: flush this long after the first queued entry
 
-    uint32_t m_builtEntries; //!< IOTLB entries the arrays were built for
-    uint32_t m_builtWays;    //!< associativity the arrays were built for
-    uint32_t m_builtWalks;   //!< walkers the heap was built for
-    uint32_t m_sets;         //!< IOTLB sets (entries / ways)
-    uint32_t m_setMask;      //!< m_sets - 1 when m_sets is a power of two (set = key & mask)
-    bool m_setsPowerOfTwo;   //!< m_sets is a power of two: no 64-bit modulo per probe
+    uint32_t m_builtEntries;     //!< IOTLB entries the arrays were built for
+    uint32_t m_builtWays;        //!< associativity the arrays were built for
+    uint32_t m_builtWalks;       //!< walkers the heap was built for
+    uint32_t m_builtPostedWalks; //!< posted-write walkers that heap was built for
+    uint32_t m_sets;             //!< IOTLB sets (entries / ways)
+    uint32_t m_setMask;          //!< m_sets - 1 when m_sets is a power of two (set = key & mask)
+    bool m_setsPowerOfTwo;       //!< m_sets is a power of two: no 64-bit modulo per probe
 
     std::vector<std::map<uint64_t, Extent>> m_domains; //!< per domain: extents by start iova
     /**
@@ -256,6 +260,7 @@ class Iommu : public Object
     std::vector<IotlbEntry> m_iotlb;        //!< set s holds ways [s * ways, (s + 1) * ways)
     uint64_t m_lruClock;                    //!< source of LRU stamps
     std::vector<int64_t> m_walkers;         //!< min-heap of walker busy-until time steps
+    std::vector<int64_t> m_writeWalkers;    //!< the same for posted writes (PostedWriteWalks)
     std::vector<PendingFlush> m_flushQueue; //!< lazy invalidations not yet done
     EventId m_flushEvent;                   //!< lazy flush timeout
 

@@ -244,10 +244,13 @@ RootComplex::Read(const DmaTransferSplit& split, const Time& ready)
 }
 
 Time
-RootComplex::Write(const DmaTransferSplit& split, const Time& ready)
+RootComplex::Write(const DmaTransferSplit& split, const Time& ready, const Time& earlierTlps)
 {
     const int64_t readyStep = ready.GetTimeStep();
-    return TimeStep(Occupy(true, split, split.writeTlps * m_writeTlpTime.GetTimeStep(), readyStep));
+    // The first TLP's work may start when it arrived, earlierTlps before the last one.
+    const int64_t start = Occupy(true, split, split.writeTlps * m_writeTlpTime.GetTimeStep(),
+                                 readyStep - earlierTlps.GetTimeStep());
+    return TimeStep(std::max(start, readyStep));
 }
 
 uint64_t

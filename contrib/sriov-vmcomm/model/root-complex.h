@@ -30,7 +30,8 @@ namespace ns3 {
  *   Lines are counted by the transfer's size (a 65 B read costs two, as a 128 B one); the one
  *   more line a host offset makes the bytes straddle costs StraddleLineTime instead.
  *   The pipeline is a work-conserving server (BusyCalendar): it bounds the rate, it adds no
- *   latency when idle. A partial line costs as much as a whole one.
+ *   latency when idle. A partial line costs as much as a whole one. It takes a multi-TLP write
+ *   TLP by TLP as they arrive (its work overlaps the write's own serialization on the link).
  * - **Host cache.** A read whose line is not in the last-level cache waits ColdReadLatency more
  *   (the DRAM access). SetWorkingSet() says how the device's data sits in the cache: all of it
  *   cold, or warm up to HostCacheBytes (a larger working set misses in proportion). Writes
@@ -64,11 +65,17 @@ class RootComplex : public Object
 
     /**
      * \brief A posted write that reached the root complex, translated, at \p ready.
+     *
+     * The pipeline takes a write TLP by TLP as they arrive: the work of the TLPs before the
+     * last may start \p earlierTlps before \p ready (their serialization on the link), so a
+     * long write's pipeline time overlaps its own transfer and only its last TLP's work
+     * follows its arrival.
      * \param split the write's split (TLPs, cache lines)
-     * \param ready instant its TLPs are at the root complex and translated
+     * \param ready instant its last TLP is at the root complex and translated
+     * \param earlierTlps how much earlier the first TLP arrived (0: one TLP)
      * \return instant the pipeline has taken the write (>= \p ready)
      */
-    Time Write(const DmaTransferSplit& split, const Time& ready);
+    Time Write(const DmaTransferSplit& split, const Time& ready, const Time& earlierTlps = Time(0));
 
     /**
      * \brief Where the device's data sits in the host cache.

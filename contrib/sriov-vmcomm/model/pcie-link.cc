@@ -55,7 +55,7 @@ constexpr uint32_t ACK_LIMIT_2G5[6][6] = {
 /**
  * The 5.0 GT/s and 8.0 GT/s tables differ from the 2.5 GT/s one only by InternalDelay (70 and
  * 115 symbol times instead of 19). 16 and 32 GT/s use the 8.0 GT/s values, as the pcie-bench model
- * does (doc/model.md "PCIe timing") does for gen4 (163/203 for x8, 144/168 for x16 at MPS 128/256);
+ * does for gen4 (163/203 for x8, 144/168 for x16 at MPS 128/256; doc/model.md "PCIe timing");
  * gen5 is an extrapolation.
  */
 uint32_t

@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -23,16 +26,17 @@ class GoogleTestCases : public ns3::TestCase
 {
   public:
     GoogleTestCases()
-        : TestCase("GoogleTest cases of test/*-test.cc, one child process each")
+        : TestCase("GoogleTest cases, one child process each")
     {
     }
 
   private:
     void DoRun() override
     {
+        // argv[0] is this program: "threadsafe" death tests re-execute it (DeathTestChild below).
+        std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
         int argc = 1;
-        char arg0[] = "sriov-vmcomm";
-        char* argv[] = {arg0, nullptr};
+        char* argv[] = {self.data(), nullptr};
         ::testing::InitGoogleTest(&argc, argv);
         std::vector<std::string> names;
         const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
@@ -68,6 +72,46 @@ class GoogleTestCases : public ns3::TestCase
         NS_TEST_ASSERT_MSG_EQ(failed, "", "GoogleTest cases failed:" << failed);
     }
 };
+
+/**
+ * A "threadsafe" death test re-executes the program with GoogleTest's flags: in that child, run
+ * the one death test GoogleTest asks for before the program's own main (ns-3's test runner, which
+ * does not know these flags) sees them. This file is the last of the test library's sources, so
+ * the GoogleTest cases of the others are registered when this runs.
+ */
+struct DeathTestChild
+{
+    DeathTestChild()
+    {
+        std::ifstream file("/proc/self/cmdline", std::ios::binary);
+        std::vector<std::string> args;
+        for (std::string arg; std::getline(file, arg, '\0');)
+        {
+            args.push_back(arg);
+        }
+        bool child = false;
+        for (const std::string& arg : args)
+        {
+            child = child || arg.rfind("--gtest_internal_run_death_test", 0) == 0;
+        }
+        if (!child)
+        {
+            return;
+        }
+        std::vector<char*> argv;
+        for (std::string& arg : args)
+        {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
+        int argc = static_cast<int>(args.size());
+        ::testing::InitGoogleTest(&argc, argv.data());
+        std::exit(RUN_ALL_TESTS());
+    }
+};
+
+/** Runs before main (see DeathTestChild). */
+DeathTestChild g_deathTestChild;
 
 /** The module's test suite: ./test.py -s sriov-vmcomm. */
 class SriovVmcommTestSuite : public ns3::TestSuite

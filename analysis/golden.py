@@ -7,9 +7,9 @@
 
 A golden set (SETS below) is a few sweep specs and program runs. `check` runs them with the built
 programs into a fresh results database, dumps it in the canonical form below and compares it row
-by row with test/golden/NAME.tsv, printing the first differing rows (expected and actual); ctest
+by row with analysis/golden/NAME.tsv, printing the first differing rows (expected and actual); ctest
 runs it as golden-NAME. `update` (./vmcomm golden --update) rewrites the files: the commit that
-changes one must say why its figures changed (test/golden/README.md).
+changes one must say why its figures changed (analysis/golden/README.md).
 
 The canonical dump: for every run with status ok, one line per row of runs, run_params, flows,
 drops, counters and latency_hist, tab-separated: the run's label, the row's kind (run, param,
@@ -49,7 +49,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GOLDEN_DIR = os.path.join(ROOT, "test", "golden")
+GOLDEN_DIR = os.path.join(ROOT, "analysis", "golden")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 FORMAT = 1
 EXIT_DIFFERENT, EXIT_ERROR, EXIT_SKIPPED = 1, 2, 77
@@ -59,7 +59,7 @@ EXIT_DIFFERENT, EXIT_ERROR, EXIT_SKIPPED = 1, 2, 77
 #   ("run", PROGRAM, ARGS): build/bin/PROGRAM ARGS --db=FILE, in the repository's directory.
 SETS = {
     # 24 of the demo sweep's points: every mode, 64 and 1500 B, a steady and a saturated load.
-    "demo": (("sweep", "test/golden/demo.toml"),),
+    "demo": (("sweep", "analysis/golden/demo.toml"),),
     # compare-modes in every mode: one and two NICs, UDP and TCP (1518 B at 10 Gb/s per flow),
     # and two hosts under a top-of-rack switch (traffic across the fabric).
     "compare-modes": (

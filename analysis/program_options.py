@@ -3,7 +3,7 @@ sweep spec against it.
 
 A sweep asks its program once, before it runs anything: an option the program does not have,
 an ns-3 attribute that does not exist, or a value outside a listed choice or range would make
-every point fail. The program's answer is one JSON object (contrib/sriov-vmcomm/helper/
+every point fail. The program's answer is one JSON object (contrib/sriov-vmcomm/experiment/
 option-list.h documents it): its own options (type, default, choices, range, and values that
 stand for several runs, such as compare-modes' mode=all), the ns-3 global values and every
 ns3::Type::Attribute with its checker's type and range.

@@ -4,7 +4,7 @@ One SQLite file holds many runs (doc/results.md). The C++ results writer creates
 from the scenario programs; the Python tools (sweep runner, merge, plot) read it and write the
 rows that no program can write itself (a point whose program crashed) or merge shard files.
 
-The schema is contrib/sriov-vmcomm/helper/results-schema.sql, read here at import time; the C++
+The schema is contrib/sriov-vmcomm/experiment/results-schema.sql, read here at import time; the C++
 writer embeds the same file when it is built (a test compares the databases both create).
 """
 
@@ -15,7 +15,7 @@ import sqlite3
 import time
 
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                           "contrib", "sriov-vmcomm", "helper", "results-schema.sql")
+                           "contrib", "sriov-vmcomm", "experiment", "results-schema.sql")
 
 
 def _read_schema(path):

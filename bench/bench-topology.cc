@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Speed of reading and routing a large topology (the measurement test/topology-test.cc's scale
- * tests used to assert on; speed is measured here, never in a test).
+ * Speed of reading and routing a large topology (the measurement the scale tests of
+ * contrib/sriov-vmcomm/test/topology-test.cc used to assert on; speed is measured here, never in
+ * a test).
  *
  * Builds the DOT text of a leaf-spine fabric (default 4 spines, 63 leaves of 16 hosts: 1008
  * hosts, 16 VMs each), then times TopologyReader::ReadString and Topology::ComputeRoutes apart,
@@ -11,7 +12,7 @@
  *   build/bin/bench-topology
  *   build/bin/bench-topology --leaves=126 --repeat=1
  */
-#include "leaf-spine-dot.h" // test/
+#include "leaf-spine-dot.h" // contrib/sriov-vmcomm/test/
 #include "ns3/command-line.h"
 #include "ns3/topology-reader.h"
 #include "ns3/topology.h"

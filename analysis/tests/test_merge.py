@@ -161,9 +161,9 @@ class SchemaTest(TempDirTest):
             vmcomm_db.connect_readonly(db)
 
     def test_schema_file_is_read_statement_by_statement(self):
-        # The schema is contrib/sriov-vmcomm/helper/results-schema.sql, shared with the C++
+        # The schema is contrib/sriov-vmcomm/experiment/results-schema.sql, shared with the C++
         # writer (results-db-test SchemaEqualsThePythonTools compares the databases both make).
-        self.assertTrue(vmcomm_db.SCHEMA_FILE.endswith("helper/results-schema.sql"))
+        self.assertTrue(vmcomm_db.SCHEMA_FILE.endswith("experiment/results-schema.sql"))
         self.assertEqual(vmcomm_db.SCHEMA_STATEMENTS[-1], f"PRAGMA user_version = {vmcomm_db.SCHEMA_VERSION};")
         good = self.write_spec("-- a comment; with a semicolon\nCREATE TABLE t (a TEXT DEFAULT ';');\n"
                                "PRAGMA user_version = 5;\n", "good.sql")

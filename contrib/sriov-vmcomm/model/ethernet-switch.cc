@@ -323,8 +323,9 @@ EthernetSwitch::Drop(uint32_t port, Ptr<const Packet> packet, DropReason reason)
 }
 
 void
-EthernetSwitch::PortReceive(uint32_t index, Ptr<EthernetNetDevice> device, Ptr<Packet> payload,
-                            const EthernetFrameHeader& header)
+EthernetSwitch::PortReceive(uint32_t index,
+                            Ptr<EthernetNetDevice> /* device: the port, given by index */,
+                            Ptr<Packet> payload, const EthernetFrameHeader& header)
 {
     NS_LOG_FUNCTION(this << index << payload << header);
     Port& in = m_ports[index];

@@ -78,7 +78,7 @@ GuestNetDevice::IsLinkUp() const
 }
 
 void
-GuestNetDevice::AddLinkChangeCallback(Callback<void> callback)
+GuestNetDevice::AddLinkChangeCallback(Callback<void> /* callback */)
 {
     // A VM's NIC has no cable: its link never goes down.
 }

@@ -39,8 +39,8 @@ VebForwarder::ReachesPeerNics() const
 }
 
 void
-VebForwarder::ForwardToVf(NicFrame* frame, VirtualFunction& src, SriovNic& nic,
-                          VirtualFunction& dst)
+VebForwarder::ForwardToVf(NicFrame* frame, VirtualFunction& /* src: not in the transfer */,
+                          SriovNic& /* nic: m_nic */, VirtualFunction& dst)
 {
     NS_LOG_FUNCTION(this << frame->id << dst.GetIndex());
     if (!m_nic->ReserveEswitchBuffer(frame))

@@ -42,8 +42,8 @@ VepaForwarder::ReachesPeerNics() const
 }
 
 void
-VepaForwarder::ForwardToVf(NicFrame* frame, VirtualFunction& src, SriovNic& nic,
-                           VirtualFunction& dst)
+VepaForwarder::ForwardToVf(NicFrame* /* frame */, VirtualFunction& /* src */, SriovNic& /* nic */,
+                           VirtualFunction& /* dst */)
 {
     NS_ABORT_MSG("VepaForwarder: a vepa NIC does not forward between its VFs");
 }

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 // Leaf-spine fabrics as DOT text, for the topology tests and bench/bench-topology (which includes
-// this file from test/): one generator, so the benchmark measures the fabric the tests check.
+// this file from contrib/sriov-vmcomm/test/): one generator, so the benchmark measures the fabric
+// the tests check.
 #ifndef VMCOMM_TEST_LEAF_SPINE_DOT_H
 #define VMCOMM_TEST_LEAF_SPINE_DOT_H
 

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/** The shipped topologies: next to this test in the source tree (overridable). */
+/** The shipped topologies: scenarios/topologies of the repository (overridable). */
 fs::path
 TopologyDir()
 {
@@ -32,7 +32,7 @@ TopologyDir()
     {
         return dir;
     }
-    return fs::path(__FILE__).parent_path().parent_path() / "scenarios" / "topologies";
+    return fs::path(VMCOMM_SOURCE_DIR) / "scenarios" / "topologies";
 }
 
 /** This process's scratch directory (test-dir.h removes it when the tests end). */

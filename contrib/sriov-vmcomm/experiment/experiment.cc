@@ -7,21 +7,21 @@
 #include "experiment.h"
 
 #include "fabric-builder.h"
-#include "preset.h"
 #include "run-collector.h"
 #include "scenario-program.h"
-#include "sriov-helper.h"
 #include "topology-reader.h"
 #include "traffic-builder.h"
-#include "vswitch-helper.h"
 
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/ethernet-switch.h"
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
+#include "ns3/preset.h"
+#include "ns3/sriov-helper.h"
 #include "ns3/vf-net-device.h"
 #include "ns3/virtual-switch.h"
+#include "ns3/vswitch-helper.h"
 
 #include <algorithm>
 #include <chrono>

@@ -9,8 +9,8 @@
 #define EXPERIMENT_H
 
 #include "experiment-options.h"
-#include "latency-histogram.h"
 #include "ns3/data-rate.h"
+#include "ns3/latency-histogram.h"
 #include "ns3/net-device.h"
 #include "ns3/node.h"
 #include "results-db.h"

@@ -7,8 +7,8 @@
 #include "experiment-options.h"
 
 #include "command-line-check.h"
-#include "enum-names.h"
 #include "ns3/command-line.h"
+#include "ns3/enum-names.h"
 #include "option-list.h"
 #include "topology.h"
 

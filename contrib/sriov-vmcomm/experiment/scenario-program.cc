@@ -8,12 +8,12 @@
 
 #include "experiment.h"
 #include "ns3/command-line.h"
+#include "ns3/preset.h"
 #include "ns3/rng-seed-manager.h"
+#include "ns3/vmcomm-version.h"
 #include "option-list.h"
-#include "preset.h"
 #include "topology-reader.h"
 #include "topology.h"
-#include "vmcomm-version.h"
 
 #include <cstring>
 #include <iomanip>

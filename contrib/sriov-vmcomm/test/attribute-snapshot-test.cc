@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Tests of CollectAttributeDefaults (helper/attribute-snapshot.h), the run_params snapshot.
+ * Tests of CollectAttributeDefaults (experiment/attribute-snapshot.h), the run_params snapshot.
  */
 #include "ns3/attribute-snapshot.h"
 #include "ns3/boolean.h"

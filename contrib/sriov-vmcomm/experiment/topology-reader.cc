@@ -141,7 +141,7 @@ ParseError(const std::string& text)
     std::string comment;
     std::vector<UnknownAttr> unknown;
     boost::dynamic_properties dp(
-        [&unknown](const std::string& name, const boost::any& key, const boost::any& value)
+        [&unknown](const std::string& name, const boost::any& key, const boost::any& /* value */)
         {
             unknown.push_back({name, "", key});
             return boost::shared_ptr<boost::dynamic_property_map>();

@@ -5,7 +5,7 @@
  */
 #include "traffic-pattern.h"
 
-#include "enum-names.h"
+#include "ns3/enum-names.h"
 #include "ns3/random-variable-stream.h"
 
 #include <algorithm>

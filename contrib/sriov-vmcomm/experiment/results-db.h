@@ -5,9 +5,9 @@
 #define RESULTS_DB_H
 
 #include "attribute-snapshot.h" // CollectAttributeDefaults, which fills RunRecord::params
-#include "latency-histogram.h"
+#include "ns3/latency-histogram.h"
 #include "ns3/nstime.h"
-#include "vmcomm-version.h" // GetVmcommVersion, for RunRecord::version
+#include "ns3/vmcomm-version.h" // GetVmcommVersion, for RunRecord::version
 
 #include <cstdint>
 #include <memory>

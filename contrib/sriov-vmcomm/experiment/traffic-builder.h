@@ -9,10 +9,10 @@
 #define TRAFFIC_BUILDER_H
 
 #include "experiment-options.h"
-#include "latency-histogram.h"
 #include "ns3/data-rate.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4-header.h"
+#include "ns3/latency-histogram.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"

@@ -7,7 +7,7 @@
 #ifndef EXPERIMENT_OPTIONS_H
 #define EXPERIMENT_OPTIONS_H
 
-#include "comm-mode.h"
+#include "ns3/comm-mode.h"
 #include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "traffic-pattern.h"

@@ -6,8 +6,8 @@
  */
 #include "fabric-builder.h"
 
-#include "ethernet-helper.h"
 #include "ns3/data-rate.h"
+#include "ns3/ethernet-helper.h"
 #include "ns3/ethernet-net-device.h"
 #include "ns3/ethernet-switch.h"
 #include "ns3/host.h"

@@ -7,11 +7,6 @@
 #include "experiment.h"
 
 #include "fabric-builder.h"
-#include "run-collector.h"
-#include "scenario-program.h"
-#include "topology-reader.h"
-#include "traffic-builder.h"
-
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/ethernet-switch.h"
@@ -22,6 +17,10 @@
 #include "ns3/vf-net-device.h"
 #include "ns3/virtual-switch.h"
 #include "ns3/vswitch-helper.h"
+#include "run-collector.h"
+#include "scenario-program.h"
+#include "topology-reader.h"
+#include "traffic-builder.h"
 
 #include <algorithm>
 #include <chrono>

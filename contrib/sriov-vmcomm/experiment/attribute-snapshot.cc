@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The default of every construct-time attribute and global value, as run_params records them (see
+ * attribute-snapshot.h).
  */
 // A snapshot of the ns-3 attribute defaults in force: every construction attribute of the
 // registered TypeIds and every GlobalValue, serialized so that it reads back exactly.

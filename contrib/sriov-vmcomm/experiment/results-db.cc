@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The results database (SQLite): its schema, one run's rows written atomically, queries (see
+ * results-db.h).
  */
 // The results database writer: opening (pragmas, version check, schema creation from
 // results-schema.sql), writing a run in one transaction, and queries.

@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Thin RAII wrappers of the SQLite C API: statements, transactions, errors (see sqlite-util.h).
  */
 // SQLite utilities of the results database: errors, Exec, Statement and Transaction.
 #include "sqlite-util.h"

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * What TopologyReader checks in the DOT text itself, beyond read_graphviz (see
+ * topology-dot-source.h).
  */
 // Checks of DOT source that read_graphviz does not make, for TopologyReader: a node declared by
 // two node statements (a token scan of the source), and the natural order of node names.

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Reads a Topology from a Graphviz DOT file (boost::read_graphviz), validating it (see
+ * topology-reader.h).
  */
 // Reads a Topology from a Graphviz DOT file (boost::read_graphviz): attributes, node order,
 // and errors that name the file, the element and the line.

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Next hops and hop counts from every node of a topology towards every host (see
+ * topology-routes.h).
  */
 // Shortest-path routes of a Topology towards every host (Boost.Graph breadth-first search).
 #include "topology-routes.h"

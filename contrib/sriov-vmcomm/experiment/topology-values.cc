@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The values of a topology file's attributes (rates, delays, counts, buffers, presets), parsed and
+ * checked (see topology-values.h).
  */
 // Values of a topology description parsed without aborting, and TopologyError.
 #include "topology-values.h"

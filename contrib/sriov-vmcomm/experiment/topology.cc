@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A topology of hosts and switches as a Boost.Graph graph: its nodes, links and checks (see
+ * topology.h).
  */
 // A data-center topology as plain data: building (hosts, switches, links), validation and
 // queries; the routes are TopologyRoutes, the value parsers TopologyValues.

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Builds the Ethernet fabric: full-duplex links (an EthernetChannel and two EthernetNetDevices) and
+ * EthernetSwitches; PCAP (DLT_EN10MB) capture on its devices (see ethernet-helper.h).
  */
 #include "ethernet-helper.h"
 

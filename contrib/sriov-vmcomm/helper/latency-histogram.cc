@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Latency statistics with log-spaced buckets (HDR-histogram style) (see latency-histogram.h).
  */
 #include "latency-histogram.h"
 

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The registry of presets: NIC + PCIe + IOMMU configurations and virtual switch profiles, with the
+ * source of every value (see preset.h).
  */
 // The registry of NIC hardware presets and virtual-switch calibration profiles, with the
 // derivation of every value from its source: see preset.h.

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Builds hosts: an IOMMU, one or more SR-IOV NICs on their PCIe links, and one VF per VM, with each
+ * VM's memory mapped in its own IOMMU domain, MAC addresses assigned and the mapping table filled
+ * (see sriov-helper.h).
  */
 #include "sriov-helper.h"
 

@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The module's release, from contrib/sriov-vmcomm/VERSION (see vmcomm-version.h).
  */
 // The sriov-vmcomm release: VMCOMM_VERSION is defined by CMake from contrib/sriov-vmcomm/VERSION.
 #include "vmcomm-version.h"

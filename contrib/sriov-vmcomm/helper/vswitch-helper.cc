@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Builds the software path (modes vswitch-kernel and vswitch-dpdk): a VirtualSwitch on the host's
+ * cores and one VirtioNetDevice per VM, attached as a switch port, with a fresh MAC address and a
+ * static forwarding entry for it (see vswitch-helper.h).
  */
 #include "vswitch-helper.h"
 

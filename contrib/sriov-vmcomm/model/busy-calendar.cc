@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The future busy intervals of one server (a PCIe link direction, a DMA engine), for timing by
+ * reservation without simulator events (see busy-calendar.h).
  */
 #include "busy-calendar.h"
 

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The devices of one segment whose frames some other object moves (an SR-IOV NIC's VFs, a virtual
+ * switch's VM ports), as one ns3::Channel for what in ns-3 walks channels (global routing, topology
+ * inspection) (see device-list-channel.h).
  */
 // A layer-2 segment that is only a list of devices (an SR-IOV NIC's VFs, a virtual switch's VM
 // ports): see device-list-channel.h.

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The NIC's DMA engine, shared by all its functions: moves bytes between the NIC and a VM's memory
+ * across the PCIe link, through the IOMMU (see dma-engine.h).
  */
 #include "dma-engine.h"
 

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The cable of a full-duplex point-to-point Ethernet link (an "Ethernet link" is this channel and
+ * the two EthernetNetDevices at its ends) (see ethernet-channel.h).
  */
 #include "ethernet-channel.h"
 

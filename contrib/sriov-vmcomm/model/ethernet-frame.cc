@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Ethernet framing on the wire (IEEE 802.3 clauses 3 and 4, IEEE 802.1Q clause 9) (see
+ * ethernet-frame.h).
  */
 #include "ethernet-frame.h"
 

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A full-duplex Ethernet port (MAC + PHY) at one end of an EthernetChannel (see
+ * ethernet-net-device.h).
  */
 #include "ethernet-net-device.h"
 

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A store-and-forward L2 switch (IEEE 802.1Q bridge) whose ports are EthernetNetDevices of one
+ * node; the switch is aggregated to that node (EthernetHelper::InstallSwitch) (see
+ * ethernet-switch.h).
  */
 #include "ethernet-switch.h"
 

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * What every guest NIC of a VM (a VF, a virtio NIC) shares as an ns3::NetDevice: an Ethernet MAC
+ * address, an MTU, broadcast and multicast, ARP, SendFrom, the stack's callbacks (see
+ * guest-net-device.h).
  */
 #include "guest-net-device.h"
 

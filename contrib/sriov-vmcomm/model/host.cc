@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * One physical server: its IOMMU, its SR-IOV NICs each on its own PCIe link (several joined by a
+ * PcieHierarchy), and the VMs it runs, each VM an ns-3 Node with its own memory (see host.h).
  */
 #include "host.h"
 

@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * DMA remapping unit (Intel VT-d class) in the root complex (see iommu.h).
  */
 #include "iommu.h"
 

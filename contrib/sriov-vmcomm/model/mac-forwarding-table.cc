@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A learning bridge's forwarding table keyed by (MAC address, VLAN id) (see
+ * mac-forwarding-table.h).
  */
 // The MAC forwarding table of a learning bridge (EthernetSwitch, VirtualSwitch): see
 // mac-forwarding-table.h.

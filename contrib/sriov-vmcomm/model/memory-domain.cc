@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A VM's guest memory: real bytes, mapped into the VM's IOMMU domain (see memory-domain.h).
  */
 #include "memory-domain.h"
 

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The PCIe hierarchy that joins the SR-IOV NICs of one host, and the way a posted write from one
+ * NIC reaches another (peer to peer): up the sender's link, across the root complex or a PCIe
+ * switch, down the receiver's link (see pcie-hierarchy.h).
  */
 #include "pcie-hierarchy.h"
 

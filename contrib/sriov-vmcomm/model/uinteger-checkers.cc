@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A checker for a UintegerValue attribute that must be a power of two in [min, max] (PCIe link
+ * widths, payload and request sizes) (see uinteger-checkers.h).
  */
 #include "uinteger-checkers.h"
 

@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The mapping table of patent US9483290B1 (claim 1, step 2): destination network address [+ VLAN]
+ * to virtual function, and the IOMMU domain the VF's DMA is translated in (see vf-mapping-table.h).
  */
 #include "vf-mapping-table.h"
 

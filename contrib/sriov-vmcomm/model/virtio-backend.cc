@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The host side of a virtio-net device (vhost): the VirtioNetDevice calls it when the guest
+ * publishes a TX frame (see virtio-backend.h).
  */
 // The host side of a virtio-net device (vhost): see virtio-backend.h.
 #include "virtio-backend.h"

@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A paravirtual (virtio-net) guest NIC: an Ethernet ns3::NetDevice whose TX and RX virtqueues are
+ * shared with a host backend (vhost-net in the kernel, or a vhost-user switch) (see
+ * virtio-net-device.h).
  */
 #include "virtio-net-device.h"
 

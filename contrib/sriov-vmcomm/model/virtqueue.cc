@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A virtqueue (virtio split ring) and the frames it carries on the software path (see virtqueue.h).
  */
 // A virtqueue (virtio split ring) as its producer and consumer see it: see virtqueue.h.
 #include "virtqueue.h"

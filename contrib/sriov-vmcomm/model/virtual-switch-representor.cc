@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * VirtualSwitch's representor ports (one per VF, one for the uplink) and the upcall core that
+ * decides for the NIC in vswitch-offload (see virtual-switch.h).
  */
 // VirtualSwitch's representor ports (vswitch-offload, as OVS hardware offload: one representor
 // netdev per VF of the host's SR-IOV NIC and one for its uplink) and the upcall by which a VF's

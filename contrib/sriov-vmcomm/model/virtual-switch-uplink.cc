@@ -1,5 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * VirtualSwitch's uplink port: the host NIC the switch sends off-host frames through (see
+ * virtual-switch.h).
  */
 // VirtualSwitch's uplink port: the host NIC device (a PF, or the host OS's NIC) whose received
 // frames wait in the switch's bounded uplink queue (the RX ring the host polls or is interrupted

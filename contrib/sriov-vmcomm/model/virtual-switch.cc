@@ -1,5 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The host's software switch (OVS kernel datapath, OVS-DPDK, VPP class): the vhost backend of its
+ * VMs' VirtioNetDevices, an optional uplink port, a MAC forwarding table, and host cores that do
+ * the work (see virtual-switch.h).
  */
 // The host's software virtual switch: ports (VM virtio devices, an uplink), the forwarding
 // decision and its learning table, statistics. Its cores are VswitchCoreScheduler; its

@@ -1,5 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The cores of a virtual switch and their cycle cost model (see vswitch-core-scheduler.h).
  */
 // The host cores of a software virtual switch and their cycle cost model: see
 // vswitch-core-scheduler.h.

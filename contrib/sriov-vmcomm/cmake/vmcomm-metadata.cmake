@@ -46,7 +46,9 @@ endfunction()
 function(vmcomm_check_ns3_version version where)
   string(REGEX MATCH "^[0-9]+\\.[0-9]+" release "${version}")
   if(NOT release OR release VERSION_LESS VMCOMM_NS3_MIN OR release VERSION_GREATER VMCOMM_NS3_MAX)
-    message(FATAL_ERROR "sriov-vmcomm supports ns-3 ${VMCOMM_NS3_MIN} to ${VMCOMM_NS3_MAX} "
-                        "(contrib/sriov-vmcomm/app-store.json); found ns-3 \"${version}\" (${where})")
+    # One string: ns-3's tree replaces message() by one that would join several with ';'.
+    set(text "sriov-vmcomm supports ns-3 ${VMCOMM_NS3_MIN} to ${VMCOMM_NS3_MAX} ")
+    string(APPEND text "(contrib/sriov-vmcomm/app-store.json); found ns-3 \"${version}\" (${where})")
+    message(FATAL_ERROR "${text}")
   endif()
 endfunction()

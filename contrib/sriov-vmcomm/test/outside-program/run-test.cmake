@@ -3,8 +3,8 @@
 # researcher would: with CMake (find_package(sriov-vmcomm 0.2 REQUIRED), CMakeLists.txt here) and
 # with pkg-config (pkg-config --cflags --libs sriov-vmcomm); each must run and exit 0 (the echo
 # came back over the VFs). Everything it writes is under WORK_DIR, in the build directory.
-#   cmake -DBUILD_DIR=... -DWORK_DIR=... -DGENERATOR=... -DCXX=... -P run-test.cmake
-foreach(var BUILD_DIR WORK_DIR GENERATOR CXX)
+#   cmake -DBUILD_DIR=... -DWORK_DIR=... -DGENERATOR=... -DCXX=... -DSOVERSION=0.2 -P run-test.cmake
+foreach(var BUILD_DIR WORK_DIR GENERATOR CXX SOVERSION)
   if(NOT ${var})
     message(FATAL_ERROR "run-test.cmake: -D${var}=... missing")
   endif()
@@ -23,6 +23,26 @@ function(step what)
 endfunction()
 
 step("cmake --install into ${prefix}" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+# The layout: the versioned libraries with their SONAME links, the public headers and the module
+# header, and no internal header (contrib/sriov-vmcomm/CMakeLists.txt, experiment/CMakeLists.txt).
+foreach(lib sriov-vmcomm sriov-vmcomm-experiment)
+  file(GLOB found ${prefix}/lib*/lib${lib}.so.${SOVERSION} ${prefix}/lib*/*/lib${lib}.so.${SOVERSION})
+  if(NOT found)
+    message(FATAL_ERROR "install-outside-program: no lib${lib}.so.${SOVERSION} under ${prefix}")
+  endif()
+endforeach()
+foreach(h sriov-vmcomm-module.h sriov-vmcomm-experiment-module.h sriov-helper.h)
+  if(NOT EXISTS ${prefix}/include/ns3/${h})
+    message(FATAL_ERROR "install-outside-program: ${prefix}/include/ns3/${h} not installed")
+  endif()
+endforeach()
+foreach(h ns3-compat.h sqlite-util.h)
+  if(EXISTS ${prefix}/include/ns3/${h})
+    message(FATAL_ERROR "install-outside-program: internal header ${h} installed")
+  endif()
+endforeach()
+# As a user's machine would build it: no compiler launcher (ccache) of this build's environment.
+unset(ENV{CMAKE_CXX_COMPILER_LAUNCHER})
 # Only the installed tree: not the build tree's package registry, not another installation.
 step("configure (find_package)" ${CMAKE_COMMAND} -S ${source} -B ${WORK_DIR}/cmake-build -G
      ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_PREFIX_PATH=${prefix}

@@ -1,7 +1,8 @@
 # The files cmake --install adds beside the libraries and headers (../CMakeLists.txt includes this
 # after the module's targets): the CMake package sriov-vmcomm (sriov-vmcommConfig.cmake, its
 # version file, the exported targets sriov-vmcomm::sriov-vmcomm and sriov-vmcomm::experiment) and
-# the pkg-config files sriov-vmcomm.pc and sriov-vmcomm-experiment.pc.
+# the pkg-config files sriov-vmcomm.pc and sriov-vmcomm-experiment.pc; and the license, changes and
+# metadata files.
 include(CMakePackageConfigHelpers)
 
 set(VMCOMM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/sriov-vmcomm)
@@ -100,3 +101,10 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/sriov-vmcomm.pc.in
 install(FILES ${CMAKE_BINARY_DIR}/package/sriov-vmcomm.pc
               ${CMAKE_BINARY_DIR}/package/sriov-vmcomm-experiment.pc
         DESTINATION ${pc_dir} COMPONENT sriov-vmcomm)
+
+# The module's license, changes and App Store metadata beside the documentation of other packages
+# (share/doc/sriov-vmcomm).
+install(FILES ${PROJECT_SOURCE_DIR}/contrib/sriov-vmcomm/LICENSE
+              ${PROJECT_SOURCE_DIR}/contrib/sriov-vmcomm/CHANGES.md
+              ${PROJECT_SOURCE_DIR}/contrib/sriov-vmcomm/app-store.json
+        DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT sriov-vmcomm)

@@ -42,8 +42,17 @@ function(vmcomm_read_metadata)
 endfunction()
 
 # vmcomm_check_ns3_version(VERSION WHERE): stops the configure, naming WHERE (the ns-3 found),
-# unless ns-3 release VERSION (3.43, 3.43.1) is within VMCOMM_NS3_MIN..VMCOMM_NS3_MAX.
+# unless ns-3 release VERSION (3.43, 3.43.1) is within VMCOMM_NS3_MIN..VMCOMM_NS3_MAX; warns for
+# an ns-3-dev tree (VERSION "3-dev").
 function(vmcomm_check_ns3_version version where)
+  if(version MATCHES "^3-dev")
+    # ns-3's development tree (VERSION "3-dev") is newer than any release: it may build, or its
+    # API may have moved past model/ns3-compat.h. Say so rather than refuse a researcher's tree.
+    set(text "sriov-vmcomm is tested with ns-3 ${VMCOMM_NS3_MIN} to ${VMCOMM_NS3_MAX}; ")
+    string(APPEND text "${where} is ns-3-dev (\"${version}\"): untested, built with the API of the release its version-defines.h names")
+    message(WARNING "${text}")
+    return()
+  endif()
   string(REGEX MATCH "^[0-9]+\\.[0-9]+" release "${version}")
   if(NOT release OR release VERSION_LESS VMCOMM_NS3_MIN OR release VERSION_GREATER VMCOMM_NS3_MAX)
     # One string: ns-3's tree replaces message() by one that would join several with ';'.

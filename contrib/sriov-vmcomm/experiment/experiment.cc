@@ -339,11 +339,14 @@ Experiment::Build(CommMode mode)
     m_hosts.clear();
     m_vms = VmTable();
     const bool software = IsSoftwareSwitched(mode);
+    GuestHelper guest; // --guest: what runs in every VM, whatever the mode
+    guest.SetGuest(m_opt.guest);
     uint32_t hostIndex = 0;
     for (int h : m_topology.GetHosts())
     {
         const TopologyNode& spec = m_topology.GetNode(h);
         SriovHelper sriov;
+        sriov.SetGuestHelper(guest);
         sriov.SetHostAttribute("Name", StringValue(spec.name));
         sriov.SetNics(spec.nics > 0 ? spec.nics : m_opt.nics);
         if (spec.nic != "default")
@@ -360,6 +363,7 @@ Experiment::Build(CommMode mode)
             NodeContainer vms;
             vms.Create(spec.vms);
             VswitchHelper vswitch;
+            vswitch.SetGuestHelper(guest);
             // The mode picks the datapath, unless the host names its own profile.
             vswitch.SetProfile(spec.vswitch != "default" ? spec.vswitch
                                                          : GetDefaultVswitchProfile(mode));

@@ -67,6 +67,12 @@ SriovHelper::SetVirtualSwitchAttribute(std::string n, const AttributeValue& v)
 }
 
 void
+SriovHelper::SetGuestHelper(const GuestHelper& guest)
+{
+    m_guest = guest;
+}
+
+void
 SriovHelper::SetIommuAttribute(std::string n, const AttributeValue& v)
 {
     m_iommu.Set(n, v);
@@ -245,6 +251,7 @@ SriovHelper::Install(NodeContainer vms) const
         }
 
         Ptr<Node> vm = vms.Get(i);
+        m_guest.Install(vm); // the VM's OS, before its NIC (the VF asks it whether it polls)
         Ptr<VfNetDevice> vf = m_vf.Create<VfNetDevice>();
         vm->AddDevice(vf);
         const Mac48Address mac = Mac48Address::Allocate();

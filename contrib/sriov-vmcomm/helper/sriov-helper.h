@@ -4,6 +4,7 @@
 #ifndef SRIOV_HELPER_H
 #define SRIOV_HELPER_H
 
+#include "guest-helper.h"
 #include "ns3/attribute.h"
 #include "ns3/mac48-address.h"
 #include "ns3/node-container.h"
@@ -65,6 +66,11 @@ class SriovHelper : public PcapHelperForDevice
      * Offload (vswitch-offload). \param n name \param v value
      */
     void SetVirtualSwitchAttribute(std::string n, const AttributeValue& v);
+    /**
+     * \brief Give the VMs built this guest (GuestHelper::SetGuest: kernel or DPDK); without it
+     * they run the default GuestOs (a kernel guest). \param guest the guests' helper
+     */
+    void SetGuestHelper(const GuestHelper& guest);
 
     /**
      * \brief Build hosts with a preset's hardware (ns3::ListPresets()), whatever the attribute
@@ -137,6 +143,7 @@ class SriovHelper : public PcapHelperForDevice
     ObjectFactory m_hierarchy; //!< PcieHierarchy factory
     ObjectFactory m_vswitch;   //!< VirtualSwitch factory (vswitch-offload)
     ObjectFactory m_rc;        //!< RootComplex factory
+    GuestHelper m_guest;       //!< the VMs' GuestOs
     uint32_t m_nics;           //!< NICs per host
     bool m_iommuEnabled;       //!< build an IOMMU
 };

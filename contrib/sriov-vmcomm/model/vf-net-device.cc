@@ -490,43 +490,6 @@ VfNetDevice::GuestPoll()
 }
 
 void
-VfNetDevice::CopyTags(const Packet& from, Packet& to, uint32_t byteOffset)
-{
-    // One instance per tag type, reused: a copy then costs the tag's (de)serialization only.
-    auto scratch = [this](TypeId tid) -> Tag&
-    {
-        const uint16_t uid = tid.GetUid();
-        for (auto& [u, tag] : m_tagScratch)
-        {
-            if (u == uid)
-            {
-                return *tag;
-            }
-        }
-        Tag* tag = dynamic_cast<Tag*>(tid.GetConstructor()());
-        NS_ABORT_MSG_IF(tag == nullptr, "VfNetDevice: " << tid.GetName() << " is not a Tag");
-        m_tagScratch.emplace_back(uid, std::unique_ptr<Tag>(tag));
-        return *tag;
-    };
-    PacketTagIterator pi = from.GetPacketTagIterator();
-    while (pi.HasNext())
-    {
-        PacketTagIterator::Item item = pi.Next();
-        Tag& tag = scratch(item.GetTypeId());
-        item.GetTag(tag);
-        to.AddPacketTag(tag);
-    }
-    ByteTagIterator bi = from.GetByteTagIterator();
-    while (bi.HasNext())
-    {
-        ByteTagIterator::Item item = bi.Next();
-        Tag& tag = scratch(item.GetTypeId());
-        item.GetTag(tag);
-        to.AddByteTag(tag, item.GetStart() + byteOffset, item.GetEnd() + byteOffset);
-    }
-}
-
-void
 VfNetDevice::GuestReceive(uint32_t slot, bool wakeup)
 {
     NS_LOG_FUNCTION(this << slot << wakeup);
@@ -564,7 +527,7 @@ VfNetDevice::GuestReceive(uint32_t slot, bool wakeup)
             frame = Create<Packet>(bytes + 14, len - 14);
             if (info.meta)
             {
-                CopyTags(*info.meta, *frame, 0);
+                m_tagCopier.Copy(*info.meta, *frame, 0);
             }
         }
         else
@@ -572,7 +535,7 @@ VfNetDevice::GuestReceive(uint32_t slot, bool wakeup)
             frame = Create<Packet>(bytes, len);
             if (info.meta)
             {
-                CopyTags(*info.meta, *frame, 14);
+                m_tagCopier.Copy(*info.meta, *frame, 14);
             }
             m_snifferTrace(frame);
             m_promiscSnifferTrace(frame);

@@ -14,8 +14,8 @@
 #include "ns3/event-id.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
-#include "ns3/tag.h"
 #include "ns3/traced-callback.h"
+#include "packet-tag-copier.h"
 #include "vf-dma-step.h"
 
 #include <memory>
@@ -154,12 +154,6 @@ class VfNetDevice : public GuestNetDevice
      * \param slot slot \param wakeup this packet woke the receiving thread (latency breakdown)
      */
     void GuestReceive(uint32_t slot, bool wakeup);
-    /**
-     * \brief Copy the ns-3 tags of the sender's packet onto the packet rebuilt from memory.
-     * \param from sender's packet \param to rebuilt packet
-     * \param byteOffset where the sender's first byte is in \p to
-     */
-    void CopyTags(const Packet& from, Packet& to, uint32_t byteOffset);
     /** \brief Guest driver: free TX slots whose write-back has landed. */
     void ReclaimTxSlots();
     /**
@@ -214,9 +208,8 @@ class VfNetDevice : public GuestNetDevice
     bool m_guestResolved;           //!< m_guest looked up
     Time m_deferredPoll;            //!< handler time of an interrupt raised during a poll
 
-    Counters m_counters; //!< counters
-    /** One reusable instance per tag type seen, for CopyTags (type uid, instance) */
-    std::vector<std::pair<uint16_t, std::unique_ptr<Tag>>> m_tagScratch;
+    Counters m_counters;           //!< counters
+    PacketTagCopier m_tagCopier;   //!< the sender's tags onto the rebuilt packets
     LatencyBreakdown m_latencySum; //!< sum over delivered frames
 
     TracedCallback<Ptr<const Packet>> m_macTxTrace;          //!< frame from the stack

@@ -39,6 +39,11 @@ main(int argc, char* argv[])
     cmd.AddValue("rate", "offered load of the stream", rate);
     cmd.AddValue("duration", "how long the stream runs", duration);
     cmd.AddValue("pcap", "write vf-to-vf-*.pcap for both VFs", pcap);
+    std::string guestName = ToString(GuestKind::KERNEL);
+    cmd.AddValue("guest",
+                 "what runs in the VMs: kernel (Linux stack, interrupts, vCPU halt) or dpdk "
+                 "(poll mode driver)",
+                 guestName);
     std::string preset;
     cmd.AddValue("preset",
                  "NIC + PCIe + IOMMU configuration (see ./vmcomm dma-bench --list-presets)",
@@ -53,7 +58,17 @@ main(int argc, char* argv[])
         return 2;
     }
 
+    GuestKind guestKind;
+    if (!ParseGuestKind(guestName, &guestKind))
+    {
+        std::cerr << "vf-to-vf: --guest=" << guestName << ": allowed: kernel, dpdk" << std::endl;
+        return 2;
+    }
+    GuestHelper guest;
+    guest.SetGuest(guestKind);
+
     SriovHelper sriov;
+    sriov.SetGuestHelper(guest);
     Ptr<Host> host = sriov.Install(2);
     NodeContainer vms = host->GetVms();
     InternetStackHelper stack;
@@ -108,7 +123,8 @@ main(int argc, char* argv[])
               << ")\n";
     std::cout << "  goodput            " << gbps << " Gb/s\n";
     std::cout << "  one-way latency    " << us(sum.total) << " us mean, of which\n";
-    std::cout << "    guest driver     " << us(sum.guest) << " us\n";
+    std::cout << "    guest            " << us(sum.guest) << " us (" << guestName
+              << " guests: stack, driver)\n";
     std::cout << "    PCIe             " << us(sum.pcie) << " us\n";
     std::cout << "    IOMMU            " << us(sum.iommu) << " us\n";
     std::cout << "    NIC              " << us(sum.nic) << " us\n";

@@ -216,8 +216,7 @@ main(int argc, char* argv[])
     GuestKind guestKind;
     if (!ParseGuestKind(guestName, &guestKind))
     {
-        std::cerr << "bench-vf-dma: --guest=" << guestName << ": allowed: kernel, dpdk"
-                  << std::endl;
+        std::cerr << "bench-vf-dma: --guest=" << guestName << ": allowed: kernel|dpdk" << std::endl;
         return 2;
     }
     if (packets == 0 || size < 12 || size > 1472 || repeat == 0 || nics < 1 || nics > 2

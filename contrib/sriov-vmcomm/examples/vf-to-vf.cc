@@ -61,7 +61,7 @@ main(int argc, char* argv[])
     GuestKind guestKind;
     if (!ParseGuestKind(guestName, &guestKind))
     {
-        std::cerr << "vf-to-vf: --guest=" << guestName << ": allowed: kernel, dpdk" << std::endl;
+        std::cerr << "vf-to-vf: --guest=" << guestName << ": allowed: kernel|dpdk" << std::endl;
         return 2;
     }
     GuestHelper guest;

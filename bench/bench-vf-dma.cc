@@ -64,6 +64,7 @@ struct Stream
     Time interval;    //!< time between packets
     bool qdisc;       //!< keep ns-3's default queue disc on the point-to-point devices
     uint32_t nics;    //!< (b): NICs in the host; 2 puts the VMs on different NICs
+    GuestKind guest;  //!< (b): what runs in the VMs
 };
 
 double
@@ -142,6 +143,9 @@ RunVf(const Stream& s)
     auto t0 = std::chrono::steady_clock::now();
     SriovHelper sriov;
     sriov.SetNics(s.nics);
+    GuestHelper guest;
+    guest.SetGuest(s.guest);
+    sriov.SetGuestHelper(guest);
     Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     NodeContainer vms = host->GetVms();
     InternetStackHelper stack;
@@ -193,6 +197,7 @@ main(int argc, char* argv[])
     bool qdisc = false;
     std::string variant = "both";
     uint32_t nics = 1;
+    std::string guestName = "dpdk";
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("packets", "UDP packets per run", packets);
@@ -202,7 +207,18 @@ main(int argc, char* argv[])
     cmd.AddValue("qdisc", "keep ns-3's default queue disc (FqCoDel) on the P2P devices", qdisc);
     cmd.AddValue("variant", "both, p2p (a only) or vf (b only, e.g. under a profiler)", variant);
     cmd.AddValue("nics", "NICs in (b)'s host: 1, or 2 for VF-to-VF DMA across NICs (P2P)", nics);
+    cmd.AddValue("guest",
+                 "(b): what runs in the VMs: dpdk (default: guests that keep up with the stream, "
+                 "so that (b) measures the NIC path) or kernel (a Linux stack cannot receive "
+                 "1.2 Mpps: lower --rate)",
+                 guestName);
     cmd.Parse(argc, argv);
+    GuestKind guestKind;
+    if (!ParseGuestKind(guestName, &guestKind))
+    {
+        std::cerr << "bench-vf-dma: --guest=" << guestName << ": allowed: kernel|dpdk" << std::endl;
+        return 2;
+    }
     if (packets == 0 || size < 12 || size > 1472 || repeat == 0 || nics < 1 || nics > 2
         || (variant != "both" && variant != "p2p" && variant != "vf"))
     {
@@ -212,14 +228,15 @@ main(int argc, char* argv[])
     }
 
     // The interval of a 10 Gb/s Ethernet stream of these frames (UDP + IP + Ethernet headers).
-    Stream s{packets, size, Seconds(double(size + 28 + 14) * 8 / rate.GetBitRate()), qdisc, nics};
+    Stream s{packets, size, Seconds(double(size + 28 + 14) * 8 / rate.GetBitRate()),
+             qdisc,   nics, guestKind};
     std::cout << "bench-vf-dma: " << packets << " UDP packets of " << size << " bytes every "
               << s.interval.As(Time::NS) << " (" << rate << "), best of " << repeat
               << " run(s) per variant, interleaved; rate = packets received / wall time of "
               << "Simulator::Run()\n"
               << "  a: stock ns-3 PointToPoint 100Gbps 1us"
               << (qdisc ? " with its default queue disc" : ", no queue disc") << "\n"
-              << "  b: two VMs, VF-to-VF DMA (sriov-vmcomm defaults"
+              << "  b: two VMs, VF-to-VF DMA (sriov-vmcomm defaults, " << guestName << " guests"
               << (nics == 2 ? ", the VMs on two NICs: peer to peer" : "") << ")\n";
 
     bool runA = variant != "vf";

@@ -41,6 +41,11 @@ main(int argc, char* argv[])
     cmd.AddValue("duration", "how long the stream runs", duration);
     cmd.AddValue("pcap", "write vf-to-vf-*.pcap for both VFs", pcap);
     cmd.AddValue("ascii", "write vf-to-vf.tr: +, d and r lines of both VFs", ascii);
+    std::string guestName = ToString(GuestKind::KERNEL);
+    cmd.AddValue("guest",
+                 "what runs in the VMs: kernel (Linux stack, interrupts, vCPU halt) or dpdk "
+                 "(poll mode driver)",
+                 guestName);
     std::string preset;
     cmd.AddValue("preset",
                  "NIC + PCIe + IOMMU configuration (see ./vmcomm dma-bench --list-presets)",
@@ -55,9 +60,19 @@ main(int argc, char* argv[])
         return 2;
     }
 
+    GuestKind guestKind;
+    if (!ParseGuestKind(guestName, &guestKind))
+    {
+        std::cerr << "vf-to-vf: --guest=" << guestName << ": allowed: kernel|dpdk" << std::endl;
+        return 2;
+    }
+    GuestHelper guest;
+    guest.SetGuest(guestKind);
+
     // One host, two VMs, a VF each; the mode chosen on the helper (VmCommHelper::SetMode).
     VmCommHelper comm;
     comm.SetMode(CommMode::VF_DMA);
+    comm.SetGuestHelper(guest);
     NodeContainer vms;
     vms.Create(2);
     NetDeviceContainer vfs = comm.Install(vms); // VF i on VM i
@@ -116,7 +131,8 @@ main(int argc, char* argv[])
               << ")\n";
     std::cout << "  goodput            " << gbps << " Gb/s\n";
     std::cout << "  one-way latency    " << us(sum.total) << " us mean, of which\n";
-    std::cout << "    guest driver     " << us(sum.guest) << " us\n";
+    std::cout << "    guest            " << us(sum.guest) << " us (" << guestName
+              << " guests: stack, driver)\n";
     std::cout << "    PCIe             " << us(sum.pcie) << " us\n";
     std::cout << "    IOMMU            " << us(sum.iommu) << " us\n";
     std::cout << "    NIC              " << us(sum.nic) << " us\n";

@@ -144,6 +144,7 @@ ExperimentCommandLine::ExperimentCommandLine(const ExperimentOptions& defaults)
     , m_traffic(ToString(defaults.traffic))
     , m_placement(ToString(defaults.placement))
     , m_app(ToString(defaults.app))
+    , m_guest(ToString(defaults.guest))
 {
 }
 
@@ -169,6 +170,11 @@ ExperimentCommandLine::AddOptions(CommandLine& cmd, CommandLineCheck& check)
     check.AddValue(cmd, "traffic", "traffic pattern: " + Join(GetTrafficPatternNames()), m_traffic);
     check.AddValue(cmd, "placement", "pairs: " + Join(GetPlacementNames()), m_placement);
     check.AddValue(cmd, "app", "application: " + Join(GetTrafficAppNames()), m_app);
+    check.AddValue(cmd, "guest",
+                   "what runs in the VMs: kernel (Linux stack, interrupts, vCPU halt and wake-up) "
+                   "or dpdk (poll mode driver: no interrupts, no stack); ns3::GuestOs attributes "
+                   "set its costs",
+                   m_guest);
     check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)", o.size);
     check.AddValue(cmd, "load",
                    "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
@@ -198,6 +204,7 @@ ExperimentCommandLine::Describe(OptionList& list) const
         .Choices("traffic", GetTrafficPatternNames())
         .Choices("placement", GetPlacementNames())
         .Choices("app", GetTrafficAppNames())
+        .Choices("guest", GetGuestKindNames())
         .Range("nics", 1, Topology::MAX_NICS)
         .Range("size", 64, 1518);
 }
@@ -221,6 +228,10 @@ ExperimentCommandLine::GetOptions() const
     {
         throw ExperimentError("--app=" + m_app + ": allowed: " + Join(GetTrafficAppNames()));
     }
+    if (!ParseGuestKind(m_guest, &o.guest))
+    {
+        throw ExperimentError("--guest=" + m_guest + ": allowed: " + Join(GetGuestKindNames()));
+    }
     return o;
 }
 
@@ -231,6 +242,7 @@ ExperimentCommandLine::Record(const ExperimentOptions& o, const std::string& pre
                                             {"traffic", ToString(o.traffic)},
                                             {"placement", ToString(o.placement)},
                                             {"app", ToString(o.app)},
+                                            {"guest", ToString(o.guest)},
                                             {"size", std::to_string(o.size)},
                                             {"load", o.load},
                                             {"line-rate", o.lineRate},

@@ -9,6 +9,7 @@
 
 #include "ns3/comm-mode.h"
 #include "ns3/data-rate.h"
+#include "ns3/guest-helper.h"
 #include "ns3/nstime.h"
 #include "traffic-pattern.h"
 
@@ -71,6 +72,7 @@ struct ExperimentOptions
     TrafficPattern traffic{TrafficPattern::PAIRS}; //!< --traffic
     Placement placement{Placement::SAME_HOST};     //!< --placement (pairs)
     TrafficApp app{TrafficApp::UDP};               //!< --app
+    GuestKind guest{GuestKind::KERNEL};            //!< --guest: what runs in the VMs
     uint32_t size{1518};                           //!< --size: Ethernet frame bytes incl. FCS
     std::string load{"10Gbps"};      //!< --load: per-flow rate, or a fraction of lineRate
     std::string lineRate{"100Gbps"}; //!< --line-rate: what a fractional load refers to
@@ -151,6 +153,7 @@ class ExperimentCommandLine
     std::string m_traffic;       //!< --traffic text
     std::string m_placement;     //!< --placement text
     std::string m_app;           //!< --app text
+    std::string m_guest;         //!< --guest text
 };
 
 } // namespace ns3

@@ -302,6 +302,9 @@ Experiment::MakeHelper(const TopologyNode& spec, CommMode mode) const
 {
     VmCommHelper comm;
     comm.SetMode(mode);
+    GuestHelper guest; // --guest: what runs in every VM, whatever the mode
+    guest.SetGuest(m_opt.guest);
+    comm.SetGuestHelper(guest);
     SriovHelper& sriov = comm.GetSriovHelper();
     sriov.SetHostAttribute("Name", StringValue(spec.name));
     sriov.SetNics(spec.nics > 0 ? spec.nics : m_opt.nics);

@@ -69,6 +69,12 @@ SriovHelper::SetVirtualSwitchAttribute(std::string n, const AttributeValue& v)
 }
 
 void
+SriovHelper::SetGuestHelper(const GuestHelper& guest)
+{
+    m_guest = guest;
+}
+
+void
 SriovHelper::SetIommuAttribute(std::string n, const AttributeValue& v)
 {
     m_iommu.Set(n, v);
@@ -274,6 +280,7 @@ SriovHelper::Install(Ptr<Node> node, NodeContainer vms) const
         }
 
         Ptr<Node> vm = vms.Get(i);
+        m_guest.Install(vm); // the VM's OS, before its NIC (the VF asks it whether it polls)
         Ptr<VfNetDevice> vf = m_vf.Create<VfNetDevice>();
         vm->AddDevice(vf);
         const Mac48Address mac = Mac48Address::Allocate();

@@ -4,6 +4,7 @@
 #ifndef SRIOV_HELPER_H
 #define SRIOV_HELPER_H
 
+#include "guest-helper.h"
 #include "ns3/attribute.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device-container.h"
@@ -83,6 +84,11 @@ class SriovHelper
      * Offload (vswitch-offload). \param n name \param v value
      */
     void SetVirtualSwitchAttribute(std::string n, const AttributeValue& v);
+    /**
+     * \brief Give the VMs built this guest (GuestHelper::SetGuest: kernel or DPDK); without it
+     * they run the default GuestOs (a kernel guest). \param guest the guests' helper
+     */
+    void SetGuestHelper(const GuestHelper& guest);
 
     /**
      * \brief Build hosts with a preset's hardware (ns3::ListPresets()), whatever the attribute
@@ -195,6 +201,7 @@ class SriovHelper
     ObjectFactory m_vswitch;   //!< VirtualSwitch factory (vswitch-offload)
     ObjectFactory m_rc;        //!< RootComplex factory
     std::string m_maxVfs;      //!< ns3::SriovNic::MaxVfs as set (preset or attribute), or ""
+    GuestHelper m_guest;       //!< the VMs' GuestOs
     uint32_t m_nics;           //!< NICs per host
     bool m_iommuEnabled;       //!< build an IOMMU
 };

@@ -128,6 +128,13 @@ VmCommHelper::Check(const VmCommSite& site) const
     return "";
 }
 
+void
+VmCommHelper::SetGuestHelper(const GuestHelper& guest)
+{
+    m_guest = guest;
+    m_sriov.SetGuestHelper(guest);
+}
+
 NetDeviceContainer
 VmCommHelper::Install(NodeContainer vms) const
 {
@@ -151,6 +158,7 @@ VmCommHelper::Install(Ptr<Node> hostNode, NodeContainer vms) const
     Ptr<Host> host = hostNode->GetObject<Host>();
     Ptr<VfNetDevice> pf = sriov.AddPf(host);
     VswitchHelper vswitch;
+    vswitch.SetGuestHelper(m_guest);
     vswitch.SetProfile(m_profile.empty() ? GetDefaultVswitchProfile(m_mode) : m_profile);
     for (const Setting& s : m_switchAttrs)
     {

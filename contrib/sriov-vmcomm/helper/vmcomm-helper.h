@@ -100,6 +100,12 @@ class VmCommHelper
     void SetVirtioAttribute(std::string n, const AttributeValue& v);
 
     /**
+     * \brief What runs in the VMs (a kernel or a DPDK guest), in every mode.
+     * \param guest the GuestHelper that installs each VM's GuestOs
+     */
+    void SetGuestHelper(const GuestHelper& guest);
+
+    /**
      * \return true if the mode needs the switch port facing the host to reflect frames (IEEE
      * 802.1Qbg reflective relay): vepa sends VM-to-VM frames out of the uplink
      */
@@ -152,6 +158,7 @@ class VmCommHelper
     std::string m_profile;              //!< vswitch profile, "" for the mode's
     std::vector<Setting> m_switchAttrs; //!< VirtualSwitch attributes
     std::vector<Setting> m_virtioAttrs; //!< VirtioNetDevice attributes
+    GuestHelper m_guest;                //!< the VMs' GuestOs (vswitch modes; SriovHelper has its own)
 };
 
 } // namespace ns3

@@ -64,9 +64,16 @@ VswitchHelper::SetFlowControl(bool enabled)
     m_flowControl = enabled;
 }
 
+void
+VswitchHelper::SetGuestHelper(const GuestHelper& guest)
+{
+    m_guest = guest;
+}
+
 Ptr<VirtioNetDevice>
 VswitchHelper::AddVm(Ptr<VirtualSwitch> vswitch, Ptr<Node> vm) const
 {
+    m_guest.Install(vm);
     Ptr<VirtioNetDevice> dev = m_virtio.Create<VirtioNetDevice>();
     dev->SetAddress(Mac48Address::Allocate());
     if (m_flowControl)

@@ -4,6 +4,7 @@
 #ifndef VSWITCH_HELPER_H
 #define VSWITCH_HELPER_H
 
+#include "guest-helper.h"
 #include "ns3/attribute.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
@@ -29,7 +30,9 @@ class VirtualSwitch;
  *   VswitchHelper vswitch;
  *   vswitch.SetProfile("ovs-dpdk");                           // first: later settings win
  *   vswitch.SetSwitchAttribute("NCores", UintegerValue(2));
- *   vswitch.SetVirtioAttribute("RxMode", StringValue("Poll"));
+ *   GuestHelper guest;
+ *   guest.SetGuest(GuestKind::DPDK);                          // DPDK virtio PMDs in the VMs
+ *   vswitch.SetGuestHelper(guest);
  *   NodeContainer vms;
  *   vms.Create(2);
  *   InternetStackHelper().Install(vms);
@@ -75,6 +78,11 @@ class VswitchHelper
      * it a full TX virtqueue drops the stack's frames instead of stopping its queue
      */
     void SetFlowControl(bool enabled);
+    /**
+     * \brief Give the VMs attached this guest (GuestHelper::SetGuest: kernel or DPDK); without
+     * it they run the default GuestOs (a kernel guest). \param guest the guests' helper
+     */
+    void SetGuestHelper(const GuestHelper& guest);
 
     /**
      * \brief Build a switch and attach the given VMs, one VirtioNetDevice each (GetSwitch()
@@ -119,6 +127,7 @@ class VswitchHelper
     ObjectFactory m_switch; //!< VirtualSwitch factory
     ObjectFactory m_virtio; //!< VirtioNetDevice factory
     bool m_flowControl;     //!< aggregate NetDeviceQueueInterface
+    GuestHelper m_guest;    //!< the VMs' GuestOs
 };
 
 } // namespace ns3

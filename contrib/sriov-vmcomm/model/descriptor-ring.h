@@ -45,6 +45,7 @@ class DescriptorRing
     {
         Ptr<const Packet> meta; //!< sender's packet (tags); null for an error completion
         int64_t sent{0};        //!< send instant, ticks
+        int64_t guestTx{0};     //!< sending guest's time before the doorbell, ticks
         int64_t iommu{0};       //!< IOMMU time of the frame, ticks
         int64_t nic{0};         //!< NIC time of the frame, ticks
     };

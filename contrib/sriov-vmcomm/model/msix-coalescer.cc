@@ -20,6 +20,7 @@ MsixCoalescer::MsixCoalescer()
     , m_frames(1)
     , m_pending(0)
     , m_timerPending(false)
+    , m_polled(false)
 {
 }
 
@@ -43,6 +44,12 @@ MsixCoalescer::SetFrames(uint32_t frames)
 }
 
 void
+MsixCoalescer::SetPolled(bool polled)
+{
+    m_polled = polled;
+}
+
+void
 MsixCoalescer::Dispose()
 {
     m_timer.Cancel();
@@ -55,6 +62,11 @@ void
 MsixCoalescer::CountCompletion(Time at)
 {
     NS_LOG_FUNCTION(this << at);
+    if (m_polled)
+    {
+        m_interrupt(at); // the poll loop sees the write-back when it lands
+        return;
+    }
     m_latestCompletion = std::max(m_latestCompletion, at);
     if (++m_pending >= m_frames)
     {

@@ -45,11 +45,17 @@ class MsixCoalescer
     void SetUsecs(Time usecs);
     /** \param frames raise the interrupt once this many completions are pending */
     void SetFrames(uint32_t frames);
+    /**
+     * \param polled true if the guest polls the ring (a DPDK poll mode driver masks the queue's
+     * interrupt): each completion is then reported at once, with no MSI-X message
+     */
+    void SetPolled(bool polled);
     /** \brief Cancel the timeout and drop the references. */
     void Dispose();
 
     /**
-     * \brief Count a completion (a written-back RX descriptor) towards coalescing.
+     * \brief Count a completion (a written-back RX descriptor) towards coalescing; if the guest
+     * polls, report it to the receiver at once instead (no message).
      * \param at instant the write-back is visible
      */
     void CountCompletion(Time at);
@@ -66,6 +72,7 @@ class MsixCoalescer
     EventId m_timer;               //!< coalescing timeout
     bool m_timerPending;           //!< m_timer is scheduled and has not fired
     Time m_latestCompletion;       //!< latest write-back instant counted
+    bool m_polled;                 //!< interrupts masked: the guest polls
 };
 
 } // namespace ns3

@@ -42,6 +42,7 @@ struct NicFrame
     DmaEngine::Result write;          //!< outcome of the step-7 DMA write
     Ptr<const Packet> meta;           //!< the sender's ns-3 packet: its tags travel with the bytes
     Time sent;                        //!< instant the guest handed the frame to the VF driver
+    Time guestTx;                     //!< sending guest's time before the doorbell (0: wire)
     Time at;                          //!< instant the NIC's work on the frame has reached
     Time iommu;                       //!< accumulated IOMMU walk time
     Time nic;                         //!< accumulated time inside the NIC (lookup, VF messages)

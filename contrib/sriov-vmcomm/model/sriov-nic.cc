@@ -382,6 +382,7 @@ SriovNic::AllocateFrame()
     f->length = 0;
     f->iommu = Time(0);
     f->nic = Time(0);
+    f->guestTx = Time(0);
     f->at = Simulator::Now();
     return f;
 }

@@ -7,6 +7,8 @@
 #include "vf-net-device.h"
 
 #include "device-list-channel.h"
+#include "guest-os.h"
+#include "host.h"
 #include "memory-domain.h"
 #include "ns3-compat.h"
 #include "ns3/abort.h"
@@ -78,33 +80,19 @@ VfNetDevice::GetTypeId()
                       MakeUintegerAccessor(&VfNetDevice::SetCoalesceFrames,
                                            &VfNetDevice::GetCoalesceFrames),
                       MakeUintegerChecker<uint32_t>(1))
-                  .AddAttribute(
-                      "InterruptDelivery",
-                      "How MSI-X reaches the vCPU: Posted (VT-d posted interrupts, no exit) "
-                      "or VmExit (hypervisor injection)",
-                      EnumValue(POSTED), compat::MakeEnumAccessor(&VfNetDevice::m_delivery),
-                      MakeEnumChecker(POSTED, "Posted", VM_EXIT, "VmExit"))
-                  .AddAttribute(
-                      "PostedInterruptLatency",
-                      "Time from the MSI-X write at the root complex to the guest handler "
-                      "with posted interrupts. Estimate: ~1 us (IRQ entry in the guest).",
-                      TimeValue(MicroSeconds(1)), MakeTimeAccessor(&VfNetDevice::m_postedLatency),
-                      MakeTimeChecker(Time(0)))
-                  .AddAttribute("VmExitInterruptLatency",
-                                "Same, when the hypervisor injects the interrupt after a VM exit. "
-                                "Estimate: ~4 us (exit, injection, entry, EOI exit).",
-                                TimeValue(MicroSeconds(4)),
-                                MakeTimeAccessor(&VfNetDevice::m_vmExitLatency),
-                                MakeTimeChecker(Time(0)))
                   .AddAttribute("GuestTxCost",
-                                "Guest driver time per sent frame before the doorbell (descriptor "
-                                "write, copy into the TX buffer). Estimate: 200 ns.",
+                                "Kernel driver time per sent frame before the doorbell "
+                                "(descriptor write, copy into the TX buffer); the stack's time "
+                                "is the VM's GuestOs's, and a DPDK guest pays its PmdTxCost "
+                                "instead. Estimate: 200 ns.",
                                 TimeValue(NanoSeconds(200)),
                                 MakeTimeAccessor(&VfNetDevice::m_guestTxCost),
                                 MakeTimeChecker(Time(0)))
                   .AddAttribute("GuestRxCost",
-                                "Guest driver time per received frame before the stack has it "
-                                "(descriptor read, packet allocation). Estimate: 200 ns.",
+                                "Kernel driver time per received frame before the stack has it "
+                                "(descriptor read, packet allocation); the stack's time is the "
+                                "VM's GuestOs's, and a DPDK guest pays its PmdRxCost instead. "
+                                "Estimate: 200 ns.",
                                 TimeValue(NanoSeconds(200)),
                                 MakeTimeAccessor(&VfNetDevice::m_guestRxCost),
                                 MakeTimeChecker(Time(0)))
@@ -164,6 +152,8 @@ VfNetDevice::VfNetDevice()
     , m_txHead(0)
     , m_txInUse(0)
     , m_rxNextClean(0)
+    , m_pollWakes(false)
+    , m_guestResolved(false)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -181,6 +171,7 @@ VfNetDevice::DoDispose()
     }
     m_nic = nullptr;
     m_memory = nullptr;
+    m_guest = nullptr;
     m_txRing.Clear();
     m_rxRing.Clear();
     GuestNetDevice::DoDispose();
@@ -220,6 +211,34 @@ VfNetDevice::Attach(Ptr<SriovNic> nic, uint32_t index, Ptr<MemoryDomain> memory)
         m_rxRing.WriteDescriptor(slot, m_rxRing.GetBufferAddress(slot), 0, 0);
     }
     m_function->RxDoorbell(0, m_rxRingSize);
+    m_guestResolved = false;
+    GetGuest();
+}
+
+GuestOs*
+VfNetDevice::GetGuest()
+{
+    if (!m_guestResolved && m_node)
+    {
+        m_guestResolved = true;
+        m_guest = m_node->GetObject<GuestOs>();
+        if (!m_guest && !m_node->GetObject<Host>())
+        {
+            // A VM built without a helper: it runs the default guest.
+            m_guest = CreateObject<GuestOs>();
+            m_node->AggregateObject(m_guest);
+        }
+        // A DPDK guest masks the queue's interrupt and polls the ring.
+        m_function->GetMsix().SetPolled(m_guest && m_guest->IsPolling());
+    }
+    return PeekPointer(m_guest);
+}
+
+Time
+VfNetDevice::RxCost()
+{
+    GuestOs* guest = GetGuest();
+    return guest ? guest->GetRxCost(m_guestRxCost) : m_guestRxCost;
 }
 
 uint32_t
@@ -368,8 +387,11 @@ VfNetDevice::DoSend(Ptr<Packet> packet, Mac48Address source, Mac48Address dest,
         m_promiscSnifferTrace(frame);
     }
 
-    // The doorbell, once the driver's work is done: the VF fetches the frame (step 3).
-    m_function->TxDoorbell(slot, packet, Simulator::Now() + m_guestTxCost);
+    // The doorbell, once the stack's and the driver's work is done on the vCPU: the VF fetches
+    // the frame (step 3).
+    GuestOs* guest = GetGuest();
+    m_function->TxDoorbell(slot, packet,
+                           guest ? guest->Send(m_guestTxCost) : Simulator::Now() + m_guestTxCost);
     return true;
 }
 
@@ -386,28 +408,37 @@ VfNetDevice::ReclaimTxSlots()
     }
 }
 
-Time
-VfNetDevice::InterruptLatency() const
-{
-    return m_delivery == POSTED ? m_postedLatency : m_vmExitLatency;
-}
-
 void
 VfNetDevice::Interrupt(Time at)
 {
     NS_LOG_FUNCTION(this << at);
-    ++m_counters.interrupts;
-    const Time handler = at + InterruptLatency() + m_guestRxCost;
+    GuestOs* guest = GetGuest();
+    const bool polled = guest && guest->IsPolling();
+    if (!polled)
+    {
+        ++m_counters.interrupts;
+    }
+    // The first packet's receive and the reader's wake-up run before the poll hands the batch up.
+    const Time work = RxCost() + (guest ? guest->GetSocketWakeupCost() : Time(0));
     if (!compat::IsPending(m_pollEvent))
     {
+        // The vCPU wakes if halted, takes the interrupt (a PMD just sees the write-back), runs.
+        const Time handler = !guest ? at + work
+                           : polled ? guest->Run(at, work)
+                                    : guest->Interrupt(at, guest->GetVfInterruptDelivery(), work);
+        m_pollWakes = true;
         m_pollEvent
             = Simulator::Schedule(handler - Simulator::Now(), &VfNetDevice::GuestPoll, this);
     }
     else
     {
         // A poll is already scheduled (interrupts masked): this interrupt stays pending and is
-        // delivered when the poll is done, as an MSI-X pending bit is on unmask.
-        m_deferredPoll = std::max(m_deferredPoll, handler);
+        // delivered when the poll is done, as an MSI-X pending bit is on unmask (a PMD's loop
+        // comes back for a write-back its scheduled poll is too early to see).
+        const Time latency = guest && !polled
+                               ? guest->GetInterruptLatency(guest->GetVfInterruptDelivery())
+                               : Time(0);
+        m_deferredPoll = std::max(m_deferredPoll, at + latency + work);
     }
 }
 
@@ -420,24 +451,34 @@ VfNetDevice::GuestPoll()
     Time now = Simulator::Now();
     uint32_t first = m_rxNextClean;
     uint32_t n = 0;
+    const bool wakes = m_pollWakes;
+    m_pollWakes = false;
     while (n < m_napiBudget && m_rxRing.GetDoneAt(m_rxNextClean) <= now.GetTimeStep())
     {
-        GuestReceive(m_rxNextClean);
+        GuestReceive(m_rxNextClean, wakes && n == 0);
         m_rxNextClean = (m_rxNextClean + 1) % m_rxRingSize;
         ++n;
     }
+    GuestOs* guest = GetGuest();
     if (n > 0)
     {
         // Refilled buffers: one RX doorbell for the batch.
         m_function->RxDoorbell(first, n);
+        if (guest)
+        {
+            guest->CountReceived(n, wakes);
+        }
     }
     if (m_rxRing.GetDoneAt(m_rxNextClean) <= now.GetTimeStep())
     {
         // Budget spent with work left: poll again once this batch's CPU time has passed.
-        m_pollEvent = Simulator::Schedule(m_guestRxCost * n, &VfNetDevice::GuestPoll, this);
+        const Time cost = RxCost() * n;
+        const Time next = guest ? guest->Run(now, cost) : now + cost;
+        m_pollEvent = Simulator::Schedule(next - now, &VfNetDevice::GuestPoll, this);
     }
     else if (m_deferredPoll > Simulator::Now())
     {
+        m_pollWakes = true;
         m_pollEvent
             = Simulator::Schedule(m_deferredPoll - Simulator::Now(), &VfNetDevice::GuestPoll, this);
         m_deferredPoll = Time(0);
@@ -449,46 +490,9 @@ VfNetDevice::GuestPoll()
 }
 
 void
-VfNetDevice::CopyTags(const Packet& from, Packet& to, uint32_t byteOffset)
+VfNetDevice::GuestReceive(uint32_t slot, bool wakeup)
 {
-    // One instance per tag type, reused: a copy then costs the tag's (de)serialization only.
-    auto scratch = [this](TypeId tid) -> Tag&
-    {
-        const uint16_t uid = tid.GetUid();
-        for (auto& [u, tag] : m_tagScratch)
-        {
-            if (u == uid)
-            {
-                return *tag;
-            }
-        }
-        Tag* tag = dynamic_cast<Tag*>(tid.GetConstructor()());
-        NS_ABORT_MSG_IF(tag == nullptr, "VfNetDevice: " << tid.GetName() << " is not a Tag");
-        m_tagScratch.emplace_back(uid, std::unique_ptr<Tag>(tag));
-        return *tag;
-    };
-    PacketTagIterator pi = from.GetPacketTagIterator();
-    while (pi.HasNext())
-    {
-        PacketTagIterator::Item item = pi.Next();
-        Tag& tag = scratch(item.GetTypeId());
-        item.GetTag(tag);
-        to.AddPacketTag(tag);
-    }
-    ByteTagIterator bi = from.GetByteTagIterator();
-    while (bi.HasNext())
-    {
-        ByteTagIterator::Item item = bi.Next();
-        Tag& tag = scratch(item.GetTypeId());
-        item.GetTag(tag);
-        to.AddByteTag(tag, item.GetStart() + byteOffset, item.GetEnd() + byteOffset);
-    }
-}
-
-void
-VfNetDevice::GuestReceive(uint32_t slot)
-{
-    NS_LOG_FUNCTION(this << slot);
+    NS_LOG_FUNCTION(this << slot << wakeup);
     const uint64_t descAddr = m_rxRing.GetDescriptorAddress(slot);
     uint8_t descCopy[DescriptorRing::DESC_BYTES];
     const uint8_t* d = m_memory->GetSpan(descAddr, DescriptorRing::DESC_BYTES);
@@ -523,7 +527,7 @@ VfNetDevice::GuestReceive(uint32_t slot)
             frame = Create<Packet>(bytes + 14, len - 14);
             if (info.meta)
             {
-                CopyTags(*info.meta, *frame, 0);
+                m_tagCopier.Copy(*info.meta, *frame, 0);
             }
         }
         else
@@ -531,7 +535,7 @@ VfNetDevice::GuestReceive(uint32_t slot)
             frame = Create<Packet>(bytes, len);
             if (info.meta)
             {
-                CopyTags(*info.meta, *frame, 14);
+                m_tagCopier.Copy(*info.meta, *frame, 14);
             }
             m_snifferTrace(frame);
             m_promiscSnifferTrace(frame);
@@ -549,10 +553,12 @@ VfNetDevice::GuestReceive(uint32_t slot)
         LatencyBreakdown lat;
         Time now = Simulator::Now();
         lat.total = now - TimeStep(info.sent);
-        lat.guest = m_guestRxCost + (info.meta ? m_guestTxCost : Time(0));
+        GuestOs* guest = GetGuest();
+        const Time rx = RxCost() + (wakeup && guest ? guest->GetSocketWakeupCost() : Time(0));
+        lat.guest = rx + TimeStep(info.guestTx);
         lat.iommu = TimeStep(info.iommu);
         lat.nic = TimeStep(info.nic);
-        lat.interrupt = now - m_guestRxCost - TimeStep(doneAt);
+        lat.interrupt = now - rx - TimeStep(doneAt);
         lat.pcie = lat.total - lat.guest - lat.iommu - lat.nic - lat.interrupt;
         m_latencySum.total += lat.total;
         m_latencySum.guest += lat.guest;

@@ -9,12 +9,13 @@
 
 #include "descriptor-ring.h"
 #include "guest-net-device.h"
+#include "guest-os.h"
 #include "nic-frame.h"
 #include "ns3/event-id.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
-#include "ns3/tag.h"
 #include "ns3/traced-callback.h"
+#include "packet-tag-copier.h"
 #include "vf-dma-step.h"
 
 #include <memory>
@@ -44,17 +45,16 @@ class VirtualFunction;
  * A trace fires when its step completes in simulated time.
  *
  * Descriptors are 16 bytes in guest memory (DescriptorRing).
+ *
+ * The VM's GuestOs (aggregated to its Node) holds what is not the driver's: the stack's cost
+ * per packet, the vCPU's halt and wake-up, the interrupt's delivery, or a DPDK guest's polling
+ * (no MSI-X: the poll loop sees each write-back). A VF on a node without a GuestOs that has a
+ * Host aggregated (the host's PF) is driven by the host kernel: its driver's cost only, the
+ * interrupt entry within it. Any other node gets a default GuestOs aggregated at first use.
  */
 class VfNetDevice : public GuestNetDevice
 {
   public:
-    /** How an MSI-X interrupt reaches the VM's vCPU. */
-    enum InterruptDelivery
-    {
-        POSTED = 0, //!< posted interrupt (VT-d PI / APICv): no VM exit
-        VM_EXIT = 1 //!< injected by the hypervisor after an exit
-    };
-
     /** Per-VF counters. */
     struct Counters
     {
@@ -122,9 +122,10 @@ class VfNetDevice : public GuestNetDevice
     }
 
     /**
-     * \brief The VF's MSI-X message reached the root complex at \p at: after the interrupt's
-     * delivery (InterruptDelivery) and the driver's handler, poll the RX ring.
-     * \param at instant the message lands
+     * \brief The VF's MSI-X message reached the root complex at \p at (or, in a polling DPDK
+     * guest, a write-back landed at \p at): after the vCPU's wake-up, the interrupt's delivery
+     * (GuestOs) and the first packet's receive, poll the RX ring.
+     * \param at instant the message (or write-back) lands
      */
     void Interrupt(Time at);
 
@@ -148,18 +149,20 @@ class VfNetDevice : public GuestNetDevice
                 uint16_t protocolNumber);
     /** \brief Guest driver: NAPI poll of the RX ring. */
     void GuestPoll();
-    /** \brief Guest driver: deliver one completed RX slot to the stack. \param slot slot */
-    void GuestReceive(uint32_t slot);
     /**
-     * \brief Copy the ns-3 tags of the sender's packet onto the packet rebuilt from memory.
-     * \param from sender's packet \param to rebuilt packet
-     * \param byteOffset where the sender's first byte is in \p to
+     * \brief Guest driver: deliver one completed RX slot to the stack.
+     * \param slot slot \param wakeup this packet woke the receiving thread (latency breakdown)
      */
-    void CopyTags(const Packet& from, Packet& to, uint32_t byteOffset);
+    void GuestReceive(uint32_t slot, bool wakeup);
     /** \brief Guest driver: free TX slots whose write-back has landed. */
     void ReclaimTxSlots();
-    /** \return the interrupt delivery latency in force */
-    Time InterruptLatency() const;
+    /**
+     * \return the VM's guest OS, or null for a host's own device (resolved at first use:
+     * Attach, or the first packet)
+     */
+    GuestOs* GetGuest();
+    /** \return vCPU time per received packet (driver, and the guest's stack) */
+    Time RxCost();
     /** \param usecs MSI-X coalescing time (attribute CoalesceUsecs) */
     void SetCoalesceUsecs(Time usecs);
     /** \return MSI-X coalescing time */
@@ -182,17 +185,14 @@ class VfNetDevice : public GuestNetDevice
     uint32_t m_index;                //!< VF index
 
     // Attributes
-    uint32_t m_txRingSize;        //!< TX descriptors
-    uint32_t m_rxRingSize;        //!< RX descriptors
-    uint32_t m_rxBufferBytes;     //!< RX buffer size
-    Time m_coalesceUsecs;         //!< MSI-X coalescing time
-    uint32_t m_coalesceFrames;    //!< MSI-X coalescing frame count
-    InterruptDelivery m_delivery; //!< posted or VM exit
-    Time m_postedLatency;         //!< posted-interrupt delivery
-    Time m_vmExitLatency;         //!< exit-based delivery
-    Time m_guestTxCost;           //!< guest driver time per sent frame
-    Time m_guestRxCost;           //!< guest driver time per received frame
-    uint32_t m_napiBudget;        //!< frames per poll
+    uint32_t m_txRingSize;     //!< TX descriptors
+    uint32_t m_rxRingSize;     //!< RX descriptors
+    uint32_t m_rxBufferBytes;  //!< RX buffer size
+    Time m_coalesceUsecs;      //!< MSI-X coalescing time
+    uint32_t m_coalesceFrames; //!< MSI-X coalescing frame count
+    Time m_guestTxCost;        //!< guest driver time per sent frame
+    Time m_guestRxCost;        //!< guest driver time per received frame
+    uint32_t m_napiBudget;     //!< frames per poll
 
     // Rings in guest memory and the guest driver's indices
     DescriptorRing m_txRing;        //!< TX ring and buffers
@@ -203,11 +203,13 @@ class VfNetDevice : public GuestNetDevice
     uint32_t m_rxNextClean;         //!< next RX slot the guest polls
     std::vector<uint8_t> m_scratch; //!< guest copy buffer
     EventId m_pollEvent;            //!< scheduled NAPI poll
+    bool m_pollWakes;               //!< the scheduled poll follows an interrupt: wakes a reader
+    Ptr<GuestOs> m_guest;           //!< the VM's guest OS (null: the host's own device)
+    bool m_guestResolved;           //!< m_guest looked up
     Time m_deferredPoll;            //!< handler time of an interrupt raised during a poll
 
-    Counters m_counters; //!< counters
-    /** One reusable instance per tag type seen, for CopyTags (type uid, instance) */
-    std::vector<std::pair<uint16_t, std::unique_ptr<Tag>>> m_tagScratch;
+    Counters m_counters;           //!< counters
+    PacketTagCopier m_tagCopier;   //!< the sender's tags onto the rebuilt packets
     LatencyBreakdown m_latencySum; //!< sum over delivered frames
 
     TracedCallback<Ptr<const Packet>> m_macTxTrace;          //!< frame from the stack

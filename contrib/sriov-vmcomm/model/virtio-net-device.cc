@@ -7,6 +7,7 @@
  */
 #include "virtio-net-device.h"
 
+#include "guest-os.h"
 #include "ns3-compat.h"
 #include "ns3/abort.h"
 #include "ns3/enum.h"
@@ -68,38 +69,19 @@ VirtioNetDevice::GetTypeId()
                             UintegerValue(256),
                             MakeUintegerAccessor(&VirtioNetDevice::m_rxQueueSize),
                             MakeUintegerChecker<uint32_t>(1, 32768))
-              .AddAttribute("KickCost",
-                            "Guest vCPU time of one kick (virtio notify: an MMIO/PIO write that "
-                            "exits to KVM, ioeventfd signals the backend). Estimate: 1.5 us, "
-                            "within the 1-2 us of a VM exit round trip. Paid only when the "
-                            "backend sleeps on the queue.",
-                            TimeValue(NanoSeconds(1500)),
-                            MakeTimeAccessor(&VirtioNetDevice::m_kickCost),
-                            MakeTimeChecker(Time(0)))
-              .AddAttribute("NotifyCost",
-                            "Time from the backend's signal (irqfd) to the guest's interrupt "
-                            "handler: KVM injection into the vCPU. Estimate: 2 us (between the "
-                            "VF's posted 1 us and exit-based 4 us, plus the eventfd hop).",
-                            TimeValue(MicroSeconds(2)),
-                            MakeTimeAccessor(&VirtioNetDevice::m_notifyCost),
-                            MakeTimeChecker(Time(0)))
-              .AddAttribute("RxMode",
-                            "How the guest driver learns of received frames and freed TX "
-                            "descriptors: Interrupt (Linux virtio-net: interrupt, then NAPI) or "
-                            "Poll (DPDK virtio PMD: a busy loop, no interrupts)",
-                            EnumValue(RX_INTERRUPT),
-                            compat::MakeEnumAccessor(&VirtioNetDevice::m_rxMode),
-                            MakeEnumChecker(RX_INTERRUPT, "Interrupt", RX_POLL, "Poll"))
               .AddAttribute("GuestTxCost",
-                            "Guest driver time per sent frame before it is published (descriptor "
-                            "chain, header; no copy). Estimate: 200 ns, as VfNetDevice's.",
+                            "Kernel driver (virtio-net) time per sent frame before it is "
+                            "published (descriptor chain, header; no copy); the stack's time is "
+                            "the VM's GuestOs's, and a DPDK guest pays its PmdTxCost instead. "
+                            "Estimate: 200 ns, as VfNetDevice's.",
                             TimeValue(NanoSeconds(200)),
                             MakeTimeAccessor(&VirtioNetDevice::m_guestTxCost),
                             MakeTimeChecker(Time(0)))
               .AddAttribute("GuestRxCost",
-                            "Guest driver time per received frame before the stack has it (used "
-                            "ring read, skb build, buffer refill). Estimate: 200 ns, as "
-                            "VfNetDevice's.",
+                            "Kernel driver (virtio-net) time per received frame before the stack "
+                            "has it (used ring read, skb build, buffer refill); the stack's time "
+                            "is the VM's GuestOs's, and a DPDK guest pays its PmdRxCost instead. "
+                            "Estimate: 200 ns, as VfNetDevice's.",
                             TimeValue(NanoSeconds(200)),
                             MakeTimeAccessor(&VirtioNetDevice::m_guestRxCost),
                             MakeTimeChecker(Time(0)))
@@ -142,8 +124,8 @@ VirtioNetDevice::VirtioNetDevice()
     : m_port(0)
     , m_txQueueSize(256)
     , m_rxQueueSize(256)
-    , m_rxMode(RX_INTERRUPT)
     , m_napiBudget(64)
+    , m_pollWakes(false)
     , m_rxActive(false)
     , m_rxUnsignalled(0)
     , m_txStopped(false)
@@ -183,6 +165,7 @@ VirtioNetDevice::DoDispose()
     m_txWakeEvent.Cancel();
     m_backend = nullptr;
     m_queueInterface = nullptr;
+    m_guest = nullptr;
     m_tx.Clear();
     m_rx.Clear();
     GuestNetDevice::DoDispose();
@@ -258,10 +241,27 @@ VirtioNetDevice::GetLatencySum() const
     return m_latencySum;
 }
 
-VirtioNetDevice::RxMode
-VirtioNetDevice::GetRxMode() const
+GuestOs*
+VirtioNetDevice::GetGuest()
 {
-    return m_rxMode;
+    if (!m_guest)
+    {
+        NS_ABORT_MSG_IF(!m_node, "VirtioNetDevice: used before it was added to a node");
+        m_guest = m_node->GetObject<GuestOs>();
+        if (!m_guest)
+        {
+            // A VM built without a helper: it runs the default guest.
+            m_guest = CreateObject<GuestOs>();
+            m_node->AggregateObject(m_guest);
+        }
+    }
+    return PeekPointer(m_guest);
+}
+
+bool
+VirtioNetDevice::IsPolling()
+{
+    return GetGuest()->IsPolling();
 }
 
 void
@@ -319,13 +319,13 @@ VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Addre
     }
     m_macTxTrace(packet);
 
-    // The vCPU serializes the driver work: a frame sent while the previous one (or its kick) is
-    // still in progress waits for it.
+    // The vCPU serializes the stack's and the driver's work: a frame sent while the vCPU is busy
+    // (the previous frame, its kick, a receive) waits for it.
+    GuestOs* guest = GetGuest();
     Time now = Simulator::Now();
-    Time published = std::max(now, m_txBusy) + m_guestTxCost;
+    Time published = guest->Send(m_guestTxCost);
     bool kick = m_backend->NeedsKick(m_port);
-    Time ready = published + (kick ? m_kickCost : Time(0));
-    m_txBusy = ready;
+    Time ready = kick ? guest->Kick(published) : published;
 
     VswitchFrame& f = m_tx.Push();
     f.packet = packet;
@@ -379,9 +379,10 @@ VirtioNetDevice::TxReleased()
     // sees the used descriptors on its next loop. Either way the wake is an event of its own, so
     // the stack never runs inside the backend's batch.
     Time delay = Time(0);
-    if (m_rxMode == RX_INTERRUPT)
+    GuestOs* guest = GetGuest();
+    if (!guest->IsPolling())
     {
-        delay = m_notifyCost;
+        delay = guest->GetInterruptLatency(GuestOs::INJECTED);
         ++m_counters.interrupts;
     }
     m_txWakeEvent = Simulator::Schedule(delay, &VirtioNetDevice::WakeTxQueue, this);
@@ -434,20 +435,24 @@ VirtioNetDevice::NotifyGuest()
     {
         return; // the guest is polling (or an interrupt is on its way): it will see them
     }
-    if (m_rxMode == RX_POLL)
+    GuestOs* guest = GetGuest();
+    if (guest->IsPolling())
     {
         GuestPoll();
         return;
     }
-    // Interrupt: the frames of this batch wait for the injection; NAPI keeps further
-    // interrupts off until its poll finds the ring empty.
+    // Interrupt (irqfd): the frames of this batch wait for the vCPU's wake-up and the injection;
+    // NAPI keeps further interrupts off until its poll finds the ring empty.
+    const Time now = Simulator::Now();
+    const Time notify = guest->Interrupt(now, GuestOs::INJECTED, Time(0)) - now;
     for (uint32_t i = m_rx.GetSize() - fresh; i < m_rx.GetSize(); ++i)
     {
-        m_rx.At(i).notify = m_notifyCost;
+        m_rx.At(i).notify = notify;
     }
     ++m_counters.interrupts;
     m_rxActive = true;
-    m_rxEvent = Simulator::Schedule(m_notifyCost, &VirtioNetDevice::GuestPoll, this);
+    m_pollWakes = true;
+    m_rxEvent = Simulator::Schedule(notify, &VirtioNetDevice::GuestPoll, this);
 }
 
 void
@@ -467,13 +472,22 @@ VirtioNetDevice::GuestPoll()
         // frame in the ring is ready at once (the backend writes at its own instant), so no
         // frame can slip between this check and the re-enable.
         m_rxActive = false;
+        m_pollWakes = false;
         return;
     }
     ++m_counters.polls;
     m_rxActive = true;
-    // The driver works through the batch; the stack gets it at the end (GRO flushes at the end
-    // of a NAPI poll too). One event per batch.
-    m_rxEvent = Simulator::Schedule(m_guestRxCost * n, &VirtioNetDevice::GuestDeliver, this);
+    // The driver and the stack work through the batch on the vCPU, and the batch that follows
+    // an interrupt wakes the receiving thread; the stack gets it at the end (GRO flushes at the
+    // end of a NAPI poll too). One event per batch.
+    GuestOs* guest = GetGuest();
+    const bool wakes = m_pollWakes;
+    m_pollWakes = false;
+    guest->CountReceived(n, wakes);
+    const Time work
+        = guest->GetRxCost(m_guestRxCost) * n + (wakes ? guest->GetSocketWakeupCost() : Time(0));
+    m_rxEvent
+        = Simulator::Schedule(guest->Run(now, work) - now, &VirtioNetDevice::GuestDeliver, this);
 }
 
 void

@@ -5,6 +5,7 @@
 #define VIRTIO_NET_DEVICE_H
 
 #include "guest-net-device.h"
+#include "guest-os.h"
 #include "nic-frame.h"
 #include "ns3/channel.h"
 #include "ns3/event-id.h"
@@ -28,18 +29,24 @@ class NetDeviceQueueInterface;
  * \brief A paravirtual (virtio-net) guest NIC: an Ethernet ns3::NetDevice whose TX and RX
  * virtqueues are shared with a host backend (vhost-net in the kernel, or a vhost-user switch).
  *
- * TX: the guest driver spends GuestTxCost per frame (serialized on the vCPU), publishes the frame
- * in the TX virtqueue and, if the backend sleeps on the queue, kicks it: a VM exit that costs
- * the vCPU KickCost. A polling backend asks for no kicks. A full TX virtqueue drops the frame
- * (tx-virtqueue-full); with a NetDeviceQueueInterface aggregated (VswitchHelper does it) the
+ * The VM's GuestOs (aggregated to its Node; a default one is aggregated at first use if there is
+ * none) holds what is not the driver's: the stack's cost per packet, the vCPU (serialized work,
+ * halt and wake-up), the kick's VM exit, the interrupt's injection, and whether the guest runs a
+ * kernel driver (interrupts, then NAPI) or a DPDK virtio PMD (a busy loop, no interrupts).
+ *
+ * TX: the guest's stack and the driver (GuestTxCost per frame) run on the vCPU, then the frame is
+ * published in the TX virtqueue and, if the backend sleeps on the queue, the guest kicks it: a
+ * VM exit (GuestOs KickCost). A polling backend asks for no kicks. A full TX virtqueue drops the
+ * frame (tx-virtqueue-full); with a NetDeviceQueueInterface aggregated (VswitchHelper does it) the
  * device stops the stack's queue when the ring fills and wakes it once the backend has freed
  * descriptors, as Linux virtio-net does, so a queue disc holds the excess instead.
  *
  * RX: the backend copies a frame into a posted RX buffer (none free: rx-virtqueue-full) and,
- * after each batch, notifies the guest. In Interrupt mode that is an interrupt (NotifyCost to
- * reach the guest handler) unless the guest is already polling (NAPI: interrupts stay off while
- * it polls, NapiBudget frames per round, GuestRxCost each); in Poll mode (a DPDK virtio PMD in
- * the guest) the guest loop sees frames without interrupts.
+ * after each batch, notifies the guest. A kernel guest takes an interrupt (irqfd, injected by
+ * KVM: GuestOs InjectedInterruptLatency, after waking a halted vCPU) unless it is already
+ * polling (NAPI: interrupts stay off while it polls, NapiBudget frames per round, each paying
+ * GuestRxCost and the guest's stack; the batch wakes the receiving thread once); a DPDK guest's
+ * loop sees frames without interrupts (PmdRxCost each).
  *
  * Each delivered frame fires RxLatency with a LatencyBreakdown: guest = driver time and waits
  * in the guest, interrupt = guest kick exit + host-to-guest notification, nic = time in the
@@ -48,13 +55,6 @@ class NetDeviceQueueInterface;
 class VirtioNetDevice : public GuestNetDevice
 {
   public:
-    /** How the guest driver learns of received frames (and of freed TX descriptors). */
-    enum RxMode
-    {
-        RX_INTERRUPT = 0, //!< interrupts, then NAPI polling (Linux virtio-net)
-        RX_POLL = 1       //!< a busy-polling driver (DPDK virtio PMD): no interrupts
-    };
-
     /** Why the device dropped a frame. */
     enum DropReason
     {
@@ -148,8 +148,8 @@ class VirtioNetDevice : public GuestNetDevice
     uint64_t GetTotalDrops() const;
     /** \return sum of the latency breakdowns of the frames delivered so far */
     const LatencyBreakdown& GetLatencySum() const;
-    /** \return the RX mode in force */
-    RxMode GetRxMode() const;
+    /** \return true if the guest polls (a DPDK virtio PMD): no interrupts */
+    bool IsPolling();
 
     // NetDevice
     Ptr<Channel> GetChannel() const override;
@@ -181,6 +181,8 @@ class VirtioNetDevice : public GuestNetDevice
      * \param f the frame \return payload with its Ethernet header
      */
     Ptr<Packet> MakeEthernetFrame(const VswitchFrame& f) const;
+    /** \return the VM's guest OS (aggregated to the node at first use if it has none) */
+    GuestOs* GetGuest();
 
     Ptr<VirtioBackend> m_backend;                  //!< host side
     Ptr<NetDeviceQueueInterface> m_queueInterface; //!< stack flow control (may be null)
@@ -189,16 +191,14 @@ class VirtioNetDevice : public GuestNetDevice
     // Attributes
     uint32_t m_txQueueSize; //!< TX virtqueue descriptors
     uint32_t m_rxQueueSize; //!< RX virtqueue descriptors (posted buffers)
-    Time m_kickCost;        //!< guest VM exit per kick
-    Time m_notifyCost;      //!< host-to-guest interrupt latency
-    RxMode m_rxMode;        //!< interrupt or poll
     Time m_guestTxCost;     //!< guest driver time per sent frame
     Time m_guestRxCost;     //!< guest driver time per received frame
     uint32_t m_napiBudget;  //!< frames per poll round
 
     Virtqueue m_tx;                 //!< TX virtqueue
     Virtqueue m_rx;                 //!< RX virtqueue (used buffers not yet handed to the stack)
-    Time m_txBusy;                  //!< the vCPU's TX path is busy until then
+    Ptr<GuestOs> m_guest;           //!< the VM's guest OS (resolved at first use)
+    bool m_pollWakes;               //!< the next RX round follows an interrupt: wakes a reader
     bool m_rxActive;                //!< interrupt in flight or guest polling (no interrupts wanted)
     uint32_t m_rxUnsignalled;       //!< RX entries since the last NotifyGuest()
     bool m_txStopped;               //!< the stack's queue is stopped

@@ -131,6 +131,7 @@ VirtualFunction::TxDoorbell(uint32_t slot, Ptr<const Packet> meta, Time doorbell
     frame->srcVf = m_index;
     frame->meta = meta;
     frame->sent = frame->at; // now: AllocateFrame() starts the NIC clock at the present
+    frame->guestTx = doorbell - frame->sent;
     FetchTxFrame(frame, slot, m_dma->Doorbell(doorbell));
 }
 
@@ -336,6 +337,7 @@ VirtualFunction::NotifyGuest(NicFrame* frame, Time at)
     DescriptorRing::Completion& info = m_rx->GetCompletion(slot);
     info.meta = frame->meta;
     info.sent = frame->sent.GetTimeStep();
+    info.guestTx = frame->guestTx.GetTimeStep();
     info.iommu = (frame->iommu + wb.iommuTime).GetTimeStep();
     info.nic = frame->nic.GetTimeStep();
     FireStep(

@@ -56,9 +56,9 @@ ErrorOf(F f)
 
 TEST(ExperimentOptionsTest, CommandLineGivesTypedOptions)
 {
-    const ExperimentOptions o
-        = Parse({"--mode=vepa", "--traffic=incast", "--placement=cross-host", "--app=onoff",
-                 "--size=512", "--duration=20us", "--nics=2", "--tcp-sndbuf=16384", "--quiet"});
+    const ExperimentOptions o = Parse({"--mode=vepa", "--traffic=incast", "--placement=cross-host",
+                                       "--app=onoff", "--size=512", "--duration=20us", "--nics=2",
+                                       "--tcp-sndbuf=16384", "--quiet", "--guest=dpdk"});
     EXPECT_EQ(o.modes, std::vector<CommMode>{CommMode::VEPA});
     EXPECT_EQ(o.traffic, TrafficPattern::INCAST);
     EXPECT_EQ(o.placement, Placement::CROSS_HOST);
@@ -68,6 +68,8 @@ TEST(ExperimentOptionsTest, CommandLineGivesTypedOptions)
     EXPECT_EQ(o.nics, 2u);
     EXPECT_EQ(o.tcpSndBuf, 16384u);
     EXPECT_TRUE(o.quiet);
+    EXPECT_EQ(o.guest, GuestKind::DPDK);
+    EXPECT_EQ(Parse({}).guest, GuestKind::KERNEL); // what the programs ran before --guest
     // Nothing given: the defaults, compare-modes' every mode included.
     ExperimentOptions all;
     all.modes = GetCommModes();
@@ -103,6 +105,12 @@ TEST(ExperimentOptionsTest, UnknownNamesAreRefusedWithTheAllowedOnes)
                       Parse({"--app=x"});
                   }),
               "--app=x: allowed: udp|onoff|tcp");
+    EXPECT_EQ(ErrorOf(
+                  []()
+                  {
+                      Parse({"--guest=x"});
+                  }),
+              "--guest=x: allowed: kernel|dpdk");
 }
 
 TEST(ExperimentOptionsTest, ValidateNamesTheOptionAndReturnsTheRate)
@@ -158,16 +166,18 @@ TEST(ExperimentOptionsTest, ValidateNamesTheOptionAndReturnsTheRate)
 
 TEST(ExperimentOptionsTest, RecordReadsBackAsTheSameOptions)
 {
-    ExperimentOptions o = Parse({"--traffic=permutation", "--duration=1500ns", "--load=0.5"});
+    ExperimentOptions o
+        = Parse({"--traffic=permutation", "--duration=1500ns", "--load=0.5", "--guest=dpdk"});
     const std::map<std::string, std::string> r = ExperimentCommandLine::Record(o, "nfp6000-bdw");
     EXPECT_EQ(r.at("preset"), "nfp6000-bdw");
     EXPECT_EQ(r.at("traffic"), "permutation");
     EXPECT_EQ(r.at("duration"), CommandLineCheck::FormatTime(NanoSeconds(1500)));
     EXPECT_EQ(r.at("load"), "0.5");
+    EXPECT_EQ(r.at("guest"), "dpdk");
     EXPECT_EQ(r.count("topology"), 0u); // the built-in rack
     std::vector<std::string> args;
-    for (const char* name : {"traffic", "placement", "app", "size", "load", "line-rate", "duration",
-                             "vms", "nics", "hosts"})
+    for (const char* name : {"traffic", "placement", "app", "guest", "size", "load", "line-rate",
+                             "duration", "vms", "nics", "hosts"})
     {
         args.push_back("--" + std::string(name) + "=" + r.at(name));
     }
@@ -175,6 +185,7 @@ TEST(ExperimentOptionsTest, RecordReadsBackAsTheSameOptions)
     EXPECT_EQ(back.traffic, o.traffic);
     EXPECT_EQ(back.duration, o.duration);
     EXPECT_EQ(back.load, o.load);
+    EXPECT_EQ(back.guest, GuestKind::DPDK);
     EXPECT_EQ(ExperimentCommandLine::Record(back, "nfp6000-bdw"), r);
 }
 

@@ -135,10 +135,12 @@ struct Seen
  * \param mode the mode \param app udp or tcp \param nics NICs per host \param vms VMs
  * \param size frame bytes \param load per-flow load \param duration traffic time
  * \param mixed 0, or the frame size of a second UDP flow beside each UDP flow
+ * \param guest what runs in the VMs
  */
 Seen
 RunChecked(const std::string& mode, const std::string& app, uint32_t nics, uint32_t vms,
-           uint32_t size, const std::string& load, Time duration, uint32_t mixed = 0)
+           uint32_t size, const std::string& load, Time duration, uint32_t mixed = 0,
+           GuestKind guest = GuestKind::KERNEL)
 {
     Seen seen;
     GlobalDefaultsGuard restore; // the TCP socket defaults a tcp run sets
@@ -149,6 +151,7 @@ RunChecked(const std::string& mode, const std::string& app, uint32_t nics, uint3
     options.size = size;
     options.load = load;
     options.duration = duration;
+    options.guest = guest;
     Experiment e("test", options);
     e.Validate();
     // Before the run starts (t = 0, after Build): the VMs and their applications exist.
@@ -220,7 +223,9 @@ ExpectUdpInOrder(const std::string& load)
             {
                 continue;
             }
-            Seen s = RunChecked(mode, "udp", nics, 2, 64, load, MicroSeconds(500), 1518);
+            // DPDK guests: a kernel guest's stack cannot offer the NIC these rates.
+            Seen s = RunChecked(mode, "udp", nics, 2, 64, load, MicroSeconds(500), 1518,
+                                GuestKind::DPDK);
             EXPECT_GT(s.order.udp, 1500u) << mode << " nics=" << nics;
             EXPECT_EQ(s.order.lastSeq.size(), 2u) << mode << " nics=" << nics; // both sizes
             EXPECT_EQ(s.order.udpLate, 0u) << mode << " nics=" << nics;

@@ -374,6 +374,9 @@ TEST_F(TwoNicTest, RecordsReturnToTheirOwnerUnderLoadBothWays)
 {
     SriovHelper sriov;
     sriov.SetNics(2);
+    GuestHelper dpdk; // the NICs under load: guests that are not the bottleneck
+    dpdk.SetGuest(GuestKind::DPDK);
+    sriov.SetGuestHelper(dpdk);
     Ptr<Host> host = SriovHelper::GetHost(sriov.Install(4));
     Sinks sinks(host);
     const int n = 2000;

@@ -158,7 +158,7 @@ class VmCommHelper
     std::string m_profile;              //!< vswitch profile, "" for the mode's
     std::vector<Setting> m_switchAttrs; //!< VirtualSwitch attributes
     std::vector<Setting> m_virtioAttrs; //!< VirtioNetDevice attributes
-    GuestHelper m_guest;                //!< the VMs' GuestOs (vswitch modes; SriovHelper has its own)
+    GuestHelper m_guest; //!< the VMs' GuestOs (vswitch modes; SriovHelper has its own)
 };
 
 } // namespace ns3

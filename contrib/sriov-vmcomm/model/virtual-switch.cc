@@ -80,28 +80,64 @@ VirtualSwitch::GetTypeId()
               .AddAttribute(
                   "ClockGHz",
                   "Core clock, GHz. 2.2 = Xeon E5-2630 v4 of the calibration host "
-                  "(doc/validation.md), the clock the profiles' cycles assume.",
+                  "(doc/validation.md), the clock the ovs-kernel profile's cycles assume "
+                  "(a profile sets the clock its cycles were measured at).",
                   DoubleValue(2.2),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::clockGHz>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::clockGHz>),
                   MakeDoubleChecker<double>(0.01))
               .AddAttribute(
                   "CyclesPerPacket",
-                  "Fixed cycles per frame (parse, lookup, vhost descriptors). Default "
-                  "1134.7: ovs-kernel, 1.9 Mpps/core at 64 B (Emmerich et al., JNSM "
-                  "2018) less the per-byte part; derived in helper/preset.cc.",
-                  DoubleValue(1134.708153562105),
+                  "Cycles per frame switched (parse, lookup, action), the ports' own cycles "
+                  "aside. Default 1157.9: ovs-kernel, 1.9 Mpps/core at 64 B port to port "
+                  "(Emmerich et al., JNSM 2018); derived in helper/preset.cc.",
+                  DoubleValue(1157.8947368421054),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerPacket>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerPacket>),
                   MakeDoubleChecker<double>(0))
               .AddAttribute(
                   "CyclesPerByte",
-                  "Cycles per frame byte and output copy (the guest-to-switch and "
-                  "switch-to-guest copies). Default 0.3623: from OVS-DPDK's 64 B and "
-                  "1024 B rates (Zhang et al. 2019); derived in helper/preset.cc.",
-                  DoubleValue(0.36229036375000473),
+                  "Cycles per frame byte copied; a frame is copied at each VM port it "
+                  "crosses (guest TX buffer to the switch's, the switch's to guest RX "
+                  "buffer), not at the NIC (DMA). Default 0.1679: OVS-DPDK's 64 B and "
+                  "1024 B VM-to-VM rates (Zhang et al. 2019); derived in helper/preset.cc.",
+                  DoubleValue(0.16785870675813752),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::cyclesPerByte>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::cyclesPerByte>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "VmPortRxCycles",
+                  "Cycles per frame the core takes from a VM's TX virtqueue (vhost dequeue: "
+                  "descriptor and buffer handling), besides its copy. Default 0: the ovs-kernel "
+                  "profile (no VM-port figure published; derivation in helper/preset.cc).",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::vmPortRxCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::vmPortRxCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "VmPortTxCycles",
+                  "Cycles per frame the core puts into a VM's RX virtqueue (vhost enqueue), "
+                  "besides its copy. Default 0: the ovs-kernel profile (helper/preset.cc).",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::vmPortTxCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::vmPortTxCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "NicPortRxCycles",
+                  "Cycles per frame the core receives from the uplink NIC (driver or PMD RX; "
+                  "the NIC wrote the bytes by DMA: no copy). Default 0: the ovs-kernel "
+                  "profile, whose port-to-port figure is all in CyclesPerPacket.",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::nicPortRxCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::nicPortRxCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "NicPortTxCycles",
+                  "Cycles per frame the core sends to the uplink NIC (driver or PMD TX, no "
+                  "copy). Default 0: see NicPortRxCycles.",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::nicPortTxCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::nicPortTxCycles>),
                   MakeDoubleChecker<double>(0))
               .AddAttribute(
                   "BatchSize",
@@ -450,7 +486,21 @@ VirtualSwitch::SetNode(Ptr<Node> node)
     m_scheduler.SetContext(node ? node->GetId() : Simulator::NO_CONTEXT);
 }
 
-uint32_t
+double
+VirtualSwitch::PortCycles(uint32_t port, bool rx, uint32_t length) const
+{
+    const VswitchCoreScheduler::Parameters& p = m_scheduler.GetParameters();
+    if (m_ports[port].vm)
+    {
+        // vhost: descriptor handling plus the copy between guest memory and the switch's buffer.
+        return (rx ? p.vmPortRxCycles : p.vmPortTxCycles) + length * p.cyclesPerByte;
+    }
+    // The uplink NIC (or a representor): the NIC moves the bytes by DMA, the core only handles
+    // descriptors.
+    return rx ? p.nicPortRxCycles : p.nicPortTxCycles;
+}
+
+double
 VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
 {
     NS_LOG_FUNCTION(this << port);
@@ -460,9 +510,23 @@ VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
         Learn(f.src, port);
     }
     f.outPort = Decide(f);
-    // A flooded frame is copied to every other port of the datapath (not to representors).
-    return f.outPort == PORT_FLOOD ? std::max<uint32_t>(1, m_ports.size() - m_nRepresentors - 1)
-                                   : 1;
+    double cycles = m_scheduler.GetParameters().cyclesPerPacket + PortCycles(port, true, f.length);
+    if (f.outPort == PORT_FLOOD)
+    {
+        // A flooded frame is copied to every other port of the datapath (not to representors).
+        for (uint32_t out = 0; out < m_ports.size(); ++out)
+        {
+            if (out != port && !m_ports[out].representor)
+            {
+                cycles += PortCycles(out, false, f.length);
+            }
+        }
+    }
+    else if (f.outPort != PORT_NONE)
+    {
+        cycles += PortCycles(f.outPort, false, f.length);
+    }
+    return cycles;
 }
 
 void

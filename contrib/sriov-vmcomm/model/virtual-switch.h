@@ -36,8 +36,12 @@ namespace ns3 {
  * (at most BatchSize frames) from one port at a time.
  *
  * Cost: a batch takes (BatchCycles [+ WakeupCycles if the core was woken] + sum over its frames of
- * (CyclesPerPacket + length x CyclesPerByte x outputs)) / ClockGHz. CyclesPerByte covers the
- * copies (guest TX buffer to switch, switch to guest RX buffer). At the end of the batch its
+ * their cycles) / ClockGHz. A frame costs CyclesPerPacket (parse, lookup, action) plus what each
+ * port it crosses costs: its input port's RX cycles and each output port's TX cycles, a VM port
+ * (vhost: VmPortRxCycles, VmPortTxCycles) or the uplink NIC (NicPortRxCycles, NicPortTxCycles);
+ * at a VM port the core also copies the frame (length x CyclesPerByte: guest TX buffer to the
+ * switch's, switch's to guest RX buffer), while the NIC moves its frames by DMA. So VM-to-VM pays
+ * two copies, NIC-to-VM one, NIC-to-NIC none (doc/vswitch.md). At the end of the batch its
  * frames are output: copied into the destinations' RX virtqueues (one guest notification per
  * destination per batch) or sent out of the uplink; then the TX descriptors are released.
  *
@@ -310,8 +314,16 @@ class VirtualSwitch
         bool touched{false};     //!< received frames in the current batch (notify at its end)
     };
 
+    /**
+     * \brief What a port costs a core per frame it takes in or gives out.
+     * \param port the port \param rx true: the frame comes in by it; false: goes out
+     * \param length the frame's bytes
+     * \return cycles: the port's RX or TX cycles, plus the copy at a VM port
+     */
+    double PortCycles(uint32_t port, bool rx, uint32_t length) const;
+
     // VswitchCoreScheduler::Client
-    uint32_t ClassifyFrame(VswitchFrame& frame, uint32_t port) override;
+    double ClassifyFrame(VswitchFrame& frame, uint32_t port) override;
     void FinishBatch(uint32_t port, Virtqueue& queue, uint32_t frames) override;
 
     /**

@@ -256,8 +256,7 @@ VswitchCoreScheduler::StartBatch(uint32_t core, uint32_t port)
     while (m < m_params.batchSize && q.GetPending() > 0 && q.FirstPending().ready <= now)
     {
         VswitchFrame& f = q.Take();
-        const uint32_t copies = m_client->ClassifyFrame(f, port);
-        cycles += m_params.cyclesPerPacket + f.length * m_params.cyclesPerByte * copies;
+        cycles += m_client->ClassifyFrame(f, port);
         bytes += f.length;
         ++m;
     }

@@ -25,9 +25,9 @@ namespace ns3 {
  * Ports (input queues: a VM's TX virtqueue or the switch's uplink queue) are assigned to cores
  * round robin in the order they are added; a core serves its ports round robin, one batch (at
  * most batchSize ready frames) from one port at a time. A batch takes (batchCycles [+
- * wakeupCycles if the core was woken] + sum over its frames of (cyclesPerPacket + length x
- * cyclesPerByte x copies)) / clockGHz, rounded to the simulator's nanoseconds with the remainder
- * carried to the core's next batch.
+ * wakeupCycles if the core was woken] + sum over its frames of the cycles the client says each
+ * frame costs (Client::ClassifyFrame)) / clockGHz, rounded to the simulator's nanoseconds with the
+ * remainder carried to the core's next batch.
  *
  * Interrupt mode: a port sleeps until notified with a kick (guest kick, uplink interrupt); the
  * core wakes wakeupLatency later if it was idle and serves the port until it is empty. Poll mode:
@@ -50,9 +50,9 @@ class VswitchCoreScheduler
          * \brief A core takes a frame from a port's queue for its batch: decide where it goes.
          * \param frame the frame (taken, still in the queue)
          * \param port its input port
-         * \return the number of output copies it costs (cyclesPerByte is paid per copy)
+         * \return the cycles it costs the core (the batch's own cycles aside)
          */
-        virtual uint32_t ClassifyFrame(VswitchFrame& frame, uint32_t port) = 0;
+        virtual double ClassifyFrame(VswitchFrame& frame, uint32_t port) = 0;
         /**
          * \brief A batch ended: output its frames, the \p frames oldest entries of \p queue,
          * and release them.
@@ -66,8 +66,12 @@ class VswitchCoreScheduler
     {
         bool poll{false};          //!< poll mode (else interrupt mode)
         double clockGHz{1};        //!< core clock, GHz
-        double cyclesPerPacket{0}; //!< fixed cycles per frame
-        double cyclesPerByte{0};   //!< cycles per frame byte and output copy
+        double cyclesPerPacket{0}; //!< cycles per frame switched (parse, lookup, action)
+        double cyclesPerByte{0};   //!< cycles per frame byte and copy (one at each VM port)
+        double vmPortRxCycles{0};  //!< cycles per frame taken from a VM (vhost dequeue)
+        double vmPortTxCycles{0};  //!< cycles per frame given to a VM (vhost enqueue)
+        double nicPortRxCycles{0}; //!< cycles per frame received from the uplink NIC
+        double nicPortTxCycles{0}; //!< cycles per frame sent to the uplink NIC
         uint32_t batchSize{1};     //!< frames per batch at most
         double batchCycles{0};     //!< cycles per batch
         double wakeupCycles{0};    //!< interrupt mode: cycles to wake an idle core

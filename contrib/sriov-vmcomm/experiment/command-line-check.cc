@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <limits>
 #include <regex>
+#include <utility>
 
 namespace ns3 {
 

@@ -13,6 +13,7 @@
 #include "topology.h"
 
 #include <cstdlib>
+#include <utility>
 
 namespace ns3 {
 

@@ -12,6 +12,9 @@
 #include "ns3/virtual-switch.h"
 
 #include <algorithm>
+#include <map>
+#include <sstream>
+#include <utility>
 
 namespace ns3 {
 

@@ -11,6 +11,8 @@
 #include "ns3/node.h"
 #include "ns3/string.h"
 
+#include <utility>
+
 namespace ns3 {
 
 namespace {

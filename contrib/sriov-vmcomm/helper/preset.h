@@ -4,6 +4,7 @@
 #ifndef PRESET_H
 #define PRESET_H
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 

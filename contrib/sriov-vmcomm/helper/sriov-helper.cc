@@ -28,6 +28,10 @@
 #include "ns3/vf-net-device.h"
 #include "ns3/virtual-switch.h"
 
+#include <sstream>
+#include <utility>
+#include <vector>
+
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("SriovHelper");

@@ -12,6 +12,7 @@
 #include "ns3/object-factory.h"
 #include "ns3/trace-helper.h"
 
+#include <stdexcept>
 #include <string>
 
 namespace ns3 {

@@ -12,6 +12,7 @@
 #include "sriov-helper.h"
 #include "vswitch-helper.h"
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>

@@ -18,6 +18,8 @@
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
 
+#include <sstream>
+
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("VswitchHelper");

@@ -22,6 +22,7 @@
 #include "sriov-nic.h"
 #include "virtual-function.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ns3 {

@@ -15,6 +15,8 @@
 
 #include <fstream>
 #include <set>
+#include <string>
+#include <utility>
 
 using namespace ns3;
 

@@ -28,6 +28,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string>
+#include <utility>
 #include <vector>
 
 using namespace ns3;

@@ -14,6 +14,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace ns3;
 

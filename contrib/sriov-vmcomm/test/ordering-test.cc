@@ -23,6 +23,7 @@
 
 #include <limits>
 #include <map>
+#include <string>
 #include <tuple>
 #include <vector>
 

@@ -24,6 +24,8 @@
 
 #include <functional>
 #include <map>
+#include <string>
+#include <vector>
 
 using namespace ns3;
 

@@ -28,6 +28,8 @@
 
 #include <fstream>
 #include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 using namespace ns3;

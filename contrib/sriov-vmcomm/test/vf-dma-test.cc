@@ -25,6 +25,8 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 using namespace ns3;

@@ -21,8 +21,10 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 using namespace ns3;
 

@@ -121,3 +121,20 @@ TEST(Rfc2544Search, RejectsNonPositiveRates)
     EXPECT_THROW(Rfc2544Search(0, 1), std::invalid_argument);
     EXPECT_THROW(Rfc2544Search(1e6, 0), std::invalid_argument);
 }
+
+// L1 accounting: a frame of --size bytes (FCS included) takes size + 20 bytes of line time, as
+// the cable model (EthernetFraming::WireBytes) sends it; 64 B at 10GbE line rate is 14.880952
+// Mpps and 10 Gb/s counting L1 bits, 7.62 Gb/s counting frame bits.
+TEST(L1Accounting, TenGbeLineRate)
+{
+    EXPECT_NEAR(LineRatePps(10e9, 64) / 1e6, 14.880952, 5e-7);
+    EXPECT_NEAR(LineRatePps(10e9, 1518), 812743.82, 0.01);
+    EXPECT_NEAR(L1BitsPerSecond(LineRatePps(10e9, 64), 64), 10e9, 1e-3);
+    EXPECT_NEAR(LineRatePps(10e9, 64) * 64 * 8 / 1e9, 7.619, 1e-3);
+    // The cable's frame of 60 B header and payload (FCS added: 64 B) occupies 84 B of line.
+    EXPECT_DOUBLE_EQ(EthernetL1Bits(64), EthernetFraming::WireBytes(60) * 8.0);
+    EXPECT_DOUBLE_EQ(EthernetL1Bits(1518), EthernetFraming::WireBytes(1514) * 8.0);
+    // Zhang et al. 2019: OVS-DPDK p2p 64 B at 8.05 Gb/s L1 is 11.98 Mpps, above the 64 B
+    // frames' 7.62 Gb/s of frame bits at line rate: their Gb/s count L1 bits.
+    EXPECT_NEAR(8.05e9 / EthernetL1Bits(64) / 1e6, 11.979, 1e-3);
+}

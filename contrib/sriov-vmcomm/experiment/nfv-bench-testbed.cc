@@ -17,6 +17,7 @@
 #include "ns3/vf-net-device.h"
 #include "ns3/virtual-switch.h"
 #include "ns3/vswitch-helper.h"
+#include "traffic-builder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -33,8 +34,9 @@ namespace {
 constexpr uint16_t FLOW_PROTOCOL[2] = {0x88b5, 0x88b6};
 /** Ethernet header + FCS bytes around a frame's payload. */
 constexpr uint32_t ETH_OVERHEAD = 18;
-/** When the generators start, after time zero. */
-const Time START = MicroSeconds(10);
+/** When the generators start: when a scenario run's applications do, once the guests' drivers
+ * have posted their RX buffers (a VF posts them over PCIe after time zero). */
+const Time START = TrafficBuilder::GetStart();
 /** Time after the trial for the last frames to arrive (beyond it they are lost). */
 const Time DRAIN = MilliSeconds(1);
 /** The generator's cable: a direct-attach copper cable of about 1 m. */

@@ -259,7 +259,7 @@ class NfvBenchProgram : public ScenarioProgram
         const bool latency = m_metric == "latency";
         const std::string started = ResultsDb::NowIso8601();
         const auto wall0 = std::chrono::steady_clock::now();
-        const NfvPointResult r = RunNfvPoint(c, m_search, latency ? m_fraction : 0);
+        const NfvPointResult r = RunNfvPoint(c, m_search, latency ? m_fraction : 0, db != nullptr);
         const double wall
             = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
         const double nan = std::nan("");
@@ -310,6 +310,11 @@ class NfvBenchProgram : public ScenarioProgram
             rec.counters.push_back({comp, "gbps_l1", L1BitsPerSecond(pps, c.size) / 1e9});
             rec.counters.push_back({comp, "trials", double(r.trials)});
             rec.counters.push_back({"experiment", "events", double(r.events)});
+            // The components at R+ (throughput) or in the latency trial, as scenario runs
+            // record them: utilization of the switch's cores, NIC and PCIe counters, drops.
+            rec.counters.insert(rec.counters.end(), r.components.counters.begin(),
+                                r.components.counters.end());
+            rec.drops = r.components.drops;
             if (lat)
             {
                 rec.counters.push_back({comp, "load_fraction", m_fraction});
@@ -381,7 +386,7 @@ GetNfvTopRate(const NfvBenchConfig& c, const NfvSearchConfig& s)
 }
 
 NfvPointResult
-RunNfvPoint(const NfvBenchConfig& c, const NfvSearchConfig& s, double loadFraction)
+RunNfvPoint(const NfvBenchConfig& c, const NfvSearchConfig& s, double loadFraction, bool collect)
 {
     NfvPointResult r;
     const double top = GetNfvTopRate(c, s);
@@ -404,9 +409,20 @@ RunNfvPoint(const NfvBenchConfig& c, const NfvSearchConfig& s, double loadFracti
         NfvBenchConfig lc = c;
         lc.trial = std::max(
             c.trial, std::min(MilliSeconds(50), Seconds(LATENCY_FRAMES / (loadFraction * rplus))));
-        r.latency = RunNfvTrial(lc, loadFraction * rplus);
+        r.latency = RunNfvTrial(lc, loadFraction * rplus, collect);
         r.simSeconds += r.latency.simSeconds;
         r.events += r.latency.events;
+        if (collect)
+        {
+            r.components.counters = std::move(r.latency.counters);
+            r.components.drops = std::move(r.latency.drops);
+        }
+    }
+    else if (collect && rplus > 0)
+    {
+        r.components = RunNfvTrial(c, rplus, true);
+        r.simSeconds += r.components.simSeconds;
+        r.events += r.components.events;
     }
     return r;
 }

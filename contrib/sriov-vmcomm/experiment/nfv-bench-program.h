@@ -37,8 +37,11 @@ struct NfvPointResult
     uint32_t trials{0};     //!< trials of the search
     double offeredPps{0};   //!< latency point: rate of the latency trial, all flows
     NfvTrialResult latency; //!< latency point: the latency trial
-    double simSeconds{0};   //!< simulated seconds over all trials
-    uint64_t events{0};     //!< simulator events over all trials
+    /// with \p collect: throughput point, a trial at R+ collecting the components' counters;
+    /// latency point, the latency trial's
+    NfvTrialResult components;
+    double simSeconds{0}; //!< simulated seconds over all trials
+    uint64_t events{0};   //!< simulator events over all trials
 };
 
 /**
@@ -54,9 +57,12 @@ double GetNfvTopRate(const NfvBenchConfig& c, const NfvSearchConfig& s);
  * \brief R+ by Rfc2544Search over RunNfvTrial, then, if \p loadFraction > 0, a latency trial
  * at that fraction of it.
  * \param c the testbed \param s the search \param loadFraction 0 for throughput only
+ * \param collect collect the components' counters and drops (NfvPointResult::components):
+ * a throughput point runs one more trial, at R+
  * \return the point's result
  */
-NfvPointResult RunNfvPoint(const NfvBenchConfig& c, const NfvSearchConfig& s, double loadFraction);
+NfvPointResult RunNfvPoint(const NfvBenchConfig& c, const NfvSearchConfig& s, double loadFraction,
+                           bool collect = false);
 
 /**
  * \ingroup sriov-vmcomm

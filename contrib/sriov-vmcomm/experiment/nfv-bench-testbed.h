@@ -13,6 +13,7 @@
 #include "ns3/data-rate.h"
 #include "ns3/latency-histogram.h"
 #include "ns3/nstime.h"
+#include "results-db.h"
 
 #include <cstdint>
 #include <string>
@@ -93,7 +94,12 @@ struct NfvTrialResult
     LatencyHistogram latency;   //!< one-way latency of every frame received
     uint64_t switchForwards{0}; //!< frames the software switch forwarded (vswitch modes)
     double simSeconds{0};       //!< simulated time
-    uint64_t events{0};         //!< simulator events
+    uint64_t events{0};
+    /// with \p collect: the components' counters and drops, as scenario runs record them
+    /// (RunCollector: NICs, VFs, virtio NICs, the software switch and its cores, cables)
+    std::vector<CounterRow> counters;
+    std::vector<DropRow>
+        drops; //!< with \p collect: drops by component and reason         //!< simulator events
 };
 
 /**
@@ -113,9 +119,11 @@ struct NfvTrialResult
  *
  * \param c the configuration (CheckNfvSupport() must accept it)
  * \param ratePps offered frames per second of each flow
+ * \param collect also collect the components' counters and drops (RunCollector), utilization
+ * over the trial's traffic time
  * \return what the trial measured
  */
-NfvTrialResult RunNfvTrial(const NfvBenchConfig& c, double ratePps);
+NfvTrialResult RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect = false);
 
 } // namespace ns3
 

@@ -88,6 +88,31 @@ TEST(NfvBench, BidirectionalTrafficSharesTheSwitchCores)
     EXPECT_FALSE(passes(true, 0.6 * uni.rplusPps));
 }
 
+// With collect, a point records the components as scenario runs do: at R+ the one DPDK core of
+// the switch is busy, and nothing is dropped (R+ is loss-free).
+TEST(NfvBench, CollectsTheComponentsAtRPlus)
+{
+    NfvSearchConfig s;
+    s.resolution = 0.05;
+    const NfvPointResult r
+        = RunNfvPoint(Config(NfvScenario::P2V, CommMode::VSWITCH_DPDK), s, 0, true);
+    ASSERT_GT(r.rplusPps, 0);
+    double busy = -1;
+    for (const CounterRow& c : r.components.counters)
+    {
+        busy = c.component == "dut/cpu" && c.name == "cores_busy" ? c.value : busy;
+    }
+    EXPECT_NEAR(busy, 1.0, 0.05);
+    uint64_t drops = 0;
+    for (const DropRow& d : r.components.drops)
+    {
+        drops += d.count;
+    }
+    EXPECT_EQ(drops, 0u);
+    EXPECT_TRUE(RunNfvPoint(Config(NfvScenario::P2V, CommMode::VSWITCH_DPDK), s, 0)
+                    .components.counters.empty());
+}
+
 // A rate a few percent above the path's capacity: the buffers hold the excess over a short
 // trial, but the queue grows, and frames of the second half arrive late: lost.
 TEST(NfvBench, LateFramesCountAsLost)

@@ -142,7 +142,7 @@ RunVf(const Stream& s)
     auto t0 = std::chrono::steady_clock::now();
     SriovHelper sriov;
     sriov.SetNics(s.nics);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     NodeContainer vms = host->GetVms();
     InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);

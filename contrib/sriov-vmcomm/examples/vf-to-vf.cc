@@ -4,7 +4,7 @@
  * Two VMs on one host talk through VF-to-VF DMA (patent US9483290B1): a UDP stream from VM0 to
  * VM1. Prints the throughput and the one-way latency broken down by stage.
  *
- *   ./vmcomm run vf-to-vf --size=1024 --rate=10Gbps --duration=10ms [--pcap=1]
+ *   ./vmcomm run vf-to-vf --size=1024 --rate=10Gbps --duration=10ms [--pcap=1] [--ascii=1]
  *   ./vmcomm run vf-to-vf --ns3::Iommu::IotlbEntries=8 --ns3::VfNetDevice::CoalesceFrames=1
  *   ./vmcomm run vf-to-vf --preset=gen4x16-100g --rate=40Gbps
  */
@@ -16,9 +16,9 @@
 #include "ns3/network-module.h"
 #include "ns3/pcie-link.h"
 #include "ns3/preset.h"
-#include "ns3/sriov-helper.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
+#include "ns3/vmcomm-helper.h"
 
 #include <iomanip>
 #include <iostream>
@@ -33,12 +33,14 @@ main(int argc, char* argv[])
     DataRate rate("10Gbps");
     Time duration = MilliSeconds(10);
     bool pcap = false;
+    bool ascii = false;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("size", "UDP payload bytes per packet", size);
     cmd.AddValue("rate", "offered load of the stream", rate);
     cmd.AddValue("duration", "how long the stream runs", duration);
     cmd.AddValue("pcap", "write vf-to-vf-*.pcap for both VFs", pcap);
+    cmd.AddValue("ascii", "write vf-to-vf.tr: +, d and r lines of both VFs", ascii);
     std::string preset;
     cmd.AddValue("preset",
                  "NIC + PCIe + IOMMU configuration (see ./vmcomm dma-bench --list-presets)",
@@ -53,14 +55,15 @@ main(int argc, char* argv[])
         return 2;
     }
 
-    SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
-    NodeContainer vms = host->GetVms();
+    // One host, two VMs, a VF each; the mode chosen on the helper (VmCommHelper::SetMode).
+    VmCommHelper comm;
+    comm.SetMode(CommMode::VF_DMA);
+    NodeContainer vms;
+    vms.Create(2);
+    NetDeviceContainer vfs = comm.Install(vms); // VF i on VM i
+    Ptr<Host> host = VmCommHelper::GetHost(vfs);
     InternetStackHelper stack;
     stack.Install(vms);
-    NetDeviceContainer vfs;
-    vfs.Add(host->GetVf(0));
-    vfs.Add(host->GetVf(1));
     Ipv4AddressHelper ip("10.0.0.0", "255.255.255.0");
     Ipv4InterfaceContainer ifs = ip.Assign(vfs);
     // Static neighbour entries, as a VM image would have: ns-3's ARP waits up to 10 ms (its
@@ -69,7 +72,12 @@ main(int argc, char* argv[])
     neighbors.PopulateNeighborCache();
     if (pcap)
     {
-        sriov.EnablePcap("vf-to-vf", vfs);
+        comm.EnablePcap("vf-to-vf", vfs);
+    }
+    if (ascii)
+    {
+        AsciiTraceHelper files;
+        comm.EnableAscii(files.CreateFileStream("vf-to-vf.tr"), vfs);
     }
 
     UdpServerHelper server(9);

@@ -13,10 +13,7 @@
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
 #include "ns3/preset.h"
-#include "ns3/sriov-helper.h"
-#include "ns3/vf-net-device.h"
-#include "ns3/virtual-switch.h"
-#include "ns3/vswitch-helper.h"
+#include "ns3/vmcomm-helper.h"
 #include "run-collector.h"
 #include "scenario-program.h"
 #include "topology-reader.h"
@@ -113,94 +110,61 @@ Experiment::Validate()
     {
         throw ExperimentError("--placement=cross-host needs a topology with two hosts or more");
     }
-    // The modes are named as --mode gave them, in messages.
+    // Each mode says what a host's place in the topology lacks for it (VmCommHelper::Check):
+    // VFs for every VM in the hardware modes, a reflecting switch port for vepa.
     const std::string modeText = FormatModes(m_opt.modes);
-    const bool vfs = std::any_of(m_opt.modes.begin(), m_opt.modes.end(),
-                                 [](CommMode m)
-                                 {
-                                     return !IsSoftwareSwitched(m);
-                                 });
     const bool vepa = std::any_of(m_opt.modes.begin(), m_opt.modes.end(), NeedsReflectiveRelay);
-    const TypeId nicType = TypeId::LookupByName("ns3::SriovNic");
-    for (int h : m_topology.GetHosts())
+    // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port: which
+    // hosts have a flow between two of their VMs.
+    std::vector<bool> sameHostFlow(m_topology.GetNHosts(), false);
+    if (vepa && CountFlows() <= 1000000)
     {
-        const TopologyNode& spec = m_topology.GetNode(h);
-        const uint32_t nics = spec.nics > 0 ? spec.nics : m_opt.nics;
-        // The hardware modes give every VM a VF of one of the host's NICs: the NIC offers
-        // MaxVfs per PF (its preset's, or the attribute's default in force).
-        std::string maxVfs;
-        std::string preset = spec.nic != "default" ? spec.nic : "";
-        for (const PresetParameter& q :
-             preset.empty() ? std::vector<PresetParameter>() : GetPreset(preset).parameters)
-        {
-            if (q.attribute == "ns3::SriovNic::MaxVfs")
-            {
-                maxVfs = q.value;
-            }
-        }
-        if (maxVfs.empty())
-        {
-            TypeId::AttributeInformation info;
-            nicType.LookupAttributeByName("MaxVfs", &info);
-            maxVfs = info.initialValue->SerializeToString(info.checker);
-        }
-        const uint64_t limit = std::stoull(maxVfs) * nics;
-        if (vfs && spec.vms > limit)
-        {
-            const std::string what = m_opt.topologyFile.empty()
-                                       ? "--vms=" + std::to_string(spec.vms)
-                                       : m_topology.GetSource() + ": node \"" + spec.name
-                                             + "\": attribute vms=\"" + std::to_string(spec.vms)
-                                             + "\"";
-            throw ExperimentError(what + ": more VMs than the host's NICs have VFs (mode "
-                                  + modeText + " gives each VM a VF): allowed: 1.."
-                                  + std::to_string(limit) + " (" + std::to_string(nics)
-                                  + " NIC(s) x ns3::SriovNic::MaxVfs=" + maxVfs + ")");
-        }
-    }
-    if (vepa)
-    {
-        // VEPA sends every frame, VM to VM on the same host too, to the adjacent switch port,
-        // which reflects it (IEEE 802.1Qbg reflective relay): a host with a flow between two of
-        // its VMs needs a switch there.
-        std::vector<bool> sameHostFlow(m_topology.GetNHosts(), false);
-        if (CountFlows() <= 1000000)
-        {
-            std::vector<uint32_t> hostOf;
-            for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
-            {
-                hostOf.insert(hostOf.end(), m_topology.GetNode(m_topology.GetHosts()[h]).vms, h);
-            }
-            for (auto [src, dst] : MakePattern())
-            {
-                sameHostFlow[hostOf[src]] = sameHostFlow[hostOf[src]] || hostOf[src] == hostOf[dst];
-            }
-        }
-        else
-        {
-            for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
-            {
-                sameHostFlow[h] = m_topology.GetNode(m_topology.GetHosts()[h]).vms >= 2;
-            }
-        }
+        std::vector<uint32_t> hostOf;
         for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
         {
-            const int node = m_topology.GetHosts()[h];
-            const TopologyNode& spec = m_topology.GetNode(node);
-            bool switchPort = false;
-            for (int l : spec.links)
+            hostOf.insert(hostOf.end(), m_topology.GetNode(m_topology.GetHosts()[h]).vms, h);
+        }
+        for (auto [src, dst] : MakePattern())
+        {
+            sameHostFlow[hostOf[src]] = sameHostFlow[hostOf[src]] || hostOf[src] == hostOf[dst];
+        }
+    }
+    else if (vepa)
+    {
+        for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+        {
+            sameHostFlow[h] = m_topology.GetNode(m_topology.GetHosts()[h]).vms >= 2;
+        }
+    }
+    for (std::size_t h = 0; h < m_topology.GetHosts().size(); ++h)
+    {
+        const int node = m_topology.GetHosts()[h];
+        const TopologyNode& spec = m_topology.GetNode(node);
+        VmCommSite site;
+        site.host = spec.name;
+        site.where = m_topology.GetSource();
+        site.vms = spec.vms;
+        site.vmsSource = m_opt.topologyFile.empty()
+                           ? "--vms=" + std::to_string(spec.vms)
+                           : m_topology.GetSource() + ": node \"" + spec.name
+                                 + "\": attribute vms=\"" + std::to_string(spec.vms) + "\"";
+        for (int l : spec.links)
+        {
+            site.switchPort
+                |= m_topology.GetNode(m_topology.GetLink(l).Other(node)).kind == Topology::SWITCH;
+        }
+        site.vmToVmFrames = sameHostFlow[h];
+        for (CommMode mode : m_opt.modes)
+        {
+            const std::string lacks = MakeHelper(spec, mode).Check(site);
+            if (!lacks.empty())
             {
-                switchPort |= m_topology.GetNode(m_topology.GetLink(l).Other(node)).kind
-                           == Topology::SWITCH;
-            }
-            if (!switchPort && sameHostFlow[h])
-            {
+                const bool relay = NeedsReflectiveRelay(mode) && !site.switchPort;
                 throw ExperimentError(
-                    "--mode=" + modeText + ": " + m_topology.GetSource() + ": host \"" + spec.name
-                    + "\" is cabled to no switch: vepa needs a switch port with reflective relay "
-                      "(IEEE 802.1Qbg) to turn its VM-to-VM frames around; use a topology with a "
-                      "switch"
-                    + (m_opt.modes.size() > 1 ? " or a single --mode" : ""));
+                    "--mode=" + modeText + ": " + lacks
+                    + (relay ? std::string("; use a topology with a switch")
+                                   + (m_opt.modes.size() > 1 ? " or a single --mode" : "")
+                             : ""));
             }
         }
     }
@@ -333,50 +297,45 @@ Experiment::MakePattern() const
     return MakeTrafficPattern(GetVmsPerHost(), m_opt.traffic, m_opt.placement, PATTERN_STREAM);
 }
 
+VmCommHelper
+Experiment::MakeHelper(const TopologyNode& spec, CommMode mode) const
+{
+    VmCommHelper comm;
+    comm.SetMode(mode);
+    SriovHelper& sriov = comm.GetSriovHelper();
+    sriov.SetHostAttribute("Name", StringValue(spec.name));
+    sriov.SetNics(spec.nics > 0 ? spec.nics : m_opt.nics);
+    if (spec.nic != "default")
+    {
+        sriov.SetPreset(spec.nic); // this host's hardware, over the program's --preset
+    }
+    if (spec.vswitch != "default")
+    {
+        comm.SetVswitchProfile(spec.vswitch); // the host's own datapath, over the mode's
+    }
+    return comm;
+}
+
 void
 Experiment::Build(CommMode mode)
 {
     m_hosts.clear();
     m_vms = VmTable();
-    const bool software = IsSoftwareSwitched(mode);
     uint32_t hostIndex = 0;
     for (int h : m_topology.GetHosts())
     {
         const TopologyNode& spec = m_topology.GetNode(h);
-        SriovHelper sriov;
-        sriov.SetHostAttribute("Name", StringValue(spec.name));
-        sriov.SetNics(spec.nics > 0 ? spec.nics : m_opt.nics);
-        if (spec.nic != "default")
-        {
-            sriov.SetPreset(spec.nic); // this host's hardware, over the program's --preset
-        }
-        Ptr<Host> host;
-        if (software)
-        {
-            // VMs with virtio NICs on a software switch; the switch reaches the wire through
-            // the host kernel's PF on the same SR-IOV NIC.
-            host = sriov.Install(NodeContainer());
-            Ptr<VfNetDevice> pf = sriov.AddPf(host);
-            NodeContainer vms;
-            vms.Create(spec.vms);
-            VswitchHelper vswitch;
-            // The mode picks the datapath, unless the host names its own profile.
-            vswitch.SetProfile(spec.vswitch != "default" ? spec.vswitch
-                                                         : GetDefaultVswitchProfile(mode));
-            vswitch.Install(host, vms)->SetUplink(pf);
-        }
-        else
-        {
-            // The hardware modes differ only in how the NIC forwards between its VFs.
-            ConfigureNicForwarding(mode, sriov);
-            host = sriov.Install(spec.vms);
-        }
+        NodeContainer vms;
+        vms.Create(spec.vms);
+        Ptr<Node> hostNode = CreateObject<Node>();
+        NetDeviceContainer devices = MakeHelper(spec, mode).Install(hostNode, vms);
+        Ptr<Host> host = hostNode->GetObject<Host>();
         m_hosts.push_back(host);
-        for (uint32_t i = 0; i < host->GetNVms(); ++i)
+        for (uint32_t i = 0; i < devices.GetN(); ++i)
         {
-            m_vms.nodes.Add(host->GetVm(i));
+            m_vms.nodes.Add(vms.Get(i));
             m_vms.host.push_back(hostIndex);
-            m_vms.devices.Add(host->GetVmDevice(i));
+            m_vms.devices.Add(devices.Get(i));
         }
         ++hostIndex;
     }

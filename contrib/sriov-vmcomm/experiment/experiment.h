@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * Experiment: one scenario run, orchestrated: validate the options against the topology, build
- * the hosts in a mode (SriovHelper, VswitchHelper), the fabric (FabricBuilder) and the traffic
+ * the hosts in a mode (VmCommHelper), the fabric (FabricBuilder) and the traffic
  * (TrafficBuilder), run, and collect the RunRecord (RunCollector).
  */
 #ifndef EXPERIMENT_H
@@ -13,6 +13,7 @@
 #include "ns3/latency-histogram.h"
 #include "ns3/net-device.h"
 #include "ns3/node.h"
+#include "ns3/vmcomm-helper.h"
 #include "results-db.h"
 #include "run-collector.h"
 #include "topology.h"
@@ -99,6 +100,11 @@ class Experiment
     const std::vector<Flow>& GetFlows() const;
 
   private:
+    /**
+     * \brief The helper building a host of the topology in a mode (its name, NICs, NIC preset
+     * and switch profile). \param spec the host \param mode the mode \return the helper
+     */
+    VmCommHelper MakeHelper(const TopologyNode& spec, CommMode mode) const;
     /** \brief Build the hosts and fabric for a mode. \param mode the mode */
     void Build(CommMode mode);
     /** \brief Build the links and switches of the topology (FabricBuilder). */

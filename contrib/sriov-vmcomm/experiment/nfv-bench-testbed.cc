@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The NFV benchmark's testbed and trials (see nfv-bench-testbed.h): the generator node and its
- * cable to the host's NIC, the host in its mode (SriovHelper, VswitchHelper), the flows of a
+ * cable to the host's NIC, the host in its mode (VmCommHelper), the flows of a
  * scenario with their sources, l2fwd VNFs and sinks, and the counting of a trial.
  */
 #include "nfv-bench-testbed.h"
@@ -12,11 +12,10 @@
 #include "ns3/ethernet-switch.h"
 #include "ns3/host.h"
 #include "ns3/seq-ts-header.h"
-#include "ns3/sriov-helper.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
 #include "ns3/virtual-switch.h"
-#include "ns3/vswitch-helper.h"
+#include "ns3/vmcomm-helper.h"
 #include "run-collector.h"
 #include "traffic-builder.h"
 
@@ -159,7 +158,7 @@ CheckNfvSupport(const NfvBenchConfig& c)
 }
 
 void
-ApplyNfvGuest(const std::string& guest, VswitchHelper& helper)
+ApplyNfvGuest(const std::string& guest, VmCommHelper& helper)
 {
     if (guest == "dpdk")
     {
@@ -191,32 +190,23 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     }
 
     // The host in its mode, as Experiment::Build makes it.
-    SriovHelper sriov;
-    sriov.SetHostAttribute("Name", StringValue("dut"));
-    Ptr<Host> host;
-    Ptr<VirtualSwitch> vswitch;
-    if (IsSoftwareSwitched(c.mode))
+    // The host in its mode, through the one entry point scenario runs build hosts with.
+    VmCommHelper comm;
+    comm.SetMode(c.mode);
+    comm.GetSriovHelper().SetHostAttribute("Name", StringValue("dut"));
+    comm.SetVswitchProfile(c.vswitch);
+    ApplyNfvGuest(c.guest, comm);
+    Ptr<Node> hostNode = CreateObject<Node>();
+    const NetDeviceContainer devices = comm.Install(hostNode, ports);
+    Ptr<Host> host = hostNode->GetObject<Host>();
+    // The software switch of the vswitch modes (vswitch-offload's decides for the NIC).
+    Ptr<VirtualSwitch> vswitch = IsSoftwareSwitched(c.mode) ? host->GetVirtualSwitch() : nullptr;
+    if (vswitch)
     {
-        host = sriov.Install(NodeContainer());
-        Ptr<NetDevice> pf = sriov.AddPf(host);
-        VswitchHelper helper;
-        helper.SetProfile(c.vswitch.empty() ? GetDefaultVswitchProfile(c.mode) : c.vswitch);
-        ApplyNfvGuest(c.guest, helper);
-        vswitch = helper.Install(host, ports);
-        vswitch->SetUplink(pf);
         // p2p: the generator's frames come back out of the port they came in by.
         vswitch->SetUplinkHairpin(c.scenario == NfvScenario::P2P);
     }
-    else
-    {
-        ConfigureNicForwarding(c.mode, sriov);
-        host = sriov.Install(ports);
-    }
-    std::vector<Ptr<NetDevice>> guestNic;
-    for (uint32_t i = 0; i < host->GetNVms(); ++i)
-    {
-        guestNic.push_back(host->GetVmDevice(i));
-    }
+    std::vector<Ptr<NetDevice>> guestNic(devices.Begin(), devices.End());
 
     // The generator, cabled to the NIC's port (vepa: through the adjacent bridge, which reflects
     // the VMs' frames to each other, IEEE 802.1Qbg).

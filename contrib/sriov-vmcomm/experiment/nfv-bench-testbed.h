@@ -21,7 +21,7 @@
 
 namespace ns3 {
 
-class VswitchHelper;
+class VmCommHelper;
 
 /**
  * \ingroup sriov-vmcomm
@@ -78,9 +78,9 @@ std::string CheckNfvSupport(const NfvBenchConfig& c);
  * uses); kernel: the attributes' defaults. (Until the guest model is merged: it then replaces
  * this function.)
  * \param guest "dpdk" or "kernel"
- * \param helper the helper building the guests' virtio NICs
+ * \param helper the helper building the host (its virtio NICs, in the vswitch modes)
  */
-void ApplyNfvGuest(const std::string& guest, VswitchHelper& helper);
+void ApplyNfvGuest(const std::string& guest, VmCommHelper& helper);
 
 /**
  * \ingroup sriov-vmcomm

@@ -8,12 +8,14 @@
 #include "sriov-helper.h"
 
 #include "ns3/abort.h"
+#include "ns3/config.h"
 #include "ns3/device-list-channel.h"
 #include "ns3/dma-engine.h"
 #include "ns3/host.h"
 #include "ns3/iommu.h"
 #include "ns3/log.h"
 #include "ns3/memory-domain.h"
+#include "ns3/node-list.h"
 #include "ns3/offload-forwarder.h"
 #include "ns3/pcie-hierarchy.h"
 #include "ns3/pcie-link.h"
@@ -76,6 +78,12 @@ void
 SriovHelper::SetNicAttribute(std::string n, const AttributeValue& v)
 {
     m_nic.Set(n, v);
+    if (n == "MaxVfs")
+    {
+        TypeId::AttributeInformation info;
+        TypeId::LookupByName("ns3::SriovNic").LookupAttributeByName(n, &info);
+        m_maxVfs = v.SerializeToString(info.checker);
+    }
 }
 
 void
@@ -123,6 +131,10 @@ SriovHelper::SetPreset(const std::string& name)
                 factory->Set(q.attribute.substr(type.size()), StringValue(q.value));
                 set = true;
             }
+            if (q.attribute == "ns3::SriovNic::MaxVfs")
+            {
+                m_maxVfs = q.value;
+            }
         }
         NS_ABORT_MSG_IF(!set, "SriovHelper::SetPreset: preset " << name << " sets " << q.attribute
                                                                 << ", which no part of a host has");
@@ -136,13 +148,19 @@ SriovHelper::SetNics(uint32_t nics)
     m_nics = nics;
 }
 
+uint32_t
+SriovHelper::GetNics() const
+{
+    return m_nics;
+}
+
 void
 SriovHelper::SetIommuEnabled(bool enabled)
 {
     m_iommuEnabled = enabled;
 }
 
-Ptr<Host>
+NetDeviceContainer
 SriovHelper::Install(uint32_t nVms) const
 {
     NodeContainer vms;
@@ -150,11 +168,21 @@ SriovHelper::Install(uint32_t nVms) const
     return Install(vms);
 }
 
-Ptr<Host>
+NetDeviceContainer
 SriovHelper::Install(NodeContainer vms) const
 {
-    // The host OS's node, the Host aggregated to it (/NodeList/N/$ns3::Host).
-    Ptr<Node> node = CreateObject<Node>();
+    // The host OS's node, after the VMs' (node ids as before the helper returned devices).
+    return Install(CreateObject<Node>(), vms);
+}
+
+NetDeviceContainer
+SriovHelper::Install(Ptr<Node> node, NodeContainer vms) const
+{
+    NS_LOG_FUNCTION(this << node << vms.GetN());
+    NS_ABORT_MSG_IF(!node, "SriovHelper::Install: null host node");
+    NS_ABORT_MSG_IF(node->GetObject<Host>(),
+                    "SriovHelper::Install: node " << node->GetId() << " already has a Host");
+    // The Host aggregated to the host OS's node (/NodeList/N/$ns3::Host).
     Ptr<Host> host = m_host.Create<Host>();
     node->AggregateObject(host);
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
@@ -228,6 +256,7 @@ SriovHelper::Install(NodeContainer vms) const
     // each aligned for 1 GiB pages.
     const uint64_t gib = uint64_t(1) << 30;
     uint64_t hpa = gib;
+    NetDeviceContainer devices;
     for (uint32_t i = 0; i < vms.GetN(); ++i)
     {
         Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
@@ -251,8 +280,63 @@ SriovHelper::Install(NodeContainer vms) const
         const uint32_t index = nics[i % m_nics]->AddVf(vf, memory, mac);
         AddRepresentor(nics[i % m_nics], index, mac);
         host->AddVm(vm, memory, vf);
+        devices.Add(vf);
     }
-    return host;
+    return devices;
+}
+
+Ptr<Host>
+SriovHelper::GetHost(Ptr<NetDevice> device)
+{
+    if (!device)
+    {
+        return nullptr;
+    }
+    for (auto n = NodeList::Begin(); n != NodeList::End(); ++n)
+    {
+        Ptr<Host> host = (*n)->GetObject<Host>();
+        if (!host)
+        {
+            continue;
+        }
+        if (host->GetPf() == device)
+        {
+            return host;
+        }
+        for (uint32_t i = 0; i < host->GetNVms(); ++i)
+        {
+            if (host->GetVmDevice(i) == device)
+            {
+                return host;
+            }
+        }
+    }
+    return nullptr;
+}
+
+Ptr<Host>
+SriovHelper::GetHost(const NetDeviceContainer& devices)
+{
+    NS_ABORT_MSG_IF(devices.GetN() == 0, "SriovHelper::GetHost: no device (a host of no VM is "
+                                         "reached from its node: node->GetObject<Host>())");
+    return GetHost(devices.Get(0));
+}
+
+uint64_t
+SriovHelper::GetVfCapacity(std::string* maxVfs) const
+{
+    std::string value = m_maxVfs;
+    if (value.empty())
+    {
+        TypeId::AttributeInformation info;
+        TypeId::LookupByName("ns3::SriovNic").LookupAttributeByName("MaxVfs", &info);
+        value = info.initialValue->SerializeToString(info.checker);
+    }
+    if (maxVfs)
+    {
+        *maxVfs = value;
+    }
+    return std::stoull(value) * m_nics;
 }
 
 Ptr<VfNetDevice>
@@ -309,6 +393,39 @@ SriovHelper::EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool prom
     Ptr<PcapFileWrapper> file
         = pcapHelper.CreateFile(filename, std::ios::out, PcapHelper::DLT_EN10MB);
     pcapHelper.HookDefaultSink<VfNetDevice>(vf, promiscuous ? "PromiscSniffer" : "Sniffer", file);
+}
+
+void
+SriovHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream, std::string prefix,
+                                 Ptr<NetDevice> nd, bool explicitFilename)
+{
+    // As CsmaHelper: a file per device without a stream, else one shared stream with contexts.
+    Ptr<VfNetDevice> vf = nd->GetObject<VfNetDevice>();
+    if (!vf)
+    {
+        NS_LOG_INFO("SriovHelper::EnableAsciiInternal: device " << nd << " is not a VfNetDevice");
+        return;
+    }
+    Packet::EnablePrinting();
+    if (!stream)
+    {
+        AsciiTraceHelper ascii;
+        std::string filename = explicitFilename ? prefix : ascii.GetFilenameFromDevice(prefix, nd);
+        Ptr<OutputStreamWrapper> file = ascii.CreateFileStream(filename);
+        ascii.HookDefaultEnqueueSinkWithoutContext<VfNetDevice>(vf, "MacTx", file);
+        ascii.HookDefaultDropSinkWithoutContext<VfNetDevice>(vf, "MacTxDrop", file);
+        ascii.HookDefaultReceiveSinkWithoutContext<VfNetDevice>(vf, "MacRx", file);
+        return;
+    }
+    std::ostringstream path;
+    path << "/NodeList/" << nd->GetNode()->GetId() << "/DeviceList/" << nd->GetIfIndex()
+         << "/$ns3::VfNetDevice/";
+    Config::Connect(path.str() + "MacTx",
+                    MakeBoundCallback(&AsciiTraceHelper::DefaultEnqueueSinkWithContext, stream));
+    Config::Connect(path.str() + "MacTxDrop",
+                    MakeBoundCallback(&AsciiTraceHelper::DefaultDropSinkWithContext, stream));
+    Config::Connect(path.str() + "MacRx",
+                    MakeBoundCallback(&AsciiTraceHelper::DefaultReceiveSinkWithContext, stream));
 }
 
 } // namespace ns3

@@ -6,6 +6,7 @@
 
 #include "ns3/attribute.h"
 #include "ns3/mac48-address.h"
+#include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 #include "ns3/trace-helper.h"
@@ -30,11 +31,28 @@ class VfNetDevice;
  *   sriov.SetIommuAttribute("IotlbEntries", UintegerValue(128));
  *   NodeContainer vms;
  *   vms.Create(2);
- *   Ptr<Host> host = sriov.Install(vms);
+ *   NetDeviceContainer vfs = sriov.Install(vms);   // vfs.Get(i) on vms.Get(i)
+ *   Ptr<Host> host = SriovHelper::GetHost(vfs);    // the host they run on
  *   InternetStackHelper().Install(vms);
+ *   Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(vfs);
+ *   sriov.EnablePcap("vf", vfs);
+ *   sriov.EnableAsciiAll(AsciiTraceHelper().CreateFileStream("vf.tr"));
  * \endcode
+ *
+ * The Host is aggregated to its own Node (the host OS, which owns the NICs' uplink ports):
+ * `hostNode->GetObject<Host>()` and the Config path `/NodeList/N/$ns3::Host` reach it, and
+ * GetHost() finds it from any of its VMs' devices. VmCommHelper chooses the communication mode
+ * and delegates to this helper (and to VswitchHelper).
+ *
+ * ASCII traces (EnableAscii*) write, per VfNetDevice, a "+" line for each frame the stack hands
+ * to the device (MacTx), a "d" line for each frame dropped at send (MacTxDrop, TX ring full)
+ * and an "r" line for each frame the device hands to its stack (MacRx). The device has no ns-3
+ * Queue, so there are no "-" lines; the NIC's own drops are its Drop trace source
+ * (doc/traces.md).
  */
-class SriovHelper : public PcapHelperForDevice
+class SriovHelper
+    : public PcapHelperForDevice
+    , public AsciiTraceHelperForDevice
 {
   public:
     SriovHelper();
@@ -82,6 +100,8 @@ class SriovHelper : public PcapHelperForDevice
      * \param nics NICs per host (1 by default)
      */
     void SetNics(uint32_t nics);
+    /** \return the NICs per host (SetNics) */
+    uint32_t GetNics() const;
 
     /**
      * \param enabled false builds hosts without DMA remapping (IOVA = guest physical = host
@@ -90,22 +110,57 @@ class SriovHelper : public PcapHelperForDevice
     void SetIommuEnabled(bool enabled);
 
     /**
-     * \brief Build one host running the given VMs, one VF each. If its NICs forward by Offload
-     * (vswitch-offload), the host also gets its VirtualSwitch (Host::GetVirtualSwitch), which
-     * the NICs' OffloadForwarders ask: a representor port for the uplink and one for each VF,
-     * with the VF's MAC address as a static entry behind it (as the PF driver fills the
-     * mapping table).
+     * \brief Build one host running the given VMs, one VF each, as PointToPointHelper::Install
+     * builds devices. The host's own Node is created after the VMs' (use the overload with a
+     * host node to choose it). If its NICs forward by Offload (vswitch-offload), the host also
+     * gets its VirtualSwitch (Host::GetVirtualSwitch), which the NICs' OffloadForwarders ask: a
+     * representor port for the uplink and one for each VF, with the VF's MAC address as a
+     * static entry behind it (as the PF driver fills the mapping table).
      * \param vms the VMs' nodes (without devices of ours yet)
-     * \return the host
+     * \return the VMs' VfNetDevices: device i on vms.Get(i) (GetHost() gives their Host)
      */
-    Ptr<Host> Install(NodeContainer vms) const;
+    NetDeviceContainer Install(NodeContainer vms) const;
 
     /**
-     * \brief Build one host with \p nVms new VM nodes.
+     * \brief Build one host with \p nVms new VM nodes (created before the host's node).
      * \param nVms number of VMs
-     * \return the host
+     * \return the VMs' VfNetDevices, device i on VM i (GetNode() gives the VM)
      */
-    Ptr<Host> Install(uint32_t nVms) const;
+    NetDeviceContainer Install(uint32_t nVms) const;
+
+    /**
+     * \brief As Install(vms), with the host OS on \p hostNode: the Host is aggregated to it
+     * (hostNode->GetObject<Host>() returns it, also when \p vms is empty).
+     * \param hostNode the host OS's node (without a Host yet)
+     * \param vms the VMs' nodes
+     * \return the VMs' VfNetDevices, device i on vms.Get(i)
+     */
+    NetDeviceContainer Install(Ptr<Node> hostNode, NodeContainer vms) const;
+
+    /**
+     * \brief The Host a device belongs to: the host running the VM whose guest device
+     * (VfNetDevice or VirtioNetDevice) it is, or whose PF it is. Looks through the Hosts
+     * aggregated to the nodes of the NodeList.
+     * \param device a device built by this helper, VswitchHelper or VmCommHelper
+     * \return the Host, or null if the device is no VM's or PF's
+     */
+    static Ptr<Host> GetHost(Ptr<NetDevice> device);
+
+    /**
+     * \brief GetHost() of the first device (Install() puts all its devices on one host).
+     * \param devices devices returned by Install() (aborts if empty)
+     * \return the Host, or null
+     */
+    static Ptr<Host> GetHost(const NetDeviceContainer& devices);
+
+    /**
+     * \brief How many VMs a host built now can run: its NICs' VFs (ns3::SriovNic::MaxVfs per
+     * NIC, from SetNicAttribute, the preset or the attribute's default in force) times the NICs
+     * per host.
+     * \param[out] maxVfs if not null, the MaxVfs value used (as text)
+     * \return the number of VFs of a host
+     */
+    uint64_t GetVfCapacity(std::string* maxVfs = nullptr) const;
 
     /**
      * \brief Give the host's own kernel a port on its first NIC: the physical function's network
@@ -119,6 +174,8 @@ class SriovHelper : public PcapHelperForDevice
   private:
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
                             bool explicitFilename) override;
+    void EnableAsciiInternal(Ptr<OutputStreamWrapper> stream, std::string prefix, Ptr<NetDevice> nd,
+                             bool explicitFilename) override;
 
     /**
      * \brief vswitch-offload: give a VF a representor port in the host's virtual switch, its
@@ -137,6 +194,7 @@ class SriovHelper : public PcapHelperForDevice
     ObjectFactory m_hierarchy; //!< PcieHierarchy factory
     ObjectFactory m_vswitch;   //!< VirtualSwitch factory (vswitch-offload)
     ObjectFactory m_rc;        //!< RootComplex factory
+    std::string m_maxVfs;      //!< ns3::SriovNic::MaxVfs as set (preset or attribute), or ""
     uint32_t m_nics;           //!< NICs per host
     bool m_iommuEnabled;       //!< build an IOMMU
 };

@@ -8,11 +8,13 @@
 #include "vswitch-helper.h"
 
 #include "ns3/abort.h"
+#include "ns3/config.h"
 #include "ns3/host.h"
 #include "ns3/log.h"
 #include "ns3/memory-domain.h"
 #include "ns3/net-device-queue-interface.h"
 #include "ns3/preset.h"
+#include "ns3/simulator.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
 
@@ -78,18 +80,19 @@ VswitchHelper::AddVm(Ptr<VirtualSwitch> vswitch, Ptr<Node> vm) const
     return dev;
 }
 
-Ptr<VirtualSwitch>
+NetDeviceContainer
 VswitchHelper::Install(NodeContainer vms) const
 {
     Ptr<VirtualSwitch> vswitch = m_switch.Create<VirtualSwitch>();
+    NetDeviceContainer devices;
     for (uint32_t i = 0; i < vms.GetN(); ++i)
     {
-        AddVm(vswitch, vms.Get(i));
+        devices.Add(AddVm(vswitch, vms.Get(i)));
     }
-    return vswitch;
+    return devices;
 }
 
-Ptr<VirtualSwitch>
+NetDeviceContainer
 VswitchHelper::Install(uint32_t nVms) const
 {
     NodeContainer vms;
@@ -97,7 +100,7 @@ VswitchHelper::Install(uint32_t nVms) const
     return Install(vms);
 }
 
-Ptr<VirtualSwitch>
+NetDeviceContainer
 VswitchHelper::Install(Ptr<Host> host, NodeContainer vms) const
 {
     NS_ABORT_MSG_IF(!host, "VswitchHelper::Install: null host");
@@ -107,14 +110,26 @@ VswitchHelper::Install(Ptr<Host> host, NodeContainer vms) const
     NS_ABORT_MSG_IF(host->GetVirtualSwitch(), "VswitchHelper::Install: host "
                                                   << host->GetName()
                                                   << " already has a virtual switch");
-    Ptr<VirtualSwitch> vswitch = Install(vms);
+    Ptr<VirtualSwitch> vswitch = m_switch.Create<VirtualSwitch>();
+    NetDeviceContainer devices;
+    for (uint32_t i = 0; i < vms.GetN(); ++i)
+    {
+        devices.Add(AddVm(vswitch, vms.Get(i)));
+    }
     host->SetVirtualSwitch(vswitch);
     vswitch->SetNode(host->GetNode());
     for (uint32_t i = 0; i < vms.GetN(); ++i)
     {
-        host->AddVm(vms.Get(i), nullptr, vswitch->GetPortDevice(i));
+        host->AddVm(vms.Get(i), nullptr, devices.Get(i));
     }
-    return vswitch;
+    return devices;
+}
+
+Ptr<VirtualSwitch>
+VswitchHelper::GetSwitch(Ptr<NetDevice> device)
+{
+    Ptr<VirtioNetDevice> dev = DynamicCast<VirtioNetDevice>(device);
+    return dev ? DynamicCast<VirtualSwitch>(dev->GetBackend()) : nullptr;
 }
 
 void
@@ -133,6 +148,66 @@ VswitchHelper::EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool pr
         = pcapHelper.CreateFile(filename, std::ios::out, PcapHelper::DLT_EN10MB);
     pcapHelper.HookDefaultSink<VirtioNetDevice>(dev, promiscuous ? "PromiscSniffer" : "Sniffer",
                                                 file);
+}
+
+namespace {
+
+/**
+ * \brief ASCII "d" line of a VirtioNetDevice's Drop trace: AsciiTraceHelper's drop line, and
+ * the reason after the packet.
+ * \param stream the output \param context the Config path \param packet the frame
+ * \param reason the drop reason's name
+ */
+void
+AsciiDropWithReason(Ptr<OutputStreamWrapper> stream, std::string context, Ptr<const Packet> packet,
+                    const char* reason)
+{
+    *stream->GetStream() << "d " << Simulator::Now().GetSeconds() << " " << context << " "
+                         << *packet << " " << reason << std::endl;
+}
+
+/** \brief As AsciiDropWithReason(), in a file of one device (no context). */
+void
+AsciiDropWithReasonWithoutContext(Ptr<OutputStreamWrapper> stream, Ptr<const Packet> packet,
+                                  const char* reason)
+{
+    *stream->GetStream() << "d " << Simulator::Now().GetSeconds() << " " << *packet << " " << reason
+                         << std::endl;
+}
+
+} // namespace
+
+void
+VswitchHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream, std::string prefix,
+                                   Ptr<NetDevice> nd, bool explicitFilename)
+{
+    // As CsmaHelper: a file per device without a stream, else one shared stream with contexts.
+    Ptr<VirtioNetDevice> dev = nd->GetObject<VirtioNetDevice>();
+    if (!dev)
+    {
+        NS_LOG_INFO("VswitchHelper::EnableAsciiInternal: " << nd << " is not a VirtioNetDevice");
+        return;
+    }
+    Packet::EnablePrinting();
+    if (!stream)
+    {
+        AsciiTraceHelper ascii;
+        std::string filename = explicitFilename ? prefix : ascii.GetFilenameFromDevice(prefix, nd);
+        Ptr<OutputStreamWrapper> file = ascii.CreateFileStream(filename);
+        ascii.HookDefaultEnqueueSinkWithoutContext<VirtioNetDevice>(dev, "MacTx", file);
+        dev->TraceConnectWithoutContext(
+            "Drop", MakeBoundCallback(&AsciiDropWithReasonWithoutContext, file));
+        ascii.HookDefaultReceiveSinkWithoutContext<VirtioNetDevice>(dev, "MacRx", file);
+        return;
+    }
+    std::ostringstream path;
+    path << "/NodeList/" << nd->GetNode()->GetId() << "/DeviceList/" << nd->GetIfIndex()
+         << "/$ns3::VirtioNetDevice/";
+    Config::Connect(path.str() + "MacTx",
+                    MakeBoundCallback(&AsciiTraceHelper::DefaultEnqueueSinkWithContext, stream));
+    Config::Connect(path.str() + "Drop", MakeBoundCallback(&AsciiDropWithReason, stream));
+    Config::Connect(path.str() + "MacRx",
+                    MakeBoundCallback(&AsciiTraceHelper::DefaultReceiveSinkWithContext, stream));
 }
 
 } // namespace ns3

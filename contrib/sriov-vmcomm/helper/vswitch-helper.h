@@ -5,6 +5,7 @@
 #define VSWITCH_HELPER_H
 
 #include "ns3/attribute.h"
+#include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 #include "ns3/trace-helper.h"
@@ -32,15 +33,24 @@ class VirtualSwitch;
  *   NodeContainer vms;
  *   vms.Create(2);
  *   InternetStackHelper().Install(vms);
- *   Ptr<VirtualSwitch> sw = vswitch.Install(vms);
- *   Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(sw->GetDevices());
+ *   NetDeviceContainer devices = vswitch.Install(vms);          // device i on vms.Get(i)
+ *   Ptr<VirtualSwitch> sw = VswitchHelper::GetSwitch(devices.Get(0));
+ *   Ipv4AddressHelper("10.0.0.0", "255.255.255.0").Assign(devices);
  * \endcode
  *
  * Each device gets a NetDeviceQueueInterface (SetFlowControl), so that assigning an IPv4 address
  * installs ns-3's default queue disc and the device stops and wakes the stack's queue with its TX
  * virtqueue, as Linux virtio-net does.
+ *
+ * ASCII traces (EnableAscii*) write, per VirtioNetDevice, a "+" line for each frame the stack
+ * hands to the device (MacTx), a "d" line for each frame the device drops (Drop, the reason
+ * after the packet) and an "r" line for each frame handed to the stack (MacRx); no "-" lines
+ * (the TX virtqueue is no ns-3 Queue). VmCommHelper chooses the mode and delegates to this helper
+ * for vswitch-kernel and vswitch-dpdk.
  */
-class VswitchHelper : public PcapHelperForDevice
+class VswitchHelper
+    : public PcapHelperForDevice
+    , public AsciiTraceHelperForDevice
 {
   public:
     VswitchHelper();
@@ -67,25 +77,31 @@ class VswitchHelper : public PcapHelperForDevice
     void SetFlowControl(bool enabled);
 
     /**
-     * \brief Build a switch and attach the given VMs, one VirtioNetDevice each.
+     * \brief Build a switch and attach the given VMs, one VirtioNetDevice each (GetSwitch()
+     * gives the switch from any of them).
      * \param vms the VMs' nodes
-     * \return the switch
+     * \return the VMs' devices: device i on vms.Get(i)
      */
-    Ptr<VirtualSwitch> Install(NodeContainer vms) const;
+    NetDeviceContainer Install(NodeContainer vms) const;
     /**
-     * \brief Build a switch with \p nVms new VM nodes (reach them through GetPortDevice(i)).
+     * \brief Build a switch with \p nVms new VM nodes.
      * \param nVms number of VMs
-     * \return the switch
+     * \return the VMs' devices, device i on VM i (GetNode() gives the VM)
      */
-    Ptr<VirtualSwitch> Install(uint32_t nVms) const;
+    NetDeviceContainer Install(uint32_t nVms) const;
     /**
      * \brief Build a switch for a host: as Install(vms), and the switch is aggregated to the host
      * (Host::GetVirtualSwitch() returns it, and the VMs join the host).
      * \param host the host (must not have a switch yet)
      * \param vms the VMs' nodes
-     * \return the switch
+     * \return the VMs' devices: device i on vms.Get(i)
      */
-    Ptr<VirtualSwitch> Install(Ptr<Host> host, NodeContainer vms) const;
+    NetDeviceContainer Install(Ptr<Host> host, NodeContainer vms) const;
+    /**
+     * \param device a VirtioNetDevice built by this helper
+     * \return the switch it is a port of, or null (not a VirtioNetDevice, or not attached)
+     */
+    static Ptr<VirtualSwitch> GetSwitch(Ptr<NetDevice> device);
     /**
      * \brief Attach one more VM to a switch.
      * \param vswitch the switch
@@ -97,6 +113,8 @@ class VswitchHelper : public PcapHelperForDevice
   private:
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,
                             bool explicitFilename) override;
+    void EnableAsciiInternal(Ptr<OutputStreamWrapper> stream, std::string prefix, Ptr<NetDevice> nd,
+                             bool explicitFilename) override;
 
     ObjectFactory m_switch; //!< VirtualSwitch factory
     ObjectFactory m_virtio; //!< VirtioNetDevice factory

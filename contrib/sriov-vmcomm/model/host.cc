@@ -10,6 +10,7 @@
 #include "memory-domain.h"
 #include "ns3/abort.h"
 #include "ns3/log.h"
+#include "ns3/pointer.h"
 #include "ns3/string.h"
 #include "pcie-hierarchy.h"
 #include "pcie-link.h"
@@ -32,7 +33,13 @@ Host::GetTypeId()
               .SetGroupName("SriovVmcomm")
               .AddConstructor<Host>()
               .AddAttribute("Name", "Name of the host in results and traces", StringValue("host0"),
-                            MakeStringAccessor(&Host::m_name), MakeStringChecker());
+                            MakeStringAccessor(&Host::m_name), MakeStringChecker())
+              .AddAttribute("VirtualSwitch",
+                            "The host's software switch (vswitch modes and vswitch-offload; "
+                            "null otherwise): its Forward and Drop traces by Config path",
+                            TypeId::ATTR_GET, PointerValue(),
+                            MakePointerAccessor(&Host::GetVirtualSwitch),
+                            MakePointerChecker<VirtualSwitch>());
     return tid;
 }
 

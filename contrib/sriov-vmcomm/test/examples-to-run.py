@@ -7,6 +7,8 @@
 # time.
 cpp_examples = [
     ("vf-to-vf --duration=100us", "True", "False"),
+    ("vf-to-vf --duration=100us --ascii=1", "True", "False"),
+    ("print-trace-sources", "True", "False"),
     ("scenario --mode=vf-dma --duration=20us --quiet", "True", "False"),
     ("compare-modes --mode=all --duration=20us --quiet", "True", "False"),
     ("dma-bench --op=read --size=64,256", "True", "False"),

@@ -52,7 +52,7 @@ BuildHosts(const Topology& t)
     {
         SriovHelper sriov;
         sriov.SetNics(t.GetNode(h).nics);
-        hosts.push_back(sriov.Install(t.GetNode(h).vms));
+        hosts.push_back(SriovHelper::GetHost(sriov.Install(t.GetNode(h).vms)));
     }
     return hosts;
 }

@@ -39,7 +39,7 @@ Uint(Ptr<PcieLink> link, const std::string& name)
 TEST(Host, AggregatedToItsNode)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     Ptr<Node> node = host->GetNode();
     ASSERT_TRUE(node);
     EXPECT_EQ(node->GetObject<Host>(), host);
@@ -65,7 +65,7 @@ TEST(PcieHierarchy, HelperMakesTheSwitchUpstreamLikeTheNicLinks)
     sriov.SetPcieAttribute("MaxPayloadSize", UintegerValue(512));
     sriov.SetHierarchyAttribute("Route", EnumValue(PcieHierarchy::ROUTE_SWITCH));
     sriov.SetHierarchyAttribute("SwitchUpstreamLanes", UintegerValue(32));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     Ptr<PcieHierarchy> hierarchy = host->GetPcieHierarchy();
     ASSERT_TRUE(hierarchy);
     Ptr<PcieLink> upstream = hierarchy->GetSwitchUpstream();
@@ -85,7 +85,7 @@ TEST(PcieHierarchy, NoUpstreamThroughTheRootComplex)
 {
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     EXPECT_FALSE(host->GetPcieHierarchy()->GetSwitchUpstream());
     EXPECT_FALSE(host->GetPcieLink(0)->GetUpstream());
     Simulator::Destroy();
@@ -100,7 +100,7 @@ TEST(PcieHierarchy, HelperGivesTheSharedTableAndChannel)
     // SriovHelper gives them, and every NIC of the host shares both.
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     Ptr<PcieHierarchy> hierarchy = host->GetPcieHierarchy();
     ASSERT_TRUE(hierarchy->GetMappingTable());
     ASSERT_TRUE(hierarchy->GetChannel());

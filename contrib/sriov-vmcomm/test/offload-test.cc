@@ -82,7 +82,7 @@ class OffloadTest : public ::testing::Test
         SriovHelper sriov;
         sriov.SetNics(nics);
         sriov.SetNicAttribute("Forwarding", EnumValue(SriovNic::FORWARD_OFFLOAD));
-        return sriov.Install(3);
+        return SriovHelper::GetHost(sriov.Install(3));
     }
 };
 
@@ -152,7 +152,7 @@ TEST_F(OffloadTest, HelperGivesTheHostASwitchWithARepresentorPerVf)
     }
     // Other forwarding modes have no switch.
     SriovHelper vfDma;
-    EXPECT_FALSE(vfDma.Install(2)->GetVirtualSwitch());
+    EXPECT_FALSE(SriovHelper::GetHost(vfDma.Install(2))->GetVirtualSwitch());
 }
 
 TEST_F(OffloadTest, TheSwitchsTableDecidesWhereTheFrameGoes)

@@ -251,10 +251,10 @@ TEST(OrderingTest, RxDescriptorsCompleteInRingOrderWhateverOrderTheTransfersFini
     // the RX slot after one of VM 0's and finished its transfer no later has its notice first.
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(4); // VM i on NIC i mod 2
-    std::vector<uint64_t> slotOrder;   // frames, in the order step 6 gave them VM 1's slots
-    std::vector<uint64_t> completed;   // in the order their RX descriptors completed (step 11)
-    std::map<uint64_t, Time> done;     // frame -> instant its transfer finished (step 10)
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(4)); // VM i on NIC i mod 2
+    std::vector<uint64_t> slotOrder; // frames, in the order step 6 gave them VM 1's slots
+    std::vector<uint64_t> completed; // in the order their RX descriptors completed (step 11)
+    std::map<uint64_t, Time> done;   // frame -> instant its transfer finished (step 10)
     host->GetVf(1)->TraceConnectWithoutContext("Step6ProvideRxBufferAddress",
                                                MakeBoundCallback(
                                                    +[](std::vector<uint64_t>* v, const VfDmaStep& s)
@@ -332,7 +332,7 @@ TEST(OrderingTest, UnderTheHoldPolicyNoFrameOvertakesTheFramesHeldBeforeIt)
         sriov.SetNicAttribute("HoldQueueFrames", UintegerValue(4096));
         sriov.SetVfAttribute("RxRingSize", UintegerValue(32));
         sriov.SetVfAttribute("CoalesceFrames", UintegerValue(8));
-        Ptr<Host> host = sriov.Install(3);
+        Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
         // Sequence numbers per sender, in the first payload bytes, as received by VM 1.
         std::map<uint32_t, std::vector<uint32_t>> received;
         host->GetVm(1)->RegisterProtocolHandler(

@@ -126,7 +126,7 @@ OneFrame(uint32_t nics, PcieHierarchy::Route route, bool acsRedirect = false, in
     sriov.SetNics(nics);
     sriov.SetHierarchyAttribute("Route", EnumValue(route));
     sriov.SetHierarchyAttribute("AcsRedirect", BooleanValue(acsRedirect));
-    Ptr<Host> host = sriov.Install(3);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
     StepClock clock(host);
     Sinks sinks(host);
     for (int i = 0; i < frames; ++i)
@@ -166,7 +166,7 @@ TlpsOfOneFrame(uint32_t nics, uint64_t* peerWrites)
 {
     SriovHelper sriov;
     sriov.SetNics(nics);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     std::pair<uint64_t, uint64_t> before;
     Simulator::Schedule(
         MicroSeconds(9),
@@ -213,7 +213,7 @@ TEST_F(TwoNicTest, OneTableNamesTheNicOfEveryVf)
 {
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(4);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(4));
     ASSERT_EQ(host->GetNNics(), 2u);
     Ptr<const VfMappingTable> table = host->GetNic(0)->GetMappingTable();
     EXPECT_EQ(PeekPointer(table), PeekPointer(host->GetNic(1)->GetMappingTable()));
@@ -237,7 +237,7 @@ TEST_F(TwoNicTest, ElevenStepsAcrossNicsThroughTheHostIommu)
 {
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     StepClock clock(host);
     Sinks sinks(host);
     SendAt(host, 0, 1, 1000, MicroSeconds(10));
@@ -321,7 +321,7 @@ TEST_F(TwoNicTest, BelowASwitchEveryDmaCrossesItsUpstreamLink)
     SriovHelper sriov;
     sriov.SetNics(2);
     sriov.SetHierarchyAttribute("Route", EnumValue(PcieHierarchy::ROUTE_SWITCH));
-    Ptr<Host> host = sriov.Install(3);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
     Ptr<PcieLink> up = host->GetPcieHierarchy()->GetSwitchUpstream();
     ASSERT_TRUE(up);
     EXPECT_EQ(host->GetPcieLink(0)->GetUpstream(), up);
@@ -347,7 +347,7 @@ TEST_F(TwoNicTest, BelowASwitchEveryDmaCrossesItsUpstreamLink)
     // Through the root complex there is no switch.
     SriovHelper rc;
     rc.SetNics(2);
-    EXPECT_FALSE(rc.Install(2)->GetPcieHierarchy()->GetSwitchUpstream());
+    EXPECT_FALSE(SriovHelper::GetHost(rc.Install(2))->GetPcieHierarchy()->GetSwitchUpstream());
 }
 
 TEST_F(TwoNicTest, MessagesThroughTheRootComplexAreTranslatedByTheIommu)
@@ -374,7 +374,7 @@ TEST_F(TwoNicTest, RecordsReturnToTheirOwnerUnderLoadBothWays)
 {
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(4);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(4));
     Sinks sinks(host);
     const int n = 2000;
     for (int i = 0; i < n; ++i)
@@ -401,7 +401,7 @@ TEST_F(TwoNicTest, HoldPolicyAcrossNicsDeliversEveryFrame)
     sriov.SetVfAttribute("CoalesceUsecs", TimeValue(MicroSeconds(50)));
     sriov.SetVfAttribute("CoalesceFrames", UintegerValue(1000));
     sriov.SetNicAttribute("NoRxBufferPolicy", EnumValue(SriovNic::POLICY_HOLD));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     Sinks sinks(host);
     for (int i = 0; i < 20; ++i)
     {
@@ -418,7 +418,7 @@ TEST_F(TwoNicTest, VebHairpinsOnlyWithinItsNic)
     SriovHelper sriov;
     sriov.SetNics(2);
     sriov.SetNicAttribute("Forwarding", EnumValue(SriovNic::FORWARD_VEB));
-    Ptr<Host> host = sriov.Install(3);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
     Sinks sinks(host);
     SendAt(host, 0, 2, 300, MicroSeconds(10)); // both on NIC 0: the embedded switch
     SendAt(host, 0, 1, 300, MicroSeconds(11)); // NIC 1: the wire, and there is none
@@ -435,7 +435,7 @@ TEST_F(TwoNicTest, BroadcastReachesEveryVfOfTheHostOnce)
     // not deliver what its VFs already received peer to peer.
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(4);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(4));
     Ptr<Node> tor = CreateObject<Node>();
     EthernetHelper eth;
     NetDeviceContainer ports;
@@ -541,7 +541,7 @@ TEST_F(TwoNicTest, OffloadDecisionsShareTheHostsOneCore)
     SriovHelper sriov;
     sriov.SetNics(2);
     sriov.SetNicAttribute("Forwarding", EnumValue(SriovNic::FORWARD_OFFLOAD));
-    Ptr<Host> host = sriov.Install(4);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(4));
     Sinks sinks(host);
     SendAt(host, 1, 3, 300, MicroSeconds(10)); // NIC 1 to NIC 1
     SendAt(host, 0, 1, 300, MicroSeconds(10)); // NIC 0 to NIC 1
@@ -561,7 +561,7 @@ TEST_F(TwoNicTest, FrameNumbersAreUniqueInTheHost)
     // of two NICs apart.
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     StepClock clock(host);
     SendAt(host, 0, 1, 100, MicroSeconds(10));
     SendAt(host, 1, 0, 100, MicroSeconds(10));
@@ -586,7 +586,7 @@ TEST_F(TwoNicTest, VfsOfAllNicsAreOneSegmentForNs3)
     // goes by channel) fills the ARP caches across NICs, and ARP itself resolves across them.
     SriovHelper sriov;
     sriov.SetNics(2);
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     Ptr<Channel> channel = host->GetVf(0)->GetChannel();
     EXPECT_EQ(channel, host->GetVf(1)->GetChannel());
     EXPECT_EQ(channel->GetNDevices(), 2u);

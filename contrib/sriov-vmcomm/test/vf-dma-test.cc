@@ -125,7 +125,7 @@ class VfDmaTest : public ::testing::Test
 TEST_F(VfDmaTest, StepsOneAndTwoConfigureEveryVf)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(3);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
     Ptr<const VfMappingTable> table = host->GetNic()->GetMappingTable();
     ASSERT_EQ(table->GetSize(), 3u);
     for (uint32_t i = 0; i < 3; ++i)
@@ -144,7 +144,7 @@ TEST_F(VfDmaTest, StepsOneAndTwoConfigureEveryVf)
 TEST_F(VfDmaTest, StepsOneAndTwoFireAtSimulationStartForSinksConnectedAfterInstall)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(3);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
     std::vector<Seen> seen;
     auto record = +[](std::vector<Seen>* v, std::string, const VfDmaStep& s)
     {
@@ -181,7 +181,7 @@ TEST_F(VfDmaTest, StepsOneAndTwoFireAtSimulationStartForSinksConnectedAfterInsta
 TEST_F(VfDmaTest, ConfigPathsReachNicDmaEngineIommuAndPcieLinkTraces)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     RawSink sink;
     sink.Install(host->GetVm(1));
     // Through VF 0's Nic attribute only (every VF names the same NIC).
@@ -248,7 +248,7 @@ TEST_F(VfDmaTest, ForwardingAttributeCreatesItsForwarderReachableByAttribute)
     {
         SriovHelper sriov;
         sriov.SetNicAttribute("Forwarding", EnumValue(mode));
-        Ptr<Host> host = sriov.Install(2);
+        Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
         PointerValue forwarder;
         host->GetNic()->GetAttribute("Forwarder", forwarder);
         ASSERT_NE(forwarder.Get<Object>(), nullptr) << name;
@@ -279,7 +279,7 @@ TEST_F(VfDmaTest, MappingTableVlanEntries)
 TEST_F(VfDmaTest, ElevenStepsInOrderWithAddressesAndLengths)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     std::vector<Seen> seen;
     RecordSteps(host, &seen);
     Ptr<VfNetDevice> vf1 = host->GetVf(0);
@@ -339,7 +339,7 @@ struct MemoryAtStep9
 TEST_F(VfDmaTest, PayloadArrivesByteForByteInDestinationMemory)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     MemoryAtStep9 at9;
     at9.memory = host->GetVmMemory(1);
     host->GetVf(0)->TraceConnectWithoutContext("Step9WriteIntoDestination",
@@ -376,7 +376,7 @@ TEST_F(VfDmaTest, ConsumedBuffersReleaseTheirMemory)
     // A long stream cycles through every buffer of both rings; what stays resident is the
     // rings and the buffers in flight, not 2 x 1024 x 2 KiB per VM.
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     RawSink sink;
     sink.Install(host->GetVm(1));
     const int n = 5000;
@@ -417,7 +417,7 @@ TEST_F(VfDmaTest, DiscardKeepsLiveHalvesOfAChunk)
 TEST_F(VfDmaTest, WriteToUnmappedAddressFaultsAndLeavesOtherVmUntouched)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(3);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3));
     Ptr<MemoryDomain> m2 = host->GetVmMemory(1);
     Ptr<MemoryDomain> m3 = host->GetVmMemory(2);
     // An address past VM2's memory: with a naive offset translation it would land in VM3.
@@ -480,7 +480,7 @@ TEST_F(VfDmaTest, RxRingExhaustionIsCountedNotCrashed)
     sriov.SetVfAttribute("RxRingSize", UintegerValue(8));
     sriov.SetVfAttribute("CoalesceUsecs", TimeValue(MilliSeconds(1)));
     sriov.SetVfAttribute("CoalesceFrames", UintegerValue(1000));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     RawSink sink;
     sink.Install(host->GetVm(1));
     // 20 frames before the guest polls once: 8 buffers, 12 drops.
@@ -507,7 +507,7 @@ TEST_F(VfDmaTest, HoldPolicyKeepsFramesUntilBuffersArePosted)
     sriov.SetVfAttribute("CoalesceUsecs", TimeValue(MicroSeconds(50)));
     sriov.SetVfAttribute("CoalesceFrames", UintegerValue(1000));
     sriov.SetNicAttribute("NoRxBufferPolicy", EnumValue(SriovNic::POLICY_HOLD));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     RawSink sink;
     sink.Install(host->GetVm(1));
     for (int i = 0; i < 20; ++i)
@@ -529,7 +529,7 @@ TEST_F(VfDmaTest, CoalescingFiresOnFrames)
     SriovHelper sriov;
     sriov.SetVfAttribute("CoalesceUsecs", TimeValue(Seconds(1)));
     sriov.SetVfAttribute("CoalesceFrames", UintegerValue(4));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     RawSink sink;
     sink.Install(host->GetVm(1));
     for (int i = 0; i < 8; ++i)
@@ -552,7 +552,7 @@ TEST_F(VfDmaTest, CoalescingFiresOnUsecs)
     SriovHelper sriov;
     sriov.SetVfAttribute("CoalesceUsecs", TimeValue(MicroSeconds(50)));
     sriov.SetVfAttribute("CoalesceFrames", UintegerValue(1000));
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     std::vector<Seen> seen;
     RecordSteps(host, &seen);
     Time delivered;
@@ -584,7 +584,7 @@ Ptr<Host>
 TwoVmsWithStack(Ipv4InterfaceContainer* v4, Ipv6InterfaceContainer* v6)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     InternetStackHelper stack;
     stack.Install(host->GetVms());
     NetDeviceContainer devs;
@@ -741,8 +741,8 @@ TEST_F(VfDmaTest, SameSeedGivesIdenticalResults)
 TEST_F(VfDmaTest, FrameForUnknownMacLeavesThroughUplinkToAnotherHost)
 {
     SriovHelper sriov;
-    Ptr<Host> a = sriov.Install(1);
-    Ptr<Host> b = sriov.Install(1);
+    Ptr<Host> a = SriovHelper::GetHost(sriov.Install(1));
+    Ptr<Host> b = SriovHelper::GetHost(sriov.Install(1));
     // Until the fabric of our own: a stock CSMA segment joins the two uplink ports.
     NodeContainer hostNodes(a->GetNode(), b->GetNode());
     CsmaHelper csma;
@@ -779,7 +779,7 @@ TEST_F(VfDmaTest, FrameForUnknownMacLeavesThroughUplinkToAnotherHost)
 TEST_F(VfDmaTest, FrameForUnknownMacWithoutUplinkIsCountedAsDrop)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     Simulator::Schedule(MicroSeconds(5),
                         [&]()
                         {
@@ -795,7 +795,7 @@ TEST_F(VfDmaTest, StreamAtTenGbpsIsDeliveredWithoutLoss)
     // The reservation-based timing must keep up with line-rate streams (a regression guard
     // for FIFO-in-call-order reservations, which serialized each frame's round trips).
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     RawSink sink;
     sink.Install(host->GetVm(1));
     const int n = 2000;
@@ -818,7 +818,7 @@ TEST_F(VfDmaTest, StreamAtTenGbpsIsDeliveredWithoutLoss)
 TEST_F(VfDmaTest, PcapOfAVfIsEthernetWithEveryFrame)
 {
     SriovHelper sriov;
-    Ptr<Host> host = sriov.Install(2);
+    Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
     std::string prefix = TestDir() + "vf-dma-pcap";
     sriov.EnablePcap(prefix, host->GetVf(1), false, true);
     for (int i = 0; i < 3; ++i)

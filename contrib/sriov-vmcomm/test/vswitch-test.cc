@@ -11,6 +11,7 @@
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/preset.h"
+#include "ns3/sriov-helper.h"
 #include "ns3/virtio-net-device.h"
 #include "ns3/virtual-switch.h"
 #include "ns3/vswitch-helper.h"
@@ -113,7 +114,7 @@ RawVms(VswitchHelper& helper, uint32_t n)
     NodeContainer vms;
     vms.Create(n);
     PacketSocketHelper().Install(vms);
-    return helper.Install(vms);
+    return VswitchHelper::GetSwitch(helper.Install(vms).Get(0));
 }
 
 class VswitchTest : public ::testing::Test
@@ -177,7 +178,7 @@ TEST_F(VswitchTest, VmsExchangeUdpAndTcp)
     NodeContainer vms;
     vms.Create(2);
     InternetStackHelper().Install(vms);
-    Ptr<VirtualSwitch> sw = helper.Install(vms);
+    Ptr<VirtualSwitch> sw = VswitchHelper::GetSwitch(helper.Install(vms).Get(0));
     Ipv4AddressHelper ip("10.1.0.0", "255.255.255.0");
     Ipv4InterfaceContainer ifs = ip.Assign(sw->GetDevices());
     std::string pcap = TestDir() + "vswitch-test-udp";
@@ -417,8 +418,13 @@ TEST_F(VswitchTest, UplinkCarriesOffHostTraffic)
     InternetStackHelper().Install(remote);
     VswitchHelper helper;
     helper.SetProfile("ovs-kernel");
-    Ptr<VirtualSwitch> sw = helper.Install(host, vms);
-    EXPECT_EQ(host->GetVirtualSwitch(), sw);
+    NetDeviceContainer devices = helper.Install(host, vms);
+    Ptr<VirtualSwitch> sw = host->GetVirtualSwitch();
+    ASSERT_TRUE(sw);
+    ASSERT_EQ(devices.GetN(), 1u);
+    EXPECT_EQ(devices.Get(0)->GetNode(), vms.Get(0));
+    EXPECT_EQ(VswitchHelper::GetSwitch(devices.Get(0)), sw);
+    EXPECT_EQ(SriovHelper::GetHost(devices.Get(0)), host);
     EXPECT_EQ(host->GetNVms(), 1u);
 
     CsmaHelper csma;

@@ -102,7 +102,8 @@ class Results:
         self.failed = conn.execute("SELECT COUNT(*) FROM runs WHERE status = 'failed'").fetchone()[0]
         self.runs = {}
         for run_id, mode, sim_s in conn.execute(
-            "SELECT id, mode, sim_seconds FROM runs WHERE status = 'ok' ORDER BY id"
+            # nfv-bench points are not flows of a scenario: plot_nfv.py draws them.
+            "SELECT id, mode, sim_seconds FROM runs WHERE status = 'ok' AND scenario != 'nfv-bench' ORDER BY id"
         ):
             self.runs[run_id] = dict(mode=mode, sim_s=sim_s, params={}, hist=[])
         for run_id, name, value in conn.execute("SELECT run_id, name, value FROM run_params"):
@@ -671,10 +672,16 @@ def main(argv=None):
         return 2
 
     print(f"{args.db}: {len(res.runs)} ok runs" + (f", {res.failed} failed runs not shown" if res.failed else ""))
-    if not res.runs:
+    import plot_nfv
+
+    conn = vmcomm_db.connect_readonly(args.db)
+    nfv = plot_nfv.has_nfv_runs(conn)
+    conn.close()
+    if not res.runs and not nfv:
         print("plot: no ok runs in the database: nothing to plot", file=sys.stderr)
         return 0
-    print(summary_table(res))
+    if res.runs:
+        print(summary_table(res))
     if res.cpu_missing:
         print(f"(CPU: {res.cpu_missing} runs without CPU counters counted as 0 host cores)")
 
@@ -686,7 +693,7 @@ def main(argv=None):
     out_dir = args.out or os.path.join(os.path.dirname(os.path.abspath(args.db)), "plots")
     os.makedirs(out_dir, exist_ok=True)
     written = []
-    for title, fn in PLOTS:
+    for title, fn in PLOTS if res.runs else ():
         try:
             written.append(fn(res, plt, out_dir))
         except Skip as e:
@@ -697,6 +704,9 @@ def main(argv=None):
     conn = vmcomm_db.connect_readonly(args.db)
     if plot_dma.has_dma_runs(conn):
         written += plot_dma.make_plots(conn, out_dir)
+    # nfv-bench runs (the NFV benchmark of Zhang et al. 2019): a plot per scenario.
+    if nfv:
+        written += plot_nfv.make_plots(conn, out_dir)
     conn.close()
     print(f"plot: wrote {len(written)} plots to {out_dir}", file=sys.stderr)
     for path in written:

@@ -14,7 +14,7 @@ import os
 import re
 import shlex
 
-ALLOWED_KEYS = ("scenario", "repetitions", "runs", "db", "fixed", "vary", "slurm")
+ALLOWED_KEYS = ("scenario", "repetitions", "runs", "db", "fixed", "vary", "exclude", "slurm")
 SLURM_KEYS = ("chunk", "time", "partition", "cpus-per-task", "extra")
 DEFAULT_DB = "results/vmcomm.db"
 
@@ -65,6 +65,12 @@ class Spec:
     runs: list
     db: str
     slurm: dict
+    exclude: list = dataclasses.field(default_factory=list)  # [{name: {values}}]
+
+    def excluded(self, options):
+        """Whether a combination matches an [[exclude]] entry: each of its options has one of
+        the entry's values."""
+        return any(all(options.get(n) in values for n, values in entry.items()) for entry in self.exclude)
 
     def points(self):
         """All points, RngRun outermost: the first repetition of every combination runs first,
@@ -76,6 +82,8 @@ class Spec:
             for combo in combos:
                 options = dict(self.fixed)
                 options.update(zip(names, combo))
+                if self.excluded(options):
+                    continue
                 result.append(Point(self.scenario, tuple(options.items()), run))
         return result
 
@@ -187,6 +195,25 @@ def parse_spec(data, path):
             err(f"[vary] {name!r}", f"values must be distinct, got {values!r}")
         vary[name] = strings
 
+    exclude = []
+    raw_exclude = data.get("exclude", [])
+    if not isinstance(raw_exclude, list) or not all(isinstance(e, dict) and e for e in raw_exclude):
+        err("exclude", "must be a list of tables: [[exclude]] with lines name = value or [values]")
+    for i, entry in enumerate(raw_exclude):
+        values = {}
+        for name, value in entry.items():
+            if name not in vary:
+                err(f"[[exclude]] {i + 1} {name!r}", "not in [vary]; an exclusion names varied options")
+            items = value if isinstance(value, list) else [value]
+            if not items or not all(_scalar_ok(v) for v in items):
+                err(f"[[exclude]] {i + 1} {name!r}", f"must be a value or a non-empty list of values, got {value!r}")
+            strings = {option_string(v) for v in items}
+            unknown = sorted(strings - set(vary[name]))
+            if unknown:
+                err(f"[[exclude]] {i + 1} {name!r}", f"{', '.join(unknown)} not among its [vary] values {vary[name]}")
+            values[name] = strings
+        exclude.append(values)
+
     slurm = data.get("slurm", {})
     if not isinstance(slurm, dict):
         err("slurm", "must be a table: [slurm]")
@@ -200,7 +227,8 @@ def parse_spec(data, path):
         if key == "extra" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             err(f"[slurm] {key}", "must be a list of strings (sbatch options such as \"--mem=4G\")")
 
-    return Spec(path=str(path), scenario=scenario, fixed=fixed, vary=vary, runs=runs, db=db, slurm=slurm)
+    return Spec(path=str(path), scenario=scenario, fixed=fixed, vary=vary, runs=runs, db=db, slurm=slurm,
+                exclude=exclude)
 
 
 def load_spec(path):

@@ -100,6 +100,24 @@ class PointKeyTest(unittest.TestCase):
         self.assertEqual((program, back), ("/b/s", points[0]))
 
 
+    def test_exclude(self):
+        spec = sweep_spec.parse_spec(
+            {"scenario": "s", "vary": {"scenario": ["p2p", "p2v"], "mode": ["a", "b", "c"], "size": [64, 1518]},
+             "exclude": [{"scenario": "p2p", "mode": ["a", "b"]}, {"size": 1518, "mode": "c"}]}, "x")
+        combos = {(p.option("scenario"), p.option("mode"), p.option("size")) for p in spec.points()}
+        self.assertEqual(combos, {("p2p", "c", "64"), ("p2v", "a", "64"), ("p2v", "a", "1518"),
+                                  ("p2v", "b", "64"), ("p2v", "b", "1518"), ("p2v", "c", "64")})
+        for bad, fragment in (({"mode": "z"}, "z not among its [vary] values"),
+                              ({"duration": "1ms"}, "not in [vary]"),
+                              ({"mode": []}, "non-empty list")):
+            with self.assertRaises(sweep_spec.SpecError) as e:
+                sweep_spec.parse_spec({"scenario": "s", "vary": {"mode": ["a", "b"]}, "exclude": [bad]}, "x")
+            self.assertIn(fragment, str(e.exception))
+        with self.assertRaises(sweep_spec.SpecError) as e:
+            sweep_spec.parse_spec({"scenario": "s", "vary": {"mode": ["a"]}, "exclude": {"mode": "a"}}, "x")
+        self.assertIn("[[exclude]]", str(e.exception))
+
+
 class SweepTest(TempDirTest):
     def test_sweep_writes_one_ok_row_per_point_and_resume_runs_nothing(self):
         spec = self.write_spec(small_spec())

@@ -61,6 +61,13 @@ VirtualSwitch::SetUplink(Ptr<NetDevice> device)
     return index;
 }
 
+void
+VirtualSwitch::SetUplinkHairpin(bool enable)
+{
+    NS_LOG_FUNCTION(this << enable);
+    m_uplinkHairpin = enable;
+}
+
 Ptr<NetDevice>
 VirtualSwitch::GetUplink() const
 {

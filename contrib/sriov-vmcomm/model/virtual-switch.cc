@@ -358,7 +358,8 @@ VirtualSwitch::Decide(const VswitchFrame& frame) const
     uint32_t port = LookUp(frame.dst);
     if (port != PORT_NONE)
     {
-        return port == frame.inPort ? PORT_NONE : port;
+        return port == frame.inPort && !(m_uplinkHairpin && port == m_uplinkPort) ? PORT_NONE
+                                                                                  : port;
     }
     // Unknown unicast: a learning switch floods; what the uplink brings is not for us.
     return frame.inPort == m_uplinkPort ? PORT_NONE : PORT_FLOOD;

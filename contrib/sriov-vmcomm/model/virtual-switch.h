@@ -161,6 +161,13 @@ class VirtualSwitch
      * \return the port number
      */
     uint32_t SetUplink(Ptr<NetDevice> device);
+    /**
+     * \brief Forward a frame from the uplink whose destination is behind the uplink back out of
+     * it (OpenFlow's output:IN_PORT), as a port-to-port (p2p) benchmark through one physical
+     * port needs. Off by default: a bridge never sends a frame back where it came from.
+     * \param enable true to forward such frames
+     */
+    void SetUplinkHairpin(bool enable);
 
     /**
      * \brief Add a representor port for a VF of the host's SR-IOV NIC (vswitch-offload): the
@@ -408,6 +415,7 @@ class VirtualSwitch
     std::vector<uint32_t> m_touched;  //!< VM ports that received in the current batch
     Virtqueue m_uplinkQueue;          //!< frames from the uplink
     uint32_t m_uplinkPort;            //!< uplink port, or PORT_NONE
+    bool m_uplinkHairpin{false};      //!< SetUplinkHairpin()
     MacForwardingTable m_table;       //!< forwarding table (holds MacAgingTime)
     Ptr<DeviceListChannel> m_channel; //!< the VMs' segment
     std::vector<std::vector<uint32_t>> m_representors; //!< [nic][vf]: representor port

@@ -1,0 +1,397 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The NFV benchmark's testbed and trials (see nfv-bench-testbed.h): the generator node and its
+ * cable to the host's NIC, the host in its mode (VmCommHelper), the flows of a
+ * scenario with their sources, l2fwd VNFs and sinks, and the counting of a trial.
+ */
+#include "nfv-bench-testbed.h"
+
+#include "ns3/core-module.h"
+#include "ns3/ethernet-helper.h"
+#include "ns3/ethernet-switch.h"
+#include "ns3/host.h"
+#include "ns3/seq-ts-header.h"
+#include "ns3/sriov-nic.h"
+#include "ns3/vf-net-device.h"
+#include "ns3/virtual-switch.h"
+#include "ns3/vmcomm-helper.h"
+#include "run-collector.h"
+#include "traffic-builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("NfvBenchTestbed");
+
+namespace {
+
+/** EtherTypes of the flows (IEEE 802 local experimental 1 and 2): they tell the flows apart. */
+constexpr uint16_t FLOW_PROTOCOL[2] = {0x88b5, 0x88b6};
+/** Ethernet header + FCS bytes around a frame's payload. */
+constexpr uint32_t ETH_OVERHEAD = 18;
+/** When the generators start: when a scenario run's applications do, once the guests' drivers
+ * have posted their RX buffers (a VF posts them over PCIe after time zero). */
+const Time START = TrafficBuilder::GetStart();
+/** Time after the trial for the last frames to arrive (beyond it they are lost). */
+const Time DRAIN = MilliSeconds(1);
+/** The generator's cable: a direct-attach copper cable of about 1 m. */
+const Time CABLE_DELAY = NanoSeconds(5);
+
+/** One flow of a trial: its source and what its sink saw. */
+struct NfvFlow
+{
+    Ptr<NetDevice> source;    //!< the device the generator sends through
+    Mac48Address destination; //!< the first hop's address
+    uint16_t protocol{0};     //!< the flow's EtherType
+    uint32_t payload{0};      //!< bytes handed to the device per frame
+    double rate{0};           //!< frames/s: frame k leaves at START + k x 1e9 / rate ns
+    Time end;                 //!< no frame leaves at or after this
+    uint64_t offered{0};      //!< frames offered
+    std::vector<std::pair<int64_t, int64_t>> rx; //!< per frame received: (sent, latency), ns
+};
+
+/** An l2fwd VNF's port: what it receives on one NIC it sends out of \p out to \p next. */
+struct NfvForward
+{
+    Ptr<NetDevice> out; //!< output NIC
+    Mac48Address next;  //!< the next hop's address (MAC rewrite)
+};
+
+void
+SendFrame(NfvFlow* f)
+{
+    Ptr<Packet> p = Create<Packet>(f->payload - 12);
+    SeqTsHeader h;
+    h.SetSeq(uint32_t(f->offered));
+    p->AddHeader(h); // stamps the send time
+    ++f->offered;
+    f->source->Send(p, f->destination, f->protocol); // refused: lost
+    const Time next = START + NanoSeconds(std::llround(double(f->offered) * 1e9 / f->rate));
+    if (next < f->end)
+    {
+        Simulator::Schedule(next - Simulator::Now(), &SendFrame, f);
+    }
+}
+
+void
+SinkReceive(NfvFlow* f, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Address&,
+            const Address&, NetDevice::PacketType)
+{
+    SeqTsHeader h;
+    p->PeekHeader(h);
+    const Time now = Simulator::Now();
+    f->rx.emplace_back(h.GetTs().GetNanoSeconds(), (now - h.GetTs()).GetNanoSeconds());
+}
+
+void
+ForwardFrame(NfvForward* fwd, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t protocol,
+             const Address&, const Address&, NetDevice::PacketType)
+{
+    // l2fwd: the frame unchanged, its destination address rewritten, out of the other port.
+    fwd->out->Send(p->Copy(), fwd->next, protocol);
+}
+
+Mac48Address
+MacOf(Ptr<NetDevice> d)
+{
+    return Mac48Address::ConvertFrom(d->GetAddress());
+}
+
+} // namespace
+
+std::vector<std::string>
+GetNfvScenarioNames()
+{
+    return {"p2p", "p2v", "v2v", "loopback"};
+}
+
+std::string
+ToString(NfvScenario s)
+{
+    return GetNfvScenarioNames()[static_cast<int>(s)];
+}
+
+bool
+ParseNfvScenario(const std::string& name, NfvScenario* s)
+{
+    const std::vector<std::string> names = GetNfvScenarioNames();
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+    {
+        return false;
+    }
+    *s = static_cast<NfvScenario>(it - names.begin());
+    return true;
+}
+
+std::string
+CheckNfvSupport(const NfvBenchConfig& c)
+{
+    if (c.scenario == NfvScenario::P2P && !IsSoftwareSwitched(c.mode))
+    {
+        return "p2p forwards frames from the wire back to the wire with no VM, and in mode "
+             + ToString(c.mode)
+             + " the switch is the NIC's embedded switch, which forwards between its VFs and "
+               "its uplink, never from the uplink back out of it (p2p needs a software switch: "
+               "vswitch-kernel or vswitch-dpdk)";
+    }
+    if (!IsSoftwareSwitched(c.mode) && c.scenario == NfvScenario::LOOPBACK)
+    {
+        TypeId::AttributeInformation info;
+        TypeId::LookupByName("ns3::SriovNic").LookupAttributeByName("MaxVfs", &info);
+        const uint64_t maxVfs = std::stoull(info.initialValue->SerializeToString(info.checker));
+        if (2ull * c.chain > maxVfs)
+        {
+            return "a chain of " + std::to_string(c.chain) + " VNFs needs "
+                 + std::to_string(2 * c.chain)
+                 + " VFs (two per VNF) and the NIC offers ns3::SriovNic::MaxVfs="
+                 + std::to_string(maxVfs);
+        }
+    }
+    return "";
+}
+
+void
+ApplyNfvGuest(const std::string& guest, VmCommHelper& helper)
+{
+    if (guest == "dpdk")
+    {
+        helper.SetVirtioAttribute("RxMode", StringValue("Poll"));
+        helper.SetVirtioAttribute("GuestTxCost", TimeValue(NanoSeconds(40)));
+        helper.SetVirtioAttribute("GuestRxCost", TimeValue(NanoSeconds(40)));
+    }
+}
+
+NfvTrialResult
+RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
+{
+    NS_LOG_FUNCTION(ToString(c.scenario) << ToString(c.mode) << c.size << ratePps);
+    const uint32_t nVms = c.scenario == NfvScenario::P2P ? 0
+                        : c.scenario == NfvScenario::P2V ? 1
+                        : c.scenario == NfvScenario::V2V ? 2
+                                                         : c.chain;
+    // A VNF has two NICs (port 2i receives from the generator's side, port 2i+1 sends on).
+    const uint32_t perVm = c.scenario == NfvScenario::LOOPBACK ? 2 : 1;
+    NodeContainer vms;
+    vms.Create(nVms);
+    NodeContainer ports; // one entry per guest NIC
+    for (uint32_t i = 0; i < nVms; ++i)
+    {
+        for (uint32_t k = 0; k < perVm; ++k)
+        {
+            ports.Add(vms.Get(i));
+        }
+    }
+
+    // The host in its mode, as Experiment::Build makes it.
+    // The host in its mode, through the one entry point scenario runs build hosts with.
+    VmCommHelper comm;
+    comm.SetMode(c.mode);
+    comm.GetSriovHelper().SetHostAttribute("Name", StringValue("dut"));
+    comm.SetVswitchProfile(c.vswitch);
+    ApplyNfvGuest(c.guest, comm);
+    Ptr<Node> hostNode = CreateObject<Node>();
+    const NetDeviceContainer devices = comm.Install(hostNode, ports);
+    Ptr<Host> host = hostNode->GetObject<Host>();
+    // The software switch of the vswitch modes (vswitch-offload's decides for the NIC).
+    Ptr<VirtualSwitch> vswitch = IsSoftwareSwitched(c.mode) ? host->GetVirtualSwitch() : nullptr;
+    if (vswitch)
+    {
+        // p2p: the generator's frames come back out of the port they came in by.
+        vswitch->SetUplinkHairpin(c.scenario == NfvScenario::P2P);
+    }
+    std::vector<Ptr<NetDevice>> guestNic(devices.Begin(), devices.End());
+
+    // The generator, cabled to the NIC's port (vepa: through the adjacent bridge, which reflects
+    // the VMs' frames to each other, IEEE 802.1Qbg).
+    Ptr<Node> generator = CreateObject<Node>();
+    EthernetHelper eth;
+    eth.SetDeviceAttribute("DataRate", DataRateValue(c.lineRate));
+    eth.SetChannelAttribute("Delay", TimeValue(CABLE_DELAY));
+    Ptr<NetDevice> gen;
+    std::vector<Ptr<EthernetSwitch>> bridges;
+    if (NeedsReflectiveRelay(c.mode))
+    {
+        Ptr<Node> bridge = CreateObject<Node>();
+        NetDeviceContainer a = eth.Install(generator, bridge);
+        NetDeviceContainer b = eth.Install(host->GetNode(), bridge);
+        host->GetNic()->SetUplink(b.Get(0));
+        NetDeviceContainer bridgePorts;
+        bridgePorts.Add(a.Get(1));
+        bridgePorts.Add(b.Get(1));
+        Ptr<EthernetSwitch> sw = eth.InstallSwitch(bridge, bridgePorts);
+        bridges.push_back(sw);
+        sw->SetReflectiveRelay(1, true);
+        gen = a.Get(0);
+        sw->AddStaticEntry(MacOf(gen), EthernetSwitch::DEFAULT_VLAN, 0);
+        for (const Ptr<NetDevice>& d : guestNic)
+        {
+            sw->AddStaticEntry(MacOf(d), EthernetSwitch::DEFAULT_VLAN, 1);
+        }
+    }
+    else
+    {
+        NetDeviceContainer a = eth.Install(generator, host->GetNode());
+        host->GetNic()->SetUplink(a.Get(1));
+        gen = a.Get(0);
+    }
+    const Mac48Address genMac = MacOf(gen);
+    // The switch's rule for the generator's address: out of the uplink (an operator's flow
+    // rule; a software switch would otherwise flood it to the VMs, an offloaded one drop it).
+    if (vswitch)
+    {
+        vswitch->AddStaticEntry(genMac, vswitch->GetUplinkPort());
+    }
+    else if (Ptr<VirtualSwitch> offload = host->GetVirtualSwitch())
+    {
+        offload->AddStaticEntry(genMac, offload->GetUplinkRepresentorPort());
+    }
+
+    // The flows: (source device, first hop, sink node and device).
+    std::deque<NfvFlow> flows;
+    std::deque<NfvForward> forwards;
+    const uint32_t nFlows = c.bidirectional ? 2 : 1;
+    auto addFlow = [&](Ptr<NetDevice> src, Mac48Address first, Ptr<NetDevice> sinkDev)
+    {
+        NfvFlow& f = flows.emplace_back();
+        f.source = src;
+        f.destination = first;
+        f.protocol = FLOW_PROTOCOL[flows.size() - 1];
+        f.payload = c.size - ETH_OVERHEAD;
+        f.rate = ratePps;
+        f.end = START + c.trial;
+        sinkDev->GetNode()->RegisterProtocolHandler(MakeBoundCallback(&SinkReceive, &f), f.protocol,
+                                                    sinkDev, false);
+    };
+    auto addForward = [&](Ptr<NetDevice> in, Ptr<NetDevice> out, Mac48Address next)
+    {
+        NfvForward& fwd = forwards.emplace_back();
+        fwd.out = out;
+        fwd.next = next;
+        in->GetNode()->RegisterProtocolHandler(MakeBoundCallback(&ForwardFrame, &fwd), 0, in,
+                                               false);
+    };
+    switch (c.scenario)
+    {
+        case NfvScenario::P2P:
+            for (uint32_t k = 0; k < nFlows; ++k)
+            {
+                addFlow(gen, genMac, gen);
+            }
+            break;
+        case NfvScenario::P2V:
+            addFlow(gen, MacOf(guestNic[0]), guestNic[0]);
+            if (c.bidirectional)
+            {
+                addFlow(guestNic[0], genMac, gen);
+            }
+            break;
+        case NfvScenario::V2V:
+            addFlow(guestNic[0], MacOf(guestNic[1]), guestNic[1]);
+            if (c.bidirectional)
+            {
+                addFlow(guestNic[1], MacOf(guestNic[0]), guestNic[0]);
+            }
+            break;
+        case NfvScenario::LOOPBACK:
+            // VNF i: NIC 2i faces the generator's sending side, NIC 2i+1 the next VNF.
+            addFlow(gen, MacOf(guestNic[0]), gen);
+            for (uint32_t i = 0; i < c.chain; ++i)
+            {
+                addForward(guestNic[2 * i], guestNic[2 * i + 1],
+                           i + 1 < c.chain ? MacOf(guestNic[2 * i + 2]) : genMac);
+            }
+            if (c.bidirectional)
+            {
+                addFlow(gen, MacOf(guestNic[2 * c.chain - 1]), gen);
+                for (uint32_t i = 0; i < c.chain; ++i)
+                {
+                    addForward(guestNic[2 * i + 1], guestNic[2 * i],
+                               i > 0 ? MacOf(guestNic[2 * i - 1]) : genMac);
+                }
+            }
+            break;
+    }
+    for (NfvFlow& f : flows)
+    {
+        Simulator::Schedule(START, &SendFrame, &f);
+    }
+    // The components' counters and drops, as a scenario run collects them (the frames are no
+    // IP flows: the collector's drop traces find no flow to charge them to).
+    std::unique_ptr<TrafficBuilder> noFlows;
+    std::unique_ptr<RunCollector> collector;
+    if (collect)
+    {
+        noFlows = std::make_unique<TrafficBuilder>(ExperimentOptions(), DataRate("1bps"));
+        collector = std::make_unique<RunCollector>(
+            std::vector<Ptr<Host>>{host}, bridges,
+            std::vector<std::string>(bridges.size(), "bridge"), *noFlows);
+        collector->ScheduleWindow(START, c.trial);
+        collector->ConnectDropTraces();
+    }
+    Simulator::Stop(START + c.trial + DRAIN);
+    Simulator::Run();
+
+    NfvTrialResult r;
+    r.simSeconds = Simulator::Now().GetSeconds();
+    r.events = Simulator::GetEventCount();
+    r.switchForwards = vswitch ? vswitch->GetCounters().forwarded : 0;
+    if (collector)
+    {
+        RunRecord rec;
+        collector->CollectComponents(rec);
+        r.counters = std::move(rec.counters);
+        r.drops = std::move(rec.drops);
+        collector.reset();
+    }
+    const int64_t tolerance = c.lateTolerance.GetNanoSeconds();
+    for (const NfvFlow& f : flows)
+    {
+        // Frames in the order sent; the median latency of the first and of the last quarter.
+        std::vector<std::pair<int64_t, int64_t>> rx = f.rx;
+        std::sort(rx.begin(), rx.end());
+        const std::size_t quarter = rx.size() / 4;
+        auto median = [](std::vector<int64_t> v)
+        {
+            std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+            return v[v.size() / 2];
+        };
+        uint64_t late = 0;
+        if (quarter > 0)
+        {
+            std::vector<int64_t> first;
+            std::vector<int64_t> last;
+            for (std::size_t i = 0; i < quarter; ++i)
+            {
+                first.push_back(rx[i].second);
+                last.push_back(rx[rx.size() - quarter + i].second);
+            }
+            const int64_t bound = median(first) + tolerance;
+            if (median(last) > bound)
+            {
+                // The queue grew: the last quarter's frames later than the bound are late.
+                for (int64_t lat : last)
+                {
+                    late += lat > bound;
+                }
+            }
+        }
+        for (const auto& [sent, lat] : f.rx)
+        {
+            r.latency.Record(NanoSeconds(lat));
+        }
+        r.offered += f.offered;
+        r.received += f.rx.size() - late;
+        r.late += late;
+    }
+    Simulator::Destroy();
+    return r;
+}
+
+} // namespace ns3

@@ -7,6 +7,7 @@
 
 #include "command-line-check.h"
 #include "ns3/command-line.h"
+#include "ns3/preset.h"
 #include "ns3/simulator.h"
 #include "ns3/vswitch-helper.h"
 #include "option-list.h"
@@ -96,6 +97,11 @@ class NfvBenchProgram : public ScenarioProgram
     }
 
   protected:
+    std::string GetFallbackPreset() const override
+    {
+        return "e5-2690v3-82599"; // the testbed of Zhang et al. 2019
+    }
+
     void AddOptions(CommandLine& cmd, CommandLineCheck& check) override
     {
         check.AddValue(cmd, "scenario", "frame path: " + Join(GetNfvScenarioNames()), m_scenario);
@@ -107,9 +113,14 @@ class NfvBenchProgram : public ScenarioProgram
                            + ", or default (the mode's; the only value for the NIC modes)",
                        m_vswitch);
         check.AddValue(cmd, "guest",
-                       "guests: dpdk (virtio PMD polling, 40 ns per frame each way) or kernel "
-                       "(the virtio attributes' defaults); VF guests are not modelled yet",
+                       "what runs in every VM: dpdk (a poll mode driver, no interrupts, no kernel "
+                       "stack) or kernel (Linux: stack, interrupts, vCPU halts); ns3::GuestOs",
                        m_guest);
+        check.AddValue(cmd, "preset",
+                       "NIC + PCIe + IOMMU configuration: " + Join(ListPresets())
+                           + "; default e5-2690v3-82599, the paper's testbed (applied first; "
+                             "--ns3:: options override it)",
+                       m_presetOption);
         check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)",
                        m_size);
         check.AddValue(cmd, "direction", "uni, or bi (a second flow the opposite way)",
@@ -148,6 +159,7 @@ class NfvBenchProgram : public ScenarioProgram
             .Choices("vswitch", profiles)
             .Choices("mode", GetCommModeNames())
             .Choices("guest", {"dpdk", "kernel"})
+            .Choices("preset", ListPresets())
             .Choices("direction", {"uni", "bi"})
             .Choices("metric", {"throughput", "latency"})
             .Range("size", 64, 1518)
@@ -356,6 +368,7 @@ class NfvBenchProgram : public ScenarioProgram
     std::string m_mode{"vf-dma"};       //!< --mode
     std::string m_vswitch{"default"};   //!< --vswitch
     std::string m_guest{"dpdk"};        //!< --guest
+    std::string m_presetOption;         //!< --preset (applied before parsing)
     uint32_t m_size{64};                //!< --size
     std::string m_direction{"uni"};     //!< --direction
     std::string m_metric{"throughput"}; //!< --metric

@@ -157,17 +157,6 @@ CheckNfvSupport(const NfvBenchConfig& c)
     return "";
 }
 
-void
-ApplyNfvGuest(const std::string& guest, VmCommHelper& helper)
-{
-    if (guest == "dpdk")
-    {
-        helper.SetVirtioAttribute("RxMode", StringValue("Poll"));
-        helper.SetVirtioAttribute("GuestTxCost", TimeValue(NanoSeconds(40)));
-        helper.SetVirtioAttribute("GuestRxCost", TimeValue(NanoSeconds(40)));
-    }
-}
-
 NfvTrialResult
 RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
 {
@@ -189,13 +178,16 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         }
     }
 
-    // The host in its mode, as Experiment::Build makes it.
     // The host in its mode, through the one entry point scenario runs build hosts with.
     VmCommHelper comm;
     comm.SetMode(c.mode);
     comm.GetSriovHelper().SetHostAttribute("Name", StringValue("dut"));
     comm.SetVswitchProfile(c.vswitch);
-    ApplyNfvGuest(c.guest, comm);
+    GuestKind guestKind = GuestKind::DPDK;
+    NS_ABORT_MSG_UNLESS(ParseGuestKind(c.guest, &guestKind), "nfv-bench: guest " << c.guest);
+    GuestHelper guest; // every VM: the generators' and the VNFs'
+    guest.SetGuest(guestKind);
+    comm.SetGuestHelper(guest);
     Ptr<Node> hostNode = CreateObject<Node>();
     const NetDeviceContainer devices = comm.Install(hostNode, ports);
     Ptr<Host> host = hostNode->GetObject<Host>();

@@ -54,7 +54,7 @@ struct NfvBenchConfig
     NfvScenario scenario{NfvScenario::P2V}; //!< frame path
     CommMode mode{CommMode::VF_DMA};        //!< how the host switches
     std::string vswitch;                    //!< software switch profile; "" = the mode's
-    std::string guest{"dpdk"};              //!< guests: "dpdk" or "kernel" (ApplyNfvGuest)
+    std::string guest{"dpdk"};              //!< guests: "dpdk" or "kernel" (GuestHelper::SetGuest)
     uint32_t size{64};                      //!< Ethernet frame bytes, FCS included
     bool bidirectional{false};              //!< a second flow in the opposite direction
     uint32_t chain{1};                      //!< loopback: VNFs in the chain
@@ -69,18 +69,6 @@ struct NfvBenchConfig
  * \return "" if the mode can carry the scenario, else why not (one sentence)
  */
 std::string CheckNfvSupport(const NfvBenchConfig& c);
-
-/**
- * \ingroup sriov-vmcomm
- * \brief Make the guests of a software-switched host DPDK or kernel guests. DPDK: the virtio
- * PMD polls its RX queue (VirtioNetDevice RxMode=Poll) and costs tens of ns per frame each way
- * (GuestTxCost = GuestRxCost = 40 ns, the estimate VswitchTest.DpdkProfileReproducesZhang2019
- * uses); kernel: the attributes' defaults. (Until the guest model is merged: it then replaces
- * this function.)
- * \param guest "dpdk" or "kernel"
- * \param helper the helper building the host (its virtio NICs, in the vswitch modes)
- */
-void ApplyNfvGuest(const std::string& guest, VmCommHelper& helper);
 
 /**
  * \ingroup sriov-vmcomm

@@ -213,6 +213,12 @@ ScenarioProgram::GetName() const
     return m_name;
 }
 
+std::string
+ScenarioProgram::GetFallbackPreset() const
+{
+    return "";
+}
+
 const std::string&
 ScenarioProgram::GetPreset() const
 {
@@ -285,7 +291,7 @@ ScenarioProgram::Main(int argc, char** argv)
                 return status;
             }
             // Before parsing, so that --ns3::Type::Attr options given too win over the preset.
-            m_preset = ApplyPresetFromCommandLine(argc, argv);
+            m_preset = ApplyPresetFromCommandLine(argc, argv, GetFallbackPreset());
         }
         catch (const CommandLineError& e)
         {

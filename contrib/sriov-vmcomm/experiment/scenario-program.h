@@ -83,6 +83,12 @@ class ScenarioProgram
     virtual void DescribeOptions(OptionList& list) const;
 
     /**
+     * \return the preset applied when the command line names none: "" (the default, the
+     * attribute defaults) or a program's own testbed
+     */
+    virtual std::string GetFallbackPreset() const;
+
+    /**
      * \brief Check every argument before anything is created (default: the CommandLineCheck
      * of the registered options).
      * \param argc argument count \param argv arguments

@@ -127,14 +127,16 @@ void ApplyPreset(const Preset& preset, ObjectFactory& factory);
  * Call it before CommandLine::Parse, and register "preset" with the CommandLine too (so that
  * --help shows it and Parse accepts it). The preset is then applied first, wherever --preset
  * stands on the command line, and every --ns3::Type::Attr=value overrides it. Without
- * --preset nothing is changed: the attribute defaults are the default preset.
+ * --preset the program's own default is applied (\p fallback), or nothing is changed when it
+ * is empty: the attribute defaults are the default preset.
  *
  * \param argc argument count of main()
  * \param argv arguments of main()
- * \return the preset applied, or GetDefaultPresetName() when there was no --preset
+ * \param fallback the preset a program applies when none is given ("": the attribute defaults)
+ * \return the preset applied, \p fallback, or GetDefaultPresetName() when there was neither
  * \throws std::invalid_argument for an unknown name; the message lists the valid names
  */
-std::string ApplyPresetFromCommandLine(int argc, char* argv[]);
+std::string ApplyPresetFromCommandLine(int argc, char* argv[], const std::string& fallback = "");
 
 } // namespace ns3
 

@@ -155,6 +155,7 @@ VfNetDevice::VfNetDevice()
     , m_rxNextClean(0)
     , m_pollWakes(false)
     , m_guestResolved(false)
+    , m_hostPolled(false)
 {
     NS_LOG_FUNCTION(this);
 }
@@ -229,10 +230,18 @@ VfNetDevice::GetGuest()
             m_guest = CreateObject<GuestOs>();
             m_node->AggregateObject(m_guest);
         }
-        // A DPDK guest masks the queue's interrupt and polls the ring.
-        m_function->GetMsix().SetPolled(m_guest && m_guest->IsPolling());
+        // A DPDK guest (or the host's PMD) masks the queue's interrupt and polls the ring.
+        m_function->GetMsix().SetPolled(m_hostPolled || (m_guest && m_guest->IsPolling()));
     }
     return PeekPointer(m_guest);
+}
+
+void
+VfNetDevice::SetHostPolled(bool polled)
+{
+    NS_LOG_FUNCTION(this << polled);
+    m_hostPolled = polled;
+    m_guestResolved = false; // the queue's interrupt is decided again at the next use
 }
 
 Time

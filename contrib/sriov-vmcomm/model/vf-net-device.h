@@ -115,6 +115,13 @@ class VfNetDevice : public GuestNetDevice
 
     /** \return the VF's hardware (its steps' trace sources are this device's) */
     Ptr<VirtualFunction> GetFunction() const;
+    /**
+     * \brief A poll mode driver on the host side owns this device (a PF that a DPDK switch's
+     * PMD polls): the queue sends no MSI-X, the poll loop sees each write-back when it lands,
+     * as in a DPDK guest. Off by default (the host kernel's interrupt-driven driver).
+     * \param polled true: the host's poll mode driver
+     */
+    void SetHostPolled(bool polled);
     /** \return the simulator context of the device's events (its VM node) */
     uint32_t GetEventContext() const
     {
@@ -206,6 +213,7 @@ class VfNetDevice : public GuestNetDevice
     bool m_pollWakes;               //!< the scheduled poll follows an interrupt: wakes a reader
     Ptr<GuestOs> m_guest;           //!< the VM's guest OS (null: the host's own device)
     bool m_guestResolved;           //!< m_guest looked up
+    bool m_hostPolled;              //!< a host-side poll mode driver owns the device
     Time m_deferredPoll;            //!< handler time of an interrupt raised during a poll
 
     Counters m_counters;           //!< counters

@@ -3,12 +3,15 @@
 
   nfv_training.py [--bin PATH] [--db FILE] [--markdown] [-- NFV-BENCH-OPTIONS...]
 
-Runs the nfv-bench point of each published figure the calibration may use (ISSUE 11, item 4:
-testbed 2x Xeon E5-2690 v3, Intel 82599ES 10GbE, DPDK guests; Gb/s count L1 bits) and prints
+Runs the nfv-bench point of each published figure the switch profiles were trained on
+(contrib/sriov-vmcomm/doc/vswitch.md, "Calibration": testbed 2x Xeon E5-2690 v3, Intel 82599ES
+10GbE, DPDK guests; Gb/s count L1 bits) and prints
 a table: figure, published, model, deviation. Options after "--" go to every point (a preset:
 --preset=NAME, attributes: --ns3::Type::Attr=V). A point the program refuses (a switch profile
 this build does not have: exit status 2) is listed as not available, with its message. --db adds
-the points to a results database; --markdown prints the table for doc/validation.md.
+the points to a results database; --markdown prints the table for doc/validation.md;
+--update-doc FILE writes it there (between the markers BEGIN and END below) and --check-doc FILE
+fails, saying how to regenerate, when the page's table is not what the model gives.
 Exit status: 0 done, 1 a point failed otherwise, 2 bad usage. Run with /usr/bin/python3.
 """
 
@@ -39,6 +42,21 @@ FIGURES = [
     ("BESS v2v 64 B", 7.37, "Gb/s", "gbps_l1", ["--scenario=v2v", "--vswitch=bess", "--size=64"]),
 ]
 COMMON = ["--mode=vswitch-dpdk", "--guest=dpdk", "--direction=uni"]
+BEGIN = "<!-- nfv_training.py: begin (generated: python3 analysis/nfv_training.py --update-doc FILE) -->"
+END = "<!-- nfv_training.py: end -->"
+
+
+def doc_block(path):
+    """(text, start, end) of the generated block in the page at path; exits 2 without markers."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    start = text.find(BEGIN)
+    end = text.find(END)
+    if start < 0 or end < start:
+        print(f"nfv_training: error: {path}: no generated table (the lines {BEGIN!r} and "
+              f"{END!r})", file=sys.stderr)
+        sys.exit(2)
+    return text, start + len(BEGIN), end
 
 
 def run_point(program, options, extra, db):
@@ -81,6 +99,8 @@ def main(argv=None):
     p.add_argument("--bin", default=DEFAULT_BIN, help="the nfv-bench program")
     p.add_argument("--db", help="results database to add the points to")
     p.add_argument("--markdown", action="store_true", help="a Markdown table")
+    p.add_argument("--update-doc", metavar="FILE", help="write the Markdown table into FILE")
+    p.add_argument("--check-doc", metavar="FILE", help="fail if FILE's table is not the model's")
     args = p.parse_args(argv)
     if not os.access(args.bin, os.X_OK):
         print(f"nfv_training: error: {args.bin}: no nfv-bench program (build it, or give --bin)",
@@ -96,6 +116,19 @@ def main(argv=None):
         point, message = cache[ident]
         failed |= message is not None and message.startswith("failed")
         rows.append((figure, published, unit, point.get(key) if point else None, message or ""))
+    if args.update_doc or args.check_doc:
+        path = args.update_doc or args.check_doc
+        text, start, end = doc_block(path)
+        block = "\n" + table(rows, True) + "\n"
+        if args.update_doc:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text[:start] + block + text[end:])
+        elif text[start:end] != block:
+            print(f"nfv_training: {path}: the table is not what the model gives now; regenerate "
+                  f"it: python3 analysis/nfv_training.py --bin=BUILD/bin/nfv-bench "
+                  f"--update-doc {path}\n" + table(rows, True), file=sys.stderr)
+            return 1
+        return 1 if failed else 0
     print(table(rows, args.markdown))
     return 1 if failed else 0
 

@@ -127,9 +127,16 @@ run_release() {
   rm -rf "$dir"
   if [ ! -s "$tarball" ]; then
     echo "vmcomm test-matrix: $r: caching the base packages in $tarball" >&2
-    debootstrap "${debopts[@]}" --make-tarball="$tarball.part" "$r" "$dir.tarball" "$MIRROR" >>"$log" 2>&1 \
-      && mv "$tarball.part" "$tarball" || { rm -rf "$dir.tarball" "$tarball.part"; status=1; }
-    rm -rf "$dir.tarball"
+    # Downloads: three tries, 10 s apart (a mirror or the network fails now and then).
+    local try
+    for try in 1 2 3; do
+      status=0
+      debootstrap "${debopts[@]}" --make-tarball="$tarball.part" "$r" "$dir.tarball" "$MIRROR" >>"$log" 2>&1 \
+        && mv "$tarball.part" "$tarball" || { rm -rf "$dir.tarball" "$tarball.part"; status=1; }
+      rm -rf "$dir.tarball"
+      [ $status -eq 0 ] && break
+      [ $try -lt 3 ] && { echo "vmcomm test-matrix: $r: debootstrap failed ($try/3), retrying in 10 s" >&2; sleep 10; }
+    done
   fi
   if [ $status -eq 0 ]; then
     debootstrap "${debopts[@]}" --unpack-tarball="$tarball" "$r" "$dir" "$MIRROR" >>"$log" 2>&1 || status=1

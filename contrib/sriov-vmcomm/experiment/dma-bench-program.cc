@@ -9,6 +9,7 @@
 #include "ns3/command-line.h"
 #include "ns3/dma-bench.h"
 #include "ns3/preset.h"
+#include "json-text.h"
 #include "option-list.h"
 #include "results-db.h"
 #include "scenario-program.h"
@@ -241,18 +242,6 @@ ParseSizes(const std::string& option, const std::string& value)
         out.push_back(bytes);
     }
     return out;
-}
-
-std::string
-JsonNumber(double v, int precision)
-{
-    if (!std::isfinite(v))
-    {
-        return "null";
-    }
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.*f", precision, v);
-    return buf;
 }
 
 void

@@ -10,6 +10,7 @@
 #include "ns3/preset.h"
 #include "ns3/simulator.h"
 #include "ns3/vswitch-helper.h"
+#include "json-text.h"
 #include "option-list.h"
 #include "results-db.h"
 #include "rfc2544-search.h"
@@ -57,18 +58,6 @@ ParseNumber(const std::string& option, const std::string& text, double lo, doubl
         throw ExperimentError("--" + option + "=" + text + ": allowed: " + allowed);
     }
     return v;
-}
-
-std::string
-JsonNumber(double v, int precision)
-{
-    if (!std::isfinite(v))
-    {
-        return "null";
-    }
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.*f", precision, v);
-    return buf;
 }
 
 /** nfv-bench: the options, one point. */

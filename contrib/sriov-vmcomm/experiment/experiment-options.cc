@@ -9,11 +9,14 @@
 #include "command-line-check.h"
 #include "ns3/command-line.h"
 #include "ns3/enum-names.h"
+#include "ns3/preset.h"
 #include "option-list.h"
 #include "topology.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
+#include <vector>
 
 namespace ns3 {
 
@@ -139,6 +142,15 @@ ValidateOptions(const ExperimentOptions& o)
     return rate;
 }
 
+/** \return what --vswitch takes: every switch profile, and "default" */
+static std::vector<std::string>
+VswitchChoices()
+{
+    std::vector<std::string> v = ListPresets(PresetKind::VSWITCH);
+    v.push_back("default");
+    return v;
+}
+
 ExperimentCommandLine::ExperimentCommandLine(const ExperimentOptions& defaults)
     : m_options(defaults)
     , m_mode(FormatModes(defaults.modes))
@@ -176,6 +188,12 @@ ExperimentCommandLine::AddOptions(CommandLine& cmd, CommandLineCheck& check)
                    "or dpdk (poll mode driver: no interrupts, no stack); ns3::GuestOs attributes "
                    "set its costs",
                    m_guest);
+    check.AddValue(cmd, "vswitch",
+                   "software switch profile of the vswitch modes: "
+                       + Join(ListPresets(PresetKind::VSWITCH))
+                       + ", or default (the mode's: ovs-kernel, ovs-dpdk); a topology host's "
+                         "vswitch= wins",
+                   o.vswitch);
     check.AddValue(cmd, "size", "Ethernet frame size in bytes, FCS included (64..1518)", o.size);
     check.AddValue(cmd, "load",
                    "offered load per flow: a rate (10Gbps) or a fraction of --line-rate (0.5)",
@@ -206,6 +224,7 @@ ExperimentCommandLine::Describe(OptionList& list) const
         .Choices("placement", GetPlacementNames())
         .Choices("app", GetTrafficAppNames())
         .Choices("guest", GetGuestKindNames())
+        .Choices("vswitch", VswitchChoices())
         .Range("nics", 1, Topology::MAX_NICS)
         .Range("size", 64, 1518);
 }
@@ -233,6 +252,11 @@ ExperimentCommandLine::GetOptions() const
     {
         throw ExperimentError("--guest=" + m_guest + ": allowed: " + Join(GetGuestKindNames()));
     }
+    const std::vector<std::string> profiles = VswitchChoices();
+    if (std::find(profiles.begin(), profiles.end(), o.vswitch) == profiles.end())
+    {
+        throw ExperimentError("--vswitch=" + o.vswitch + ": allowed: " + Join(profiles));
+    }
     return o;
 }
 
@@ -244,6 +268,7 @@ ExperimentCommandLine::Record(const ExperimentOptions& o, const std::string& pre
                                             {"placement", ToString(o.placement)},
                                             {"app", ToString(o.app)},
                                             {"guest", ToString(o.guest)},
+                                            {"vswitch", o.vswitch},
                                             {"size", std::to_string(o.size)},
                                             {"load", o.load},
                                             {"line-rate", o.lineRate},

@@ -72,6 +72,7 @@ struct ExperimentOptions
     TrafficPattern traffic{TrafficPattern::PAIRS}; //!< --traffic
     Placement placement{Placement::SAME_HOST};     //!< --placement (pairs)
     TrafficApp app{TrafficApp::UDP};               //!< --app
+    std::string vswitch{"default"};                //!< --vswitch: switch profile, or the mode's
     GuestKind guest{GuestKind::KERNEL};            //!< --guest: what runs in the VMs
     uint32_t size{1518};                           //!< --size: Ethernet frame bytes incl. FCS
     std::string load{"10Gbps"};      //!< --load: per-flow rate, or a fraction of lineRate

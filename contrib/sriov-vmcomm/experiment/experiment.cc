@@ -313,9 +313,11 @@ Experiment::MakeHelper(const TopologyNode& spec, CommMode mode) const
     {
         sriov.SetPreset(spec.nic); // this host's hardware, over the program's --preset
     }
-    if (spec.vswitch != "default")
+    // The host's own datapath, else the program's --vswitch, else the mode's.
+    const std::string& profile = spec.vswitch != "default" ? spec.vswitch : m_opt.vswitch;
+    if (profile != "default")
     {
-        comm.SetVswitchProfile(spec.vswitch); // the host's own datapath, over the mode's
+        comm.SetVswitchProfile(profile);
     }
     return comm;
 }

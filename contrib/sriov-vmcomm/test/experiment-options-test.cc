@@ -59,9 +59,10 @@ ErrorOf(F f)
 
 TEST(ExperimentOptionsTest, CommandLineGivesTypedOptions)
 {
-    const ExperimentOptions o = Parse({"--mode=vepa", "--traffic=incast", "--placement=cross-host",
-                                       "--app=onoff", "--size=512", "--duration=20us", "--nics=2",
-                                       "--tcp-sndbuf=16384", "--quiet", "--guest=dpdk"});
+    const ExperimentOptions o
+        = Parse({"--mode=vepa", "--traffic=incast", "--placement=cross-host", "--app=onoff",
+                 "--size=512", "--duration=20us", "--nics=2", "--tcp-sndbuf=16384", "--quiet",
+                 "--guest=dpdk", "--vswitch=vpp"});
     EXPECT_EQ(o.modes, std::vector<CommMode>{CommMode::VEPA});
     EXPECT_EQ(o.traffic, TrafficPattern::INCAST);
     EXPECT_EQ(o.placement, Placement::CROSS_HOST);
@@ -73,6 +74,8 @@ TEST(ExperimentOptionsTest, CommandLineGivesTypedOptions)
     EXPECT_TRUE(o.quiet);
     EXPECT_EQ(o.guest, GuestKind::DPDK);
     EXPECT_EQ(Parse({}).guest, GuestKind::KERNEL); // what the programs ran before --guest
+    EXPECT_EQ(o.vswitch, "vpp");
+    EXPECT_EQ(Parse({}).vswitch, "default"); // the mode's profile
     // Nothing given: the defaults, compare-modes' every mode included.
     ExperimentOptions all;
     all.modes = GetCommModes();
@@ -114,6 +117,12 @@ TEST(ExperimentOptionsTest, UnknownNamesAreRefusedWithTheAllowedOnes)
                       Parse({"--guest=x"});
                   }),
               "--guest=x: allowed: kernel|dpdk");
+    EXPECT_EQ(ErrorOf(
+                  []()
+                  {
+                      Parse({"--vswitch=ovs-turbo"});
+                  }),
+              "--vswitch=ovs-turbo: allowed: ovs-kernel|ovs-dpdk|vpp|bess|default");
 }
 
 TEST(ExperimentOptionsTest, ValidateNamesTheOptionAndReturnsTheRate)
@@ -169,8 +178,8 @@ TEST(ExperimentOptionsTest, ValidateNamesTheOptionAndReturnsTheRate)
 
 TEST(ExperimentOptionsTest, RecordReadsBackAsTheSameOptions)
 {
-    ExperimentOptions o
-        = Parse({"--traffic=permutation", "--duration=1500ns", "--load=0.5", "--guest=dpdk"});
+    ExperimentOptions o = Parse({"--traffic=permutation", "--duration=1500ns", "--load=0.5",
+                                 "--guest=dpdk", "--vswitch=bess"});
     const std::map<std::string, std::string> r = ExperimentCommandLine::Record(o, "nfp6000-bdw");
     EXPECT_EQ(r.at("preset"), "nfp6000-bdw");
     EXPECT_EQ(r.at("traffic"), "permutation");
@@ -179,8 +188,8 @@ TEST(ExperimentOptionsTest, RecordReadsBackAsTheSameOptions)
     EXPECT_EQ(r.at("guest"), "dpdk");
     EXPECT_EQ(r.count("topology"), 0u); // the built-in rack
     std::vector<std::string> args;
-    for (const char* name : {"traffic", "placement", "app", "guest", "size", "load", "line-rate",
-                             "duration", "vms", "nics", "hosts"})
+    for (const char* name : {"traffic", "placement", "app", "guest", "vswitch", "size", "load",
+                             "line-rate", "duration", "vms", "nics", "hosts"})
     {
         args.push_back("--" + std::string(name) + "=" + r.at(name));
     }
@@ -189,6 +198,7 @@ TEST(ExperimentOptionsTest, RecordReadsBackAsTheSameOptions)
     EXPECT_EQ(back.duration, o.duration);
     EXPECT_EQ(back.load, o.load);
     EXPECT_EQ(back.guest, GuestKind::DPDK);
+    EXPECT_EQ(back.vswitch, "bess");
     EXPECT_EQ(ExperimentCommandLine::Record(back, "nfp6000-bdw"), r);
 }
 

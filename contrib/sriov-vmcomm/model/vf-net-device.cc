@@ -423,7 +423,8 @@ VfNetDevice::Interrupt(Time at)
 {
     NS_LOG_FUNCTION(this << at);
     GuestOs* guest = GetGuest();
-    const bool polled = guest && guest->IsPolling();
+    // A poll mode driver sees the write-back: the guest's PMD, or the host's on a PF.
+    const bool polled = m_hostPolled || (guest && guest->IsPolling());
     if (!polled)
     {
         ++m_counters.interrupts;

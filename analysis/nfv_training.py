@@ -10,7 +10,7 @@ a table: figure, published, model, deviation. Options after "--" go to every poi
 --preset=NAME, attributes: --ns3::Type::Attr=V). A point the program refuses (a switch profile
 this build does not have: exit status 2) is listed as not available, with its message. --db adds
 the points to a results database; --markdown prints the table for doc/validation.md;
---update-doc FILE writes it there (between the markers BEGIN and END below) and --check-doc FILE
+--update-doc FILE writes it there (between the markers of analysis/doc_table.py) and --check-doc FILE
 fails, saying how to regenerate, when the page's table is not what the model gives.
 Exit status: 0 done, 1 a point failed otherwise, 2 bad usage. Run with /usr/bin/python3.
 """
@@ -20,6 +20,8 @@ import json
 import os
 import subprocess
 import sys
+
+import doc_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BIN = os.path.join(ROOT, "build", "bin", "nfv-bench")
@@ -42,23 +44,6 @@ FIGURES = [
     ("BESS v2v 64 B", 7.37, "Gb/s", "gbps_l1", ["--scenario=v2v", "--vswitch=bess", "--size=64"]),
 ]
 COMMON = ["--mode=vswitch-dpdk", "--guest=dpdk", "--direction=uni"]
-BEGIN = "<!-- nfv_training.py: begin (generated: python3 analysis/nfv_training.py --update-doc FILE) -->"
-END = "<!-- nfv_training.py: end -->"
-
-
-def doc_block(path):
-    """(text, start, end) of the generated block in the page at path; exits 2 without markers."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    start = text.find(BEGIN)
-    end = text.find(END)
-    if start < 0 or end < start:
-        print(f"nfv_training: error: {path}: no generated table (the lines {BEGIN!r} and "
-              f"{END!r})", file=sys.stderr)
-        sys.exit(2)
-    return text, start + len(BEGIN), end
-
-
 def run_point(program, options, extra, db):
     """Run one point: (JSON object, None) or (None, message); exit status 2 is 'not available'."""
     cmd = [program] + COMMON + options + extra + ([f"--db={db}"] if db else [])
@@ -117,18 +102,9 @@ def main(argv=None):
         failed |= message is not None and message.startswith("failed")
         rows.append((figure, published, unit, point.get(key) if point else None, message or ""))
     if args.update_doc or args.check_doc:
-        path = args.update_doc or args.check_doc
-        text, start, end = doc_block(path)
-        block = "\n" + table(rows, True) + "\n"
-        if args.update_doc:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text[:start] + block + text[end:])
-        elif text[start:end] != block:
-            print(f"nfv_training: {path}: the table is not what the model gives now; regenerate "
-                  f"it: python3 analysis/nfv_training.py --bin=BUILD/bin/nfv-bench "
-                  f"--update-doc {path}\n" + table(rows, True), file=sys.stderr)
-            return 1
-        return 1 if failed else 0
+        status = doc_table.update_or_check("nfv_training.py", args.update_doc or args.check_doc,
+                                           table(rows, True), bool(args.update_doc))
+        return max(status, 1 if failed else 0)
     print(table(rows, args.markdown))
     return 1 if failed else 0
 

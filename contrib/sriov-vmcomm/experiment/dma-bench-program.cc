@@ -6,10 +6,10 @@
 #include "dma-bench-program.h"
 
 #include "command-line-check.h"
+#include "json-text.h"
 #include "ns3/command-line.h"
 #include "ns3/dma-bench.h"
 #include "ns3/preset.h"
-#include "json-text.h"
 #include "option-list.h"
 #include "results-db.h"
 #include "scenario-program.h"

@@ -6,11 +6,11 @@
 #include "nfv-bench-program.h"
 
 #include "command-line-check.h"
+#include "json-text.h"
 #include "ns3/command-line.h"
 #include "ns3/preset.h"
 #include "ns3/simulator.h"
 #include "ns3/vswitch-helper.h"
-#include "json-text.h"
 #include "option-list.h"
 #include "results-db.h"
 #include "rfc2544-search.h"

@@ -57,6 +57,19 @@ MakeEnumAccessor(T C::*member)
 {
     return ns3::MakeEnumAccessor<T>(member);
 }
+
+/**
+ * MakeEnumAccessor for an enum set and got by methods: since ns-3.41 it needs the enum type,
+ * deduced here from the getter.
+ * \param setter the setter \param getter the getter
+ * eturn the accessor
+ */
+template<typename C, typename T>
+Ptr<const AttributeAccessor>
+MakeEnumAccessor(void (C::*setter)(T), T (C::*getter)() const)
+{
+    return ns3::MakeEnumAccessor<T>(setter, getter);
+}
 #else
 template<typename T>
 using EnumValueOf = EnumValue;
@@ -66,6 +79,13 @@ Ptr<const AttributeAccessor>
 MakeEnumAccessor(T C::*member)
 {
     return ns3::MakeEnumAccessor(member);
+}
+
+template<typename C, typename T>
+Ptr<const AttributeAccessor>
+MakeEnumAccessor(void (C::*setter)(T), T (C::*getter)() const)
+{
+    return ns3::MakeEnumAccessor(setter, getter);
 }
 #endif
 

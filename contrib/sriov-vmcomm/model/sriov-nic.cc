@@ -79,11 +79,7 @@ SriovNic::GetTypeId()
                   "Vepa (out of the uplink, reflected by the switch), Offload (a host "
                   "virtual switch decides each frame, the VF does the DMA)",
                   EnumValue(FORWARD_VF_DMA),
-#if VMCOMM_NS3_VERSION >= 341
-                  MakeEnumAccessor<Forwarding>(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
-#else
-                  MakeEnumAccessor(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
-#endif
+                  compat::MakeEnumAccessor(&SriovNic::SetForwarding, &SriovNic::GetForwarding),
                   MakeEnumChecker(FORWARD_VF_DMA, "VfDma", FORWARD_VEB, "Veb", FORWARD_VEPA, "Vepa",
                                   FORWARD_OFFLOAD, "Offload"))
               .AddAttribute("EswitchLatency",

@@ -46,14 +46,6 @@ VirtualSwitch::GetDropReasonName(DropReason reason)
 
 // ---- VirtualSwitch ----
 
-// Mode: a setter, as the scheduler holds the mode; ns-3.41 made EnumValue a template.
-#if VMCOMM_NS3_VERSION >= 341
-#    define MODE_ACCESSOR \
-        MakeEnumAccessor<VirtualSwitch::Mode>(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode)
-#else
-#    define MODE_ACCESSOR MakeEnumAccessor(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode)
-#endif
-
 TypeId
 VirtualSwitch::GetTypeId()
 {
@@ -63,12 +55,14 @@ VirtualSwitch::GetTypeId()
               .SetParent<VirtioBackend>()
               .SetGroupName("SriovVmcomm")
               .AddConstructor<VirtualSwitch>()
-              .AddAttribute("Mode",
-                            "Interrupt (kernel datapath: kicks wake sleeping cores) or Poll (DPDK "
-                            "PMD: cores spin, always busy). Default: the ovs-kernel profile "
-                            "(profiles: helper/preset.cc, doc/vswitch.md).",
-                            EnumValue(INTERRUPT), MODE_ACCESSOR,
-                            MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
+              .AddAttribute(
+                  "Mode",
+                  "Interrupt (kernel datapath: kicks wake sleeping cores) or Poll (DPDK "
+                  "PMD: cores spin, always busy). Default: the ovs-kernel profile "
+                  "(profiles: helper/preset.cc, doc/vswitch.md).",
+                  EnumValue(INTERRUPT),
+                  compat::MakeEnumAccessor(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode),
+                  MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
               .AddAttribute(
                   "NCores",
                   "Host cores running the switch; ports are assigned to them round "

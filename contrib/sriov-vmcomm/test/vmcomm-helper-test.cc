@@ -11,6 +11,7 @@
 #include "ns3/host.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "ns3/ns3-compat.h"
 #include "ns3/sriov-nic.h"
 #include "ns3/vf-net-device.h"
 #include "ns3/virtio-net-device.h"
@@ -171,14 +172,14 @@ TEST(VmCommHelper, EveryModeThroughOneEntryPoint)
         {
             Ptr<VfNetDevice> vf = DynamicCast<VfNetDevice>(devices.Get(0));
             ASSERT_TRUE(vf) << ToString(mode);
-            EnumValue forwarding;
+            compat::EnumValueOf<SriovNic::Forwarding> forwarding;
             vf->GetNic()->GetAttribute("Forwarding", forwarding);
             const std::map<CommMode, int> expected
                 = {{CommMode::VF_DMA, SriovNic::FORWARD_VF_DMA},
                    {CommMode::VEB, SriovNic::FORWARD_VEB},
                    {CommMode::VEPA, SriovNic::FORWARD_VEPA},
                    {CommMode::VSWITCH_OFFLOAD, SriovNic::FORWARD_OFFLOAD}};
-            EXPECT_EQ(forwarding.Get(), expected.at(mode)) << ToString(mode);
+            EXPECT_EQ(int(forwarding.Get()), expected.at(mode)) << ToString(mode);
             EXPECT_EQ(bool(host->GetVirtualSwitch()), mode == CommMode::VSWITCH_OFFLOAD);
             EXPECT_FALSE(host->GetPf());
         }

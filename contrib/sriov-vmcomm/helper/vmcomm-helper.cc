@@ -169,10 +169,7 @@ VmCommHelper::Install(Ptr<Node> hostNode, NodeContainer vms) const
         vswitch.SetVirtioAttribute(s.first, *s.second);
     }
     NetDeviceContainer devices = vswitch.Install(host, vms);
-    Ptr<VirtualSwitch> sw = host->GetVirtualSwitch();
-    sw->SetUplink(pf);
-    // A DPDK switch drives its NIC port with a poll mode driver: no interrupts on the PF.
-    pf->SetHostPolled(sw->GetMode() == VirtualSwitch::POLL);
+    host->GetVirtualSwitch()->SetUplink(pf); // a poll-mode switch polls its PF (PollUplink)
     return devices;
 }
 

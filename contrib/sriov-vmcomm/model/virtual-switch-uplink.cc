@@ -12,6 +12,7 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
+#include "vf-net-device.h"
 #include "virtual-switch.h"
 
 namespace ns3 {
@@ -58,7 +59,21 @@ VirtualSwitch::SetUplink(Ptr<NetDevice> device)
     {
         device->SetPromiscReceiveCallback(MakeCallback(&VirtualSwitch::UplinkPromisc, this));
     }
+    PollUplink();
     return index;
+}
+
+void
+VirtualSwitch::PollUplink()
+{
+    // A poll-mode (DPDK) switch drives a PF uplink with its own PMD: no MSI-X on that queue.
+    Ptr<VfNetDevice> pf = m_uplinkPort == PORT_NONE
+                            ? nullptr
+                            : DynamicCast<VfNetDevice>(m_ports[m_uplinkPort].uplink);
+    if (pf)
+    {
+        pf->SetHostPolled(m_scheduler.GetParameters().poll);
+    }
 }
 
 void

@@ -255,6 +255,7 @@ VirtualSwitch::SetMode(Mode mode)
 {
     NS_LOG_FUNCTION(this << mode);
     m_scheduler.GetParameters().poll = mode == POLL;
+    PollUplink();
 }
 
 uint32_t

@@ -329,6 +329,12 @@ class VirtualSwitch
      */
     double PortCycles(uint32_t port, bool rx, uint32_t length) const;
 
+    /**
+     * \brief Make a PF uplink's queue polled or interrupt-driven as the switch's Mode is (a
+     * poll-mode switch's PMD polls its NIC port); called when the uplink or the mode is set.
+     */
+    void PollUplink();
+
     // VswitchCoreScheduler::Client
     double ClassifyFrame(VswitchFrame& frame, uint32_t port) override;
     void FinishBatch(uint32_t port, Virtqueue& queue, uint32_t frames) override;

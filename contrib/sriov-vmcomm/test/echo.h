@@ -12,7 +12,9 @@
 
 /**
  * Echo \p packets UDP packets from \p client to \p server (reached at \p address), \p interval
- * apart from \p start, and run the simulation until \p stop.
+ * apart from \p start, and run the simulation until \p stop. Keep \p interval above ARP's
+ * RequestJitter (10 ms): packets sent while an ARP request waits its jitter queue in ArpCache
+ * (PendingQueueSize 3), and one more is dropped.
  * \return the echoes the client received
  */
 inline uint32_t

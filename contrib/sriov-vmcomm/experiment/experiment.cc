@@ -303,8 +303,15 @@ Experiment::MakeHelper(const TopologyNode& spec, CommMode mode) const
 {
     VmCommHelper comm;
     comm.SetMode(mode);
-    GuestHelper guest; // --guest: what runs in every VM, whatever the mode
-    guest.SetGuest(m_opt.guest);
+    // The host's own guests (checked by Topology::AddHost), else the program's --guest; whatever
+    // the mode.
+    GuestKind kind = m_opt.guest;
+    if (spec.guest != "default")
+    {
+        ParseGuestKind(spec.guest, &kind);
+    }
+    GuestHelper guest;
+    guest.SetGuest(kind);
     comm.SetGuestHelper(guest);
     SriovHelper& sriov = comm.GetSriovHelper();
     sriov.SetHostAttribute("Name", StringValue(spec.name));

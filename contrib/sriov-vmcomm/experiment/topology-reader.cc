@@ -101,14 +101,15 @@ struct UnknownAttr
 };
 
 const char* const NODE_ATTRS[]
-    = {"kind", "vms", "nics", "nic", "vswitch", "ports", "buffer", "comment"};
+    = {"kind", "vms", "nics", "nic", "vswitch", "guest", "ports", "buffer", "comment"};
 const char* const EDGE_ATTRS[] = {"rate", "delay", "comment"};
-const std::vector<std::string> HOST_ONLY = {"vms", "nics", "nic", "vswitch"};
+const std::vector<std::string> HOST_ONLY = {"vms", "nics", "nic", "vswitch", "guest"};
 const std::vector<std::string> SWITCH_ONLY = {"ports", "buffer"};
 
 /** What the message for an unknown attribute lists as allowed. */
 const char* const ALLOWED_ATTRS
-    = "allowed: on nodes kind (host|switch), vms, nics, nic, vswitch (hosts), ports, buffer "
+    = "allowed: on nodes kind (host|switch), vms, nics, nic, vswitch, guest (hosts), ports, "
+      "buffer "
       "(switches); "
       "on edges rate, delay; comment anywhere";
 
@@ -414,7 +415,8 @@ TopologyReader::ReadString(const std::string& text, const std::string& source)
                 {
                     vswitch = *s;
                 }
-                index[v] = topo.AddHost(name, vms, nic, vswitch, nics);
+                const std::string* guest = Find(values, "guest");
+                index[v] = topo.AddHost(name, vms, nic, vswitch, nics, guest ? *guest : "default");
             }
             else
             {

@@ -8,6 +8,7 @@
 // queries; the routes are TopologyRoutes, the value parsers TopologyValues.
 #include "topology.h"
 
+#include "ns3/guest-helper.h"
 #include "ns3/preset.h"
 #include "ns3/virtual-switch.h"
 
@@ -60,7 +61,7 @@ Topology::GetSource() const
 
 int
 Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
-                  const std::string& vswitch, uint32_t nics)
+                  const std::string& vswitch, uint32_t nics, const std::string& guest)
 {
     std::string why;
     if (vms < 1)
@@ -105,6 +106,17 @@ Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
                             "attribute vswitch=\"" + vswitch + "\": allowed: default, "
                                 + GetPresetNameList(PresetKind::VSWITCH));
     }
+    GuestKind kind;
+    if (guest != "default" && !ParseGuestKind(guest, &kind))
+    {
+        std::string allowed;
+        for (const std::string& g : GetGuestKindNames())
+        {
+            allowed += ", " + g;
+        }
+        throw TopologyError(m_source, NodeElement(name),
+                            "attribute guest=\"" + guest + "\": allowed: default" + allowed);
+    }
     TopologyNode n;
     n.name = name;
     n.kind = HOST;
@@ -112,6 +124,7 @@ Topology::AddHost(const std::string& name, uint32_t vms, const std::string& nic,
     n.nic = nic;
     n.vswitch = vswitch;
     n.nics = nics;
+    n.guest = guest;
     const int index = static_cast<int>(m_nodes.size());
     if (name.empty() || !m_byName.emplace(name, index).second)
     {

@@ -39,6 +39,7 @@ struct TopologyNode
     std::string nic{"default"};     //!< host: hardware preset, default = the program's
     std::string vswitch{"default"}; //!< host: virtual switch profile, default = the mode's
     uint32_t nics{0};               //!< host: SR-IOV NICs, 0 = the program's --nics
+    std::string guest{"default"};   //!< host: what its VMs run (kernel, dpdk), default = --guest
     uint32_t ports{0};              //!< switch: port count, 0 = as many as it has links
     std::string buffer;             //!< switch: per-port queue (ns3::QueueSize), "" = default
     std::vector<int> links;         //!< links of this node; port i is links[i]
@@ -122,12 +123,14 @@ class Topology
      * \param nic hardware preset name (NIC, PCIe, IOMMU: ns3::ListPresets()), or "default"
      * \param vswitch virtual switch profile for the vswitch modes, or "default" (the mode's)
      * \param nics SR-IOV NICs, 1..MAX_NICS, or 0 for the program's default
+     * \param guest what the host's VMs run (GetGuestKindNames()), or "default" (the program's)
      * \return the node index
-     * \throws TopologyError on a duplicate name, vms == 0, nics > MAX_NICS or a malformed
-     * preset name
+     * \throws TopologyError on a duplicate name, vms == 0, nics > MAX_NICS, a malformed
+     * preset name or an unknown guest
      */
     int AddHost(const std::string& name, uint32_t vms = 2, const std::string& nic = "default",
-                const std::string& vswitch = "default", uint32_t nics = 0);
+                const std::string& vswitch = "default", uint32_t nics = 0,
+                const std::string& guest = "default");
 
     /** Most SR-IOV NICs a host may have (a server's PCIe slots). */
     static constexpr uint32_t MAX_NICS = 8;

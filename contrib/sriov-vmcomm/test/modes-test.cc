@@ -270,15 +270,15 @@ TEST(ModesTest, VebBufferBoundDropsAreCounted)
 
 namespace {
 
-/** A two-host topology whose host h1 carries the given extra attributes. */
+/** A two-host topology whose hosts h1 and h2 carry the given extra attributes. */
 std::string
-TwoHostsWith(const std::string& h1Attrs)
+TwoHostsWith(const std::string& h1Attrs, const std::string& h2Attrs = "")
 {
     std::string path = TestDir() + "modes-attrs.dot";
     std::ofstream(path) << "graph t {\n"
                            "  h1 [kind=host, vms=2, "
-                        << h1Attrs
-                        << "]; h2 [kind=host, vms=2]; tor [kind=switch];\n"
+                        << h1Attrs << "]; h2 [kind=host, vms=2, " << h2Attrs
+                        << "]; tor [kind=switch];\n"
                            "  h1 -- tor; h2 -- tor;\n"
                            "}\n";
     return path;
@@ -319,6 +319,56 @@ TEST(ModesTest, HostAttributesOfTheTopologyAreApplied)
     ASSERT_GT(up2, 0.0);
     EXPECT_LT(up1, up2 * 0.6);
     std::remove(gOptions.topologyFile.c_str());
+}
+
+TEST(ModesTest, HostGuestOfTheTopologyWinsOverTheProgramsGuest)
+{
+    // 64 B frames at 5 Mb/s from h1's VMs to h2's: with kernel guests the receiving vCPU halts
+    // and the stacks run; a host's guest=dpdk turns both off for its VMs only.
+    auto p50 = [](const std::string& h1, const std::string& h2, GuestKind program)
+    {
+        ExperimentOptions options;
+        options.topologyFile = TwoHostsWith(h1, h2);
+        options.guest = program;
+        options.traffic = TrafficPattern::PAIRS;
+        options.placement = Placement::CROSS_HOST;
+        options.size = 64;
+        options.load = "5Mbps";
+        options.duration = MilliSeconds(2);
+        Experiment e("test", options);
+        e.Validate();
+        RunRecord r = e.RunMode("vf-dma");
+        std::remove(options.topologyFile.c_str());
+        std::vector<double> v;
+        for (const FlowRow& f : r.flows)
+        {
+            EXPECT_GT(f.rxFrames, 0u);
+            v.push_back(f.latP50Ns);
+        }
+        return v;
+    };
+    const std::vector<double> kernel = p50("", "", GuestKind::KERNEL);
+    const std::vector<double> dpdk = p50("", "", GuestKind::DPDK);
+    ASSERT_EQ(kernel.size(), dpdk.size());
+    ASSERT_FALSE(kernel.empty());
+    // Both hosts say dpdk: the program's --guest=kernel is overridden, the rows are dpdk's.
+    EXPECT_EQ(p50("guest=dpdk", "guest=dpdk", GuestKind::KERNEL), dpdk);
+    EXPECT_EQ(p50("guest=kernel", "guest=kernel", GuestKind::DPDK), kernel);
+    EXPECT_EQ(p50("guest=default", "", GuestKind::DPDK), dpdk);
+    // One host each (flows go from h1 to h2): each kind pays its own side.
+    const std::vector<double> dpdkToKernel = p50("guest=dpdk", "", GuestKind::KERNEL);
+    const std::vector<double> kernelToDpdk = p50("", "guest=dpdk", GuestKind::KERNEL);
+    ASSERT_EQ(dpdkToKernel.size(), kernel.size());
+    ASSERT_EQ(kernelToDpdk.size(), kernel.size());
+    for (std::size_t i = 0; i < kernel.size(); ++i)
+    {
+        // The sender's stack (about 0.9 us) is gone; the receiver's halt and stack remain.
+        EXPECT_LT(dpdkToKernel[i], kernel[i] - 500) << "flow " << i;
+        EXPECT_GT(dpdkToKernel[i], dpdk[i] + 10000) << "flow " << i;
+        // The other way round: only the sender's stack.
+        EXPECT_GT(kernelToDpdk[i], dpdk[i] + 500) << "flow " << i;
+        EXPECT_LT(kernelToDpdk[i], kernel[i] - 10000) << "flow " << i;
+    }
 }
 
 TEST(ModesTest, UnknownHostPresetOrProfileIsRefusedNamingTheNode)

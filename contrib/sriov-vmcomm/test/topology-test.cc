@@ -468,6 +468,21 @@ TEST(TopologyErrors, Nics)
     EXPECT_EQ(t.GetNode(t.GetHosts()[0]).nics, 2u);
     Topology d = TopologyReader::Read(WriteTemp("nics-default.dot", "graph { h1 [kind=host]; }"));
     EXPECT_EQ(d.GetNode(d.GetHosts()[0]).nics, 0u) << "0: the program's --nics";
+    EXPECT_EQ(d.GetNode(d.GetHosts()[0]).guest, "default") << "the program's --guest";
+}
+
+TEST(TopologyErrors, Guest)
+{
+    Topology t = TopologyReader::Read(
+        WriteTemp("guest.dot", "graph { h1 [kind=host, guest=dpdk]; h2 [kind=host, "
+                               "guest=\"kernel\"]; s [kind=switch]; h1 -- s; h2 -- s; }"));
+    EXPECT_EQ(t.GetNode(t.FindNode("h1")).guest, "dpdk");
+    EXPECT_EQ(t.GetNode(t.FindNode("h2")).guest, "kernel");
+    ExpectError("guest-bad.dot", "graph { h3 [kind=host, guest=\"rtos\"]; }",
+                {"node \"h3\"", "guest=\"rtos\"", "allowed: default, kernel, dpdk"});
+    ExpectError("guest-on-switch.dot",
+                "graph { h1 [kind=host]; s1 [kind=switch, guest=dpdk]; h1 -- s1; }",
+                {"node \"s1\"", "guest", "only allowed on hosts"});
 }
 
 TEST(TopologyErrors, Rate)

@@ -4,7 +4,8 @@
  * The vhost-net worker threads of the kernel switch (VhostWorker): a VM-to-VM frame wakes the
  * sender's worker (copy out, datapath) and the receiver's (copy in), each cost paid once; a
  * frame that arrives while a worker works pays no wake-up; a worker pays one wake-up per idle
- * period; without VhostWorkers, or in Poll mode, the switch's cores serve the VM ports.
+ * period; frames to and from the uplink cross one worker, the uplink staying on the switch's
+ * core; without VhostWorkers, or in Poll mode, the switch's cores serve the VM ports.
  */
 #include "ns3/core-module.h"
 #include "ns3/guest-helper.h"
@@ -238,6 +239,58 @@ TEST_F(VhostWorkerTest, WakeupPaidOncePerIdlePeriod)
         }
         EXPECT_EQ(woken, sw->GetWorker(port)->GetStats().wakeups);
     }
+}
+
+// The uplink stays on the switch's core (the NIC's softirq): a frame from it costs the core the
+// datapath and the NIC port, and the VM's worker the copy in; a VM's frame for the uplink costs
+// its worker the datapath, the copy out and the NIC port's TX, and wakes no other worker.
+TEST_F(VhostWorkerTest, UplinkFramesCrossOneWorker)
+{
+    sw->SetAttribute("WakeupCycles", DoubleValue(500));
+    sw->SetAttribute("NicPortRxCycles", DoubleValue(1000));
+    sw->SetAttribute("NicPortTxCycles", DoubleValue(2000));
+    NodeContainer ends; // the host OS's node, a machine outside
+    ends.Create(2);
+    NetDeviceContainer cable = SimpleNetDeviceHelper().Install(ends);
+    sw->SetUplink(cable.Get(0));
+    std::vector<Time> core;
+    sw->TraceConnectWithoutContext(
+        "Batch", MakeBoundCallback(
+                     +[](std::vector<Time>* d, uint32_t, uint32_t, uint32_t, Time t)
+                     {
+                         d->push_back(t);
+                     },
+                     &core));
+    Ptr<NetDevice> outside = cable.Get(1);
+    Mac48Address vm = Mac48Address::ConvertFrom(a->GetAddress());
+    Simulator::Schedule(MicroSeconds(10),
+                        [outside, vm]
+                        {
+                            outside->Send(Create<Packet>(PAYLOAD), vm, RAW_PROTOCOL);
+                        });
+    Ptr<VirtioNetDevice> from = a;
+    Address back = outside->GetAddress(); // learned from the first frame
+    Simulator::ScheduleWithContext(from->GetNode()->GetId(), MicroSeconds(100),
+                                   [from, back]
+                                   {
+                                       from->Send(Create<Packet>(PAYLOAD), back, RAW_PROTOCOL);
+                                   });
+    Simulator::Run();
+    // In by the uplink: the core pays its wake-up, the datapath and the NIC's RX, no copy ...
+    ASSERT_EQ(core.size(), 1u);
+    EXPECT_EQ(core[0], NanoSeconds(500 + 100 + 1000));
+    // ... and VM 0's worker the copy in.
+    const std::vector<Batch> rx = Of(0, VhostWorker::TAP_QUEUE);
+    ASSERT_EQ(rx.size(), 1u);
+    EXPECT_EQ(rx[0].duration, NanoSeconds(1000 + 20 + FRAME_BYTES));
+    EXPECT_EQ(a->GetCounters().rxFrames, 1u);
+    // Out by the uplink: VM 0's worker runs it all.
+    const std::vector<Batch> tx = Of(0, VhostWorker::TX_QUEUE);
+    ASSERT_EQ(tx.size(), 1u);
+    EXPECT_EQ(tx[0].duration, NanoSeconds(1000 + 100 + 10 + FRAME_BYTES + 2000));
+    EXPECT_EQ(sw->GetCounters().uplinkTx, 1u);
+    EXPECT_EQ(sw->GetWorker(1)->GetStats().wakeups, 0u);
+    EXPECT_EQ(batches.size(), 2u);
 }
 
 // Without VhostWorkers the switch's cores serve the VM ports (one wake-up per kick); a

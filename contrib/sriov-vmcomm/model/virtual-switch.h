@@ -68,7 +68,7 @@ namespace ns3 {
  * output to representors (its floods skip them; a unicast decision naming one, for a frame of a
  * virtio port or of the uplink, is dropped, no-destination).
  *
- * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
+ * Events: one per batch (its end) and one per wakeup of an idle core or worker; none per frame.
  *
  * The attribute defaults are the ovs-kernel calibration; named calibrations (ovs-kernel,
  * ovs-dpdk) are in the helper-level preset registry: VswitchHelper::SetProfile, or
@@ -244,7 +244,11 @@ class VirtualSwitch
     Ptr<VirtioNetDevice> GetPortDevice(uint32_t port) const;
     /** \return the VM devices, in port order */
     NetDeviceContainer GetDevices() const;
-    /** \param port a port \return the core serving it */
+    /**
+     * \param port a port
+     * \return the core it is assigned to (which serves it unless it has a vhost worker:
+     * GetWorker())
+     */
     uint32_t GetPortCore(uint32_t port) const;
     /**
      * \param port a port

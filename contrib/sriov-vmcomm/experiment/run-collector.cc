@@ -385,6 +385,10 @@ RunCollector::SnapshotBusy() const
             {
                 cores += vs->GetBusyTime(c).GetSeconds();
             }
+            for (uint32_t w = 0; w < vs->GetNWorkers(); ++w)
+            {
+                cores += vs->GetWorkerByIndex(w)->GetBusyTime().GetSeconds();
+            }
         }
         busy[name + "/cpu|cores"] = cores;
     }
@@ -587,6 +591,22 @@ RunCollector::CollectHost(RunRecord& r, const Ptr<Host>& h) const
             useful += vs->GetUsefulTime(c).GetSeconds();
             r.counters.push_back({name + "/cpu/core" + std::to_string(c), "busy_seconds",
                                   vs->GetBusyTime(c).GetSeconds()});
+        }
+        // vhost-net: a worker thread per VM port, running when it has work.
+        for (uint32_t port = 0; port < vs->GetNPorts(); ++port)
+        {
+            if (Ptr<VhostWorker> w = vs->GetWorker(port))
+            {
+                const std::string thread = name + "/cpu/vhost" + std::to_string(port);
+                busy += w->GetBusyTime().GetSeconds();
+                useful += w->GetBusyTime().GetSeconds();
+                r.counters.push_back({thread, "busy_seconds", w->GetBusyTime().GetSeconds()});
+                r.counters.push_back({thread, "wakeups", double(w->GetStats().wakeups)});
+                r.counters.push_back({thread, "input_queue_drops",
+                                      double(vs->GetPortDevice(port)->GetDrops(
+                                          VirtioNetDevice::DROP_TX_QUEUE_FULL))});
+                r.counters.push_back({thread, "tap_backlog_at_end", double(w->GetTapBacklog())});
+            }
         }
         // A frame the PF refuses is counted by its NIC (tx-ring-full, frame-too-large): the
         // switch's own uplink-refused would count it twice.

@@ -330,8 +330,10 @@ MakePresets()
 // OVS kernel datapath, one core: about 1.9 Mpps with 64 B packets port to port (Emmerich et al.,
 // JNSM 2018), at an assumed 2.2 GHz (the Xeon E5-2630 v4 of the calibration host): 1157.9 cycles
 // per frame, all in CyclesPerPacket (no per-port split published). vhost-net copies as much as
-// vhost-user: CyclesPerByte as OVS-DPDK's. VM-to-VM through vhost-net adds kicks and wakeups
-// (WakeupCycles, estimate).
+// vhost-user: CyclesPerByte as OVS-DPDK's. vhost-net runs a worker thread per virtio device
+// (VhostWorkers): the sender's worker copies the frame out and runs the datapath, the receiver's
+// copies it in; each pays its own wake-up (VhostWorker attributes, estimates). The switch's
+// WakeupCycles and WakeupLatency are then the uplink NIC's interrupt to its softirq.
 //
 // The attribute defaults of ns3::VirtualSwitch are the ovs-kernel profile (test/vswitch-test.cc
 // checks that they agree to the last bit).
@@ -352,7 +354,7 @@ constexpr double BESS_SWITCH_CYCLES = 40; //!< estimate: L2Forward module per fr
 constexpr double KERNEL_MPPS_64 = 1.9;    //!< Emmerich et al. 2018, 64 B port to port
 constexpr uint32_t KERNEL_BATCH = 64;     //!< Linux NAPI weight (vhost-net serves in rounds)
 constexpr double KERNEL_BATCH_CYCLES = 0; //!< in WakeupCycles instead
-constexpr double KERNEL_WAKEUP_CYCLES = 2200; //!< estimate: ~1 us of eventfd wakeup + switch-in
+constexpr double KERNEL_WAKEUP_CYCLES = 2200; //!< estimate: ~1 us of IRQ entry + softirq start
 
 /** \return cycles per frame of \p size bytes (FCS included) at \p gbps counting L1 bits */
 constexpr double
@@ -406,6 +408,8 @@ PollProfile(const std::string& source, double perPacket, uint32_t batch, double 
                              "(derived in helper/preset.cc)";
     return {
         {"ns3::VirtualSwitch::Mode", "Poll", "DPDK poll-mode driver cores"},
+        {"ns3::VirtualSwitch::VhostWorkers", "false",
+         "vhost-user: the switch's PMD cores serve the virtqueues (no vhost-net thread)"},
         {"ns3::VirtualSwitch::ClockGHz", Exact(ZHANG_GHZ),
          "Zhang et al. 2019 testbed: Xeon E5-2690 v3, 2.6 GHz (the clock the cycles assume)"},
         {"ns3::VirtualSwitch::CyclesPerPacket", Exact(perPacket), source},
@@ -437,6 +441,8 @@ MakeSwitchProfiles()
           "(Emmerich et al., JNSM 2018), per-byte copy cost from Zhang et al. 2019";
     kernel.parameters = {
         {"ns3::VirtualSwitch::Mode", "Interrupt", "OVS kernel datapath: vhost-net kicks"},
+        {"ns3::VirtualSwitch::VhostWorkers", "true",
+         "vhost-net: one worker thread per virtio device (drivers/vhost/net.c)"},
         {"ns3::VirtualSwitch::ClockGHz", Exact(KERNEL_GHZ),
          "assumed: Xeon E5-2630 v4 of the calibration host (doc/validation.md)"},
         {"ns3::VirtualSwitch::CyclesPerPacket", Exact(KERNEL_CYCLES_PER_PACKET),
@@ -456,8 +462,11 @@ MakeSwitchProfiles()
         {"ns3::VirtualSwitch::BatchCycles", Exact(KERNEL_BATCH_CYCLES),
          "estimate: the kernel's per-round cost is in WakeupCycles"},
         {"ns3::VirtualSwitch::WakeupCycles", Exact(KERNEL_WAKEUP_CYCLES),
-         "estimate: ~1 us of eventfd wakeup and vhost worker switch-in at 2.2 GHz"},
-        {"ns3::VirtualSwitch::WakeupLatency", "1us", "estimate: kick to vhost worker running"},
+         "estimate: ~1 us of interrupt entry and softirq start at 2.2 GHz (the uplink's; each "
+         "vhost worker has its own, VhostWorker::WakeupCycles)"},
+        {"ns3::VirtualSwitch::WakeupLatency", "1us",
+         "estimate: uplink interrupt to its softirq running (each vhost worker has its own, "
+         "VhostWorker::WakeupLatency)"},
     };
     Preset dpdk;
     dpdk.name = "ovs-dpdk";

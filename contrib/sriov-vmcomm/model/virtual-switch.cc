@@ -17,6 +17,7 @@
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/object-vector.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -39,6 +40,8 @@ VirtualSwitch::GetDropReasonName(DropReason reason)
             return "uplink-refused";
         case DROP_NO_DESTINATION:
             return "no-destination";
+        case DROP_TAP_QUEUE_FULL:
+            return "tap-queue-full";
         default:
             return "unknown";
     }
@@ -63,6 +66,17 @@ VirtualSwitch::GetTypeId()
                   EnumValue(INTERRUPT),
                   compat::MakeEnumAccessor(&VirtualSwitch::SetMode, &VirtualSwitch::GetMode),
                   MakeEnumChecker(INTERRUPT, "Interrupt", POLL, "Poll"))
+              .AddAttribute(
+                  "VhostWorkers",
+                  "Interrupt mode: each VM port is served by a vhost-net worker thread of its "
+                  "own (VhostWorker: the sender's copies out and runs the datapath, the "
+                  "receiver's copies in), as Linux vhost-net runs one per virtio device; the "
+                  "cores then serve the uplink only. false: the cores serve the VM ports too "
+                  "(one wake-up per kick, no per-device thread). No effect in Poll mode.",
+                  BooleanValue(true),
+                  MakeBooleanAccessor(&VirtualSwitch::SetVhostWorkers,
+                                      &VirtualSwitch::GetVhostWorkers),
+                  MakeBooleanChecker())
               .AddAttribute(
                   "NCores",
                   "Host cores running the switch; ports are assigned to them round "
@@ -152,21 +166,29 @@ VirtualSwitch::GetTypeId()
                   MakeDoubleChecker<double>(0))
               .AddAttribute(
                   "WakeupCycles",
-                  "Interrupt mode: cycles to wake an idle core for a kick or uplink "
-                  "interrupt (eventfd, scheduler, vhost worker switch-in). Estimate: "
-                  "2200 (~1 us at 2.2 GHz).",
+                  "Interrupt mode: cycles to wake an idle core for an uplink interrupt "
+                  "(NAPI softirq) or, without VhostWorkers, a kick (eventfd, scheduler, "
+                  "switch-in; a VhostWorker has its own). Estimate: 2200 (~1 us at 2.2 GHz).",
                   DoubleValue(2200),
                   MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::wakeupCycles>,
                                      &VirtualSwitch::GetCoreParameter<double, &P::wakeupCycles>),
                   MakeDoubleChecker<double>(0))
               .AddAttribute(
                   "WakeupLatency",
-                  "Interrupt mode: time from the kick (or uplink interrupt) reaching "
-                  "the host to the core starting on it. Estimate: 1 us.",
+                  "Interrupt mode: time from an uplink interrupt (or, without VhostWorkers, "
+                  "a kick) reaching the host to the core starting on it (a VhostWorker has "
+                  "its own). Estimate: 1 us.",
                   TimeValue(MicroSeconds(1)),
                   MakeTimeAccessor(&VirtualSwitch::SetCoreParameter<Time, &P::wakeupLatency>,
                                    &VirtualSwitch::GetCoreParameter<Time, &P::wakeupLatency>),
                   MakeTimeChecker(Time(0)))
+              .AddAttribute("VhostWorkerList",
+                            "The vhost-net worker threads of the VM ports, in port order (none "
+                            "in Poll mode or without VhostWorkers)",
+                            TypeId::ATTR_GET, ObjectVectorValue(),
+                            MakeObjectVectorAccessor(&VirtualSwitch::GetNWorkers,
+                                                     &VirtualSwitch::GetWorkerByIndex),
+                            MakeObjectVectorChecker<VhostWorker>())
               .AddAttribute("UplinkQueueSize",
                             "Frames from the uplink waiting for their core (the NIC RX ring the "
                             "host polls or is interrupted for). Estimate: 1024, mlx5's default "
@@ -200,6 +222,8 @@ VirtualSwitch::GetTypeId()
 
 VirtualSwitch::VirtualSwitch()
     : m_learning(true)
+    , m_vhostWorkers(true)
+    , m_context(Simulator::NO_CONTEXT)
     , m_uplinkPort(PORT_NONE)
     , m_uplinkRepresentor(PORT_NONE)
     , m_nRepresentors(0)
@@ -228,6 +252,11 @@ VirtualSwitch::DoDispose()
     m_scheduler.Dispose();
     for (auto& p : m_ports)
     {
+        if (p.worker)
+        {
+            p.worker->Dispose();
+            p.worker = nullptr;
+        }
         if (p.vm)
         {
             p.vm->AttachBackend(nullptr, 0);
@@ -256,6 +285,7 @@ VirtualSwitch::SetMode(Mode mode)
     NS_LOG_FUNCTION(this << mode);
     m_scheduler.GetParameters().poll = mode == POLL;
     PollUplink();
+    UpdateWorkers();
 }
 
 uint32_t
@@ -271,6 +301,7 @@ VirtualSwitch::AddPort(Ptr<VirtioNetDevice> device)
     m_touched.reserve(m_ports.size());
     device->AttachBackend(this, index);
     m_channel->Add(device);
+    UpdateWorkers();
     return index;
 }
 
@@ -415,6 +446,10 @@ VirtualSwitch::GetCoreQueueDrops(uint32_t core) const
     for (uint32_t port : m_scheduler.GetCorePorts(core))
     {
         const Port& p = m_ports[port];
+        if (p.worker)
+        {
+            continue; // its worker serves it, not the core
+        }
         n += p.vm ? p.vm->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL) : m_uplinkQueueDrops;
     }
     return n;
@@ -448,24 +483,18 @@ VirtualSwitch::ResetStatistics()
 {
     NS_LOG_FUNCTION(this);
     m_scheduler.ResetStatistics();
+    for (auto& p : m_ports)
+    {
+        if (p.worker)
+        {
+            p.worker->ResetStatistics();
+        }
+    }
     m_counters = Counters();
     std::fill(std::begin(m_drops), std::end(m_drops), 0);
 }
 
 // ---- Backend interface ----
-
-bool
-VirtualSwitch::NeedsKick(uint32_t port) const
-{
-    return m_scheduler.NeedsKick(port);
-}
-
-void
-VirtualSwitch::TxPublished(uint32_t port, Time ready, bool kicked)
-{
-    NS_LOG_FUNCTION(this << port << ready << kicked);
-    m_scheduler.Notify(port, ready, kicked);
-}
 
 Ptr<Channel>
 VirtualSwitch::GetChannel() const
@@ -479,7 +508,15 @@ void
 VirtualSwitch::SetNode(Ptr<Node> node)
 {
     NS_LOG_FUNCTION(this << node);
-    m_scheduler.SetContext(node ? node->GetId() : Simulator::NO_CONTEXT);
+    m_context = node ? node->GetId() : Simulator::NO_CONTEXT;
+    m_scheduler.SetContext(m_context);
+    for (auto& p : m_ports)
+    {
+        if (p.worker)
+        {
+            p.worker->SetContext(m_context);
+        }
+    }
 }
 
 double
@@ -514,13 +551,13 @@ VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
         {
             if (out != port && !m_ports[out].representor)
             {
-                cycles += PortCycles(out, false, f.length);
+                cycles += OutputCycles(out, f.length);
             }
         }
     }
     else if (f.outPort != PORT_NONE)
     {
-        cycles += PortCycles(f.outPort, false, f.length);
+        cycles += OutputCycles(f.outPort, f.length);
     }
     return cycles;
 }
@@ -587,6 +624,15 @@ VirtualSwitch::Output(VswitchFrame& frame, uint32_t port)
 {
     NS_LOG_FUNCTION(this << frame.packet << port);
     Port& p = m_ports[port];
+    if (p.worker)
+    {
+        // vhost-net: the datapath queues the frame on the VM's tap; its worker copies it in.
+        if (!p.worker->Enqueue(frame))
+        {
+            Drop(frame, port, DROP_TAP_QUEUE_FULL);
+        }
+        return;
+    }
     if (p.vm)
     {
         if (p.vm->DeliverFromHost(frame)) // a full RX virtqueue is the device's drop

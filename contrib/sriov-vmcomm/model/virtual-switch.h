@@ -16,6 +16,7 @@
 #include "ns3/net-device-container.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
+#include "vhost-worker.h"
 #include "virtio-net-device.h"
 #include "vswitch-core-scheduler.h"
 
@@ -48,9 +49,14 @@ namespace ns3 {
  * Mode Interrupt (kernel datapath: vhost-net + OVS kernel module): a port sleeps until the guest
  * kicks (or the uplink interrupts); the core wakes WakeupLatency later, pays WakeupCycles, and
  * serves the port until it is empty, with notifications off meanwhile, so kicks are rare under
- * load. Busy time = work time. Mode Poll (OVS-DPDK PMD): no kicks, the core spins over its
- * ports; it counts as busy from the switch's start whether or not there is traffic (GetBusyTime),
- * while GetUsefulTime counts the batches only.
+ * load. Busy time = work time. With VhostWorkers (the ovs-kernel profile), each VM port is served
+ * by a thread of its own, its VhostWorker, as vhost-net does, and the cores serve the uplink
+ * only (the NIC's softirq): the sender's worker copies a frame out of its guest and runs the
+ * datapath (CyclesPerPacket, the input port's RX cycles and copy, an uplink output's TX cycles),
+ * then queues the frame on the receiving VM's tap, which wakes that VM's worker: it copies the
+ * frame in (the VM port's TX cycles and copy) and signals the guest. Mode Poll (OVS-DPDK PMD): no
+ * kicks, the core spins over its ports; it counts as busy from the switch's start whether or not
+ * there is traffic (GetBusyTime), while GetUsefulTime counts the batches only.
  *
  * The forwarding decision is the virtual method Decide(), the extension point for the
  * vswitch-offload mode (the switch decides, a VF moves the frame). For that mode the switch has
@@ -62,7 +68,7 @@ namespace ns3 {
  * output to representors (its floods skip them; a unicast decision naming one, for a frame of a
  * virtio port or of the uplink, is dropped, no-destination).
  *
- * Events: one per batch (its end) and one per wakeup of an idle core; none per frame.
+ * Events: one per batch (its end) and one per wakeup of an idle core or worker; none per frame.
  *
  * The attribute defaults are the ovs-kernel calibration; named calibrations (ovs-kernel,
  * ovs-dpdk) are in the helper-level preset registry: VswitchHelper::SetProfile, or
@@ -71,6 +77,7 @@ namespace ns3 {
 class VirtualSwitch
     : public VirtioBackend
     , private VswitchCoreScheduler::Client
+    , private VhostWorker::Datapath
 {
   public:
     static constexpr uint32_t PORT_FLOOD = 0xfffffffe; //!< Decide(): every port but the input
@@ -91,6 +98,7 @@ class VirtualSwitch
         DROP_UPLINK_QUEUE_FULL = 0, //!< a frame from the uplink found its queue full
         DROP_UPLINK_REFUSED,        //!< the uplink device refused a frame
         DROP_NO_DESTINATION,        //!< from a VM, and no port to send it to
+        DROP_TAP_QUEUE_FULL,        //!< a frame for a VM found its vhost worker's tap full
         DROP_REASONS                //!< number of reasons
     };
 
@@ -236,8 +244,25 @@ class VirtualSwitch
     Ptr<VirtioNetDevice> GetPortDevice(uint32_t port) const;
     /** \return the VM devices, in port order */
     NetDeviceContainer GetDevices() const;
-    /** \param port a port \return the core serving it */
+    /**
+     * \param port a port
+     * \return the core it is assigned to (which serves it unless it has a vhost worker:
+     * GetWorker())
+     */
     uint32_t GetPortCore(uint32_t port) const;
+    /**
+     * \param port a port
+     * \return the vhost-net worker thread serving it (a VM port of an Interrupt-mode switch with
+     * VhostWorkers), or null (the cores serve it)
+     */
+    Ptr<VhostWorker> GetWorker(uint32_t port) const;
+    /** \return number of vhost-net workers (VM ports that have one) */
+    uint32_t GetNWorkers() const;
+    /**
+     * \param i an index < GetNWorkers()
+     * \return the i-th worker in port order (attribute VhostWorkerList)
+     */
+    Ptr<VhostWorker> GetWorkerByIndex(uint32_t i) const;
 
     /**
      * \brief Add a forwarding entry that never ages.
@@ -285,8 +310,8 @@ class VirtualSwitch
     const CoreStats& GetCoreStats(uint32_t core) const;
     /**
      * \param core a core
-     * \return frames dropped at the input queues it serves (its VMs' TX virtqueues and the
-     * uplink queue if it serves the uplink), cumulative
+     * \return frames dropped at the input queues it serves (its VMs' TX virtqueues, unless
+     * their workers serve them, and the uplink queue if it serves the uplink), cumulative
      */
     uint64_t GetCoreQueueDrops(uint32_t core) const;
     /** \return frames from the uplink waiting in the switch's uplink input queue */
@@ -319,6 +344,7 @@ class VirtualSwitch
         uint32_t repNic{0};      //!< representor: the represented VF's NIC
         uint32_t repVf{0};       //!< representor: the represented VF, or REPRESENTED_UPLINK
         bool touched{false};     //!< received frames in the current batch (notify at its end)
+        Ptr<VhostWorker> worker; //!< the VM port's vhost-net worker, or null (served by cores)
     };
 
     /**
@@ -335,9 +361,33 @@ class VirtualSwitch
      */
     void PollUplink();
 
+    /**
+     * \param port an output port \param length the frame's bytes
+     * \return what the output costs the core deciding it: nothing at a port with a worker
+     * (that worker's handle_rx pays the copy in), else PortCycles(port, false, length)
+     */
+    double OutputCycles(uint32_t port, uint32_t length) const;
+    /**
+     * \brief Give the VM ports their vhost-net workers, or take them away, as Mode and
+     * VhostWorkers say (aborts while a worker has work).
+     */
+    void UpdateWorkers();
+    /** \brief Pass the cost model's clock and batch to the workers. */
+    void SyncWorkers();
+    /** \param enable attribute VhostWorkers */
+    void SetVhostWorkers(bool enable);
+    /** \return attribute VhostWorkers */
+    bool GetVhostWorkers() const;
+
     // VswitchCoreScheduler::Client
     double ClassifyFrame(VswitchFrame& frame, uint32_t port) override;
     void FinishBatch(uint32_t port, Virtqueue& queue, uint32_t frames) override;
+
+    // VhostWorker::Datapath
+    double TxFrameCycles(VswitchFrame& frame, uint32_t port) override;
+    void TxBatchDone(uint32_t port, Virtqueue& queue, uint32_t frames) override;
+    double RxFrameCycles(const VswitchFrame& frame, uint32_t port) override;
+    void RxBatchDone(uint32_t port, Virtqueue& tap, uint32_t frames) override;
 
     /**
      * \brief Attribute accessor: set a parameter of the cores' cost model.
@@ -347,6 +397,7 @@ class VirtualSwitch
     void SetCoreParameter(T value)
     {
         m_scheduler.GetParameters().*F = value;
+        SyncWorkers();
     }
 
     /**
@@ -414,7 +465,9 @@ class VirtualSwitch
     Time GetAgingTime() const;
 
     // Attributes (the cost model's are in m_scheduler's parameters, the aging time in m_table)
-    bool m_learning; //!< learn source addresses
+    bool m_learning;     //!< learn source addresses
+    bool m_vhostWorkers; //!< Interrupt mode: a vhost-net worker per VM port
+    uint32_t m_context;  //!< the host node's id (SetNode), or Simulator::NO_CONTEXT
 
     std::vector<Port> m_ports;        //!< ports
     VswitchCoreScheduler m_scheduler; //!< the cores

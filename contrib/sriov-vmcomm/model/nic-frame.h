@@ -48,6 +48,7 @@ struct NicFrame
     Time nic;                         //!< accumulated time inside the NIC (lookup, VF messages)
     uint32_t eswitchBytes{0};         //!< embedded-switch buffer memory the frame holds (veb)
     VirtualFunction* writer{nullptr}; //!< VF whose DMA engine runs the step-7 write
+    bool txWindow{false};             //!< holds a place in its source VF's TX window until freed
     Ptr<EventImpl> event; //!< the frame's next step as a simulator event (NicFrameEvent), recycled
 };
 

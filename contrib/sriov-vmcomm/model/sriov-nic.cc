@@ -395,6 +395,12 @@ SriovNic::FreeFrame(NicFrame* frame)
     frame->eswitchBytes = 0;
     frame->meta = nullptr;
     m_freeFrames.push_back(frame);
+    if (frame->txWindow)
+    {
+        // The frame has left the NIC: its source VF's TX engine may fetch another.
+        frame->txWindow = false;
+        m_functions[frame->srcVf]->TxFrameLeft();
+    }
 }
 
 void

@@ -11,6 +11,7 @@
 #include "descriptor-ring.h"
 #include "msix-coalescer.h"
 #include "nic-frame.h"
+#include "ns3/event-id.h"
 #include "ns3/mac48-address.h"
 #include "ns3/object.h"
 #include "vf-dma-step.h"
@@ -30,8 +31,11 @@ class VfNetDevice;
  * \brief The VF engine of one virtual function, inside the NIC.
  *
  * TX: after the guest's doorbell the VF DMA-reads the descriptor and the frame (step 3),
- * writes the descriptor back, and hands the frames on to its NIC in ring order. RX: the VF
- * fetches the descriptors the guest posts and hands their buffer addresses out (step 6);
+ * writes the descriptor back, and hands the frames on to its NIC in ring order. The TX engine
+ * keeps at most TxFramesInFlight frames in the NIC (fetched, being forwarded, not yet completed
+ * at their destination or sent): the queue is drained only as fast as the NIC forwards, and a
+ * doorbell's frame beyond the window waits in the guest's ring, its fetch not yet issued. RX: the
+ * VF fetches the descriptors the guest posts and hands their buffer addresses out (step 6);
  * transfers done (or faulted) are completed in ring order: the descriptor written back
  * (step 11) and counted towards MSI-X coalescing, whose interrupt goes to the device's driver.
  *
@@ -176,6 +180,16 @@ class VirtualFunction : public Object
      * with an error now, in ring order, in this VF's context. \param frame the frame
      */
     void ScheduleWriteFault(NicFrame* frame);
+    /**
+     * \brief A frame this VF fetched has left the NIC (completed, dropped or sent out of the
+     * uplink; SriovNic::FreeFrame): fetch the frames waiting for its place in the TX window.
+     */
+    void TxFrameLeft();
+    /** \return frames of this VF in the NIC now (at most TxFramesInFlight) */
+    uint32_t GetTxFramesInFlight() const
+    {
+        return m_txInFlight;
+    }
 
   protected:
     void DoDispose() override;
@@ -196,6 +210,16 @@ class VirtualFunction : public Object
      * \return instant the descriptors are in the VF
      */
     Time FetchRxDescriptors(uint32_t first, uint32_t count, Time doorbell);
+    /**
+     * \brief Step 3 within the TX window: take a place in it and fetch.
+     * \param frame the frame \param slot TX ring slot \param doorbell instant the VF may fetch
+     */
+    void StartTxFetch(NicFrame* frame, uint32_t slot, Time doorbell);
+    /**
+     * \brief Fetch the waiting frames the TX window has room for, in ring order; a frame whose
+     * doorbell is still to come is fetched when it comes.
+     */
+    void IssuePendingTx();
     /** \brief Event: step 3's frame is in the NIC and retires (ring order). \param frame it */
     void TxFetched(NicFrame* frame);
     /** \brief Event: the done notice arrived (step 11 follows in ring order). \param frame it */
@@ -232,9 +256,25 @@ class VirtualFunction : public Object
     std::vector<NicFrame*> m_rxParked;   //!< per RX slot: a frame done, waiting to complete
     uint32_t m_rxRetireNext;             //!< next RX slot to complete (ring order)
     int64_t m_txRetiredAt;               //!< instant the last fetched TX frame retired, ticks
-    std::vector<uint8_t> m_scratch;      //!< descriptor fetch buffer
-    MsixCoalescer m_msix;                //!< interrupt moderation
-    VfDmaStepTrace m_steps;              //!< the step trace sources
+    uint32_t m_txWindow;                 //!< attribute TxFramesInFlight
+    uint32_t m_txInFlight;               //!< frames of this VF in the NIC
+
+    /** A doorbell's frame waiting for a place in the TX window. */
+    struct PendingTx
+    {
+        NicFrame* frame; //!< its NIC record
+        uint32_t slot;   //!< TX ring slot
+        Time doorbell;   //!< instant the doorbell reached the VF
+    };
+
+    std::vector<PendingTx> m_txPending; //!< FIFO of waiting frames (a ring of the TX ring's size)
+    uint32_t m_txPendingHead;           //!< first waiting frame in m_txPending
+    uint32_t m_txPendingCount;          //!< waiting frames
+    bool m_txIssuing;                   //!< IssuePendingTx is running (no re-entry)
+    EventId m_txWake;                   //!< the next waiting frame's doorbell
+    std::vector<uint8_t> m_scratch;     //!< descriptor fetch buffer
+    MsixCoalescer m_msix;               //!< interrupt moderation
+    VfDmaStepTrace m_steps;             //!< the step trace sources
 };
 
 } // namespace ns3

@@ -92,9 +92,13 @@ TEST(MetricsTest, OverloadedRateDoesNotDependOnTheDuration)
     EXPECT_NEAR(mpps[1] / mpps[0], 1.0, 0.02) << mpps[0] << " vs " << mpps[1] << " Mpps";
 }
 
-TEST(MetricsTest, SaturatedPcieLinkIsFullyBusyOverTheTrafficWindow)
+TEST(MetricsTest, SaturatedPcieLinkUtilizationIsMeasuredOverTheTrafficWindow)
 {
-    // vf-dma, 1518 B at 100 Gb/s: the PCIe link's downstream direction is the bottleneck.
+    // vf-dma, 1518 B at 100 Gb/s: the PCIe link is the bottleneck (what it carries grows with its
+    // lanes). Its utilization is measured over the traffic window, so it does not depend on the
+    // window's length. (It was above 0.95 while the VF fetched a whole TX ring ahead: reads of
+    // frames then dropped for want of an RX buffer filled the link; doc/model.md, "Overload".)
+    std::vector<double> down;
     for (Time duration : {MilliSeconds(1), MilliSeconds(5)})
     {
         ExperimentOptions options;
@@ -105,10 +109,15 @@ TEST(MetricsTest, SaturatedPcieLinkIsFullyBusyOverTheTrafficWindow)
         Experiment e("test", options);
         e.Validate();
         RunRecord r = e.RunMode("vf-dma");
-        const double down = Counter(r, "/pcie0", "down_utilization");
-        EXPECT_GT(down, 0.95) << duration.As(Time::MS);
-        EXPECT_LE(down, 1.0 + 1e-9) << duration.As(Time::MS);
+        down.push_back(Counter(r, "/pcie0", "down_utilization"));
+        EXPECT_GT(down.back(), 0.6) << duration.As(Time::MS);
+        EXPECT_LE(down.back(), 1.0 + 1e-9) << duration.As(Time::MS);
+        for (const DropRow& d : r.drops)
+        {
+            EXPECT_NE(d.reason, "no-rx-buffer") << duration.As(Time::MS);
+        }
     }
+    EXPECT_NEAR(down[1], down[0], 0.1);
 }
 
 TEST(MetricsTest, SteadyStateCarriesWhatIsOffered)

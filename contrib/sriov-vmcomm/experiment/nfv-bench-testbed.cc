@@ -53,6 +53,7 @@ struct NfvFlow
     double rate{0};           //!< frames/s: frame k leaves at START + k x 1e9 / rate ns
     Time end;                 //!< no frame leaves at or after this
     uint64_t offered{0};      //!< frames offered
+    int64_t stampOffset{0};   //!< ns to take off a latency: see SinkReceive
     std::vector<std::pair<int64_t, int64_t>> rx; //!< per frame received: (sent, latency), ns
 };
 
@@ -86,7 +87,12 @@ SinkReceive(NfvFlow* f, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Add
     SeqTsHeader h;
     p->PeekHeader(h);
     const Time now = Simulator::Now();
-    f->rx.emplace_back(h.GetTs().GetNanoSeconds(), (now - h.GetTs()).GetNanoSeconds());
+    // At the generator the latency is the tester NIC's hardware timestamps' (MoonGen on the
+    // 82599): both taken as the start-of-frame delimiter passes the MAC, where the model's are
+    // the frame's first bit sent and its last bit received: the frame's bytes after the SFD
+    // (stampOffset) come off.
+    f->rx.emplace_back(h.GetTs().GetNanoSeconds(),
+                       (now - h.GetTs()).GetNanoSeconds() - f->stampOffset);
 }
 
 void
@@ -258,6 +264,11 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         f.payload = c.size - ETH_OVERHEAD;
         f.rate = ratePps;
         f.end = START + c.trial;
+        if (sinkDev == gen)
+        {
+            // Hardware timestamps at the SFD (SinkReceive): the frame's time on the line.
+            f.stampOffset = std::llround(double(c.size) * 8e9 / double(c.lineRate.GetBitRate()));
+        }
         sinkDev->GetNode()->RegisterProtocolHandler(MakeBoundCallback(&SinkReceive, &f), f.protocol,
                                                     sinkDev, false);
     };

@@ -167,6 +167,26 @@ VirtualSwitch::GetTypeId()
                   MakeTimeAccessor(&VirtualSwitch::SetCoreParameter<Time, &P::wakeupLatency>,
                                    &VirtualSwitch::GetCoreParameter<Time, &P::wakeupLatency>),
                   MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "PollLoopCycles",
+                  "Poll mode: cycles of one iteration of an idle core's poll loop besides its "
+                  "ports' polls (the PMD's own bookkeeping per iteration); a frame waits for the "
+                  "loop to come round to its port, a phase over the loop's period. Default 0 "
+                  "(ovs-kernel: interrupt mode); poll profiles: fitted on Zhang et al. 2019 "
+                  "(OVS-DPDK p2p latency spread, helper/preset.cc).",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::pollLoopCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::pollLoopCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "EmptyPollCycles",
+                  "Poll mode: cycles to poll one port and find it empty (an RX burst call "
+                  "reading one descriptor's done bit, or a virtqueue's avail index). Default 0 "
+                  "(ovs-kernel); poll profiles 50, an estimate.",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::emptyPollCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::emptyPollCycles>),
+                  MakeDoubleChecker<double>(0))
               .AddAttribute("UplinkQueueSize",
                             "Frames from the uplink waiting for their core (the NIC RX ring the "
                             "host polls or is interrupted for). Estimate: 1024, mlx5's default "

@@ -10,6 +10,7 @@
 #include "ns3/core-module.h"
 #include "ns3/ethernet-helper.h"
 #include "ns3/ethernet-switch.h"
+#include "ns3/guest-os.h"
 #include "ns3/host.h"
 #include "ns3/seq-ts-header.h"
 #include "ns3/sriov-nic.h"
@@ -205,6 +206,18 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         vswitch->SetUplinkHairpin(c.scenario == NfvScenario::P2P);
     }
     std::vector<Ptr<NetDevice>> guestNic(devices.Begin(), devices.End());
+    if (c.scenario == NfvScenario::LOOPBACK)
+    {
+        // l2fwd rewrites each frame's header before sending it on (the generators of the other
+        // scenarios send frames prepared beforehand).
+        for (uint32_t i = 0; i < nVms; ++i)
+        {
+            if (Ptr<GuestOs> g = vms.Get(i)->GetObject<GuestOs>())
+            {
+                g->SetAttribute("PmdWritesFrames", BooleanValue(true));
+            }
+        }
+    }
 
     // The generator, cabled to the NIC's port (vepa: through the adjacent bridge, which reflects
     // the VMs' frames to each other, IEEE 802.1Qbg).

@@ -82,6 +82,7 @@ class VswitchCoreScheduler
         Time wakeupLatency;        //!< interrupt mode: notification to an idle core running
         double pollLoopCycles{0};  //!< poll mode: cycles of an idle loop iteration, its polls aside
         double emptyPollCycles{0}; //!< poll mode: cycles to poll one port and find it empty
+        double modifiedLineCycles{0}; //!< cycles to copy a frame line another core modified
     };
 
     /** Per-core statistics (since the start or the last ResetStatistics()). */

@@ -3,14 +3,26 @@
  *
  * Tests of the parts of the DPDK path's latency, each alone: the poll loop of a poll-mode switch
  * core (a frame waits for the idle loop to come round to its port: a phase over the loop's
- * period), and the physical layer's latency of an Ethernet port (EthernetNetDevice PhyLatency).
+ * period), the physical layer's latency of an Ethernet port (EthernetNetDevice PhyLatency), and
+ * the switch's cost of copying a frame its guest has just written (ModifiedLineCycles).
  */
+#include "ns3/double.h"
 #include "ns3/ethernet-helper.h"
 #include "ns3/ethernet-net-device.h"
+#include "ns3/guest-helper.h"
+#include "ns3/guest-os.h"
 #include "ns3/node.h"
+#include "ns3/packet-socket-address.h"
+#include "ns3/packet-socket-factory.h"
+#include "ns3/packet-socket-helper.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/string.h"
+#include "ns3/virtio-net-device.h"
+#include "ns3/virtual-switch.h"
 #include "ns3/vswitch-core-scheduler.h"
+#include "ns3/vswitch-helper.h"
 
 #include <gtest/gtest.h>
 
@@ -213,4 +225,63 @@ TEST(EthernetPhy, FrameTakesBothEndsPhyLatency)
     // Preamble + SFD + 64 B frame at 10 Gb/s (57.6 ns, whole ns ticks) + 5 ns of cable.
     EXPECT_EQ(none, NanoSeconds(1000 + 57 + 5));
     EXPECT_EQ(ArrivalWithPhy(NanoSeconds(200)) - none, NanoSeconds(400));
+}
+
+namespace {
+
+/** Duration of the switch's batch for one 200-byte frame from VM 0 to VM 1, whose guests are
+ * \p kind, the sender's PmdWritesFrames \p writes. */
+Time
+BatchForOneFrame(GuestKind kind, bool writes)
+{
+    VswitchHelper helper;
+    helper.SetSwitchAttribute("Mode", StringValue("Poll"));
+    helper.SetSwitchAttribute("ClockGHz", DoubleValue(1.0));
+    helper.SetSwitchAttribute("CyclesPerPacket", DoubleValue(100));
+    helper.SetSwitchAttribute("CyclesPerByte", DoubleValue(1));
+    helper.SetSwitchAttribute("VmPortRxCycles", DoubleValue(10));
+    helper.SetSwitchAttribute("VmPortTxCycles", DoubleValue(20));
+    helper.SetSwitchAttribute("BatchCycles", DoubleValue(0));
+    helper.SetSwitchAttribute("ModifiedLineCycles", DoubleValue(77));
+    GuestHelper guest;
+    guest.SetGuest(kind);
+    helper.SetGuestHelper(guest);
+    NodeContainer vms;
+    vms.Create(2);
+    PacketSocketHelper().Install(vms);
+    Ptr<VirtualSwitch> sw = VswitchHelper::GetSwitch(helper.Install(vms).Get(0));
+    vms.Get(0)->GetObject<GuestOs>()->SetAttribute("PmdWritesFrames", BooleanValue(writes));
+    Time duration = Time(-1);
+    sw->TraceConnectWithoutContext("Batch", MakeBoundCallback(
+                                                +[](Time* d, uint32_t, uint32_t, uint32_t, Time t)
+                                                {
+                                                    *d = t;
+                                                },
+                                                &duration));
+    PacketSocketAddress to;
+    to.SetSingleDevice(sw->GetPortDevice(0)->GetIfIndex());
+    to.SetPhysicalAddress(sw->GetPortDevice(1)->GetAddress());
+    to.SetProtocol(0x88b5);
+    Ptr<Socket> s = Socket::CreateSocket(vms.Get(0), PacketSocketFactory::GetTypeId());
+    s->Bind();
+    Simulator::Schedule(MicroSeconds(10),
+                        [&]()
+                        {
+                            s->SendTo(Create<Packet>(200 - 14), 0, to);
+                        });
+    Simulator::Run();
+    Simulator::Destroy();
+    return duration;
+}
+
+} // namespace
+
+// A frame prepared beforehand (a DPDK generator's) costs its ports and copies; one the guest wrote
+// just before (a forwarder rewriting the header, or any kernel stack) also the modified line.
+TEST(ModifiedLine, CopyOfAFrameTheGuestWroteCostsTheLine)
+{
+    const Time plain = NanoSeconds(100 + 10 + 200 + 20 + 200);
+    EXPECT_EQ(BatchForOneFrame(GuestKind::DPDK, false), plain);
+    EXPECT_EQ(BatchForOneFrame(GuestKind::DPDK, true), plain + NanoSeconds(77));
+    EXPECT_EQ(BatchForOneFrame(GuestKind::KERNEL, false), plain + NanoSeconds(77));
 }

@@ -10,6 +10,7 @@
 #include "ns3/core-module.h"
 #include "ns3/ethernet-helper.h"
 #include "ns3/ethernet-switch.h"
+#include "ns3/guest-os.h"
 #include "ns3/host.h"
 #include "ns3/seq-ts-header.h"
 #include "ns3/sriov-nic.h"
@@ -53,6 +54,7 @@ struct NfvFlow
     double rate{0};           //!< frames/s: frame k leaves at START + k x 1e9 / rate ns
     Time end;                 //!< no frame leaves at or after this
     uint64_t offered{0};      //!< frames offered
+    int64_t stampOffset{0};   //!< ns to take off a latency: see SinkReceive
     std::vector<std::pair<int64_t, int64_t>> rx; //!< per frame received: (sent, latency), ns
 };
 
@@ -86,7 +88,12 @@ SinkReceive(NfvFlow* f, Ptr<NetDevice>, Ptr<const Packet> p, uint16_t, const Add
     SeqTsHeader h;
     p->PeekHeader(h);
     const Time now = Simulator::Now();
-    f->rx.emplace_back(h.GetTs().GetNanoSeconds(), (now - h.GetTs()).GetNanoSeconds());
+    // At the generator the latency is the tester NIC's hardware timestamps' (MoonGen on the
+    // 82599): both taken as the start-of-frame delimiter passes the MAC, where the model's are
+    // the frame's first bit sent and its last bit received: the frame's bytes after the SFD
+    // (stampOffset) come off.
+    f->rx.emplace_back(h.GetTs().GetNanoSeconds(),
+                       (now - h.GetTs()).GetNanoSeconds() - f->stampOffset);
 }
 
 void
@@ -199,6 +206,18 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         vswitch->SetUplinkHairpin(c.scenario == NfvScenario::P2P);
     }
     std::vector<Ptr<NetDevice>> guestNic(devices.Begin(), devices.End());
+    if (c.scenario == NfvScenario::LOOPBACK)
+    {
+        // l2fwd rewrites each frame's header before sending it on (the generators of the other
+        // scenarios send frames prepared beforehand).
+        for (uint32_t i = 0; i < nVms; ++i)
+        {
+            if (Ptr<GuestOs> g = vms.Get(i)->GetObject<GuestOs>())
+            {
+                g->SetAttribute("PmdWritesFrames", BooleanValue(true));
+            }
+        }
+    }
 
     // The generator, cabled to the NIC's port (vepa: through the adjacent bridge, which reflects
     // the VMs' frames to each other, IEEE 802.1Qbg).
@@ -258,6 +277,11 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         f.payload = c.size - ETH_OVERHEAD;
         f.rate = ratePps;
         f.end = START + c.trial;
+        if (sinkDev == gen)
+        {
+            // Hardware timestamps at the SFD (SinkReceive): the frame's time on the line.
+            f.stampOffset = std::llround(double(c.size) * 8e9 / double(c.lineRate.GetBitRate()));
+        }
         sinkDev->GetNode()->RegisterProtocolHandler(MakeBoundCallback(&SinkReceive, &f), f.protocol,
                                                     sinkDev, false);
     };

@@ -132,7 +132,9 @@ SriovHelper::SetPreset(const std::string& name)
     };
     for (const PresetParameter& q : preset.parameters)
     {
-        bool set = false;
+        // The NIC's Ethernet port is the fabric's (EthernetHelper builds the cables): a per-host
+        // preset leaves it the global default (ApplyPreset sets that for a whole run).
+        bool set = q.attribute.rfind("ns3::EthernetNetDevice::", 0) == 0;
         for (const auto& [prefix, factory] : factories)
         {
             const std::string type(prefix);

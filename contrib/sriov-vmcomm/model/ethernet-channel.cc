@@ -74,8 +74,10 @@ EthernetChannel::TransmitStart(Ptr<Packet> packet, Ptr<EthernetNetDevice> source
     Ptr<Node> node = peer->GetNode();
     // The receive event runs in the peer node's context, as in ns-3's point-to-point channel.
     uint32_t context = node ? node->GetId() : Simulator::GetContext();
-    Simulator::ScheduleWithContext(context, frameTime + m_delay, &EthernetNetDevice::Receive, peer,
-                                   packet);
+    // The frame's last bit leaves the sender's MAC, crosses its PHY, the cable and the peer's
+    // PHY (PhyLatency of each end: pipelined, the line is free again at the end of the gap).
+    const Time arrival = frameTime + source->GetPhyLatency() + m_delay + peer->GetPhyLatency();
+    Simulator::ScheduleWithContext(context, arrival, &EthernetNetDevice::Receive, peer, packet);
     return true;
 }
 

@@ -78,6 +78,16 @@ EthernetNetDevice::GetTypeId()
                   DataRateValue(DataRate("100Gbps")),
                   MakeDataRateAccessor(&EthernetNetDevice::m_bps), MakePositiveDataRateChecker())
               .AddAttribute(
+                  "PhyLatency",
+                  "Time a frame spends in this port's physical layer in each direction, >= 0: "
+                  "transmitting, from the MAC to the medium, receiving, from the medium to the "
+                  "MAC (PCS encoding and gearbox, PMA, PMD and transceiver). A frame crossing "
+                  "a cable takes the sender's and the receiver's. Default: 0 (not modelled), "
+                  "presets set it (helper/preset.cc); IEEE 802.3 Table 44-2 bounds 10GBASE-R at "
+                  "(3584 + 512) bit times for both directions of one port, 204.8 ns each way.",
+                  TimeValue(Time(0)), MakeTimeAccessor(&EthernetNetDevice::m_phyLatency),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute(
                   "VlanId",
                   "802.1Q VLAN id (1..4094) of this interface: its frames are tagged with "
                   "it and its stack receives only frames of it. 65535 (default): untagged.",
@@ -211,6 +221,12 @@ DataRate
 EthernetNetDevice::GetDataRate() const
 {
     return m_bps;
+}
+
+Time
+EthernetNetDevice::GetPhyLatency() const
+{
+    return m_phyLatency;
 }
 
 void

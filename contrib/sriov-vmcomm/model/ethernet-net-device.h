@@ -106,6 +106,8 @@ class EthernetNetDevice : public NetDevice
     void SetDataRate(DataRate rate);
     /** \return line rate */
     DataRate GetDataRate() const;
+    /** \return the time a frame spends in this port's physical layer each way (PhyLatency) */
+    Time GetPhyLatency() const;
 
     /** \param queue the transmit queue */
     void SetQueue(Ptr<Queue<Packet>> queue);
@@ -221,6 +223,7 @@ class EthernetNetDevice : public NetDevice
     Ptr<ErrorModel> m_receiveErrorModel;     //!< attribute ReceiveErrorModel
     Mac48Address m_address;                  //!< attribute Address
     DataRate m_bps;                          //!< attribute DataRate
+    Time m_phyLatency;                       //!< attribute PhyLatency
     uint16_t m_mtu;                          //!< attribute Mtu
     uint16_t m_vlan;                         //!< attribute VlanId
     uint32_t m_ifIndex;                      //!< interface index

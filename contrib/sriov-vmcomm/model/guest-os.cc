@@ -7,6 +7,7 @@
 #include "guest-os.h"
 
 #include "ns3-compat.h"
+#include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -123,13 +124,23 @@ GuestOs::GetTypeId()
                             "Stack=Dpdk: vCPU time per received packet of the poll mode driver and "
                             "the application. Estimate: 40 ns, about 100 cycles at 2.5 GHz",
                             TimeValue(NanoSeconds(40)), MakeTimeAccessor(&GuestOs::m_pmdRxCost),
-                            MakeTimeChecker(Time(0)));
+                            MakeTimeChecker(Time(0)))
+              .AddAttribute("PmdWritesFrames",
+                            "Stack=Dpdk: the application writes each frame it sends just before "
+                            "sending it, as a forwarder (l2fwd) rewriting the header, so the "
+                            "frame's header line is Modified in the vCPU's core cache when the "
+                            "switch copies it (VirtualSwitch ModifiedLineCycles). Default false: "
+                            "frames prepared beforehand, as a packet generator's. A kernel "
+                            "guest's stack always writes the headers.",
+                            BooleanValue(false), MakeBooleanAccessor(&GuestOs::m_pmdWritesFrames),
+                            MakeBooleanChecker());
     return tid;
 }
 
 GuestOs::GuestOs()
     : m_stack(KERNEL)
     , m_vfDelivery(POSTED)
+    , m_pmdWritesFrames(false)
 {
     NS_LOG_FUNCTION(this);
 }

@@ -82,6 +82,15 @@ class GuestOs : public Object
     {
         return m_stack == DPDK;
     }
+    /**
+     * \return true if the guest writes each frame it sends just before sending it (a kernel
+     * stack builds the headers; a DPDK application if PmdWritesFrames, as a forwarder rewriting
+     * the header): the frame's header line is then Modified in the vCPU's core cache
+     */
+    bool WritesFrames() const
+    {
+        return m_stack == KERNEL || m_pmdWritesFrames;
+    }
 
     /**
      * \brief A packet is sent now: the stack's TX path (kernel: system call + UDP/IP; DPDK: the
@@ -185,6 +194,7 @@ class GuestOs : public Object
     Time m_kickCost;            //!< VM exit of a virtio notify
     Time m_pmdTxCost;           //!< DPDK PMD time per sent packet
     Time m_pmdRxCost;           //!< DPDK PMD time per received packet
+    bool m_pmdWritesFrames;     //!< the DPDK application writes each frame it sends
 
     Time m_busyUntil;    //!< the vCPU has work until then; idle (halted) after
     Time m_lastWakeup;   //!< wake-up paid by the last interrupt

@@ -340,6 +340,7 @@ VirtioNetDevice::SendFrom(Ptr<Packet> packet, const Address& source, const Addre
     f.ready = ready;
     f.host = Time(0);
     f.notify = Time(0);
+    f.written = guest->WritesFrames();
     ++m_counters.txFrames;
     if (!m_snifferTrace.IsEmpty() || !m_promiscSnifferTrace.IsEmpty())
     {

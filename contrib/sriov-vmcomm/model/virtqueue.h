@@ -38,6 +38,8 @@ struct VswitchFrame
     Time ready;               //!< instant the consumer (host backend, or guest on RX) can see it
     Time host;                //!< time in the virtual switch: wait for a core, then processing
     Time notify;              //!< host-to-guest notification latency it waited for (0: none)
+    bool written{false};      //!< the sending guest wrote it just before: its header's cache line
+                              //!< is Modified in the guest's vCPU core (GuestOs::WritesFrames)
 };
 
 /**

@@ -189,6 +189,40 @@ VirtualSwitch::GetTypeId()
                             MakeObjectVectorAccessor(&VirtualSwitch::GetNWorkers,
                                                      &VirtualSwitch::GetWorkerByIndex),
                             MakeObjectVectorChecker<VhostWorker>())
+              .AddAttribute(
+                  "PollLoopCycles",
+                  "Poll mode: cycles of one iteration of an idle core's poll loop besides its "
+                  "ports' polls (the PMD's own bookkeeping per iteration); a frame waits for the "
+                  "loop to come round to its port, a phase over the loop's period. Default 0 "
+                  "(ovs-kernel: interrupt mode); poll profiles: fitted on Zhang et al. 2019 "
+                  "(OVS-DPDK p2p latency spread, helper/preset.cc).",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::pollLoopCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::pollLoopCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "EmptyPollCycles",
+                  "Poll mode: cycles to poll one port and find it empty (an RX burst call "
+                  "reading one descriptor's done bit, or a virtqueue's avail index). Default 0 "
+                  "(ovs-kernel); poll profiles 50, an estimate.",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(&VirtualSwitch::SetCoreParameter<double, &P::emptyPollCycles>,
+                                     &VirtualSwitch::GetCoreParameter<double, &P::emptyPollCycles>),
+                  MakeDoubleChecker<double>(0))
+              .AddAttribute(
+                  "ModifiedLineCycles",
+                  "Cycles per frame the core pays, besides VmPortRxCycles and the copy, to take a "
+                  "frame its guest wrote just before sending it (GuestOs::WritesFrames: a kernel "
+                  "stack, or a DPDK forwarder rewriting the header): the header's cache line is "
+                  "Modified in the vCPU's core and the copy pulls it across (a snoop that hits a "
+                  "modified line). VmPortRxCycles is fitted on frames a DPDK generator prepared "
+                  "beforehand, which it does not pay. Default 0 (ovs-kernel); poll profiles: "
+                  "fitted on Zhang et al. 2019, OVS-DPDK loopback 1 VNF 64 B (helper/preset.cc).",
+                  DoubleValue(0),
+                  MakeDoubleAccessor(
+                      &VirtualSwitch::SetCoreParameter<double, &P::modifiedLineCycles>,
+                      &VirtualSwitch::GetCoreParameter<double, &P::modifiedLineCycles>),
+                  MakeDoubleChecker<double>(0))
               .AddAttribute("UplinkQueueSize",
                             "Frames from the uplink waiting for their core (the NIC RX ring the "
                             "host polls or is interrupted for). Estimate: 1024, mlx5's default "
@@ -543,7 +577,12 @@ VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
         Learn(f.src, port);
     }
     f.outPort = Decide(f);
-    double cycles = m_scheduler.GetParameters().cyclesPerPacket + PortCycles(port, true, f.length);
+    const VswitchCoreScheduler::Parameters& p = m_scheduler.GetParameters();
+    double cycles = p.cyclesPerPacket + PortCycles(port, true, f.length);
+    if (f.written && m_ports[port].vm)
+    {
+        cycles += p.modifiedLineCycles; // the header line, Modified in the guest's core
+    }
     if (f.outPort == PORT_FLOOD)
     {
         // A flooded frame is copied to every other port of the datapath (not to representors).

@@ -129,7 +129,7 @@ VswitchCoreScheduler::Notify(uint32_t port, Time ready, bool kicked)
     Port& p = m_ports[port];
     if (m_params.poll)
     {
-        RequestWake(p.core, ready);
+        RequestWake(p.core, PollInstant(port, ready));
     }
     else if (kicked)
     {
@@ -204,6 +204,10 @@ VswitchCoreScheduler::Run(uint32_t core)
     // Nothing ready: idle until the earliest frame that will be. A port with nothing at all
     // re-enables its notifications (Interrupt mode) and will kick when the guest sends again.
     c.running = false;
+    if (!c.idle)
+    {
+        c.idleSince = now; // poll mode: the idle loop starts its iterations from here
+    }
     c.idle = true;
     Time next = Time::Max();
     for (uint32_t port : c.ports)
@@ -219,10 +223,7 @@ VswitchCoreScheduler::Run(uint32_t core)
             continue;
         }
         Time t = p.queue->FirstPending().ready;
-        if (interrupt)
-        {
-            t = std::max(t, p.notBefore);
-        }
+        t = interrupt ? std::max(t, p.notBefore) : PollInstant(port, t);
         next = std::min(next, t);
     }
     if (next != Time::Max())
@@ -285,6 +286,41 @@ VswitchCoreScheduler::BatchDone(uint32_t core)
     m_client->FinishBatch(c.batchPort, *m_ports[c.batchPort].queue, c.batchFrames);
     c.running = false;
     Run(core);
+}
+
+Time
+VswitchCoreScheduler::GetPollPeriod(uint32_t core) const
+{
+    if (!m_params.poll)
+    {
+        return Time(0);
+    }
+    const double cycles = m_params.pollLoopCycles
+                        + m_params.emptyPollCycles * double(m_cores.at(core).ports.size());
+    return NanoSeconds(cycles / m_params.clockGHz);
+}
+
+Time
+VswitchCoreScheduler::PollInstant(uint32_t port, Time ready) const
+{
+    const Port& p = m_ports[port];
+    const Core& c = m_cores[p.core];
+    const double cycles = m_params.pollLoopCycles + m_params.emptyPollCycles * c.ports.size();
+    if (!m_params.poll || cycles <= 0 || !c.idle)
+    {
+        return ready; // a busy core polls every port between its batches
+    }
+    // The loop went idle having just polled every port, from c.next on; port of rank o (0 =
+    // c.next) is polled again at idleSince + (o + 1) x P / n + k x P, k = 0, 1, ...
+    const uint32_t n = c.ports.size();
+    const uint32_t at = std::find(c.ports.begin(), c.ports.end(), port) - c.ports.begin();
+    const uint32_t rank = (at + n - c.next) % n;
+    const double period = cycles / m_params.clockGHz; // ns
+    const double first = double(c.idleSince.GetNanoSeconds()) + (rank + 1) * period / n;
+    const double wait = double(ready.GetNanoSeconds()) - first;
+    const double k = wait > 0 ? std::ceil(wait / period) : 0;
+    const Time poll = NanoSeconds(int64_t(std::ceil(first + k * period)));
+    return std::max(poll, ready);
 }
 
 // ---- Statistics ----

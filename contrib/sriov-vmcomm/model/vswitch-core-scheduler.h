@@ -31,7 +31,11 @@ namespace ns3 {
  *
  * Interrupt mode: a port sleeps until notified with a kick (guest kick, uplink interrupt); the
  * core wakes wakeupLatency later if it was idle and serves the port until it is empty. Poll mode:
- * every notification wakes the core at the frame's ready instant, no kicks.
+ * no kicks; an idle core spins in its poll loop, one iteration taking P = (pollLoopCycles + ports
+ * x emptyPollCycles) / clockGHz, each port polled once per iteration, at evenly spaced instants
+ * from the moment the core went idle: a frame is seen at its port's first poll at or after its
+ * ready instant (PollInstant), a wait of a phase over P. A busy core polls its ports round robin
+ * between batches and sees every ready frame at once.
  *
  * Events: one per batch (its end) and one per wakeup of an idle core; none per frame. Work
  * requested from another node's context is moved to the switch node's context first.
@@ -76,6 +80,9 @@ class VswitchCoreScheduler
         double batchCycles{0};     //!< cycles per batch
         double wakeupCycles{0};    //!< interrupt mode: cycles to wake an idle core
         Time wakeupLatency;        //!< interrupt mode: notification to an idle core running
+        double pollLoopCycles{0};  //!< poll mode: cycles of an idle loop iteration, its polls aside
+        double emptyPollCycles{0}; //!< poll mode: cycles to poll one port and find it empty
+        double modifiedLineCycles{0}; //!< cycles to copy a frame line another core modified
     };
 
     /** Per-core statistics (since the start or the last ResetStatistics()). */
@@ -145,6 +152,17 @@ class VswitchCoreScheduler
     void Notify(uint32_t port, Time ready, bool kicked);
 
     /**
+     * \brief Poll mode: when an idle core's loop next polls a port (the core's idle loop started
+     * when it went idle; see the class description).
+     * \param port a port \param ready instant its frame can be seen
+     * \return the first poll of \p port at or after \p ready (\p ready if the loop costs
+     * nothing, or in interrupt mode)
+     */
+    Time PollInstant(uint32_t port, Time ready) const;
+    /** \param core a core \return poll mode: the period of its idle loop (0 in interrupt mode) */
+    Time GetPollPeriod(uint32_t core) const;
+
+    /**
      * \param cycles CPU cycles
      * \return the time they take at clockGHz
      */
@@ -189,6 +207,7 @@ class VswitchCoreScheduler
         uint32_t batchFrames{0};     //!< frames in it
         Time batchEnd;               //!< its end
         double carryNs{0};           //!< sub-nanosecond remainder of the cycle-to-time rounding
+        Time idleSince;              //!< poll mode: when its idle loop started
         CoreStats stats;             //!< statistics
     };
 

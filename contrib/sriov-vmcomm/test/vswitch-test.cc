@@ -612,7 +612,7 @@ TEST_F(VswitchTest, DefaultsAreTheKernelProfile)
     const Preset& kernel = GetPreset("ovs-kernel", PresetKind::VSWITCH);
     EXPECT_EQ(kernel.kind, PresetKind::VSWITCH);
     TypeId tid = VirtualSwitch::GetTypeId();
-    ASSERT_EQ(kernel.parameters.size(), 13u);
+    ASSERT_EQ(kernel.parameters.size(), 16u);
     for (const auto& q : kernel.parameters)
     {
         const std::string prefix = "ns3::VirtualSwitch::";

@@ -103,14 +103,18 @@ MakeNfp6000Bdw()
          "WRRD minus RD grows by 0.26 ns/B, of which the link's serialization explains 0.14; "
          "as ReadDataRate"},
         {"ns3::DmaEngine::DeviceWordBytes", "8", NFP_OFFSETS},
-        {"ns3::DmaEngine::UnalignedReadTime", "20ns",
+        {"ns3::DmaEngine::UnalignedReadTime", "12ns",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_rd "
-         "(doc/validation.md): "
-         "a read at device offset 1 takes 42.7 ns (64 B) to 64.4 ns (256 B) more per operation: "
-         "20 ns + 0.113 ns/B"},
-        {"ns3::DmaEngine::UnalignedWriteTime", "0ns", NOT_MEASURED_BDW},
-        {"ns3::DmaEngine::RealignDataRate", "70Gbps",
-         "the NFP6000's: see UnalignedReadTime (0.113 ns/B)"},
+         "(doc/validation.md): 64-2048 B reads at device offset 1 take 16 ns issue + 12 ns + "
+         "0.16 ns/B (12.6 Gb/s at 64 B, 50.4 at 2048 B)"},
+        {"ns3::DmaEngine::UnalignedWriteTime", "0ns",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: the per-byte "
+         "cost alone (WriteRealignDataRate)"},
+        {"ns3::DmaEngine::ReadRealignDataRate", "50Gbps",
+         "the NFP6000's: see UnalignedReadTime (0.16 ns/B)"},
+        {"ns3::DmaEngine::WriteRealignDataRate", "59Gbps",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: 128 B and "
+         "256 B writes at device offset 1 take 21 ns issue + 0.135 ns/B (26.9, 37.2 Gb/s)"},
         {"ns3::RootComplex::ReadRequestTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ReadLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteTlpTime", "0ns", NOT_MEASURED_BDW},

@@ -119,7 +119,8 @@ MakeNfp6000Bdw()
         {"ns3::RootComplex::ReadLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteTlpTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteLineTime", "0ns", NOT_MEASURED_BDW},
-        {"ns3::RootComplex::StraddleLineTime", "0ns", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::ReadStraddleLineTime", "0ns", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::WriteStraddleLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::DirectionSwitchLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ColdReadLatency", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::HostCacheBytes", "0", NOT_MEASURED_BDW},
@@ -257,10 +258,14 @@ MakePresets()
                  + "BW_DMA_WR by size: 128 B 24 ns per write (2 lines), 256 B 40.5 (4), 320 B "
                    "55 (5 lines, 2 TLPs): 10 ns per TLP + 7 ns per line"},
             {"ns3::RootComplex::WriteLineTime", "7ns", std::string(HSW) + "see WriteTlpTime"},
-            {"ns3::RootComplex::StraddleLineTime", "3ns",
+            {"ns3::RootComplex::ReadStraddleLineTime", "1ns",
              std::string(HSW)
-                 + "bw_dma_off_*: a host offset costs 64-256 B reads and writes 2-4 ns per "
-                   "operation more, not a whole line (65 B at offset 0 costs a line: 6 ns)"},
+                 + "bw_dma_off_rd: a host offset costs 64-256 B reads 1-3 ns per operation "
+                   "more (64 B: 17.1 -> 18.1-19.7 ns), not a line (65 B at offset 0: 6 ns)"},
+            {"ns3::RootComplex::WriteStraddleLineTime", "4ns",
+             std::string(HSW)
+                 + "bw_dma_off_wr: a host offset costs 128 B writes 3.5 ns per operation more "
+                   "(24.2 -> 27.7 ns), 256 B 5.4 (40.6 -> 46.0); a line costs 7"},
             {"ns3::RootComplex::DirectionSwitchLineTime", "3ns",
              std::string(HSW)
                  + "BW_DMA_RW: alternating reads and writes take 20-25% longer per line than "

@@ -173,7 +173,8 @@ TEST(RootComplex, StraddledLineCostsItsOwnTime)
     Rig r;
     r.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
     r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
-    r.Rc()->SetAttribute("StraddleLineTime", TimeValue(NanoSeconds(3)));
+    r.Rc()->SetAttribute("ReadStraddleLineTime", TimeValue(NanoSeconds(3)));
+    r.Rc()->SetAttribute("WriteStraddleLineTime", TimeValue(NanoSeconds(30))); // not a read's
     std::vector<Time> done;
     for (int i = 0; i < 100; ++i)
     {
@@ -181,6 +182,26 @@ TEST(RootComplex, StraddledLineCostsItsOwnTime)
     }
     std::sort(done.begin(), done.end());
     EXPECT_NEAR((done[99] - done[49]).GetNanoSeconds() / 50.0, 21, 0.5);
+}
+
+TEST(RootComplex, WriteStraddledLineCostsItsOwnTime)
+{
+    // 128 B written at host offset 3 touches three lines, one beyond its size: 10 ns per TLP +
+    // 2 x 7 ns + 4 ns for the straddled line = 28 ns (the read figure does not apply).
+    Rig r;
+    r.dma->SetAttribute("WriteIssueInterval", TimeValue(NanoSeconds(1)));
+    r.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate(0)));
+    r.Rc()->SetAttribute("WriteTlpTime", TimeValue(NanoSeconds(10)));
+    r.Rc()->SetAttribute("WriteLineTime", TimeValue(NanoSeconds(7)));
+    r.Rc()->SetAttribute("WriteStraddleLineTime", TimeValue(NanoSeconds(4)));
+    r.Rc()->SetAttribute("ReadStraddleLineTime", TimeValue(NanoSeconds(40)));
+    std::vector<Time> done;
+    for (int i = 0; i < 100; ++i)
+    {
+        done.push_back(r.dma->Write(r.mem, 4096 * i + 3, 128, Seconds(0)).done);
+    }
+    std::sort(done.begin(), done.end());
+    EXPECT_NEAR((done[99] - done[49]).GetNanoSeconds() / 50.0, 28, 0.5);
 }
 
 TEST(RootComplex, ReadPipelineAddsNoLatencyWhenIdle)

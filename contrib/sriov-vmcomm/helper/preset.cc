@@ -103,19 +103,24 @@ MakeNfp6000Bdw()
          "WRRD minus RD grows by 0.26 ns/B, of which the link's serialization explains 0.14; "
          "as ReadDataRate"},
         {"ns3::DmaEngine::DeviceWordBytes", "8", NFP_OFFSETS},
-        {"ns3::DmaEngine::UnalignedReadTime", "20ns",
+        {"ns3::DmaEngine::UnalignedReadTime", "12ns",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_rd "
-         "(doc/validation.md): "
-         "a read at device offset 1 takes 42.7 ns (64 B) to 64.4 ns (256 B) more per operation: "
-         "20 ns + 0.113 ns/B"},
-        {"ns3::DmaEngine::UnalignedWriteTime", "0ns", NOT_MEASURED_BDW},
-        {"ns3::DmaEngine::RealignDataRate", "70Gbps",
-         "the NFP6000's: see UnalignedReadTime (0.113 ns/B)"},
+         "(doc/validation.md): 64-2048 B reads at device offset 1 take 16 ns issue + 12 ns + "
+         "0.16 ns/B (12.6 Gb/s at 64 B, 50.4 at 2048 B)"},
+        {"ns3::DmaEngine::UnalignedWriteTime", "0ns",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: the per-byte "
+         "cost alone (WriteRealignDataRate)"},
+        {"ns3::DmaEngine::ReadRealignDataRate", "50Gbps",
+         "the NFP6000's: see UnalignedReadTime (0.16 ns/B)"},
+        {"ns3::DmaEngine::WriteRealignDataRate", "59Gbps",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: 128 B and "
+         "256 B writes at device offset 1 take 21 ns issue + 0.135 ns/B (26.9, 37.2 Gb/s)"},
         {"ns3::RootComplex::ReadRequestTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ReadLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteTlpTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteLineTime", "0ns", NOT_MEASURED_BDW},
-        {"ns3::RootComplex::StraddleLineTime", "0ns", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::ReadStraddleLineTime", "0ns", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::WriteStraddleLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::DirectionSwitchLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ColdReadLatency", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::HostCacheBytes", "0", NOT_MEASURED_BDW},
@@ -255,10 +260,14 @@ MakePresets()
                  + "BW_DMA_WR by size: 128 B 24 ns per write (2 lines), 256 B 40.5 (4), 320 B "
                    "55 (5 lines, 2 TLPs): 10 ns per TLP + 7 ns per line"},
             {"ns3::RootComplex::WriteLineTime", "7ns", std::string(HSW) + "see WriteTlpTime"},
-            {"ns3::RootComplex::StraddleLineTime", "3ns",
+            {"ns3::RootComplex::ReadStraddleLineTime", "1ns",
              std::string(HSW)
-                 + "bw_dma_off_*: a host offset costs 64-256 B reads and writes 2-4 ns per "
-                   "operation more, not a whole line (65 B at offset 0 costs a line: 6 ns)"},
+                 + "bw_dma_off_rd: a host offset costs 64-256 B reads 1-3 ns per operation "
+                   "more (64 B: 17.1 -> 18.1-19.7 ns), not a line (65 B at offset 0: 6 ns)"},
+            {"ns3::RootComplex::WriteStraddleLineTime", "4ns",
+             std::string(HSW)
+                 + "bw_dma_off_wr: a host offset costs 128 B writes 3.5 ns per operation more "
+                   "(24.2 -> 27.7 ns), 256 B 5.4 (40.6 -> 46.0); a line costs 7"},
             {"ns3::RootComplex::DirectionSwitchLineTime", "3ns",
              std::string(HSW)
                  + "BW_DMA_RW: alternating reads and writes take 20-25% longer per line than "

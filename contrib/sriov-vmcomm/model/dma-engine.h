@@ -92,8 +92,8 @@ class DmaEngine : public Object
      * \param out destination for the bytes (may be null: timing only)
      * \param len bytes
      * \param earliest instant the NIC hands the read to the engine
-     * \param deviceAddr address of the data in NIC memory (its alignment may cost, see
-     *        UnalignedReadTime)
+     * \param deviceAddr address of the data in NIC memory (its offset within a word may cost,
+     *        see UnalignedReadTime)
      * \return result; on a fault nothing is copied
      */
     Result Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint32_t len,
@@ -208,7 +208,7 @@ class DmaEngine : public Object
      * \param split the operation's split
      * \param write whether it is a write
      * \param len bytes
-     * \return extra issue-stage time of an operation whose device address is unaligned
+     * \return extra issue-stage time of an operation that straddles a device word
      */
     Time UnalignedTime(const DmaTransferSplit& split, bool write, uint32_t len) const;
     /**
@@ -234,9 +234,10 @@ class DmaEngine : public Object
     DataRate m_readDataRate;                   //!< store rate of read data (0: instant)
     uint32_t m_maxOutstandingReads;            //!< engine read slots (0: unbounded)
     DataRate m_writeDataRate;                  //!< fetch rate of write data (0: instant)
-    Time m_unalignedReadTime;                  //!< extra issue time, unaligned device read
-    Time m_unalignedWriteTime;                 //!< extra issue time, unaligned device write
-    DataRate m_realignDataRate;                //!< realignment rate, unaligned (0: none)
+    Time m_unalignedReadTime;                  //!< extra issue time, read straddling a word
+    Time m_unalignedWriteTime;                 //!< extra issue time, write straddling a word
+    DataRate m_readRealignDataRate;            //!< read realignment rate (0: none)
+    DataRate m_writeRealignDataRate;           //!< write realignment rate (0: none)
     uint32_t m_deviceWordBytes;                //!< device memory access unit
     Ptr<RootComplex> m_rootComplex;            //!< the host side of the requests
     BusyCalendar m_engine;                     //!< issue slots reserved

@@ -78,7 +78,11 @@ SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps,
         s.straddleLines
             = s.cacheLines - static_cast<uint32_t>((uint64_t{len} + lineBytes - 1) / lineBytes);
     }
-    s.deviceAligned = (deviceAddr & (deviceWord - 1)) == 0;
+    const uint64_t head = deviceAddr & (deviceWord - 1);
+    s.deviceStraddleWords
+        = (head + len + deviceWord - 1) / deviceWord > (uint64_t{len} + deviceWord - 1) / deviceWord
+            ? 1
+            : 0;
     return s;
 }
 

@@ -22,7 +22,8 @@ namespace ns3 {
  * Specification, "Read Completion Boundary"), merged up to MPS. The host's memory system works on
  * whole cache lines: a transfer touches every line its bytes overlap, partly or wholly. So a 65 B
  * transfer at a line boundary touches two lines, as a 128 B one does; 64 B at offset 3 touches two
- * as well.
+ * as well. The device's memory works on words too: a transfer whose offset within a word
+ * makes it touch one word more than its length needs straddles a word (deviceStraddleWords).
  */
 struct DmaTransferSplit
 {
@@ -34,7 +35,9 @@ struct DmaTransferSplit
     /** lines touched beyond ceil(len / line): 1 if a host offset makes the bytes straddle one
      *  more line, else 0 */
     uint32_t straddleLines{0};
-    bool deviceAligned{true}; //!< the device address is a multiple of the device word
+    /** device words the data touches beyond ceil(len / word): 1 if its offset within a word
+     *  makes the bytes straddle one more word (then the device realigns them), else 0 */
+    uint32_t deviceStraddleWords{0};
 };
 
 /**

@@ -54,12 +54,19 @@ RootComplex::GetTypeId()
                             TimeValue(Time(0)), MakeTimeAccessor(&RootComplex::m_writeLineTime),
                             MakeTimeChecker(Time(0)))
               .AddAttribute(
-                  "StraddleLineTime",
-                  "Pipeline time of the line a transfer touches beyond its size in lines (a "
-                  "host offset within a line makes 64 B touch two), instead of ReadLineTime or "
-                  "WriteLineTime. Default 0: as ReadRequestTime (pcie-bench bw_dma_off_*, host "
-                  "offsets).",
-                  TimeValue(Time(0)), MakeTimeAccessor(&RootComplex::m_straddleLineTime),
+                  "ReadStraddleLineTime",
+                  "Pipeline time of the line a read touches beyond its size in lines (a host "
+                  "offset within a line makes 64 B touch two), instead of ReadLineTime: the host "
+                  "fetches that line along with the others. Default 0: as ReadRequestTime "
+                  "(pcie-bench bw_dma_off_rd, host offsets).",
+                  TimeValue(Time(0)), MakeTimeAccessor(&RootComplex::m_readStraddleLineTime),
+                  MakeTimeChecker(Time(0)))
+              .AddAttribute(
+                  "WriteStraddleLineTime",
+                  "As ReadStraddleLineTime, for writes (instead of WriteLineTime): the host "
+                  "merges the two partial lines. Default 0: as ReadRequestTime (pcie-bench "
+                  "bw_dma_off_wr, host offsets).",
+                  TimeValue(Time(0)), MakeTimeAccessor(&RootComplex::m_writeStraddleLineTime),
                   MakeTimeChecker(Time(0)))
               .AddAttribute(
                   "DirectionSwitchLineTime",
@@ -143,7 +150,8 @@ RootComplex::IsActive() const
 {
     if (m_readRequestTime.IsStrictlyPositive() || m_readLineTime.IsStrictlyPositive()
         || m_writeTlpTime.IsStrictlyPositive() || m_writeLineTime.IsStrictlyPositive()
-        || m_switchLineTime.IsStrictlyPositive() || m_straddleLineTime.IsStrictlyPositive())
+        || m_switchLineTime.IsStrictlyPositive() || m_readStraddleLineTime.IsStrictlyPositive()
+        || m_writeStraddleLineTime.IsStrictlyPositive())
     {
         return true;
     }
@@ -199,7 +207,9 @@ RootComplex::Occupy(bool write, const DmaTransferSplit& split, int64_t base, int
 {
     const uint32_t lines = split.cacheLines;
     base += static_cast<int64_t>(split.straddleLines)
-          * (m_straddleLineTime - (write ? m_writeLineTime : m_readLineTime)).GetTimeStep();
+          * (write ? m_writeStraddleLineTime - m_writeLineTime
+                   : m_readStraddleLineTime - m_readLineTime)
+                .GetTimeStep();
     int64_t busy
         = base
         + static_cast<int64_t>(lines) * (write ? m_writeLineTime : m_readLineTime).GetTimeStep();

@@ -28,7 +28,8 @@ namespace ns3 {
  *   WriteTlpTime per TLP plus WriteLineTime per line; an operation of the other direction than
  *   the one before it adds DirectionSwitchLineTime per line (the memory system turns around).
  *   Lines are counted by the transfer's size (a 65 B read costs two, as a 128 B one); the one
- *   more line a host offset makes the bytes straddle costs StraddleLineTime instead.
+ *   more line a host offset makes the bytes straddle costs ReadStraddleLineTime or
+ *   WriteStraddleLineTime instead (reads and writes differ: a write merges partial lines).
  *   The pipeline is a work-conserving server (BusyCalendar): it bounds the rate, it adds no
  *   latency when idle. A partial line costs as much as a whole one. It takes a multi-TLP write
  *   TLP by TLP as they arrive (its work overlaps the write's own serialization on the link).
@@ -125,7 +126,8 @@ class RootComplex : public Object
     Time m_writeTlpTime;                //!< pipeline time per write TLP
     Time m_writeLineTime;               //!< pipeline time per cache line written
     Time m_switchLineTime;              //!< extra per line after an operation of the other kind
-    Time m_straddleLineTime;            //!< pipeline time per line straddled (host offset)
+    Time m_readStraddleLineTime;        //!< pipeline time per line a read straddles
+    Time m_writeStraddleLineTime;       //!< pipeline time per line a write straddles
     Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
     uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
     Time m_spreadMean;                  //!< mean extra latency per read

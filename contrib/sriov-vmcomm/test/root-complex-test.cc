@@ -58,12 +58,12 @@ struct Rig
     }
 
     /** Spacing of the last 50 of 100 reads of \p len submitted at once, ns. */
-    double ReadSpacing(uint32_t len)
+    double ReadSpacing(uint32_t len, uint64_t device = 0)
     {
         std::vector<Time> done;
         for (int i = 0; i < 100; ++i)
         {
-            done.push_back(dma->Read(mem, 4096 * i, nullptr, len, Seconds(0)).done);
+            done.push_back(dma->Read(mem, 4096 * i, nullptr, len, Seconds(0), device).done);
         }
         std::sort(done.begin(), done.end());
         return (done[99] - done[49]).GetNanoSeconds() / 50.0;
@@ -119,9 +119,21 @@ TEST(DmaTransferSplit, TlpsSplitAtAlignedBoundaries)
     EXPECT_EQ(Split(0, 64).completions, 1u);
     // No request crosses 4 KiB whatever MRRS.
     EXPECT_EQ(SplitDmaTransfer(4000, 200, 0, 4096, 4096, 64, 64, 8).readRequests, 2u);
-    // The device word: offsets that are multiples of 8 are aligned.
-    EXPECT_TRUE(Split(0, 64, 16).deviceAligned);
-    EXPECT_FALSE(Split(0, 64, 3).deviceAligned);
+}
+
+TEST(DmaTransferSplit, DeviceWordStraddle)
+{
+    // One more 8 B word than the length needs: only an offset within a word makes it.
+    EXPECT_EQ(Split(0, 64, 16).deviceStraddleWords, 0u);
+    EXPECT_EQ(Split(0, 64, 3).deviceStraddleWords, 1u);  // 9 words for 8
+    EXPECT_EQ(Split(0, 407, 0).deviceStraddleWords, 0u); // 51 words: the end needs no more
+    EXPECT_EQ(Split(0, 407, 1).deviceStraddleWords, 0u); // bytes 1..407 of words 0..50
+    EXPECT_EQ(Split(0, 407, 25).deviceStraddleWords, 0u);
+    EXPECT_EQ(Split(0, 407, 2).deviceStraddleWords, 1u); // 52 words
+    EXPECT_EQ(Split(0, 407, 63).deviceStraddleWords, 1u);
+    EXPECT_EQ(Split(0, 127, 0).deviceStraddleWords, 0u); // odd sizes at offset 0: never
+    // A device that accesses any byte (word 1) never straddles.
+    EXPECT_EQ(SplitDmaTransfer(0, 407, 3, 256, 512, 64, 64, 1).deviceStraddleWords, 0u);
 }
 
 TEST(RootComplex, TransparentByDefault)
@@ -161,7 +173,8 @@ TEST(RootComplex, StraddledLineCostsItsOwnTime)
     Rig r;
     r.Rc()->SetAttribute("ReadRequestTime", TimeValue(NanoSeconds(12)));
     r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(6)));
-    r.Rc()->SetAttribute("StraddleLineTime", TimeValue(NanoSeconds(3)));
+    r.Rc()->SetAttribute("ReadStraddleLineTime", TimeValue(NanoSeconds(3)));
+    r.Rc()->SetAttribute("WriteStraddleLineTime", TimeValue(NanoSeconds(30))); // not a read's
     std::vector<Time> done;
     for (int i = 0; i < 100; ++i)
     {
@@ -169,6 +182,26 @@ TEST(RootComplex, StraddledLineCostsItsOwnTime)
     }
     std::sort(done.begin(), done.end());
     EXPECT_NEAR((done[99] - done[49]).GetNanoSeconds() / 50.0, 21, 0.5);
+}
+
+TEST(RootComplex, WriteStraddledLineCostsItsOwnTime)
+{
+    // 128 B written at host offset 3 touches three lines, one beyond its size: 10 ns per TLP +
+    // 2 x 7 ns + 4 ns for the straddled line = 28 ns (the read figure does not apply).
+    Rig r;
+    r.dma->SetAttribute("WriteIssueInterval", TimeValue(NanoSeconds(1)));
+    r.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate(0)));
+    r.Rc()->SetAttribute("WriteTlpTime", TimeValue(NanoSeconds(10)));
+    r.Rc()->SetAttribute("WriteLineTime", TimeValue(NanoSeconds(7)));
+    r.Rc()->SetAttribute("WriteStraddleLineTime", TimeValue(NanoSeconds(4)));
+    r.Rc()->SetAttribute("ReadStraddleLineTime", TimeValue(NanoSeconds(40)));
+    std::vector<Time> done;
+    for (int i = 0; i < 100; ++i)
+    {
+        done.push_back(r.dma->Write(r.mem, 4096 * i + 3, 128, Seconds(0)).done);
+    }
+    std::sort(done.begin(), done.end());
+    EXPECT_NEAR((done[99] - done[49]).GetNanoSeconds() / 50.0, 28, 0.5);
 }
 
 TEST(RootComplex, ReadPipelineAddsNoLatencyWhenIdle)
@@ -303,16 +336,40 @@ TEST(DmaEngine, WriteDataFetchDelaysTheWrite)
               NanoSeconds(256));
 }
 
-TEST(DmaEngine, UnalignedDeviceAddressCostsIssueTime)
+TEST(DmaEngine, DeviceWordStraddleCostsIssueTime)
 {
-    // 20 ns + 64 B at 64 Gb/s (8 ns) on top of the 21 ns write issue interval, only when the
-    // NIC-memory address is not a multiple of 8.
+    // 15 B reads (the link is not the limit): the 16 ns read issue interval, plus 10 ns when the
+    // bytes straddle one more 8 B word of NIC memory than their length needs.
+    auto spacing = [](uint64_t device)
+    {
+        Rig r;
+        r.dma->SetAttribute("UnalignedReadTime", TimeValue(NanoSeconds(10)));
+        r.dma->SetAttribute("ReadRealignDataRate", DataRateValue(DataRate(0)));
+        return r.ReadSpacing(15, device);
+    };
+    EXPECT_NEAR(spacing(0), 16, 0.5); // 2 words
+    EXPECT_NEAR(spacing(1), 16, 0.5); // bytes 1..15 of 2 words: no straddle
+    EXPECT_NEAR(spacing(2), 26, 0.5); // 3 words
+    EXPECT_NEAR(spacing(9), 16, 0.5);
+    EXPECT_NEAR(spacing(10), 26, 0.5);
+}
+
+TEST(DmaEngine, DeviceRealignCostsPerByte)
+{
+    // Writes: 20 ns + 64 B at 64 Gb/s (8 ns) on top of the 21 ns write issue interval, only
+    // when the bytes straddle one more device word.
     Rig r;
     r.dma->SetAttribute("UnalignedWriteTime", TimeValue(NanoSeconds(20)));
-    r.dma->SetAttribute("RealignDataRate", DataRateValue(DataRate("64Gbps")));
+    r.dma->SetAttribute("WriteRealignDataRate", DataRateValue(DataRate("64Gbps")));
     EXPECT_NEAR(r.WriteSpacing(64, 1), 49, 0.5);
     Rig s;
     s.dma->SetAttribute("UnalignedWriteTime", TimeValue(NanoSeconds(20)));
-    s.dma->SetAttribute("RealignDataRate", DataRateValue(DataRate("64Gbps")));
+    s.dma->SetAttribute("WriteRealignDataRate", DataRateValue(DataRate("64Gbps")));
     EXPECT_NEAR(s.WriteSpacing(64, 16), 21, 0.5);
+    // Reads have their own rate: 15 B at 8 Gb/s = 15 ns on top of 16.
+    Rig t;
+    t.dma->SetAttribute("UnalignedReadTime", TimeValue(Time(0)));
+    t.dma->SetAttribute("ReadRealignDataRate", DataRateValue(DataRate("8Gbps")));
+    EXPECT_NEAR(t.ReadSpacing(15, 2), 31, 0.5);
+    EXPECT_NEAR(t.ReadSpacing(15, 1), 16, 0.5);
 }

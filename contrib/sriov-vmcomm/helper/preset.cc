@@ -637,7 +637,15 @@ ApplyPreset(const Preset& preset, ObjectFactory& factory)
         NS_ABORT_MSG_IF(q.attribute.compare(0, type.size(), type) != 0,
                         "preset " << preset.name << ": " << q.attribute
                                   << " is not an attribute of " << factory.GetTypeId().GetName());
-        factory.Set(q.attribute.substr(type.size()), StringValue(q.value));
+        const std::string name = q.attribute.substr(type.size());
+        TypeId::AttributeInformation info;
+        if (factory.GetTypeId().LookupAttributeByName(name, &info)
+            && info.initialValue->SerializeToString(info.checker)
+                   != info.originalInitialValue->SerializeToString(info.checker))
+        {
+            continue; // the program set this default (--ns3::): it wins over the preset
+        }
+        factory.Set(name, StringValue(q.value));
     }
 }
 

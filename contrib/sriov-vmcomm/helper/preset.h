@@ -115,6 +115,12 @@ void ApplyPreset(const std::string& name, PresetKind kind = PresetKind::NIC);
  * \brief Set a preset's values on a helper's factory (ObjectFactory::Set), for the objects that
  * factory builds only. Every attribute of the preset must belong to the factory's type (aborts
  * naming the attribute otherwise).
+ *
+ * An attribute whose default the program changed (Config::SetDefault, or a
+ * --ns3::Type::Attr=VALUE processed by CommandLine::Parse) keeps that value: the user's value wins
+ * over a switch profile as it does over a NIC preset. A value equal to the attribute's built-in
+ * default cannot be told from no value, and the preset's applies.
+ *
  * \param preset the preset (GetPreset, FindPreset)
  * \param factory the factory, its TypeId set
  */

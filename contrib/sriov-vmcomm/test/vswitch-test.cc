@@ -604,6 +604,48 @@ TEST_F(VswitchTest, Profiles)
                                                  "ovs-kernel, ovs-dpdk, vpp, bess");
 }
 
+// A --ns3::VirtualSwitch:: option of the program's command line (a changed default) wins over
+// the profile a helper applies; the profile's other values stay.
+TEST_F(VswitchTest, CommandLineAttributeWinsOverTheProfile)
+{
+    auto build = []()
+    {
+        VswitchHelper helper;
+        helper.SetProfile("ovs-dpdk");
+        Ptr<Host> host = CreateObject<Host>();
+        CreateObject<Node>()->AggregateObject(host);
+        NodeContainer vms;
+        vms.Create(1);
+        return VswitchHelper::GetSwitch(helper.Install(host, vms).Get(0));
+    };
+    DoubleValue loop;
+    DoubleValue cpp;
+    Ptr<VirtualSwitch> sw = build();
+    sw->GetAttribute("PollLoopCycles", loop);
+    EXPECT_EQ(loop.Get(), 2750.0) << "the profile's";
+    {
+        GlobalDefaultsGuard restore;
+        const char* args[] = {"prog", "--ns3::VirtualSwitch::PollLoopCycles=100",
+                              "--ns3::VirtualSwitch::CyclesPerPacket=1234"};
+        char* argv[3];
+        for (int i = 0; i < 3; ++i)
+        {
+            argv[i] = const_cast<char*>(args[i]);
+        }
+        CommandLine cmd;
+        cmd.Parse(3, argv);
+        sw = build();
+        sw->GetAttribute("PollLoopCycles", loop);
+        sw->GetAttribute("CyclesPerPacket", cpp);
+        EXPECT_EQ(loop.Get(), 100.0);
+        EXPECT_EQ(cpp.Get(), 1234.0);
+        EXPECT_EQ(sw->GetMode(), VirtualSwitch::POLL) << "the profile's other values stay";
+    }
+    sw = build();
+    sw->GetAttribute("PollLoopCycles", loop);
+    EXPECT_EQ(loop.Get(), 2750.0) << "the defaults restored: the profile's again";
+}
+
 // The model's attribute defaults are the registry's ovs-kernel profile, to the last bit; the
 // registry keeps switch profiles and NIC presets apart.
 TEST_F(VswitchTest, DefaultsAreTheKernelProfile)

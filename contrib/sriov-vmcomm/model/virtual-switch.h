@@ -28,14 +28,16 @@ namespace ns3 {
 /**
  * \ingroup sriov-vmcomm
  * \brief The host's software switch (OVS kernel datapath, OVS-DPDK, VPP class): the vhost
- * backend of its VMs' VirtioNetDevices, an optional uplink port, a MAC forwarding table, and
+ * backend of its VMs' VirtioNetDevices, optional uplink ports, a MAC forwarding table, and
  * host cores that do the work.
  *
- * Ports: one per VirtioNetDevice (its TX virtqueue is the port's input queue) and optionally one
- * uplink, any NetDevice supporting SendFrom (a NIC's PF or uplink device of the host OS), whose
- * received frames wait in a bounded software queue (UplinkQueueSize). Ports are assigned to
- * cores round robin in the order they are added; a core serves its ports round robin, one batch
- * (at most BatchSize frames) from one port at a time.
+ * Ports: one per VirtioNetDevice (its TX virtqueue is the port's input queue) and optionally
+ * uplinks, any NetDevice supporting SendFrom (a NIC's PF or uplink device of the host OS), whose
+ * received frames wait in a bounded software queue each (UplinkQueueSize). The first uplink is
+ * the one floods go out of; a further one (AddUplink(), a second NIC's PF) is reached only by
+ * forwarding entries naming it. Ports are assigned to cores round robin in the order they are
+ * added; a core serves its ports round robin, one batch (at most BatchSize frames) from one port
+ * at a time.
  *
  * Cost: a batch takes (BatchCycles [+ WakeupCycles if the core was woken] + sum over its frames of
  * their cycles) / ClockGHz. A frame costs CyclesPerPacket (parse, lookup, action) plus what each

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The NFV benchmark's testbed and trials (see nfv-bench-testbed.h): the generator node and its
- * cable to the host's NIC, the host in its mode (VmCommHelper), the flows of a
+ * cables to the host's NICs (two ports for p2p and loopback through a software switch, one
+ * otherwise), the host in its mode (VmCommHelper), the flows of a
  * scenario with their sources, l2fwd VNFs and sinks, and the counting of a trial.
  */
 #include "nfv-bench-testbed.h"
@@ -185,9 +186,19 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         }
     }
 
+    // Zhang et al.'s tester has two ports: p2p and loopback frames enter the DUT by port 0 and
+    // leave by port 1 (the reverse flow the other way). Through a software switch the host has
+    // two NICs, each PF an uplink of the switch; the NIC modes (and p2v, v2v) keep one cable.
+    const bool twoPorts = IsSoftwareSwitched(c.mode)
+                       && (c.scenario == NfvScenario::P2P || c.scenario == NfvScenario::LOOPBACK);
+
     // The host in its mode, through the one entry point scenario runs build hosts with.
     VmCommHelper comm;
     comm.SetMode(c.mode);
+    if (twoPorts)
+    {
+        comm.GetSriovHelper().SetNics(2);
+    }
     comm.GetSriovHelper().SetHostAttribute("Name", StringValue("dut"));
     comm.SetVswitchProfile(c.vswitch);
     GuestKind guestKind = GuestKind::DPDK;
@@ -200,10 +211,10 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     Ptr<Host> host = hostNode->GetObject<Host>();
     // The software switch of the vswitch modes (vswitch-offload's decides for the NIC).
     Ptr<VirtualSwitch> vswitch = IsSoftwareSwitched(c.mode) ? host->GetVirtualSwitch() : nullptr;
-    if (vswitch)
+    if (twoPorts)
     {
-        // p2p: the generator's frames come back out of the port they came in by.
-        vswitch->SetUplinkHairpin(c.scenario == NfvScenario::P2P);
+        // The second NIC's PF: the switch's second uplink (the first is NIC 0's).
+        vswitch->AddUplink(comm.GetSriovHelper().AddPf(host, 1));
     }
     std::vector<Ptr<NetDevice>> guestNic(devices.Begin(), devices.End());
     if (c.scenario == NfvScenario::LOOPBACK)
@@ -219,13 +230,14 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         }
     }
 
-    // The generator, cabled to the NIC's port (vepa: through the adjacent bridge, which reflects
-    // the VMs' frames to each other, IEEE 802.1Qbg).
+    // The generator, cabled to the NIC's port (two ports: port k to NIC k; vepa: through the
+    // adjacent bridge, which reflects the VMs' frames to each other, IEEE 802.1Qbg).
     Ptr<Node> generator = CreateObject<Node>();
     EthernetHelper eth;
     eth.SetDeviceAttribute("DataRate", DataRateValue(c.lineRate));
     eth.SetChannelAttribute("Delay", TimeValue(CABLE_DELAY));
-    Ptr<NetDevice> gen;
+    Ptr<NetDevice> gen;  // port 0
+    Ptr<NetDevice> gen1; // port 1 (two ports), else port 0
     std::vector<Ptr<EthernetSwitch>> bridges;
     if (NeedsReflectiveRelay(c.mode))
     {
@@ -252,12 +264,25 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         host->GetNic()->SetUplink(a.Get(1));
         gen = a.Get(0);
     }
+    gen1 = gen;
+    if (twoPorts)
+    {
+        NetDeviceContainer b = eth.Install(generator, host->GetNode());
+        host->GetNic(1)->SetUplink(b.Get(1));
+        gen1 = b.Get(0);
+    }
     const Mac48Address genMac = MacOf(gen);
-    // The switch's rule for the generator's address: out of the uplink (an operator's flow
-    // rule; a software switch would otherwise flood it to the VMs, an offloaded one drop it).
+    const Mac48Address gen1Mac = MacOf(gen1);
+    // The switch's rule for the generator's addresses: out of the uplink of their port (an
+    // operator's flow rule; a software switch would otherwise flood them to the VMs, an offloaded
+    // one drop them).
     if (vswitch)
     {
         vswitch->AddStaticEntry(genMac, vswitch->GetUplinkPort());
+        if (twoPorts)
+        {
+            vswitch->AddStaticEntry(gen1Mac, vswitch->GetUplinkPortByIndex(1));
+        }
     }
     else if (Ptr<VirtualSwitch> offload = host->GetVirtualSwitch())
     {
@@ -267,7 +292,6 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     // The flows: (source device, first hop, sink node and device).
     std::deque<NfvFlow> flows;
     std::deque<NfvForward> forwards;
-    const uint32_t nFlows = c.bidirectional ? 2 : 1;
     auto addFlow = [&](Ptr<NetDevice> src, Mac48Address first, Ptr<NetDevice> sinkDev)
     {
         NfvFlow& f = flows.emplace_back();
@@ -277,7 +301,7 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         f.payload = c.size - ETH_OVERHEAD;
         f.rate = ratePps;
         f.end = START + c.trial;
-        if (sinkDev == gen)
+        if (sinkDev->GetNode() == generator)
         {
             // Hardware timestamps at the SFD (SinkReceive): the frame's time on the line.
             f.stampOffset = std::llround(double(c.size) * 8e9 / double(c.lineRate.GetBitRate()));
@@ -296,9 +320,10 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     switch (c.scenario)
     {
         case NfvScenario::P2P:
-            for (uint32_t k = 0; k < nFlows; ++k)
+            addFlow(gen, gen1Mac, gen1);
+            if (c.bidirectional)
             {
-                addFlow(gen, genMac, gen);
+                addFlow(gen1, genMac, gen);
             }
             break;
         case NfvScenario::P2V:
@@ -317,15 +342,15 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
             break;
         case NfvScenario::LOOPBACK:
             // VNF i: NIC 2i faces the generator's sending side, NIC 2i+1 the next VNF.
-            addFlow(gen, MacOf(guestNic[0]), gen);
+            addFlow(gen, MacOf(guestNic[0]), gen1);
             for (uint32_t i = 0; i < c.chain; ++i)
             {
                 addForward(guestNic[2 * i], guestNic[2 * i + 1],
-                           i + 1 < c.chain ? MacOf(guestNic[2 * i + 2]) : genMac);
+                           i + 1 < c.chain ? MacOf(guestNic[2 * i + 2]) : gen1Mac);
             }
             if (c.bidirectional)
             {
-                addFlow(gen, MacOf(guestNic[2 * c.chain - 1]), gen);
+                addFlow(gen1, MacOf(guestNic[2 * c.chain - 1]), gen);
                 for (uint32_t i = 0; i < c.chain; ++i)
                 {
                     addForward(guestNic[2 * i + 1], guestNic[2 * i],

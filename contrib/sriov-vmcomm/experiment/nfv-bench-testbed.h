@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The NFV benchmark's testbed (Zhang et al., CoNEXT 2019): an external traffic generator cabled
- * to one host by a 10GbE port, the host's VMs in a communication mode, the scenario's frame paths
- * (p2p, p2v, v2v, loopback through a chain of l2fwd VNFs), and one trial of the RFC 2544 search:
- * frames offered at a rate, frames received in time, their latency.
+ * to one host by 10GbE ports (two, in by one and out by the other, for p2p and loopback through a
+ * software switch; one otherwise), the host's VMs in a communication mode, the scenario's frame
+ * paths (p2p, p2v, v2v, loopback through a chain of l2fwd VNFs), and one trial of the RFC 2544
+ * search: frames offered at a rate, frames received in time, their latency.
  */
 #ifndef NFV_BENCH_TESTBED_H
 #define NFV_BENCH_TESTBED_H
@@ -29,7 +30,7 @@ class VmCommHelper;
  */
 enum class NfvScenario
 {
-    P2P,     //!< "p2p": generator -> NIC -> switch -> NIC -> generator, no VM
+    P2P,     //!< "p2p": generator -> NIC 0 -> switch -> NIC 1 -> generator, no VM
     P2V,     //!< "p2v": generator -> NIC -> switch -> VM (a sink in the VM)
     V2V,     //!< "v2v": VM -> switch -> VM (generator in one VM, sink in the other)
     LOOPBACK //!< "loopback": generator -> NIC -> VNF 1 -> ... -> VNF N -> NIC -> generator

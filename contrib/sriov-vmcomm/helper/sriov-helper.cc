@@ -355,27 +355,52 @@ SriovHelper::GetVfCapacity(std::string* maxVfs) const
 Ptr<VfNetDevice>
 SriovHelper::AddPf(Ptr<Host> host) const
 {
-    NS_ABORT_MSG_IF(host->GetPf(), "SriovHelper::AddPf: host " << host->GetName() << " has a PF");
-    // The host kernel's memory: the first GiB of host-physical space, below the VMs'.
-    Ptr<MemoryDomain> memory = m_memory.Create<MemoryDomain>();
-    memory->SetAttribute("SizeBytes", UintegerValue(uint64_t(1) << 30));
-    memory->Attach(host->GetIommu(), 0);
-    for (uint32_t n = 0; n < host->GetNNics(); ++n)
+    return AddPf(host, 0);
+}
+
+Ptr<VfNetDevice>
+SriovHelper::AddPf(Ptr<Host> host, uint32_t nicIndex) const
+{
+    NS_ABORT_MSG_IF(nicIndex >= host->GetNNics(),
+                    "SriovHelper::AddPf: host " << host->GetName() << " has no NIC " << nicIndex
+                                                << " (it has " << host->GetNNics() << ")");
+    Ptr<MemoryDomain> memory;
+    if (nicIndex == 0)
     {
-        host->GetNic(n)->GetDmaEngine()->AddMemory(memory);
+        NS_ABORT_MSG_IF(host->GetPf(),
+                        "SriovHelper::AddPf: host " << host->GetName() << " has a PF");
+        // The host kernel's memory: the first GiB of host-physical space, below the VMs'.
+        memory = m_memory.Create<MemoryDomain>();
+        memory->SetAttribute("SizeBytes", UintegerValue(uint64_t(1) << 30));
+        memory->Attach(host->GetIommu(), 0);
+        for (uint32_t n = 0; n < host->GetNNics(); ++n)
+        {
+            host->GetNic(n)->GetDmaEngine()->AddMemory(memory);
+        }
+        if (Ptr<PcieHierarchy> hierarchy = host->GetPcieHierarchy())
+        {
+            hierarchy->AddRequester(memory->GetIommuDomain());
+        }
     }
-    if (Ptr<PcieHierarchy> hierarchy = host->GetPcieHierarchy())
+    else
     {
-        hierarchy->AddRequester(memory->GetIommuDomain());
+        // The same kernel, the same memory (every NIC's DMA engine already reaches it).
+        NS_ABORT_MSG_IF(!host->GetPf(), "SriovHelper::AddPf: host " << host->GetName() << ": NIC "
+                                                                    << nicIndex
+                                                                    << "'s PF needs NIC 0's first");
+        memory = host->GetPf()->GetMemory();
     }
-    Ptr<SriovNic> nic = host->GetNic();
+    Ptr<SriovNic> nic = host->GetNic(nicIndex);
     Ptr<VfNetDevice> pf = m_vf.Create<VfNetDevice>();
     host->GetNode()->AddDevice(pf);
     const Mac48Address mac = Mac48Address::Allocate();
     uint32_t index = nic->AddVf(pf, memory, mac);
     AddRepresentor(nic, index, mac);
     nic->SetDefaultVf(index);
-    host->SetPf(pf);
+    if (nicIndex == 0)
+    {
+        host->SetPf(pf);
+    }
     return pf;
 }
 

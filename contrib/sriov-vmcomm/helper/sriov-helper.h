@@ -177,6 +177,16 @@ class SriovHelper
      * \return the PF device
      */
     Ptr<VfNetDevice> AddPf(Ptr<Host> host) const;
+    /**
+     * \brief Give the host's kernel a port on one of its NICs: AddPf(host) for NIC 0 (which it
+     * must have first); on a further NIC, that NIC's physical function's device, on the host's
+     * node, sharing the first PF's memory (host->GetPf() stays the first), the default VF of its
+     * NIC (a virtual switch's second uplink: VirtualSwitch::AddUplink).
+     * \param host a host built by Install()
+     * \param nic the NIC's index, < host->GetNNics()
+     * \return the PF device
+     */
+    Ptr<VfNetDevice> AddPf(Ptr<Host> host, uint32_t nic) const;
 
   private:
     void EnablePcapInternal(std::string prefix, Ptr<NetDevice> nd, bool promiscuous,

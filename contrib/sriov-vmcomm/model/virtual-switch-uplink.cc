@@ -4,10 +4,10 @@
  * VirtualSwitch's uplink port: the host NIC the switch sends off-host frames through (see
  * virtual-switch.h).
  */
-// VirtualSwitch's uplink port: the host NIC device (a PF, or the host OS's NIC) whose received
-// frames wait in the switch's bounded uplink queue (the RX ring the host polls or is interrupted
-// for) until their core takes them, and out of which frames for other hosts leave. The rest of
-// VirtualSwitch is in virtual-switch.cc.
+// VirtualSwitch's uplink ports: the host NIC devices (a PF, or the host OS's NIC) whose received
+// frames wait in the switch's bounded uplink queues (one per uplink) (the RX ring the host polls or
+// is interrupted for) until their core takes them, and out of which frames for other hosts leave.
+// The rest of VirtualSwitch is in virtual-switch.cc.
 #include "ns3/abort.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -23,11 +23,15 @@ void
 VirtualSwitch::SetUplinkQueueSize(uint32_t n)
 {
     NS_LOG_FUNCTION(this << n);
-    NS_ABORT_MSG_IF(m_uplinkQueue.GetSize() > 0,
+    NS_ABORT_MSG_IF(GetUplinkQueueBacklog() > 0,
                     "VirtualSwitch: UplinkQueueSize cannot change to "
-                        << n << " while " << m_uplinkQueue.GetSize()
-                        << " frames wait in the uplink queue; set it before traffic");
+                        << n << " while " << GetUplinkQueueBacklog()
+                        << " frames wait in the uplink queues; set it before traffic");
     m_uplinkQueue.Resize(n);
+    for (Virtqueue& q : m_extraUplinkQueues)
+    {
+        q.Resize(n);
+    }
 }
 
 uint32_t
@@ -40,15 +44,40 @@ uint32_t
 VirtualSwitch::SetUplink(Ptr<NetDevice> device)
 {
     NS_LOG_FUNCTION(this << device);
-    NS_ABORT_MSG_IF(!device, "VirtualSwitch::SetUplink: null device");
-    NS_ABORT_MSG_IF(m_uplinkPort != PORT_NONE, "VirtualSwitch::SetUplink: already has an uplink");
+    NS_ABORT_MSG_IF(m_uplinkPort != PORT_NONE,
+                    "VirtualSwitch::SetUplink: already has an uplink (more: AddUplink)");
+    return AddUplink(device);
+}
+
+uint32_t
+VirtualSwitch::AddUplink(Ptr<NetDevice> device)
+{
+    NS_LOG_FUNCTION(this << device);
+    NS_ABORT_MSG_IF(!device, "VirtualSwitch::AddUplink: null device");
     NS_ABORT_MSG_IF(!device->SupportsSendFrom(),
-                    "VirtualSwitch::SetUplink: the uplink device must support SendFrom");
-    uint32_t index = m_scheduler.AddPort(&m_uplinkQueue);
+                    "VirtualSwitch::AddUplink: the uplink device must support SendFrom");
+    for (uint32_t port : m_uplinkPorts)
+    {
+        NS_ABORT_MSG_IF(m_ports[port].uplink == device,
+                        "VirtualSwitch::AddUplink: the device is already uplink port " << port);
+    }
+    Virtqueue* queue = &m_uplinkQueue;
+    if (m_uplinkPort != PORT_NONE)
+    {
+        // A further uplink: its own ring, as large as the first's.
+        queue = &m_extraUplinkQueues.emplace_back();
+        queue->Resize(m_uplinkQueue.GetCapacity());
+    }
+    uint32_t index = m_scheduler.AddPort(queue);
     Port p;
     p.uplink = device;
+    p.uplinkQueue = queue;
     m_ports.push_back(p);
-    m_uplinkPort = index;
+    if (m_uplinkPort == PORT_NONE)
+    {
+        m_uplinkPort = index;
+    }
+    m_uplinkPorts.push_back(index);
     if (device->GetNode())
     {
         // As ns-3's BridgeNetDevice: a promiscuous handler, so the host's own stack still works.
@@ -63,24 +92,31 @@ VirtualSwitch::SetUplink(Ptr<NetDevice> device)
     return index;
 }
 
+uint32_t
+VirtualSwitch::GetNUplinks() const
+{
+    return m_uplinkPorts.size();
+}
+
+uint32_t
+VirtualSwitch::GetUplinkPortByIndex(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_uplinkPorts.size(),
+                    "VirtualSwitch::GetUplinkPortByIndex: " << i << " of " << m_uplinkPorts.size());
+    return m_uplinkPorts[i];
+}
+
 void
 VirtualSwitch::PollUplink()
 {
     // A poll-mode (DPDK) switch drives a PF uplink with its own PMD: no MSI-X on that queue.
-    Ptr<VfNetDevice> pf = m_uplinkPort == PORT_NONE
-                            ? nullptr
-                            : DynamicCast<VfNetDevice>(m_ports[m_uplinkPort].uplink);
-    if (pf)
+    for (uint32_t port : m_uplinkPorts)
     {
-        pf->SetHostPolled(m_scheduler.GetParameters().poll);
+        if (Ptr<VfNetDevice> pf = DynamicCast<VfNetDevice>(m_ports[port].uplink))
+        {
+            pf->SetHostPolled(m_scheduler.GetParameters().poll);
+        }
     }
-}
-
-void
-VirtualSwitch::SetUplinkHairpin(bool enable)
-{
-    NS_LOG_FUNCTION(this << enable);
-    m_uplinkHairpin = enable;
 }
 
 Ptr<NetDevice>
@@ -98,7 +134,12 @@ VirtualSwitch::GetUplinkPort() const
 uint32_t
 VirtualSwitch::GetUplinkQueueBacklog() const
 {
-    return m_uplinkQueue.GetSize();
+    uint32_t n = m_uplinkQueue.GetSize();
+    for (const Virtqueue& q : m_extraUplinkQueues)
+    {
+        n += q.GetSize();
+    }
+    return n;
 }
 
 void
@@ -112,23 +153,30 @@ VirtualSwitch::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, ui
         return; // for the host's own stack
     }
     ++m_counters.uplinkRx;
+    // The uplink it came by: the first, unless the switch has several.
+    uint32_t port = m_uplinkPort;
+    for (std::size_t i = 1; m_ports[port].uplink != device && i < m_uplinkPorts.size(); ++i)
+    {
+        port = m_uplinkPorts[i];
+    }
+    Port& in = m_ports[port];
     Mac48Address to = Mac48Address::ConvertFrom(destination);
     Mac48Address from = Mac48Address::ConvertFrom(source);
-    if (m_uplinkQueue.IsFull())
+    if (in.uplinkQueue->IsFull())
     {
-        ++m_uplinkQueueDrops;
+        ++in.uplinkQueueDrops;
         ++m_drops[DROP_UPLINK_QUEUE_FULL];
-        m_dropTrace(packet, m_uplinkPort, GetDropReasonName(DROP_UPLINK_QUEUE_FULL));
+        m_dropTrace(packet, port, GetDropReasonName(DROP_UPLINK_QUEUE_FULL));
         return;
     }
     Time now = Simulator::Now();
-    VswitchFrame& f = m_uplinkQueue.Push();
+    VswitchFrame& f = in.uplinkQueue->Push();
     f.packet = packet;
     f.src = from;
     f.dst = to;
     f.protocol = protocol;
     f.length = packet->GetSize() + 14;
-    f.inPort = m_uplinkPort;
+    f.inPort = port;
     f.sent = now;
     f.guestTx = Time(0);
     f.kick = Time(0);
@@ -136,7 +184,7 @@ VirtualSwitch::UplinkReceive(Ptr<NetDevice> device, Ptr<const Packet> packet, ui
     f.host = Time(0);
     f.notify = Time(0);
     // The NIC's RX interrupt, unless the port is already being served (or polled).
-    m_scheduler.Notify(m_uplinkPort, now, m_scheduler.NeedsKick(m_uplinkPort));
+    m_scheduler.Notify(port, now, m_scheduler.NeedsKick(port));
 }
 
 bool

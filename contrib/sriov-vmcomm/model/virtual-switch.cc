@@ -263,7 +263,6 @@ VirtualSwitch::VirtualSwitch()
     , m_nRepresentors(0)
     , m_upcallCoreTime(Time(0))
     , m_drops{}
-    , m_uplinkQueueDrops(0)
 {
     NS_LOG_FUNCTION(this);
     m_scheduler.SetClient(this, &m_batchTrace);
@@ -301,6 +300,8 @@ VirtualSwitch::DoDispose()
     m_ports.clear();
     m_representors.clear();
     m_uplinkQueue.Clear();
+    m_extraUplinkQueues.clear();
+    m_uplinkPorts.clear();
     m_table.Clear();
     m_channel = nullptr;
     VirtioBackend::DoDispose();
@@ -418,11 +419,10 @@ VirtualSwitch::Decide(const VswitchFrame& frame) const
     uint32_t port = LookUp(frame.dst);
     if (port != PORT_NONE)
     {
-        return port == frame.inPort && !(m_uplinkHairpin && port == m_uplinkPort) ? PORT_NONE
-                                                                                  : port;
+        return port == frame.inPort ? PORT_NONE : port;
     }
-    // Unknown unicast: a learning switch floods; what the uplink brings is not for us.
-    return frame.inPort == m_uplinkPort ? PORT_NONE : PORT_FLOOD;
+    // Unknown unicast: a learning switch floods; what an uplink brings is not for us.
+    return m_ports[frame.inPort].uplink ? PORT_NONE : PORT_FLOOD;
 }
 
 uint32_t
@@ -484,7 +484,7 @@ VirtualSwitch::GetCoreQueueDrops(uint32_t core) const
         {
             continue; // its worker serves it, not the core
         }
-        n += p.vm ? p.vm->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL) : m_uplinkQueueDrops;
+        n += p.vm ? p.vm->GetDrops(VirtioNetDevice::DROP_TX_QUEUE_FULL) : p.uplinkQueueDrops;
     }
     return n;
 }
@@ -585,10 +585,10 @@ VirtualSwitch::ClassifyFrame(VswitchFrame& f, uint32_t port)
     }
     if (f.outPort == PORT_FLOOD)
     {
-        // A flooded frame is copied to every other port of the datapath (not to representors).
+        // A flooded frame is copied to every other port of the datapath (FloodsTo).
         for (uint32_t out = 0; out < m_ports.size(); ++out)
         {
-            if (out != port && !m_ports[out].representor)
+            if (FloodsTo(port, out))
             {
                 cycles += OutputCycles(out, f.length);
             }
@@ -617,7 +617,7 @@ VirtualSwitch::FinishBatch(uint32_t input, Virtqueue& q, uint32_t frames)
             uint32_t copies = 0;
             for (uint32_t port = 0; port < m_ports.size(); ++port)
             {
-                if (port != f.inPort && !m_ports[port].representor)
+                if (FloodsTo(f.inPort, port))
                 {
                     Output(f, port);
                     ++copies;
@@ -630,7 +630,7 @@ VirtualSwitch::FinishBatch(uint32_t input, Virtqueue& q, uint32_t frames)
         }
         else if (f.outPort == PORT_NONE)
         {
-            if (f.inPort == m_uplinkPort)
+            if (m_ports[f.inPort].uplink)
             {
                 ++m_counters.filtered;
             }

@@ -20,6 +20,7 @@
 #include "virtio-net-device.h"
 #include "vswitch-core-scheduler.h"
 
+#include <deque>
 #include <vector>
 
 namespace ns3 {
@@ -27,14 +28,16 @@ namespace ns3 {
 /**
  * \ingroup sriov-vmcomm
  * \brief The host's software switch (OVS kernel datapath, OVS-DPDK, VPP class): the vhost
- * backend of its VMs' VirtioNetDevices, an optional uplink port, a MAC forwarding table, and
+ * backend of its VMs' VirtioNetDevices, optional uplink ports, a MAC forwarding table, and
  * host cores that do the work.
  *
- * Ports: one per VirtioNetDevice (its TX virtqueue is the port's input queue) and optionally one
- * uplink, any NetDevice supporting SendFrom (a NIC's PF or uplink device of the host OS), whose
- * received frames wait in a bounded software queue (UplinkQueueSize). Ports are assigned to
- * cores round robin in the order they are added; a core serves its ports round robin, one batch
- * (at most BatchSize frames) from one port at a time.
+ * Ports: one per VirtioNetDevice (its TX virtqueue is the port's input queue) and optionally
+ * uplinks, any NetDevice supporting SendFrom (a NIC's PF or uplink device of the host OS), whose
+ * received frames wait in a bounded software queue each (UplinkQueueSize). The first uplink is
+ * the one floods go out of; a further one (AddUplink(), a second NIC's PF) is reached only by
+ * forwarding entries naming it. Ports are assigned to cores round robin in the order they are
+ * added; a core serves its ports round robin, one batch (at most BatchSize frames) from one port
+ * at a time.
  *
  * Cost: a batch takes (BatchCycles [+ WakeupCycles if the core was woken] + sum over its frames of
  * their cycles) / ClockGHz. A frame costs CyclesPerPacket (parse, lookup, action) plus what each
@@ -163,20 +166,31 @@ class VirtualSwitch
     uint32_t AddPort(Ptr<VirtioNetDevice> device);
     /**
      * \brief Add the uplink port: frames for addresses not behind a VM port leave through it, and
-     * frames it receives for the VMs are switched to them. At most one.
+     * frames it receives for the VMs are switched to them. At most one (more: AddUplink()).
      * \param device a NetDevice supporting SendFrom (registered with its node's protocol handlers
      * in promiscuous mode if it has a node)
      * \return the port number
      */
     uint32_t SetUplink(Ptr<NetDevice> device);
     /**
-     * \brief Forward a frame from the uplink whose destination is behind the uplink back out of
-     * it (OpenFlow's output:IN_PORT), as a port-to-port (p2p) benchmark through one physical
-     * port needs. Off by default: a bridge never sends a frame back where it came from.
-     * \param enable true to forward such frames
+     * \brief Add an uplink port, each with its own input queue (UplinkQueueSize frames) polled
+     * as the first's (a second NIC's PF, as a tester's second port). The first uplink added is
+     * THE uplink (SetUplink(), GetUplink(), GetUplinkPort()): floods go out of it. A further
+     * uplink receives frames, and is reached only by forwarding entries naming its port
+     * (AddStaticEntry(), an operator's flow rule, or learning), never by flooding, as the backup
+     * port of an active-backup bond. A frame received on any uplink is never flooded out of an
+     * uplink, and one for an unknown address is not for the switch (filtered).
+     * \param device a NetDevice supporting SendFrom, not already a port
+     * \return the port number
      */
-    void SetUplinkHairpin(bool enable);
-
+    uint32_t AddUplink(Ptr<NetDevice> device);
+    /** \return number of uplink ports (AddUplink(), SetUplink()) */
+    uint32_t GetNUplinks() const;
+    /**
+     * \param i an index < GetNUplinks(), in the order added (0: GetUplinkPort())
+     * \return the i-th uplink's port number
+     */
+    uint32_t GetUplinkPortByIndex(uint32_t i) const;
     /**
      * \brief Add a representor port for a VF of the host's SR-IOV NIC (vswitch-offload): the
      * port by which the switch's table and Decide() name that VF, and by which the VF's frames
@@ -314,7 +328,7 @@ class VirtualSwitch
      * their workers serve them, and the uplink queue if it serves the uplink), cumulative
      */
     uint64_t GetCoreQueueDrops(uint32_t core) const;
-    /** \return frames from the uplink waiting in the switch's uplink input queue */
+    /** \return frames from the uplinks waiting in the switch's uplink input queues */
     uint32_t GetUplinkQueueBacklog() const;
     /** \return counters */
     const Counters& GetCounters() const;
@@ -338,11 +352,13 @@ class VirtualSwitch
     /** One switch port. */
     struct Port
     {
-        Ptr<VirtioNetDevice> vm; //!< VM device, or null
-        Ptr<NetDevice> uplink;   //!< uplink device, or null
-        bool representor{false}; //!< a representor port (no device: vm and uplink null)
-        uint32_t repNic{0};      //!< representor: the represented VF's NIC
-        uint32_t repVf{0};       //!< representor: the represented VF, or REPRESENTED_UPLINK
+        Ptr<VirtioNetDevice> vm;         //!< VM device, or null
+        Ptr<NetDevice> uplink;           //!< uplink device, or null
+        bool representor{false};         //!< a representor port (no device: vm and uplink null)
+        uint32_t repNic{0};              //!< representor: the represented VF's NIC
+        uint32_t repVf{0};               //!< representor: the represented VF, or REPRESENTED_UPLINK
+        Virtqueue* uplinkQueue{nullptr}; //!< uplink: its input queue
+        uint64_t uplinkQueueDrops{0};    //!< uplink: frames its full queue dropped, cumulative
         bool touched{false};     //!< received frames in the current batch (notify at its end)
         Ptr<VhostWorker> worker; //!< the VM port's vhost-net worker, or null (served by cores)
     };
@@ -356,10 +372,24 @@ class VirtualSwitch
     double PortCycles(uint32_t port, bool rx, uint32_t length) const;
 
     /**
-     * \brief Make a PF uplink's queue polled or interrupt-driven as the switch's Mode is (a
-     * poll-mode switch's PMD polls its NIC port); called when the uplink or the mode is set.
+     * \brief Make the PF uplinks' queues polled or interrupt-driven as the switch's Mode is (a
+     * poll-mode switch's PMD polls its NIC ports); called when an uplink or the mode is set.
      */
     void PollUplink();
+    /**
+     * \param in a frame's input port \param out another port
+     * \return whether a flood from \p in copies the frame to \p out: not to \p in, nor to a
+     * representor; to an uplink only if it is the first and \p in is no uplink
+     */
+    bool FloodsTo(uint32_t in, uint32_t out) const
+    {
+        const Port& p = m_ports[out];
+        if (out == in || p.representor)
+        {
+            return false;
+        }
+        return !p.uplink || (out == m_uplinkPort && !m_ports[in].uplink);
+    }
 
     /**
      * \param port an output port \param length the frame's bytes
@@ -469,14 +499,15 @@ class VirtualSwitch
     bool m_vhostWorkers; //!< Interrupt mode: a vhost-net worker per VM port
     uint32_t m_context;  //!< the host node's id (SetNode), or Simulator::NO_CONTEXT
 
-    std::vector<Port> m_ports;        //!< ports
-    VswitchCoreScheduler m_scheduler; //!< the cores
-    std::vector<uint32_t> m_touched;  //!< VM ports that received in the current batch
-    Virtqueue m_uplinkQueue;          //!< frames from the uplink
-    uint32_t m_uplinkPort;            //!< uplink port, or PORT_NONE
-    bool m_uplinkHairpin{false};      //!< SetUplinkHairpin()
-    MacForwardingTable m_table;       //!< forwarding table (holds MacAgingTime)
-    Ptr<DeviceListChannel> m_channel; //!< the VMs' segment
+    std::vector<Port> m_ports;                 //!< ports
+    VswitchCoreScheduler m_scheduler;          //!< the cores
+    std::vector<uint32_t> m_touched;           //!< VM ports that received in the current batch
+    Virtqueue m_uplinkQueue;                   //!< frames from the first uplink
+    std::deque<Virtqueue> m_extraUplinkQueues; //!< frames from the further uplinks, in order
+    uint32_t m_uplinkPort;                     //!< first uplink's port, or PORT_NONE
+    std::vector<uint32_t> m_uplinkPorts;       //!< the uplinks' ports, in the order added
+    MacForwardingTable m_table;                //!< forwarding table (holds MacAgingTime)
+    Ptr<DeviceListChannel> m_channel;          //!< the VMs' segment
     std::vector<std::vector<uint32_t>> m_representors; //!< [nic][vf]: representor port
     uint32_t m_uplinkRepresentor;   //!< the uplink's representor port, or PORT_NONE
     uint32_t m_nRepresentors;       //!< representor ports
@@ -485,7 +516,6 @@ class VirtualSwitch
     Time m_upcallCoreTime;          //!< decisions made on it
     Counters m_counters;            //!< counters
     uint64_t m_drops[DROP_REASONS]; //!< drop counters
-    uint64_t m_uplinkQueueDrops;    //!< uplink queue drops, cumulative
 
     TracedCallback<Ptr<const Packet>, uint32_t, uint32_t> m_forwardTrace; //!< per output
     TracedCallback<Ptr<const Packet>, uint32_t, const char*> m_dropTrace; //!< per drop

@@ -88,6 +88,30 @@ TEST(NfvBench, BidirectionalTrafficSharesTheSwitchCores)
     EXPECT_FALSE(passes(true, 0.6 * uni.rplusPps));
 }
 
+// p2p through a software switch uses the tester's two ports, as Zhang et al.'s: in by port 0,
+// out by port 1, and the reverse flow the other way. At 1518 B the switch keeps up with the line,
+// so each port's receive direction carries a flow at line rate: bidirectional carries twice
+// unidirectional (one cable, both flows would share its one receive direction: 10 Gb/s in all).
+TEST(NfvBench, BidirectionalP2pUsesBothPortsAtLineRate)
+{
+    NfvBenchConfig c = Config(NfvScenario::P2P, CommMode::VSWITCH_DPDK);
+    c.size = 1518;
+    NfvSearchConfig s;
+    s.resolution = 0.01;
+    // Frames/s of one 10 Gb/s port: preamble, SFD and inter-frame gap (20 B) around each frame.
+    const double linePps = 10e9 / ((1518.0 + 20) * 8);
+    const NfvPointResult uni = RunNfvPoint(c, s, 0);
+    EXPECT_GT(uni.rplusPps, 0.98 * linePps);
+    EXPECT_LE(uni.rplusPps, 1.0001 * linePps);
+    c.bidirectional = true;
+    const NfvPointResult bi = RunNfvPoint(c, s, 0);
+    EXPECT_NEAR(bi.rplusPps, 2 * uni.rplusPps, 0.02 * uni.rplusPps);
+    // Both flows at 0.99 of the line: every frame arrives.
+    const NfvTrialResult r = RunNfvTrial(c, 0.99 * linePps);
+    EXPECT_EQ(r.received, r.offered);
+    EXPECT_EQ(r.switchForwards, r.offered);
+}
+
 // With collect, a point records the components as scenario runs do: at R+ the one DPDK core of
 // the switch is busy, and nothing is dropped (R+ is loss-free).
 TEST(NfvBench, CollectsTheComponentsAtRPlus)

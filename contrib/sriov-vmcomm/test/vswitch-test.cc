@@ -569,6 +569,98 @@ TEST_F(VswitchTest, UplinkCarriesOffHostTraffic)
     EXPECT_EQ(AllDrops(sw), 0u);
 }
 
+// A second uplink (AddUplink, a second NIC's PF) has its own input queue; it is reached only
+// by a forwarding entry naming its port, never by a flood; what any uplink receives is never
+// flooded back out of an uplink. The first uplink stays the one floods use.
+TEST_F(VswitchTest, SecondUplinkReceivesAndIsReachedByItsEntriesOnly)
+{
+    VswitchHelper helper;
+    Ptr<VirtualSwitch> sw = RawVms(helper, 1);
+    Ptr<VirtioNetDevice> vm = sw->GetPortDevice(0);
+    DeviceCount vmCount;
+    Watch(vm, &vmCount);
+    // The host OS's node with two cables to two machines outside (A, B).
+    Ptr<Node> hostOs = CreateObject<Node>();
+    NodeContainer outside;
+    outside.Create(2);
+    NetDeviceContainer a = SimpleNetDeviceHelper().Install(NodeContainer(hostOs, outside.Get(0)));
+    NetDeviceContainer b = SimpleNetDeviceHelper().Install(NodeContainer(hostOs, outside.Get(1)));
+    const uint32_t first = sw->SetUplink(a.Get(0));
+    const uint32_t second = sw->AddUplink(b.Get(0));
+    EXPECT_NE(first, second);
+    EXPECT_EQ(sw->GetUplink(), a.Get(0));
+    EXPECT_EQ(sw->GetUplinkPort(), first);
+    ASSERT_EQ(sw->GetNUplinks(), 2u);
+    EXPECT_EQ(sw->GetUplinkPortByIndex(0), first);
+    EXPECT_EQ(sw->GetUplinkPortByIndex(1), second);
+    const Mac48Address macA = Mac48Address::ConvertFrom(a.Get(1)->GetAddress());
+    const Mac48Address macB = Mac48Address::ConvertFrom(b.Get(1)->GetAddress());
+    sw->AddStaticEntry(macA, first);
+    // Every frame on each cable's outside end (promiscuous: addressed to it or not).
+    uint64_t atA = 0;
+    uint64_t atB = 0;
+    auto count = [](uint64_t* n, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&,
+                    const Address&, NetDevice::PacketType)
+    {
+        ++*n;
+    };
+    outside.Get(0)->RegisterProtocolHandler(MakeBoundCallback(+count, &atA), 0, a.Get(1), true);
+    outside.Get(1)->RegisterProtocolHandler(MakeBoundCallback(+count, &atB), 0, b.Get(1), true);
+    auto sendFromB = [&](Mac48Address to)
+    {
+        b.Get(1)->Send(Create<Packet>(100), to, RAW_PROTOCOL);
+    };
+    // In by the second uplink, for A (static entry to the first): out by the first.
+    Simulator::Schedule(MicroSeconds(10),
+                        [&]
+                        {
+                            sendFromB(macA);
+                        });
+    // A broadcast in by the second uplink: to the VM, out of no uplink.
+    Simulator::Schedule(MicroSeconds(20),
+                        [&]
+                        {
+                            sendFromB(Mac48Address::GetBroadcast());
+                        });
+    // An unknown address in by the second uplink: not for the switch.
+    Simulator::Schedule(MicroSeconds(30),
+                        [&]
+                        {
+                            sendFromB(Mac48Address("02:00:00:00:99:99"));
+                        });
+    Simulator::Run();
+    EXPECT_EQ(atA, 1u); // the frame for A only
+    EXPECT_EQ(atB, 0u); // nothing back out of the uplink it came by
+    EXPECT_EQ(vmCount.rx, 1u);
+    EXPECT_EQ(sw->GetCounters().uplinkRx, 3u);
+    EXPECT_EQ(sw->GetCounters().uplinkTx, 1u);
+    EXPECT_EQ(sw->GetCounters().filtered, 1u);
+    // B's address was learned on the second uplink: reached by its entry there.
+    EXPECT_EQ(sw->LookUp(macB), second);
+    VswitchFrame f;
+    f.inPort = 0;
+    f.dst = macB;
+    EXPECT_EQ(sw->Decide(f), second);
+    // A VM's flood (unknown address) goes out of the first uplink only.
+    PacketSocketAddress to;
+    to.SetSingleDevice(vm->GetIfIndex());
+    to.SetPhysicalAddress(Mac48Address("02:00:00:00:99:98"));
+    to.SetProtocol(RAW_PROTOCOL);
+    Ptr<Socket> s = Socket::CreateSocket(vm->GetNode(), PacketSocketFactory::GetTypeId());
+    s->Bind();
+    Simulator::Schedule(MicroSeconds(10),
+                        [&]
+                        {
+                            s->SendTo(Create<Packet>(100), 0, to);
+                        });
+    Simulator::Stop(Simulator::Now() + MilliSeconds(1));
+    Simulator::Run();
+    EXPECT_EQ(atA, 2u);
+    EXPECT_EQ(atB, 0u);
+    EXPECT_EQ(sw->GetCounters().flooded, 2u); // the broadcast and this one
+    EXPECT_EQ(AllDrops(sw), 0u);
+}
+
 // Profiles: the names, the derived calibration, and the error for an unknown name.
 TEST_F(VswitchTest, Profiles)
 {

@@ -149,6 +149,16 @@ CheckNfvSupport(const NfvBenchConfig& c)
                "its uplink, never from the uplink back out of it (p2p needs a software switch: "
                "vswitch-kernel or vswitch-dpdk)";
     }
+    if (!IsSoftwareSwitched(c.mode) && c.scenario == NfvScenario::LOOPBACK && c.bidirectional)
+    {
+        // Refused rather than capped: its R+ would be the one cable's, not the mode's.
+        return "bidirectional loopback needs the tester's two ports (in by one, out by the "
+               "other, both ways), and in mode "
+             + ToString(c.mode)
+             + " the testbed cables the generator to the NIC's one port: both flows would share "
+               "each direction of that cable, capping their sum at the line rate (run it "
+               "unidirectional, or through a software switch: vswitch-kernel or vswitch-dpdk)";
+    }
     if (!IsSoftwareSwitched(c.mode) && c.scenario == NfvScenario::LOOPBACK)
     {
         TypeId::AttributeInformation info;

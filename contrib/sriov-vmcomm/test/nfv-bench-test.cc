@@ -160,6 +160,12 @@ TEST(NfvBench, ScenariosAModeCannotCarry)
         const std::string why = CheckNfvSupport(Config(NfvScenario::P2P, m));
         EXPECT_EQ(why.empty(), IsSoftwareSwitched(m)) << ToString(m) << ": " << why;
         EXPECT_EQ(CheckNfvSupport(Config(NfvScenario::LOOPBACK, m, 4)), "") << ToString(m);
+        // Bidirectional loopback needs two ports, which the NIC modes' testbed has not.
+        NfvBenchConfig bi = Config(NfvScenario::LOOPBACK, m, 1);
+        bi.bidirectional = true;
+        const std::string biWhy = CheckNfvSupport(bi);
+        EXPECT_EQ(biWhy.empty(), IsSoftwareSwitched(m)) << ToString(m) << ": " << biWhy;
+        EXPECT_EQ(biWhy.empty(), biWhy.find("two ports") == std::string::npos) << biWhy;
     }
     // 64 VFs by default: 32 VNFs of two VFs each fit, 33 do not.
     EXPECT_EQ(CheckNfvSupport(Config(NfvScenario::LOOPBACK, CommMode::VEB, 32)), "");

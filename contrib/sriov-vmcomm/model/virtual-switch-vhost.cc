@@ -8,7 +8,7 @@
 // serving the port or, in an Interrupt-mode switch with VhostWorkers (vhost-net), to the port's
 // own worker thread (VhostWorker), which runs the datapath for the frames its guest sends
 // (handle_tx) and copies in the frames the datapath queues on its tap (handle_rx). The rest of
-// VirtualSwitch is in virtual-switch.cc.
+// VirtualSwitch is in virtual-switch.cc and virtual-switch-datapath.cc.
 #include "ns3/abort.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"

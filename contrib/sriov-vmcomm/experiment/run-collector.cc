@@ -24,6 +24,7 @@
 #include "ns3/virtual-switch.h"
 #include "traffic-builder.h"
 
+#include <algorithm>
 #include <initializer_list>
 
 namespace ns3 {
@@ -518,7 +519,24 @@ RunCollector::CollectHost(RunRecord& r, const Ptr<Host>& h) const
                  }
                  return n;
              });
+    // The host's PF, and any further PF its switch has as an uplink (nfv-bench's second port).
+    std::vector<Ptr<VfNetDevice>> pfs;
     if (Ptr<VfNetDevice> pf = h->GetPf())
+    {
+        pfs.push_back(pf);
+    }
+    if (Ptr<VirtualSwitch> vs = h->GetVirtualSwitch())
+    {
+        for (uint32_t i = 0; i < vs->GetNUplinks(); ++i)
+        {
+            Ptr<VfNetDevice> pf = DynamicCast<VfNetDevice>(vs->GetUplinkByIndex(i));
+            if (pf && std::find(pfs.begin(), pfs.end(), pf) == pfs.end())
+            {
+                pfs.push_back(pf);
+            }
+        }
+    }
+    for (const Ptr<VfNetDevice>& pf : pfs)
     {
         interrupts += pf->GetCounters().interrupts;
         rxRingBacklog += pf->GetRxRingBacklog();

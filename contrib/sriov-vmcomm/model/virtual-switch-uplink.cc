@@ -125,6 +125,12 @@ VirtualSwitch::GetUplink() const
     return m_uplinkPort == PORT_NONE ? nullptr : m_ports[m_uplinkPort].uplink;
 }
 
+Ptr<NetDevice>
+VirtualSwitch::GetUplinkByIndex(uint32_t i) const
+{
+    return m_ports[GetUplinkPortByIndex(i)].uplink;
+}
+
 uint32_t
 VirtualSwitch::GetUplinkPort() const
 {

@@ -250,6 +250,11 @@ class VirtualSwitch
     void SetNode(Ptr<Node> node);
     /** \return the uplink device (may be null) */
     Ptr<NetDevice> GetUplink() const;
+    /**
+     * \param i an index < GetNUplinks(), in the order added (0: GetUplink())
+     * \return that uplink's device
+     */
+    Ptr<NetDevice> GetUplinkByIndex(uint32_t i) const;
     /** \return the uplink's port number, or PORT_NONE */
     uint32_t GetUplinkPort() const;
     /** \return number of ports */

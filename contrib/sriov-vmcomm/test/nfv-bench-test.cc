@@ -112,6 +112,28 @@ TEST(NfvBench, BidirectionalP2pUsesBothPortsAtLineRate)
     EXPECT_EQ(r.switchForwards, r.offered);
 }
 
+// The second port's PF is counted too: bidirectional p2p through the kernel switch interrupts
+// both PFs (each receives one flow), unidirectional only the first.
+TEST(NfvBench, CollectsBothPortsPfs)
+{
+    NfvBenchConfig c = Config(NfvScenario::P2P, CommMode::VSWITCH_KERNEL);
+    auto interrupts = [&c]()
+    {
+        const NfvTrialResult r = RunNfvTrial(c, 50000, true);
+        EXPECT_EQ(r.received, r.offered);
+        double n = -1;
+        for (const CounterRow& row : r.counters)
+        {
+            n = row.component == "dut/vf" && row.name == "interrupts" ? row.value : n;
+        }
+        return n;
+    };
+    const double uni = interrupts();
+    ASSERT_GT(uni, 0);
+    c.bidirectional = true;
+    EXPECT_GT(interrupts(), 1.5 * uni);
+}
+
 // With collect, a point records the components as scenario runs do: at R+ the one DPDK core of
 // the switch is busy, and nothing is dropped (R+ is loss-free).
 TEST(NfvBench, CollectsTheComponentsAtRPlus)

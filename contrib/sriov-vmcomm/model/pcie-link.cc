@@ -386,20 +386,37 @@ PcieLink::GetReadCompletionWireBytes(uint32_t bytes) const
 }
 
 inline int64_t
-PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps,
+PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps, uint32_t chunk,
                     int64_t earliestFs, LazyNow& now)
 {
     if (m_tlpBps == 0)
     {
         UpdateRates();
     }
-    const int64_t duration = RoundToFs(wire * m_fsPerByte);
-    const int64_t start = m_schedule[dir].ReserveLazy(earliestFs, duration,
-                                                      [&now]()
-                                                      {
-                                                          return now.Get().GetFemtoSeconds();
-                                                      });
-    const int64_t end = start + duration;
+    auto present = [&now]()
+    {
+        return now.Get().GetFemtoSeconds();
+    };
+    // The link carries TLPs, not transfers: each TLP takes the first idle gap at or after the
+    // previous one's end, so a transfer of several TLPs interleaves with TLPs reserved ahead of
+    // it (read completions) instead of waiting for a gap that holds it whole, which would leave
+    // the smaller gaps idle. TLP k carries min(chunk, what is left) payload bytes and its
+    // share of the overhead.
+    const uint64_t overhead = (wire - payload) / tlps;
+    int64_t start = 0;
+    int64_t end = earliestFs;
+    int64_t duration = 0;
+    uint64_t left = payload;
+    for (uint64_t k = 0; k < tlps; ++k)
+    {
+        const uint64_t bytes = std::min<uint64_t>(left, chunk);
+        const int64_t pieceFs = RoundToFs((bytes + overhead) * m_fsPerByte);
+        const int64_t at = m_schedule[dir].ReserveLazy(end, pieceFs, present);
+        start = k == 0 ? at : start;
+        end = at + pieceFs;
+        duration += pieceFs;
+        left -= bytes;
+    }
     m_busyFs[dir] += duration;
     m_payload[dir] += payload;
     m_wire[dir] += wire;
@@ -420,13 +437,13 @@ PcieLink::PostedWrite(Direction dir, uint32_t bytes, const Time& earliest, LazyN
     if (m_upstream && dir == DOWNSTREAM)
     {
         // From the root complex: the switch's upstream link first, then the switch.
-        at = m_upstream->Serialize(dir, bytes, wire, tlps, at, now) + m_upstream->m_propagationFs
-           + m_switchFs;
+        at = m_upstream->Serialize(dir, bytes, wire, tlps, m_mps, at, now)
+           + m_upstream->m_propagationFs + m_switchFs;
     }
-    at = Serialize(dir, bytes, wire, tlps, at, now) + m_propagationFs;
+    at = Serialize(dir, bytes, wire, tlps, m_mps, at, now) + m_propagationFs;
     if (m_upstream && dir == UPSTREAM)
     {
-        at = m_upstream->Serialize(dir, bytes, wire, tlps, at + m_switchFs, now)
+        at = m_upstream->Serialize(dir, bytes, wire, tlps, m_mps, at + m_switchFs, now)
            + m_upstream->m_propagationFs;
     }
     return FsToTime(at);
@@ -437,7 +454,7 @@ PcieLink::PortWrite(Direction dir, uint32_t bytes, const Time& earliest)
 {
     NS_LOG_FUNCTION(this << dir << bytes << earliest);
     LazyNow now;
-    const int64_t end = Serialize(dir, bytes, WriteWireBytes(bytes), Chunks(bytes, m_mps),
+    const int64_t end = Serialize(dir, bytes, WriteWireBytes(bytes), Chunks(bytes, m_mps), m_mps,
                                   earliest.GetFemtoSeconds(), now);
     return FsToTime(end + m_propagationFs);
 }
@@ -496,10 +513,11 @@ PcieLink::ReadRequest(uint32_t bytes, const Time& earliest, LazyNow& now)
     }
     const uint64_t wire = RequestWireBytes(bytes);
     const uint64_t tlps = Chunks(bytes, m_mrrs);
-    const int64_t arrival = Serialize(UPSTREAM, 0, wire, tlps, issue, now) + m_propagationFs;
+    const int64_t arrival
+        = Serialize(UPSTREAM, 0, wire, tlps, m_mrrs, issue, now) + m_propagationFs;
     if (m_upstream)
     {
-        return m_upstream->Serialize(UPSTREAM, 0, wire, tlps, arrival + m_switchFs, now)
+        return m_upstream->Serialize(UPSTREAM, 0, wire, tlps, m_mrrs, arrival + m_switchFs, now)
              + m_upstream->m_propagationFs;
     }
     return arrival;
@@ -516,10 +534,11 @@ PcieLink::ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRoo
     const uint64_t tlps = Chunks(bytes, CompletionChunk());
     if (m_upstream)
     {
-        ready = m_upstream->Serialize(DOWNSTREAM, bytes, wire, tlps, ready, now)
+        ready = m_upstream->Serialize(DOWNSTREAM, bytes, wire, tlps, CompletionChunk(), ready, now)
               + m_upstream->m_propagationFs + m_switchFs;
     }
-    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, wire, tlps, ready, now);
+    const int64_t completionEnd
+        = Serialize(DOWNSTREAM, bytes, wire, tlps, CompletionChunk(), ready, now);
     const int64_t done = completionEnd + m_propagationFs;
     m_tagRelease.push(done);
     NS_LOG_LOGIC("read " << bytes << " B ready at the root complex " << ready << " fs, done "

@@ -200,11 +200,12 @@ class PcieLink : public Object
      * \param payload payload bytes (for the counters)
      * \param wire bytes on the wire
      * \param tlps number of TLPs
+     * \param chunk payload bytes per TLP (the last one carries the rest)
      * \param earliestFs instant the burst is ready, fs
      * \param now the present (read only if the reservation needs it)
      * \return instant the last bit has been serialized (propagation not included), fs
      */
-    int64_t Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps,
+    int64_t Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlps, uint32_t chunk,
                       int64_t earliestFs, LazyNow& now);
     /**
      * \brief A posted write on one direction (DeviceWrite, HostWrite).

@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
@@ -225,6 +227,23 @@ TEST(PcieLink, ReservationsQueueInOneDirection)
     // A later, idle start is not queued behind the past.
     const Time third = link->DeviceWrite(1500, MicroSeconds(10));
     EXPECT_NEAR(third.GetSeconds(), 10e-6 + ser + 100e-9, 1e-9);
+}
+
+TEST(PcieLink, TlpsOfATransferFillGapsOneByOne)
+{
+    // A 256 B TLP reserved ahead (a read completion, say) leaves a gap of exactly one 256 B TLP
+    // before it. A 512 B write ready at 0 is two TLPs: the first takes the gap, the second
+    // follows the reserved one; the link is never idle. Reserved whole, the write would wait
+    // for a gap of two TLPs and leave the first one idle (end at 4 TLPs, not 3).
+    Ptr<PcieLink> link = CreateObject<PcieLink>(); // Gen3 x8, MPS 256, 80 ns propagation
+    const double tlp = link->GetWriteWireBytes(256) * 8.0 / link->GetTlpBandwidthBps();
+    const Time gap = NanoSeconds(std::ceil(tlp * 1e9)); // Time counts ns: the gap holds a TLP
+    const Time ahead = link->HostWrite(256, gap);
+    EXPECT_NEAR(ahead.GetSeconds(), gap.GetSeconds() + tlp + 80e-9, 1e-9);
+    const Time write = link->HostWrite(512, Seconds(0));
+    EXPECT_NEAR(write.GetSeconds(), gap.GetSeconds() + 2 * tlp + 80e-9, 1e-9);
+    EXPECT_NEAR(link->GetBusyTime(PcieLink::DOWNSTREAM).GetSeconds(), 3 * tlp, 1e-9);
+    EXPECT_EQ(link->GetTlps(PcieLink::DOWNSTREAM), 3u);
 }
 
 TEST(PcieLink, FullDuplex)

@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The NFV benchmark's testbed and trials (see nfv-bench-testbed.h): the generator node and its
- * cables to the host's NICs (two ports for p2p and loopback through a software switch, one
- * otherwise), the host in its mode (VmCommHelper), the flows of a
+ * cables to the host's dual-port NIC (both ports for p2p and loopback, one otherwise), the host
+ * in its mode (VmCommHelper), the flows of a
  * scenario with their sources, l2fwd VNFs and sinks, and the counting of a trial.
  */
 #include "nfv-bench-testbed.h"
@@ -111,6 +111,35 @@ MacOf(Ptr<NetDevice> d)
     return Mac48Address::ConvertFrom(d->GetAddress());
 }
 
+/**
+ * Loopback through the NIC's VFs: the port (0 or 1) of the dual-port NIC that carries hop
+ * \p link of the chain, link 0 being the generator's port 0 to VNF 1, link k the frames from
+ * VNF k to VNF k+1 (both VFs on one port, so that its embedded switch turns them around), link
+ * N the last VNF's frames to the generator's port 1. The first half of the links is on port 0,
+ * the second on port 1.
+ */
+uint32_t
+LoopbackLinkPort(uint32_t link, uint32_t chain)
+{
+    return link * 2 / (chain + 1);
+}
+
+/**
+ * \return the port of each guest NIC of a loopback chain through the NIC's VFs: VNF i's NIC 2i
+ * (its receiving side) on link i's port, NIC 2i+1 on link i+1's.
+ */
+std::vector<uint32_t>
+LoopbackVfPorts(uint32_t chain)
+{
+    std::vector<uint32_t> ports;
+    for (uint32_t i = 0; i < chain; ++i)
+    {
+        ports.push_back(LoopbackLinkPort(i, chain));
+        ports.push_back(LoopbackLinkPort(i + 1, chain));
+    }
+    return ports;
+}
+
 } // namespace
 
 std::vector<std::string>
@@ -149,26 +178,19 @@ CheckNfvSupport(const NfvBenchConfig& c)
                "its uplink, never from the uplink back out of it (p2p needs a software switch: "
                "vswitch-kernel or vswitch-dpdk)";
     }
-    if (!IsSoftwareSwitched(c.mode) && c.scenario == NfvScenario::LOOPBACK && c.bidirectional)
-    {
-        // Refused rather than capped: its R+ would be the one cable's, not the mode's.
-        return "bidirectional loopback needs the tester's two ports (in by one, out by the "
-               "other, both ways), and in mode "
-             + ToString(c.mode)
-             + " the testbed cables the generator to the NIC's one port: both flows would share "
-               "each direction of that cable, capping their sum at the line rate (run it "
-               "unidirectional, or through a software switch: vswitch-kernel or vswitch-dpdk)";
-    }
     if (!IsSoftwareSwitched(c.mode) && c.scenario == NfvScenario::LOOPBACK)
     {
         TypeId::AttributeInformation info;
         TypeId::LookupByName("ns3::SriovNic").LookupAttributeByName("MaxVfs", &info);
         const uint64_t maxVfs = std::stoull(info.initialValue->SerializeToString(info.checker));
-        if (2ull * c.chain > maxVfs)
+        const std::vector<uint32_t> ports = LoopbackVfPorts(c.chain);
+        const uint64_t onPort0 = std::count(ports.begin(), ports.end(), 0u);
+        const uint64_t most = std::max(onPort0, ports.size() - onPort0);
+        if (most > maxVfs)
         {
-            return "a chain of " + std::to_string(c.chain) + " VNFs needs "
-                 + std::to_string(2 * c.chain)
-                 + " VFs (two per VNF) and the NIC offers ns3::SriovNic::MaxVfs="
+            return "a chain of " + std::to_string(c.chain) + " VNFs needs " + std::to_string(most)
+                 + " VFs on one port of the dual-port NIC (two per VNF, the chain split between "
+                   "the ports) and a port offers ns3::SriovNic::MaxVfs="
                  + std::to_string(maxVfs);
         }
     }
@@ -197,17 +219,25 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     }
 
     // Zhang et al.'s tester has two ports: p2p and loopback frames enter the DUT by port 0 and
-    // leave by port 1 (the reverse flow the other way). Through a software switch the host has
-    // two NICs, each PF an uplink of the switch; the NIC modes (and p2v, v2v) keep one cable.
-    const bool twoPorts = IsSoftwareSwitched(c.mode)
-                       && (c.scenario == NfvScenario::P2P || c.scenario == NfvScenario::LOOPBACK);
+    // leave by port 1 (the reverse flow the other way), and the DUT's NIC has two ports on one
+    // PCIe link (their 82599ES). Through a software switch each port's PF is an uplink of the
+    // switch; through the NIC's VFs the chain is split between the ports (LoopbackVfPorts).
+    // p2v and v2v use one port.
+    const bool twoPorts = c.scenario == NfvScenario::P2P || c.scenario == NfvScenario::LOOPBACK;
+    const uint32_t nPorts = twoPorts ? 2 : 1;
+    std::vector<uint32_t> vfPort(ports.GetN(), 0); // the port of each guest NIC's VF
+    if (twoPorts && !IsSoftwareSwitched(c.mode))
+    {
+        vfPort = LoopbackVfPorts(c.chain);
+    }
 
     // The host in its mode, through the one entry point scenario runs build hosts with.
     VmCommHelper comm;
     comm.SetMode(c.mode);
-    if (twoPorts)
+    comm.GetSriovHelper().SetPorts(nPorts);
+    if (!IsSoftwareSwitched(c.mode))
     {
-        comm.GetSriovHelper().SetNics(2);
+        comm.GetSriovHelper().SetVfPlacement(vfPort);
     }
     comm.GetSriovHelper().SetHostAttribute("Name", StringValue("dut"));
     comm.SetVswitchProfile(c.vswitch);
@@ -221,9 +251,9 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     Ptr<Host> host = hostNode->GetObject<Host>();
     // The software switch of the vswitch modes (vswitch-offload's decides for the NIC).
     Ptr<VirtualSwitch> vswitch = IsSoftwareSwitched(c.mode) ? host->GetVirtualSwitch() : nullptr;
-    if (twoPorts)
+    if (twoPorts && vswitch)
     {
-        // The second NIC's PF: the switch's second uplink (the first is NIC 0's).
+        // Port 1's PF: the switch's second uplink (the first is port 0's).
         vswitch->AddUplink(comm.GetSriovHelper().AddPf(host, 1));
     }
     std::vector<Ptr<NetDevice>> guestNic(devices.Begin(), devices.End());
@@ -240,47 +270,51 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         }
     }
 
-    // The generator, cabled to the NIC's port (two ports: port k to NIC k; vepa: through the
-    // adjacent bridge, which reflects the VMs' frames to each other, IEEE 802.1Qbg).
+    // The generator, its port k cabled to the NIC's port k (vepa: through the adjacent bridge,
+    // which reflects the VMs' frames to each other, IEEE 802.1Qbg).
     Ptr<Node> generator = CreateObject<Node>();
     EthernetHelper eth;
     eth.SetDeviceAttribute("DataRate", DataRateValue(c.lineRate));
     eth.SetChannelAttribute("Delay", TimeValue(CABLE_DELAY));
-    Ptr<NetDevice> gen;  // port 0
-    Ptr<NetDevice> gen1; // port 1 (two ports), else port 0
+    std::vector<Ptr<NetDevice>> genPort;
     std::vector<Ptr<EthernetSwitch>> bridges;
     if (NeedsReflectiveRelay(c.mode))
     {
+        // Bridge port 2k: the generator's port k; 2k+1: the NIC's port k.
         Ptr<Node> bridge = CreateObject<Node>();
-        NetDeviceContainer a = eth.Install(generator, bridge);
-        NetDeviceContainer b = eth.Install(host->GetNode(), bridge);
-        host->GetNic()->SetUplink(b.Get(0));
         NetDeviceContainer bridgePorts;
-        bridgePorts.Add(a.Get(1));
-        bridgePorts.Add(b.Get(1));
+        for (uint32_t k = 0; k < nPorts; ++k)
+        {
+            NetDeviceContainer a = eth.Install(generator, bridge);
+            NetDeviceContainer b = eth.Install(host->GetNode(), bridge);
+            host->GetNic(k)->SetUplink(b.Get(0));
+            bridgePorts.Add(a.Get(1));
+            bridgePorts.Add(b.Get(1));
+            genPort.push_back(a.Get(0));
+        }
         Ptr<EthernetSwitch> sw = eth.InstallSwitch(bridge, bridgePorts);
         bridges.push_back(sw);
-        sw->SetReflectiveRelay(1, true);
-        gen = a.Get(0);
-        sw->AddStaticEntry(MacOf(gen), EthernetSwitch::DEFAULT_VLAN, 0);
-        for (const Ptr<NetDevice>& d : guestNic)
+        for (uint32_t k = 0; k < nPorts; ++k)
         {
-            sw->AddStaticEntry(MacOf(d), EthernetSwitch::DEFAULT_VLAN, 1);
+            sw->SetReflectiveRelay(2 * k + 1, true);
+            sw->AddStaticEntry(MacOf(genPort[k]), EthernetSwitch::DEFAULT_VLAN, 2 * k);
+        }
+        for (uint32_t j = 0; j < guestNic.size(); ++j)
+        {
+            sw->AddStaticEntry(MacOf(guestNic[j]), EthernetSwitch::DEFAULT_VLAN, 2 * vfPort[j] + 1);
         }
     }
     else
     {
-        NetDeviceContainer a = eth.Install(generator, host->GetNode());
-        host->GetNic()->SetUplink(a.Get(1));
-        gen = a.Get(0);
+        for (uint32_t k = 0; k < nPorts; ++k)
+        {
+            NetDeviceContainer a = eth.Install(generator, host->GetNode());
+            host->GetNic(k)->SetUplink(a.Get(1));
+            genPort.push_back(a.Get(0));
+        }
     }
-    gen1 = gen;
-    if (twoPorts)
-    {
-        NetDeviceContainer b = eth.Install(generator, host->GetNode());
-        host->GetNic(1)->SetUplink(b.Get(1));
-        gen1 = b.Get(0);
-    }
+    Ptr<NetDevice> gen = genPort.front(); // port 0
+    Ptr<NetDevice> gen1 = genPort.back(); // port 1 (two ports), else port 0
     const Mac48Address genMac = MacOf(gen);
     const Mac48Address gen1Mac = MacOf(gen1);
     // The switch's rule for the generator's addresses: out of the uplink of their port (an
@@ -296,7 +330,13 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
     }
     else if (Ptr<VirtualSwitch> offload = host->GetVirtualSwitch())
     {
+        // The uplink representor: out of the port the frame's VF is on (the chain's last VF
+        // is on port 1, the first on port 0).
         offload->AddStaticEntry(genMac, offload->GetUplinkRepresentorPort());
+        if (twoPorts)
+        {
+            offload->AddStaticEntry(gen1Mac, offload->GetUplinkRepresentorPort());
+        }
     }
 
     // The flows: (source device, first hop, sink node and device).

@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The NFV benchmark's testbed (Zhang et al., CoNEXT 2019): an external traffic generator cabled
- * to one host by 10GbE ports (two, in by one and out by the other, for p2p and loopback through a
- * software switch; one otherwise), the host's VMs in a communication mode, the scenario's frame
+ * to one host's dual-port NIC by 10GbE ports (two, in by one and out by the other, for p2p and
+ * loopback; one otherwise), the host's VMs in a communication mode, the scenario's frame
  * paths (p2p, p2v, v2v, loopback through a chain of l2fwd VNFs), and one trial of the RFC 2544
  * search: frames offered at a rate, frames received in time, their latency.
  */

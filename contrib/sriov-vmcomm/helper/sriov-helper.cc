@@ -38,6 +38,7 @@ NS_LOG_COMPONENT_DEFINE("SriovHelper");
 
 SriovHelper::SriovHelper()
     : m_nics(1)
+    , m_ports(1)
     , m_iommuEnabled(true)
 {
     m_host.SetTypeId("ns3::Host");
@@ -167,6 +168,25 @@ SriovHelper::GetNics() const
 }
 
 void
+SriovHelper::SetPorts(uint32_t ports)
+{
+    NS_ABORT_MSG_IF(ports == 0, "SriovHelper::SetPorts: a NIC needs one port at least");
+    m_ports = ports;
+}
+
+uint32_t
+SriovHelper::GetPorts() const
+{
+    return m_ports;
+}
+
+void
+SriovHelper::SetVfPlacement(const std::vector<uint32_t>& functions)
+{
+    m_placement = functions;
+}
+
+void
 SriovHelper::SetIommuEnabled(bool enabled)
 {
     m_iommuEnabled = enabled;
@@ -198,7 +218,12 @@ SriovHelper::Install(Ptr<Node> node, NodeContainer vms) const
     Ptr<Host> host = m_host.Create<Host>();
     node->AggregateObject(host);
     Ptr<Iommu> iommu = m_iommuEnabled ? m_iommu.Create<Iommu>() : nullptr;
-    Ptr<PcieHierarchy> hierarchy = m_nics > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
+    const uint32_t functions = m_nics * m_ports;
+    NS_ABORT_MSG_IF(!m_placement.empty() && m_placement.size() != vms.GetN(),
+                    "SriovHelper::Install: a VF placement of "
+                        << m_placement.size() << " functions for " << vms.GetN() << " VMs");
+    // Functions (ports) of more than one: one mapping table, one VF segment.
+    Ptr<PcieHierarchy> hierarchy = functions > 1 ? m_hierarchy.Create<PcieHierarchy>() : nullptr;
     if (hierarchy)
     {
         // One mapping table for the host's NICs, one segment for all their VFs.
@@ -215,9 +240,13 @@ SriovHelper::Install(Ptr<Node> node, NodeContainer vms) const
     // One root complex per host: every NIC's requests go through it.
     Ptr<RootComplex> rootComplex = m_rc.Create<RootComplex>();
     std::vector<Ptr<SriovNic>> nics;
-    for (uint32_t n = 0; n < m_nics; ++n)
+    Ptr<PcieLink> link;
+    for (uint32_t n = 0; n < functions; ++n)
     {
-        Ptr<PcieLink> link = m_pcie.Create<PcieLink>();
+        if (n % m_ports == 0)
+        {
+            link = m_pcie.Create<PcieLink>(); // a NIC's ports share its link
+        }
         Ptr<SriovNic> nic = m_nic.Create<SriovNic>();
         Ptr<DmaEngine> dma = m_dma.Create<DmaEngine>();
         dma->SetRootComplex(rootComplex);
@@ -290,8 +319,11 @@ SriovHelper::Install(Ptr<Node> node, NodeContainer vms) const
         Ptr<VfNetDevice> vf = m_vf.Create<VfNetDevice>();
         vm->AddDevice(vf);
         const Mac48Address mac = Mac48Address::Allocate();
-        const uint32_t index = nics[i % m_nics]->AddVf(vf, memory, mac);
-        AddRepresentor(nics[i % m_nics], index, mac);
+        const uint32_t f = m_placement.empty() ? i % functions : m_placement[i];
+        NS_ABORT_MSG_IF(f >= functions, "SriovHelper::Install: VM " << i << "'s VF on function "
+                                                                    << f << " of " << functions);
+        const uint32_t index = nics[f]->AddVf(vf, memory, mac);
+        AddRepresentor(nics[f], index, mac);
         host->AddVm(vm, memory, vf);
         devices.Add(vf);
     }
@@ -349,7 +381,7 @@ SriovHelper::GetVfCapacity(std::string* maxVfs) const
     {
         *maxVfs = value;
     }
-    return std::stoull(value) * m_nics;
+    return std::stoull(value) * m_nics * m_ports;
 }
 
 Ptr<VfNetDevice>

@@ -14,6 +14,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ns3 {
 
@@ -111,6 +112,27 @@ class SriovHelper
     uint32_t GetNics() const;
 
     /**
+     * \brief Give each NIC \p ports Ethernet ports. Each port is a physical function with its own
+     * VFs, embedded switch and uplink (an SriovNic, as the host sees a multi-port adapter such as
+     * the Intel 82599ES: one PCI function per port), with its own DMA engine (the 82599's ports
+     * have their own DMA); the ports of a NIC share its PCIe link, and messages between their
+     * VFs stay on the chip. The host's functions are numbered NIC by NIC: NIC n's port p is
+     * Host::GetNic(n x ports + p).
+     * \param ports ports per NIC (1 by default)
+     */
+    void SetPorts(uint32_t ports);
+    /** \return the ports per NIC (SetPorts) */
+    uint32_t GetPorts() const;
+
+    /**
+     * \brief Place the VMs' VFs: VM i's VF on the host's function (port) \p functions[i]. Without
+     * it (the default), VM i's VF is on function i mod (NICs x ports), so consecutive VMs sit on
+     * different ones.
+     * \param functions a function index per VM, each below NICs x ports (checked at Install)
+     */
+    void SetVfPlacement(const std::vector<uint32_t>& functions);
+
+    /**
      * \param enabled false builds hosts without DMA remapping (IOVA = guest physical = host
      * physical offset), as with the IOMMU off in firmware
      */
@@ -162,8 +184,8 @@ class SriovHelper
 
     /**
      * \brief How many VMs a host built now can run: its NICs' VFs (ns3::SriovNic::MaxVfs per
-     * NIC, from SetNicAttribute, the preset or the attribute's default in force) times the NICs
-     * per host.
+     * port, from SetNicAttribute, the preset or the attribute's default in force) times the NICs
+     * per host and their ports.
      * \param[out] maxVfs if not null, the MaxVfs value used (as text)
      * \return the number of VFs of a host
      */
@@ -214,7 +236,9 @@ class SriovHelper
     std::string m_maxVfs;      //!< ns3::SriovNic::MaxVfs as set (preset or attribute), or ""
     GuestHelper m_guest;       //!< the VMs' GuestOs
     uint32_t m_nics;           //!< NICs per host
-    bool m_iommuEnabled;       //!< build an IOMMU
+    uint32_t m_ports;          //!< ports (physical functions) per NIC
+    std::vector<uint32_t> m_placement; //!< function of each VM's VF, or empty: round robin
+    bool m_iommuEnabled;               //!< build an IOMMU
 };
 
 } // namespace ns3

@@ -286,9 +286,9 @@ SriovNic::SendVfMessage(const SriovNic& to, uint32_t toVf, uint32_t fromDomain, 
     // A message is a register write of 8 bytes (length, buffer address or done flag).
     static constexpr uint32_t MESSAGE_BYTES = 8;
     Time handled = at + m_vfMessageLatency;
-    if (&to == this)
+    if (&to == this || to.m_link == m_link)
     {
-        return handled;
+        return handled; // this NIC, or another port of the same chip: on-chip
     }
     return m_hierarchy->PeerWrite(m_nicIndex, to.m_nicIndex, toVf, fromDomain, MESSAGE_BYTES,
                                   handled);

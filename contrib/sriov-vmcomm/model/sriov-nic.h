@@ -42,6 +42,10 @@ class VfNetDevice;
  * out of the uplink port, an ns-3 NetDevice of the host that supports SendFrom. Frames
  * received on the uplink for a VF's MAC are DMA-written into that VF's RX ring.
  *
+ * An SriovNic is one physical function and its port: a multi-port adapter (the 82599ES has two)
+ * is one SriovNic per port, each with its own VFs, embedded switch, uplink and DMA engine, on
+ * the adapter's one PCIe link (SriovHelper::SetPorts).
+ *
  * A host may carry several NICs joined by a PcieHierarchy: they share its mapping table, and
  * under VfDma (and Offload) forwarding a VF performs the eleven steps with a VF of another NIC
  * of the host, its messages crossing PCIe peer to peer (SendVfMessage()).
@@ -166,7 +170,8 @@ class SriovNic : public Object
     /**
      * \brief Time a message between two VFs (steps 5, 6, 10) sent by a VF of this NIC: on-chip
      * handling (VfMessageLatency), then, to a VF of another NIC, a peer-to-peer posted write to
-     * its page of that NIC's BAR.
+     * its page of that NIC's BAR (to a VF of another port of the same NIC, one on its PCIe link,
+     * the message stays on the chip).
      * \param to the receiving VF's NIC
      * \param toVf the receiving VF's index on it
      * \param fromDomain IOMMU domain of the sending VF's VM

@@ -5,6 +5,7 @@
  * each with its own VFs, embedded switch, uplink and DMA engine, the ports on one PCIe link, and
  * the messages between VFs of its two ports on the chip.
  */
+#include "host-frames.h"
 #include "ns3/dma-engine.h"
 #include "ns3/enum.h"
 #include "ns3/host.h"
@@ -20,10 +21,10 @@
 #include <vector>
 
 using namespace ns3;
+using vmcomm_test::SendAt;
+using vmcomm_test::Sinks;
 
 namespace {
-
-constexpr uint16_t ETHERTYPE = 0x88b5; // IEEE local experimental
 
 class DualPortNicTest : public ::testing::Test
 {
@@ -32,40 +33,7 @@ class DualPortNicTest : public ::testing::Test
     {
         Simulator::Destroy();
     }
-
-    /** Frames each VM received, and when the last one arrived. */
-    std::vector<uint32_t> m_frames;
-    std::vector<Time> m_lastAt;
-
-    void Listen(Ptr<Host> host)
-    {
-        m_frames.assign(host->GetNVms(), 0);
-        m_lastAt.assign(host->GetNVms(), Time(0));
-        for (uint32_t i = 0; i < host->GetNVms(); ++i)
-        {
-            host->GetVm(i)->RegisterProtocolHandler(
-                MakeCallback(&DualPortNicTest::Receive, this).Bind(i), ETHERTYPE, nullptr);
-        }
-    }
-
-    void Receive(uint32_t vm, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&,
-                 const Address&, NetDevice::PacketType)
-    {
-        ++m_frames[vm];
-        m_lastAt[vm] = Simulator::Now();
-    }
 };
-
-void
-SendAt(Ptr<Host> host, uint32_t from, uint32_t to, uint32_t size, Time at)
-{
-    Simulator::Schedule(at,
-                        [host, from, to, size]()
-                        {
-                            host->GetVf(from)->Send(Create<Packet>(size),
-                                                    host->GetVf(to)->GetAddress(), ETHERTYPE);
-                        });
-}
 
 } // namespace
 
@@ -107,22 +75,22 @@ TEST_F(DualPortNicTest, VfPlacementPutsEachVmOnItsPort)
 // within one port (the messages stay on the chip).
 TEST_F(DualPortNicTest, VfDmaAcrossPortsStaysOnTheChip)
 {
-    auto run = [this](uint32_t ports)
+    auto run = [](uint32_t ports)
     {
         SriovHelper sriov;
         sriov.SetPorts(ports);
         Ptr<Host> host = SriovHelper::GetHost(sriov.Install(2));
-        Listen(host);
+        Sinks sinks(host);
         SendAt(host, 0, 1, 1000, MicroSeconds(10));
         SendAt(host, 0, 1, 1000, MicroSeconds(50)); // the first warmed the IOTLB
         Simulator::Run();
-        EXPECT_EQ(m_frames[1], 2u);
+        EXPECT_EQ(sinks.frames[1], 2u);
         if (ports == 2)
         {
             EXPECT_EQ(host->GetNic(1)->GetVf(0), host->GetVf(1)); // the other port
             EXPECT_EQ(host->GetPcieHierarchy()->GetPeerWrites(), 0u);
         }
-        const Time at = m_lastAt[1];
+        const Time at = sinks.lastAt[1];
         Simulator::Destroy();
         return at;
     };
@@ -137,12 +105,12 @@ TEST_F(DualPortNicTest, VebHairpinsOnlyWithinItsPort)
     sriov.SetPorts(2);
     sriov.SetNicAttribute("Forwarding", EnumValue(SriovNic::FORWARD_VEB));
     Ptr<Host> host = SriovHelper::GetHost(sriov.Install(3)); // VMs 0, 2 on port 0; 1 on port 1
-    Listen(host);
+    Sinks sinks(host);
     SendAt(host, 0, 2, 300, MicroSeconds(10));
     SendAt(host, 0, 1, 300, MicroSeconds(11));
     Simulator::Run();
-    EXPECT_EQ(m_frames[2], 1u);
-    EXPECT_EQ(m_frames[1], 0u);
+    EXPECT_EQ(sinks.frames[2], 1u);
+    EXPECT_EQ(sinks.frames[1], 0u);
     EXPECT_EQ(host->GetNic(0)->GetEswitchFrames(), 1u);
     EXPECT_EQ(host->GetNic(0)->GetDrops(SriovNic::DROP_NO_UPLINK), 1u);
 }

@@ -5,6 +5,7 @@
  * eleven steps between VFs of different NICs, peer to peer over PCIe (doc/modes.md, two NICs).
  */
 #include "echo.h"
+#include "host-frames.h"
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/ethernet-helper.h"
@@ -33,47 +34,11 @@
 #include <vector>
 
 using namespace ns3;
+using vmcomm_test::ETHERTYPE;
+using vmcomm_test::SendAt;
+using vmcomm_test::Sinks;
 
 namespace {
-
-constexpr uint16_t ETHERTYPE = 0x88b5; // IEEE local experimental
-
-/** Frames each VM's node receives for ETHERTYPE, and when the last arrived. */
-struct Sinks
-{
-    std::vector<uint32_t> frames;
-    std::vector<Time> lastAt;
-
-    explicit Sinks(Ptr<Host> host)
-        : frames(host->GetNVms(), 0)
-        , lastAt(host->GetNVms())
-    {
-        for (uint32_t i = 0; i < host->GetNVms(); ++i)
-        {
-            host->GetVm(i)->RegisterProtocolHandler(MakeCallback(&Sinks::Receive, this).Bind(i),
-                                                    ETHERTYPE, nullptr);
-        }
-    }
-
-    void Receive(uint32_t vm, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&,
-                 const Address&, NetDevice::PacketType)
-    {
-        ++frames[vm];
-        lastAt[vm] = Simulator::Now();
-    }
-};
-
-/** Send \p size payload bytes from VM \p from to VM \p to of \p host at \p at. */
-void
-SendAt(Ptr<Host> host, uint32_t from, uint32_t to, uint32_t size, Time at)
-{
-    Simulator::Schedule(at,
-                        [host, from, to, size]()
-                        {
-                            host->GetVf(from)->Send(Create<Packet>(size),
-                                                    host->GetVf(to)->GetAddress(), ETHERTYPE);
-                        });
-}
 
 /** Every step seen, and when. */
 struct StepClock

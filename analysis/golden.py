@@ -12,8 +12,8 @@ runs it as golden-NAME. `update` (./vmcomm golden --update) rewrites the files: 
 changes one must say why its figures changed (analysis/golden/README.md).
 
 The canonical dump: for every run with status ok, one line per row of runs, run_params, flows,
-drops, counters and latency_hist, tab-separated: the run's label, the row's kind (run, param,
-flow, drop, counter, hist), then its columns, primary key first. Runs are sorted by their key and
+drops, counters, component_params and latency_hist, tab-separated: the run's label, the row's kind (run, param,
+flow, drop, counter, cparam, hist), then its columns, primary key first. Runs are sorted by their key and
 labelled r01, r02 ... in that order; a header line `# run r01: KEY` gives each label its key, and
 the comparison matches rows by key, kind and primary key (a run gone missing does not shift the
 others). Rows are sorted by primary key. Integers print as integers, floats with repr (shortest
@@ -81,6 +81,7 @@ TABLES = (
     ("drops", "drop", ("component", "reason"), set()),
     ("counters", "counter", ("component", "name"),
      {("experiment", "build_wall_seconds"), ("experiment", "run_wall_seconds")}),
+    ("component_params", "cparam", ("component", "name"), set()),
     ("latency_hist", "hist", ("flow_id", "lo_ns"), set()),
 )
 # Fields of a line that identify its row: the key, the kind and the primary key.

@@ -46,7 +46,7 @@ with open(VERSION_FILE, encoding="utf-8") as _f:
     VERSION = _f.readline().strip()
 
 # Tables whose rows belong to one run (column run_id = runs.id).
-CHILD_TABLES = ("run_params", "flows", "drops", "counters", "latency_hist")
+CHILD_TABLES = ("run_params", "flows", "drops", "counters", "component_params", "latency_hist")
 
 # Every writer waits this long for another process's transaction (WAL allows one writer at a time).
 BUSY_TIMEOUT_S = 60
@@ -75,7 +75,8 @@ def _check_version(conn, path):
             f"only version {SCHEMA_VERSION}; use the sriov-vmcomm version that wrote it, or update"
         )
     if 0 < version < SCHEMA_VERSION:
-        # Its flows lack this version's columns (frame_bps, offered_bps, saturated).
+        # It lacks this version's parts (version 2: the flows' frame_bps, offered_bps, saturated;
+        # version 3: the component_params table).
         raise DbError(
             f"{path}: results database has the older schema version {version}; these tools "
             f"understand only version {SCHEMA_VERSION}; run the sweep again into a new file"

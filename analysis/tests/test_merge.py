@@ -112,7 +112,7 @@ class MergeTest(TempDirTest):
         vmcomm_db.connect(good).close()
         newer = self.path("newer.db")
         vmcomm_db.connect(newer).close()
-        set_version(newer, 3)
+        set_version(newer, 4)
         foreign = self.path("foreign.db")
         conn = sqlite3.connect(foreign)
         conn.execute("CREATE TABLE t(x)")
@@ -122,8 +122,8 @@ class MergeTest(TempDirTest):
         with open(garbage, "w") as f:
             f.write("this is not a database, just some text that is long enough " * 20)
         for args, fragment in (
-            ((self.path("out.db"), newer), "schema version 3"),
-            ((newer, good), "schema version 3"),
+            ((self.path("out.db"), newer), "schema version 4"),
+            ((newer, good), "schema version 4"),
             ((self.path("out.db"), foreign), "not a sriov-vmcomm results database"),
             ((self.path("out.db"), self.path("missing.db")), "no such results database"),
             ((self.path("out.db"), garbage), "cannot read"),
@@ -136,13 +136,14 @@ class MergeTest(TempDirTest):
 
 
 class SchemaTest(TempDirTest):
-    def test_schema_version_2(self):
+    def test_schema_version_3(self):
         db = self.path("new.db")
         conn = vmcomm_db.connect(db)
-        self.assertEqual(conn.execute("PRAGMA user_version").fetchone()[0], 2)
+        self.assertEqual(conn.execute("PRAGMA user_version").fetchone()[0], 3)
         self.assertEqual(conn.execute("PRAGMA journal_mode").fetchone()[0], "wal")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        self.assertEqual(tables, {"runs", "run_params", "flows", "drops", "counters", "latency_hist"})
+        self.assertEqual(tables, {"runs", "run_params", "flows", "drops", "counters", "component_params",
+                                  "latency_hist"})
         cols = [r[1] for r in conn.execute("PRAGMA table_info(flows)")]
         self.assertEqual(cols, ["run_id", "flow_id", "src", "dst", "src_host", "dst_host", "same_host",
                                 "tx_frames", "tx_bytes", "rx_frames", "rx_bytes", "dropped", "throughput_bps",
@@ -151,13 +152,13 @@ class SchemaTest(TempDirTest):
             conn.execute("INSERT INTO runs(scenario, status) VALUES ('x', 'maybe')")
         conn.close()
         vmcomm_db.connect(db).close()  # opening again keeps it as it is
-        set_version(db, 3)
-        with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 3"):
+        set_version(db, 4)
+        with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 4"):
             vmcomm_db.connect(db)
-        with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 3"):
+        with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 4"):
             vmcomm_db.connect_readonly(db)
-        set_version(db, 1)  # before the load columns: refused, not half read
-        with self.assertRaisesRegex(vmcomm_db.DbError, "older schema version 1"):
+        set_version(db, 2)  # before component_params: refused, not half read
+        with self.assertRaisesRegex(vmcomm_db.DbError, "older schema version 2"):
             vmcomm_db.connect_readonly(db)
 
     def test_schema_file_is_read_statement_by_statement(self):

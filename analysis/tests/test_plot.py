@@ -121,12 +121,12 @@ class PlotTest(TempDirTest):
         newer = self.path("newer.db")
         vmcomm_db.connect(newer).close()
         conn = sqlite3.connect(newer)
-        conn.execute("PRAGMA user_version = 3")
+        conn.execute("PRAGMA user_version = 4")
         conn.close()
         garbage = self.path("garbage.db")
         with open(garbage, "w") as f:
             f.write("not sqlite " * 100)
-        for db, fragment in ((newer, "schema version 3"), (garbage, "cannot read"),
+        for db, fragment in ((newer, "schema version 4"), (garbage, "cannot read"),
                              (self.path("missing.db"), "no such results database")):
             result = self.run_tool("plot.py", db)
             self.assertEqual(result.returncode, 2, result.stderr)

@@ -43,6 +43,7 @@ class ClaimPointTest(TempDirTest):
         conn.execute("INSERT INTO flows (run_id, flow_id) VALUES (?, 0)", (run_id,))
         conn.execute("INSERT INTO drops VALUES (?, 'host0/nic0', 'no-rx-buffer', 2)", (run_id,))
         conn.execute("INSERT INTO counters VALUES (?, 'host0/pcie', 'x', 1)", (run_id,))
+        conn.execute("INSERT INTO component_params VALUES (?, 'host0/vms', 'ns3::GuestOs::Stack', 'Dpdk')", (run_id,))
         conn.execute("INSERT INTO latency_hist VALUES (?, -1, 1.0, 2.0, 3)", (run_id,))
         return run_id
 

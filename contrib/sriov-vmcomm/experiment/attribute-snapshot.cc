@@ -9,8 +9,10 @@
 #include "attribute-snapshot.h"
 
 #include "command-line-check.h"
+#include "ns3/address.h"
 #include "ns3/double.h"
 #include "ns3/global-value.h"
+#include "ns3/mac48-address.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/pointer.h"
@@ -147,6 +149,57 @@ CollectAttributeDefaults(const std::string& groupName)
         Ptr<AttributeValue> v = checker->Create();
         (*it)->GetValue(*v);
         out.emplace_back((*it)->GetName(), SerializeValue(*v, checker, 0));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>>
+CollectChangedAttributes(Ptr<Object> object)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!object)
+    {
+        return out;
+    }
+    // Walk from the instance type up: each attribute is declared, with its default, by one type.
+    TypeId t = object->GetInstanceTypeId();
+    for (int level = 0; level < 64; ++level)
+    {
+        for (std::size_t i = 0; i < t.GetAttributeN(); ++i)
+        {
+            const TypeId::AttributeInformation info = t.GetAttribute(i);
+            if (!(info.flags & TypeId::ATTR_CONSTRUCT) || !(info.flags & TypeId::ATTR_GET)
+                || info.supportLevel == TypeId::OBSOLETE || !info.initialValue)
+            {
+                continue;
+            }
+            // Not settings: an address is the object's identity, and an object its helper
+            // creates where the default holds none (a device's TxQueue) is its own part.
+            const AttributeValue* initial = PeekPointer(info.initialValue);
+            const auto* pv = dynamic_cast<const PointerValue*>(initial);
+            if (dynamic_cast<const Mac48AddressValue*>(initial)
+                || dynamic_cast<const AddressValue*>(initial)
+                || (pv != nullptr && !pv->GetObject()))
+            {
+                continue;
+            }
+            Ptr<AttributeValue> v = info.checker->Create();
+            if (!object->GetAttributeFailSafe(info.name, *v))
+            {
+                continue;
+            }
+            const std::string value = SerializeValue(*v, info.checker, 0);
+            if (value != SerializeValue(*info.initialValue, info.checker, 0))
+            {
+                out.emplace_back(t.GetName() + "::" + info.name, value);
+            }
+        }
+        if (!t.HasParent() || t.GetParent() == t)
+        {
+            break;
+        }
+        t = t.GetParent();
     }
     std::sort(out.begin(), out.end());
     return out;

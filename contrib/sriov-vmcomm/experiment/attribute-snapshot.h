@@ -6,6 +6,9 @@
 #ifndef ATTRIBUTE_SNAPSHOT_H
 #define ATTRIBUTE_SNAPSHOT_H
 
+#include "ns3/object.h"
+#include "ns3/ptr.h"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +31,17 @@ namespace ns3 {
  */
 std::vector<std::pair<std::string, std::string>> CollectAttributeDefaults(
     const std::string& groupName);
+
+/**
+ * \ingroup sriov-vmcomm
+ * The construction attributes of one object whose value differs from the default in force
+ * (what CollectAttributeDefaults records): the settings a helper gave this object (a preset, a
+ * switch profile, a topology file), which the defaults do not show.
+ *
+ * \param object the object (null: none)
+ * \returns ("ns3::Type::Attr", value) pairs, Type the attribute's declaring type, sorted by name
+ */
+std::vector<std::pair<std::string, std::string>> CollectChangedAttributes(Ptr<Object> object);
 
 } // namespace ns3
 

@@ -316,6 +316,7 @@ class NfvBenchProgram : public ScenarioProgram
             rec.counters.insert(rec.counters.end(), r.components.counters.begin(),
                                 r.components.counters.end());
             rec.drops = r.components.drops;
+            rec.componentParams = r.components.componentParams;
             if (lat)
             {
                 rec.counters.push_back({comp, "load_fraction", m_fraction});
@@ -418,6 +419,7 @@ RunNfvPoint(const NfvBenchConfig& c, const NfvSearchConfig& s, double loadFracti
         {
             r.components.counters = std::move(r.latency.counters);
             r.components.drops = std::move(r.latency.drops);
+            r.components.componentParams = std::move(r.latency.componentParams);
         }
     }
     else if (collect && rplus > 0)

@@ -439,6 +439,7 @@ RunNfvTrial(const NfvBenchConfig& c, double ratePps, bool collect)
         collector->CollectComponents(rec);
         r.counters = std::move(rec.counters);
         r.drops = std::move(rec.drops);
+        r.componentParams = std::move(rec.componentParams);
         collector.reset();
     }
     const int64_t tolerance = c.lateTolerance.GetNanoSeconds();

@@ -83,12 +83,12 @@ struct NfvTrialResult
     LatencyHistogram latency;   //!< one-way latency of every frame received
     uint64_t switchForwards{0}; //!< frames the software switch forwarded (vswitch modes)
     double simSeconds{0};       //!< simulated time
-    uint64_t events{0};
-    /// with \p collect: the components' counters and drops, as scenario runs record them
+    uint64_t events{0};         //!< simulator events
+    /// with \p collect: the components' counters, as scenario runs record them
     /// (RunCollector: NICs, VFs, virtio NICs, the software switch and its cores, cables)
     std::vector<CounterRow> counters;
-    std::vector<DropRow>
-        drops; //!< with \p collect: drops by component and reason         //!< simulator events
+    std::vector<DropRow> drops; //!< with \p collect: drops by component and reason
+    std::vector<ComponentParamRow> componentParams; //!< with \p collect: per-object settings
 };
 
 /**

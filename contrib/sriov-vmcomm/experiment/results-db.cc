@@ -380,6 +380,15 @@ ResultsDb::WriteRun(const RunRecord& run)
             counter.Run();
         }
 
+        Statement setting(db, m_path,
+                          "INSERT INTO component_params (run_id, component, name, value) "
+                          "VALUES (?1, ?2, ?3, ?4)");
+        for (const auto& c : run.componentParams)
+        {
+            setting.Bind(1, id).Bind(2, c.component).Bind(3, c.name).Bind(4, c.value);
+            setting.Run();
+        }
+
         Statement hist(db, m_path,
                        "INSERT INTO latency_hist (run_id, flow_id, lo_ns, hi_ns, count) "
                        "VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -82,6 +82,18 @@ struct CounterRow
 
 /**
  * \ingroup sriov-vmcomm
+ * \brief One row of component_params: an attribute of one of the run's objects whose value
+ * differs from the default in force (set on it by a preset, a profile or a topology file).
+ */
+struct ComponentParamRow
+{
+    std::string component; //!< e.g. "host0/vswitch"
+    std::string name;      //!< e.g. "ns3::VirtualSwitch::PollLoopCycles"
+    std::string value;     //!< the value, as --name=value would set it
+};
+
+/**
+ * \ingroup sriov-vmcomm
  * \brief Everything one simulation run writes to the results database.
  *
  * Optional text fields (topology, mode, version, startedAt, message) are stored as NULL
@@ -106,6 +118,7 @@ struct RunRecord
     std::vector<FlowRow> flows;                              //!< per-flow results
     std::vector<DropRow> drops;                              //!< drop counts
     std::vector<CounterRow> counters;                        //!< component counters
+    std::vector<ComponentParamRow> componentParams;          //!< per-object settings
     /// latency histograms: (flow id, or -1 for all flows of the run; histogram)
     std::vector<std::pair<int64_t, LatencyHistogram>> histograms;
 };
@@ -114,17 +127,17 @@ struct RunRecord
  * \ingroup sriov-vmcomm
  * \brief Writer of the SQLite results database (one file, many runs, several writers).
  *
- * The schema (tables runs, run_params, flows, drops, counters, latency_hist and the view
- * flow_results) is documented in doc/results.md; its version is PRAGMA user_version.
- * The database uses WAL journaling and a busy timeout so that several processes can write
- * one file at once; every run is written in one transaction, so a crash leaves no partial
- * run. An object must not be shared across fork(); open one per process.
+ * The schema (tables runs, run_params, flows, drops, counters, component_params, latency_hist and
+ * the view flow_results) is documented in doc/results.md; its version is PRAGMA user_version. The
+ * database uses WAL journaling and a busy timeout so that several processes can write one file at
+ * once; every run is written in one transaction, so a crash leaves no partial run. An object must
+ * not be shared across fork(); open one per process.
  */
 class ResultsDb
 {
   public:
     /// The schema version this build writes and the newest it reads.
-    static constexpr int SCHEMA_VERSION = 2;
+    static constexpr int SCHEMA_VERSION = 3;
 
     /**
      * Open (and create if missing) a results database.

@@ -1,4 +1,4 @@
--- The sriov-vmcomm results database, schema version 2 (the PRAGMA at the end): the one place
+-- The sriov-vmcomm results database, schema version 3 (the PRAGMA at the end): the one place
 -- the schema is written down. CMake embeds this file into the C++ writer (ResultsDb, which checks
 -- at compile time that its SCHEMA_VERSION is the version below); analysis/vmcomm_db.py reads it
 -- at run time. doc/results.md explains the tables. An incompatible change must bump the version.
@@ -68,6 +68,16 @@ CREATE TABLE counters (
     PRIMARY KEY (run_id, component, name)
 );
 
+-- Attribute values the run's objects had that differ from the defaults in run_params: what a
+-- preset, a switch profile, a guest kind or a topology file set on one host's parts.
+CREATE TABLE component_params (
+    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    component TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    value     TEXT,
+    PRIMARY KEY (run_id, component, name)
+);
+
 CREATE TABLE latency_hist (
     run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     flow_id INTEGER NOT NULL,
@@ -82,4 +92,4 @@ CREATE VIEW flow_results AS
     FROM flows AS f JOIN runs AS r ON r.id = f.run_id
     WHERE r.status = 'ok';
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

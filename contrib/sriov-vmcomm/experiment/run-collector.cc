@@ -6,6 +6,7 @@
  */
 #include "run-collector.h"
 
+#include "component-params.h"
 #include "ns3/ethernet-channel.h"
 #include "ns3/ethernet-net-device.h"
 #include "ns3/ethernet-switch.h"
@@ -419,6 +420,7 @@ RunCollector::SnapshotBusy() const
 void
 RunCollector::CollectComponents(RunRecord& r) const
 {
+    CollectComponentParams(m_hosts, r);
     for (const Ptr<Host>& h : m_hosts)
     {
         CollectHost(r, h);

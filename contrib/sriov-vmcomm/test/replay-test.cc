@@ -140,6 +140,8 @@ RunRows(const std::string& db, int64_t run)
         Rows(db, "SELECT flow_id, lo_ns, hi_ns, count FROM latency_hist WHERE run_id = " + id
                      + " ORDER BY flow_id, lo_ns"),
         Rows(db, "SELECT name, value FROM run_params WHERE run_id = " + id + " ORDER BY name"),
+        Rows(db, "SELECT component, name, value FROM component_params WHERE run_id = " + id
+                     + " ORDER BY component, name"),
     };
 }
 
@@ -175,7 +177,8 @@ ExpectReplays(const std::string& name, const std::string& program, const std::st
             << err;
         const auto original = RunRows(db, run);
         const auto replayed = RunRows(out, 1);
-        const char* tables[] = {"runs", "flows", "counters", "drops", "latency_hist", "run_params"};
+        const char* tables[] = {"runs",         "flows",      "counters",        "drops",
+                                "latency_hist", "run_params", "component_params"};
         if (program != "dma-bench")
         {
             // Traffic flowed: else equal rows would prove little.

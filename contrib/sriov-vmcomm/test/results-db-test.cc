@@ -115,18 +115,19 @@ Count(ResultsDb& db, const std::string& table)
 
 } // namespace
 
-TEST(ResultsDb, CreatesSchemaVersion2)
+TEST(ResultsDb, CreatesSchemaVersion3)
 {
     TempDb tmp;
     ResultsDb db(tmp.Path());
-    EXPECT_EQ(db.GetSchemaVersion(), 2);
+    EXPECT_EQ(db.GetSchemaVersion(), 3);
     EXPECT_EQ(db.Query("PRAGMA journal_mode").at(0).at(0).text, "wal");
     std::map<std::string, std::string> objects;
     for (const auto& row : db.Query("SELECT name, type FROM sqlite_master"))
     {
         objects[row.at(0).text] = row.at(1).text;
     }
-    for (const char* t : {"runs", "run_params", "flows", "drops", "counters", "latency_hist"})
+    for (const char* t :
+         {"runs", "run_params", "flows", "drops", "counters", "component_params", "latency_hist"})
     {
         EXPECT_EQ(objects[t], "table") << t;
     }
@@ -134,7 +135,7 @@ TEST(ResultsDb, CreatesSchemaVersion2)
     EXPECT_EQ(Count(db, "runs"), 0);
     // Opening again does not re-create anything.
     ResultsDb again(tmp.Path());
-    EXPECT_EQ(again.GetSchemaVersion(), 2);
+    EXPECT_EQ(again.GetSchemaVersion(), 3);
 }
 
 /// The schema file is read by both writers: the database analysis/vmcomm_db.py creates is the one
@@ -166,8 +167,8 @@ TEST(ResultsDb, SchemaEqualsThePythonTools)
     ResultsDb cxx(tmp.Path());
     ResultsDb py(pyPath);
     const auto cxxObjects = dump(cxx);
-    // 6 tables, their 6 key indexes, 1 index, 1 view, the version
-    EXPECT_EQ(cxxObjects.size(), 15u);
+    // 7 tables, their 7 key indexes, 1 index, 1 view, the version
+    EXPECT_EQ(cxxObjects.size(), 17u);
     EXPECT_EQ(cxxObjects, dump(py));
     for (const char* suffix : {"", "-wal", "-shm"})
     {
@@ -291,7 +292,8 @@ TEST(ResultsDb, FailedWriteLeavesNothing)
         EXPECT_NE(std::string(e.what()).find("UNIQUE constraint failed"), std::string::npos)
             << e.what();
     }
-    for (const char* t : {"runs", "run_params", "flows", "drops", "counters", "latency_hist"})
+    for (const char* t :
+         {"runs", "run_params", "flows", "drops", "counters", "component_params", "latency_hist"})
     {
         EXPECT_EQ(Count(db, t), 0) << t;
     }
@@ -314,19 +316,19 @@ TEST(ResultsDb, RefusesNewerSchema)
     TempDb tmp;
     {
         ResultsDb db(tmp.Path());
-        db.Query("PRAGMA user_version = 3");
+        db.Query("PRAGMA user_version = 4");
     }
     try
     {
         ResultsDb db(tmp.Path());
-        FAIL() << "schema 3 was accepted";
+        FAIL() << "schema 4 was accepted";
     }
     catch (const std::runtime_error& e)
     {
         EXPECT_EQ(
             std::string(e.what()),
             "results database " + tmp.Path()
-                + " was written by a newer sriov-vmcomm (schema 3, this build reads up to 2)");
+                + " was written by a newer sriov-vmcomm (schema 4, this build reads up to 3)");
     }
 }
 

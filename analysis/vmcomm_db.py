@@ -45,6 +45,21 @@ VERSION_FILE = os.path.join(os.path.dirname(SCHEMA_FILE), os.pardir, "VERSION")
 with open(VERSION_FILE, encoding="utf-8") as _f:
     VERSION = _f.readline().strip()
 
+# Older versions a writer upgrades in place, each with the tables the next version added (their
+# CREATE statements are the schema file's): version 3 added component_params and changed nothing
+# else, so a version-2 file keeps its runs and gains the empty table. Readers take them as they are.
+UPGRADES = {2: ("component_params",)}
+
+
+def _create_statement(table):
+    """The schema file's CREATE TABLE statement of `table`."""
+    for statement in SCHEMA_STATEMENTS:
+        body = "\n".join(l for l in statement.splitlines() if not l.lstrip().startswith("--"))
+        if re.match(rf"\s*CREATE\s+TABLE\s+{table}\s*\(", body):
+            return body
+    raise RuntimeError(f"{SCHEMA_FILE}: no CREATE TABLE {table}")
+
+
 # Tables whose rows belong to one run (column run_id = runs.id).
 CHILD_TABLES = ("run_params", "flows", "drops", "counters", "component_params", "latency_hist")
 
@@ -74,7 +89,7 @@ def _check_version(conn, path):
             f"{path}: results database has schema version {version}, but these tools understand "
             f"only version {SCHEMA_VERSION}; use the sriov-vmcomm version that wrote it, or update"
         )
-    if 0 < version < SCHEMA_VERSION:
+    if 0 < version < SCHEMA_VERSION and version not in UPGRADES:
         # It lacks this version's parts (version 2: the flows' frame_bps, offered_bps, saturated;
         # version 3: the component_params table).
         raise DbError(
@@ -161,11 +176,17 @@ def connect(path, create=True):
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Again under the write lock: another process may have created the schema meanwhile.
-            if _check_version(conn, path) == 0:
+            version = _check_version(conn, path)
+            if version == 0:
                 # One statement at a time: executescript() would COMMIT our transaction. The
                 # last one sets user_version.
                 for statement in SCHEMA_STATEMENTS:
                     conn.execute(statement)
+            while version in UPGRADES:
+                for table in UPGRADES[version]:
+                    conn.execute(_create_statement(table))
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -157,9 +157,30 @@ class SchemaTest(TempDirTest):
             vmcomm_db.connect(db)
         with self.assertRaisesRegex(vmcomm_db.DbError, "schema version 4"):
             vmcomm_db.connect_readonly(db)
-        set_version(db, 2)  # before component_params: refused, not half read
-        with self.assertRaisesRegex(vmcomm_db.DbError, "older schema version 2"):
+        set_version(db, 1)  # before the load columns: refused, not half read
+        with self.assertRaisesRegex(vmcomm_db.DbError, "older schema version 1"):
             vmcomm_db.connect_readonly(db)
+
+    def test_schema_version_2_is_upgraded_in_place(self):
+        # Version 3 only added component_params: a version-2 file keeps its runs, readers read it
+        # as it is, and the first writer adds the table.
+        db = self.path("old.db")
+        conn = vmcomm_db.connect(db)
+        vmcomm_db.insert_run(conn, dict(point="p", scenario="s", status="ok"), {"a": 1})
+        conn.execute("DROP TABLE component_params")
+        conn.close()
+        set_version(db, 2)
+        fresh = self.path("fresh.db")
+        vmcomm_db.connect(fresh).close()
+        ro = vmcomm_db.connect_readonly(db)
+        self.assertEqual(ro.execute("SELECT count(*) FROM runs").fetchone()[0], 1)
+        ro.close()
+        conn = vmcomm_db.connect(db)
+        self.assertEqual(conn.execute("PRAGMA user_version").fetchone()[0], 3)
+        self.assertEqual(conn.execute("SELECT count(*) FROM runs").fetchone()[0], 1)
+        schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+        self.assertEqual(conn.execute(schema).fetchall(), sqlite3.connect(fresh).execute(schema).fetchall())
+        conn.close()
 
     def test_schema_file_is_read_statement_by_statement(self):
         # The schema is contrib/sriov-vmcomm/experiment/results-schema.sql, shared with the C++

@@ -8,6 +8,7 @@
 // results-schema.sql), writing a run in one transaction, and queries.
 #include "results-db.h"
 
+#include "ns3/abort.h"
 #include "ns3/log.h"
 #include "results-schema-sql.h"
 #include "sqlite-util.h"
@@ -22,12 +23,41 @@
 #include <ctime>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("ResultsDb");
 
 namespace {
+
+/**
+ * Older schema versions a writer upgrades in place, from UPGRADES_FROM on: the tables each next
+ * version added (their CREATE statements are the schema file's). Version 3 added
+ * component_params and changed nothing else, so a version-2 file keeps its runs and gains the
+ * empty table (analysis/vmcomm_db.py's UPGRADES is the same list).
+ */
+constexpr int UPGRADES_FROM = 2;
+const std::vector<std::vector<const char*>> UPGRADES = {{"component_params"}};
+
+/** \return whether a file of schema \p version is upgraded to this build's in place */
+bool
+IsUpgradable(int version)
+{
+    return version >= UPGRADES_FROM && version < UPGRADES_FROM + int(UPGRADES.size());
+}
+
+/** \return the schema file's CREATE TABLE statement of \p table */
+std::string
+CreateStatement(const std::string& table)
+{
+    const std::string sql = results_schema::SQL;
+    const std::size_t at = sql.find("CREATE TABLE " + table + " (");
+    const std::size_t end = at == std::string::npos ? at : sql.find(");", at);
+    NS_ABORT_MSG_IF(end == std::string::npos,
+                    "results-schema.sql has no CREATE TABLE " << table << " (...);");
+    return sql.substr(at, end + 2 - at);
+}
 
 using sqlite::Exec;
 using sqlite::Statement;
@@ -185,7 +215,7 @@ ResultsDb::Initialize()
         throw std::runtime_error(std::string(e.what()) + " (is it an SQLite results database?)");
     }
     CheckNotNewer(m_path, version);
-    if (version > 0 && version < SCHEMA_VERSION)
+    if (version > 0 && version < SCHEMA_VERSION && !IsUpgradable(version))
     {
         // Its tables lack this build's columns: appending would mix two meanings of a column.
         throw std::runtime_error("results database " + m_path
@@ -238,7 +268,7 @@ ResultsDb::Initialize()
     // With WAL, NORMAL is still crash-safe (a crash may lose the last commits, never corrupt).
     Exec(db, m_path, "PRAGMA synchronous = NORMAL");
 
-    if (version == 0)
+    if (version == 0 || IsUpgradable(version))
     {
         CreateSchemaIfEmpty();
     }
@@ -255,6 +285,20 @@ ResultsDb::CreateSchemaIfEmpty()
     if (version == SCHEMA_VERSION)
     {
         return; // the destructor ends the (empty) transaction
+    }
+    if (IsUpgradable(version))
+    {
+        for (int v = version; IsUpgradable(v); ++v)
+        {
+            NS_LOG_INFO("upgrading " << m_path << " from schema version " << v);
+            for (const char* table : UPGRADES[v - UPGRADES_FROM])
+            {
+                Exec(db, m_path, CreateStatement(table).c_str());
+            }
+            Exec(db, m_path, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+        }
+        tx.Commit();
+        return;
     }
     Statement count(db, m_path, "SELECT count(*) FROM sqlite_master");
     count.Step();

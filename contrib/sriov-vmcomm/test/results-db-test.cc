@@ -26,10 +26,11 @@ namespace {
 class TempDb
 {
   public:
-    TempDb()
+    /** \param suffix tells apart the files of one test */
+    explicit TempDb(const std::string& suffix = "")
     {
         const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        m_path = TestDir() + info->test_suite_name() + "-" + info->name() + ".sqlite";
+        m_path = TestDir() + info->test_suite_name() + "-" + info->name() + suffix + ".sqlite";
         Remove();
     }
 
@@ -309,6 +310,45 @@ TEST(ResultsDb, FailedWriteLeavesNothing)
     EXPECT_GT(db.WriteRun(MakeRun("p1")), 0);
     EXPECT_EQ(Count(db, "runs"), 1);
     EXPECT_EQ(Count(db, "flows"), 2);
+}
+
+// Version 3 only added component_params: a version-2 file is upgraded in place, its runs kept,
+// its schema then the one a new file gets; version 1 (other flow columns) is refused.
+TEST(ResultsDb, UpgradesSchema2InPlace)
+{
+    TempDb fresh("-fresh");
+    TempDb tmp;
+    {
+        ResultsDb db(tmp.Path());
+        db.WriteRun(MakeRun("p1"));
+        db.Query("DROP TABLE component_params");
+        db.Query("PRAGMA user_version = 2");
+    }
+    ResultsDb db(tmp.Path());
+    EXPECT_EQ(db.GetSchemaVersion(), 3);
+    EXPECT_EQ(Count(db, "runs"), 1);
+    EXPECT_EQ(Count(db, "component_params"), 0);
+    EXPECT_GT(db.WriteRun(MakeRun("p2")), 0);
+    const std::string schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name";
+    ResultsDb newFile(fresh.Path());
+    const auto rows = db.Query(schema);
+    const auto expected = newFile.Query(schema);
+    ASSERT_EQ(rows.size(), expected.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+    {
+        for (std::size_t c = 0; c < 3; ++c)
+        {
+            EXPECT_EQ(rows[i].at(c).text, expected[i].at(c).text) << i << " " << c;
+        }
+    }
+    {
+        TempDb old("-v1");
+        {
+            ResultsDb v1(old.Path());
+            v1.Query("PRAGMA user_version = 1");
+        }
+        EXPECT_THROW(ResultsDb(old.Path()), std::runtime_error);
+    }
 }
 
 TEST(ResultsDb, RefusesNewerSchema)

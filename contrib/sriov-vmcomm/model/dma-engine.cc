@@ -458,7 +458,8 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
     if (split)
     {
         s = SplitDmaTransfer(iova, len, deviceAddr, m_link->GetMps(), m_link->GetMrrs(),
-                             m_link->GetRcb(), CACHE_LINE_BYTES, m_deviceWordBytes);
+                             m_link->GetRcb(), CACHE_LINE_BYTES, m_deviceWordBytes,
+                             m_rootComplex->GetCompletionCoalesceLines());
         interval += UnalignedTime(s, false, len);
     }
     const Time issue = Issue(AcquireReadSlot(earliest) + m_processingLatency, interval, now);
@@ -472,7 +473,10 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
     {
         extra += m_rootComplex->Read(s, atRootComplex + r.iommuTime);
     }
-    r.done = m_link->ReadCompletion(len, arrival, extra, now);
+    // The root complex's completions, when it does not merge them all up to MPS.
+    const uint32_t completions
+        = split && m_rootComplex->GetCompletionCoalesceLines() != 0 ? s.completions : 0;
+    r.done = m_link->ReadCompletion(len, arrival, extra, now, completions);
     r.done += StoreTime(len);
     if (m_maxOutstandingReads > 0)
     {

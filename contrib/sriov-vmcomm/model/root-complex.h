@@ -34,9 +34,11 @@ namespace ns3 {
  *   latency when idle. A partial line costs as much as a whole one. It takes a multi-TLP write
  *   TLP by TLP as they arrive (its work overlaps the write's own serialization on the link).
  * - **Host cache.** A read whose line is not in the last-level cache waits ColdReadLatency more
- *   (the DRAM access). SetWorkingSet() says how the device's data sits in the cache: all of it
- *   cold, or warm up to HostCacheBytes (a larger working set misses in proportion). Writes
- *   allocate in the cache (Intel DDIO) and never pay it.
+ *   (the DRAM access); the misses go to memory through a path of their own, busy
+ *   ColdReadRequestTime per request (a bound on the rate of misses beside the pipeline's).
+ * SetWorkingSet() says how the device's data sits in the cache: all of it cold, or warm up to
+ * HostCacheBytes (a larger working set misses in proportion). Writes allocate in the cache (Intel
+ * DDIO) and never pay it.
  * - **Completion coalescing.** The root complex merges the cache lines of a read request into
  *   completions of up to MPS bytes only when the request touches at least
  *   CompletionCoalesceLines lines; a smaller request gets one completion per line, each with its
@@ -139,6 +141,7 @@ class RootComplex : public Object
     Time m_readStraddleLineTime;        //!< pipeline time per line a read straddles
     Time m_writeStraddleLineTime;       //!< pipeline time per line a write straddles
     Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
+    Time m_coldRequestTime;             //!< memory-path time per request of such a read
     uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
     uint32_t m_coalesceLines;           //!< lines from which completions are merged (0: always)
     Time m_spreadMean;                  //!< mean extra latency per read
@@ -149,6 +152,7 @@ class RootComplex : public Object
     bool m_jitterActive;                //!< m_jitter is not the constant 0
     bool m_lastWrite;                   //!< the last operation in the pipeline was a write
     BusyCalendar m_pipeline;            //!< pipeline reservations (time steps)
+    BusyCalendar m_memory;              //!< memory-path reservations of cold reads
     uint64_t m_coldReads;               //!< counter
     uint64_t m_lines;                   //!< counter
 };

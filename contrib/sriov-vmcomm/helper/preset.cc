@@ -103,15 +103,20 @@ MakeNfp6000Bdw()
          "WRRD minus RD grows by 0.26 ns/B, of which the link's serialization explains 0.14; "
          "as ReadDataRate"},
         {"ns3::DmaEngine::DeviceWordBytes", "8", NFP_OFFSETS},
-        {"ns3::DmaEngine::UnalignedReadTime", "12ns",
+        {"ns3::DmaEngine::UnalignedReadTime", "26ns",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_rd "
-         "(doc/validation.md): 64-2048 B reads at device offset 1 take 16 ns issue + 12 ns + "
-         "0.16 ns/B (12.6 Gb/s at 64 B, 50.4 at 2048 B)"},
+         "(doc/validation.md): 64 B and 128 B reads at device offset 1 take 40.6 and 43.9 ns "
+         "each, 16 ns issue + 26"},
+        {"ns3::DmaEngine::UnalignedReadReceiveTime", "18ns",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_rd "
+         "(doc/validation.md): reads at device offset 1 take 18-20 ns more than the link's "
+         "time for them (256 B 64.3 ns against 46.4, 2048 B 325 against 305)"},
         {"ns3::DmaEngine::UnalignedWriteTime", "0ns",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: the per-byte "
          "cost alone (WriteRealignDataRate)"},
-        {"ns3::DmaEngine::ReadRealignDataRate", "50Gbps",
-         "the NFP6000's: see UnalignedReadTime (0.16 ns/B)"},
+        {"ns3::DmaEngine::ReadRealignDataRate", "0bps",
+         "the NFP6000's: bw_dma_off_rd fits no per-byte cost (UnalignedReadTime, "
+         "UnalignedReadReceiveTime)"},
         {"ns3::DmaEngine::WriteRealignDataRate", "59Gbps",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: 128 B and "
          "256 B writes at device offset 1 take 21 ns issue + 0.135 ns/B (26.9, 37.2 Gb/s)"},

@@ -450,3 +450,26 @@ TEST(RootComplex, SmallReadsCarryACompletionPerLine)
     perLine512.Rc()->SetAttribute("CompletionCoalesceLines", UintegerValue(8));
     EXPECT_NEAR(perLine512.ReadSpacing(512), 552 * 8 / 57.88, 0.5);
 }
+
+TEST(DmaEngine, UnalignedReadHoldsTheReceivePath)
+{
+    // 256 B reads are bound by the link: 276 B of completion at 57.88 Gb/s = 38.15 ns each. At
+    // a device offset that straddles one more word, the receive path takes them at that rate,
+    // then spends 18 ns realigning: 56.15 ns each, and each read's latency grows by 18 ns.
+    auto rig = []()
+    {
+        Rig r;
+        r.dma->SetAttribute("UnalignedReadTime", TimeValue(Time(0)));
+        r.dma->SetAttribute("ReadRealignDataRate", DataRateValue(DataRate(0)));
+        r.dma->SetAttribute("UnalignedReadReceiveTime", TimeValue(NanoSeconds(18)));
+        return r;
+    };
+    const double link = 276 * 8 / 57.88;
+    EXPECT_NEAR(rig().ReadSpacing(256, 8), link, 0.5); // whole words: nothing to realign
+    EXPECT_NEAR(rig().ReadSpacing(256, 1), link + 18, 0.5);
+    Rig a = rig();
+    Rig b = rig();
+    EXPECT_EQ(b.dma->Read(b.mem, 0, nullptr, 256, Seconds(0), 1).done
+                  - a.dma->Read(a.mem, 0, nullptr, 256, Seconds(0), 0).done,
+              NanoSeconds(18));
+}

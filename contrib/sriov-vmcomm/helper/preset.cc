@@ -103,15 +103,20 @@ MakeNfp6000Bdw()
          "WRRD minus RD grows by 0.26 ns/B, of which the link's serialization explains 0.14; "
          "as ReadDataRate"},
         {"ns3::DmaEngine::DeviceWordBytes", "8", NFP_OFFSETS},
-        {"ns3::DmaEngine::UnalignedReadTime", "12ns",
+        {"ns3::DmaEngine::UnalignedReadTime", "26ns",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_rd "
-         "(doc/validation.md): 64-2048 B reads at device offset 1 take 16 ns issue + 12 ns + "
-         "0.16 ns/B (12.6 Gb/s at 64 B, 50.4 at 2048 B)"},
+         "(doc/validation.md): 64 B and 128 B reads at device offset 1 take 40.6 and 43.9 ns "
+         "each, 16 ns issue + 26"},
+        {"ns3::DmaEngine::UnalignedReadReceiveTime", "18ns",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_rd "
+         "(doc/validation.md): reads at device offset 1 take 18-20 ns more than the link's "
+         "time for them (256 B 64.3 ns against 46.4, 2048 B 325 against 305)"},
         {"ns3::DmaEngine::UnalignedWriteTime", "0ns",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: the per-byte "
          "cost alone (WriteRealignDataRate)"},
-        {"ns3::DmaEngine::ReadRealignDataRate", "50Gbps",
-         "the NFP6000's: see UnalignedReadTime (0.16 ns/B)"},
+        {"ns3::DmaEngine::ReadRealignDataRate", "0bps",
+         "the NFP6000's: bw_dma_off_rd fits no per-byte cost (UnalignedReadTime, "
+         "UnalignedReadReceiveTime)"},
         {"ns3::DmaEngine::WriteRealignDataRate", "59Gbps",
          "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: 128 B and "
          "256 B writes at device offset 1 take 21 ns issue + 0.135 ns/B (26.9, 37.2 Gb/s)"},
@@ -123,7 +128,9 @@ MakeNfp6000Bdw()
         {"ns3::RootComplex::WriteStraddleLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::DirectionSwitchLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ColdReadLatency", "0ns", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::ColdReadRequestTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::HostCacheBytes", "0", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::CompletionCoalesceLines", "0", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ReadLatencySpreadMean", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ReadLatencySpreadStdDev", "0ns", NOT_MEASURED_BDW},
         {"ns3::MemoryDomain::PageSize", "4096", std::string(SETUP) + ": 4 KiB IOMMU pages"},
@@ -272,6 +279,19 @@ MakePresets()
              std::string(HSW)
                  + "BW_DMA_RW: alternating reads and writes take 20-25% longer per line than "
                    "the two alone"},
+            {"ns3::RootComplex::CompletionCoalesceLines", "8",
+             std::string(HSW)
+                 + "bw_dma_sz_sweep: reads of 3-7 lines (192-448 B) take 11.3 ns per line, the "
+                   "link's time for a 64 B completion with its 20 B header (256 B: 47.1 Gb/s "
+                   "sequential, 46.9 random, where merged completions give the link's 53.7), "
+                   "and 512 B reads move 55.1; bw_dma_off_rd: 416 B reads touching 8 lines "
+                   "(host offsets 41-63) 54 Gb/s, touching 7 (0-32) 43.8"},
+            {"ns3::RootComplex::ColdReadRequestTime", "19ns",
+             std::string(HSW)
+                 + "64 B reads cold take 19.5 ns each (random) and 18.9 (sequential) against "
+                   "17.1 warm (bw_dma_win_sweep_rd_rnd_64, windows 16 KiB-8 MiB: 26.2 Gb/s "
+                   "against 30.0); 128 B reads cold 24.4 against 23.7, 256 B and 2048 B as "
+                   "warm: the pipeline and the link bind there"},
             {"ns3::RootComplex::ColdReadLatency", "40ns",
              std::string(HSW) + "LAT_DMA_RD median cold 640 ns, warm 600 ns"},
             {"ns3::Iommu::PostedWriteWalks", "7",

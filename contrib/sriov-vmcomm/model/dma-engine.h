@@ -35,9 +35,12 @@ struct DmaTransferSplit;
  * ReadIssueInterval or WriteIssueInterval (so the engine issues at most one operation per
  * interval: the small-transfer rate limit). A read holds one of MaxOutstandingReads engine slots
  * (and one of the link's tags) until its data is in NIC memory; it stores its data there, after
- * the last completion arrived, at ReadDataRate. A write is translated when its TLPs reach the
- * root complex (where VT-d sits); a read when its request does. A fault stops the access:
- * nothing is read or written.
+ * the last completion arrived, at ReadDataRate. A read whose bytes straddle one more NIC-memory
+ * word than its length needs is realigned: it holds the issue stage UnalignedReadTime more, and
+ * the engine's receive path, which takes its completions as the link delivers them, then spends
+ * UnalignedReadReceiveTime on it and takes no other such read meanwhile. A write is translated when
+ * its TLPs reach the root complex (where VT-d sits); a read when its request does. A fault stops
+ * the access: nothing is read or written.
  *
  * The defaults are the nfp6000-bdw calibration (helper/preset.h, doc/validation.md).
  *
@@ -237,10 +240,12 @@ class DmaEngine : public Object
     Time m_unalignedReadTime;                  //!< extra issue time, read straddling a word
     Time m_unalignedWriteTime;                 //!< extra issue time, write straddling a word
     DataRate m_readRealignDataRate;            //!< read realignment rate (0: none)
+    Time m_unalignedReadReceiveTime;           //!< receive-path time, read straddling a word
     DataRate m_writeRealignDataRate;           //!< write realignment rate (0: none)
     uint32_t m_deviceWordBytes;                //!< device memory access unit
     Ptr<RootComplex> m_rootComplex;            //!< the host side of the requests
     BusyCalendar m_engine;                     //!< issue slots reserved
+    BusyCalendar m_receive;                    //!< receive path of word-straddling reads
     /** release instants (time steps) of the engine read slots in use (min-heap) */
     std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> m_readSlots;
     uint64_t m_reads;          //!< counter

@@ -52,16 +52,37 @@ SizedPieces(uint64_t addr, uint32_t len, uint32_t chunk)
 
 DmaTransferSplit
 SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps, uint32_t mrrs,
-                 uint32_t rcb, uint32_t lineBytes, uint32_t deviceWord)
+                 uint32_t rcb, uint32_t lineBytes, uint32_t deviceWord, uint32_t coalesceLines)
 {
     DmaTransferSplit s;
-    // Reads at MRRS-aligned addresses (4 KiB at most), writes by size.
-    s.readRequests = AlignedPieces(addr, len, std::min<uint32_t>(mrrs, 4096));
+    // Both by size: read requests of up to MRRS (4 KiB at most), writes of up to MPS.
     s.writeTlps = SizedPieces(addr, len, mps);
-    // Completions end at RCB-aligned addresses; the root complex merges consecutive pieces of a
-    // request up to MPS, so at most one per MPS-aligned piece, but at least one per request and
-    // one per RCB piece when RCB is the larger (it never is: RCB <= MPS).
-    s.completions = std::max(s.readRequests, AlignedPieces(addr, len, std::max(rcb, mps)));
+    const uint32_t chunk = std::min<uint32_t>(mrrs, 4096);
+    if (len == 0)
+    {
+        s.readRequests = 1;
+        s.completions = 1;
+    }
+    else
+    {
+        // Completions per request: merged up to MPS from the request's start, or one per line
+        // (ending at RCB-aligned addresses) when the root complex does not merge them.
+        const uint64_t lineUnit = std::max(rcb, lineBytes);
+        uint64_t a = addr;
+        uint64_t left = len;
+        while (left > 0)
+        {
+            const uint32_t take
+                = static_cast<uint32_t>(std::min<uint64_t>({chunk, left, 4096 - (a & 4095)}));
+            ++s.readRequests;
+            const uint32_t lines = AlignedPieces(a, take, lineBytes);
+            s.completions += coalesceLines != 0 && lines < coalesceLines
+                               ? AlignedPieces(a, take, lineUnit)
+                               : (take + mps - 1) / mps;
+            a += take;
+            left -= take;
+        }
+    }
     if (len == 0)
     {
         s.cacheLines = 0;

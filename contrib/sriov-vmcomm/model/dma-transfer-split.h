@@ -13,22 +13,28 @@ namespace ns3 {
  * \brief How one DMA transfer falls onto PCIe TLPs and host cache lines: what a device does
  * with a transfer of \c len bytes at host address \c addr before any timing.
  *
- * PCIe forbids a request to cross a 4 KiB boundary. The NFP6000 cuts read requests at
- * MRRS-aligned host addresses, and posted writes by size: up to MPS bytes from the first byte
- * on. (pcie-bench: random 128 B writes move as much as sequential ones, 42.4 Gb/s, where writes
- * cut at 256 B-aligned addresses would make a quarter of them two TLPs; random 256 B reads move
- * 46.9 Gb/s, below the link's 53.7, as three in eight of them cross a 512 B boundary.) The root
- * complex returns a read's completions in pieces that end at RCB-aligned addresses (PCIe Base
- * Specification, "Read Completion Boundary"), merged up to MPS. The host's memory system works on
- * whole cache lines: a transfer touches every line its bytes overlap, partly or wholly. So a 65 B
- * transfer at a line boundary touches two lines, as a 128 B one does; 64 B at offset 3 touches two
- * as well. The device's memory works on words too: a transfer whose offset within a word
- * makes it touch one word more than its length needs straddles a word (deviceStraddleWords).
+ * PCIe forbids a request to cross a 4 KiB boundary. The NFP6000 cuts both by size: read
+ * requests of up to MRRS bytes, posted writes of up to MPS bytes, from the first byte on.
+ * (pcie-bench: random 128 B writes move as much as sequential ones, 42.4 Gb/s, where writes
+ * cut at 256 B-aligned addresses would make a quarter of them two TLPs; random 512 B reads move
+ * 55.1 Gb/s, the link's rate, where reads cut at 512 B-aligned addresses would make seven in
+ * eight of them two requests of a few lines each.) The root complex returns a request's
+ * completions merged up to MPS bytes, or, for a request of fewer than \c coalesceLines cache
+ * lines, one completion per line (RootComplex::CompletionCoalesceLines; each ends at an
+ * RCB-aligned address, PCIe Base Specification, "Read Completion Boundary"). The host's memory
+ * system works on whole cache lines: a transfer touches every line its bytes overlap, partly or
+ * wholly. So a 65 B transfer at a line boundary touches two lines, as a 128 B one does; 64 B at
+ * offset 3 touches two as well. The device's memory works on words too: a transfer whose offset
+ * within a word makes it touch one word more than its length needs straddles a word
+ * (deviceStraddleWords).
  */
 struct DmaTransferSplit
 {
-    uint32_t readRequests{0}; //!< read request TLPs (split at MRRS-aligned host addresses)
-    uint32_t completions{0};  //!< completion TLPs of a read (RCB-aligned pieces, up to MPS)
+    uint32_t readRequests{
+        0}; //!< read request TLPs (MRRS bytes each from the start, not across 4 KiB)
+    /** completion TLPs of a read: per request, up to MPS bytes each, or one per cache line of a
+     *  request of fewer than coalesceLines lines */
+    uint32_t completions{0};
     uint32_t writeTlps{0};  //!< posted write TLPs (MPS bytes each from the start, not across 4 KiB)
     uint32_t cacheLines{0}; //!< host cache lines the bytes overlap
     uint32_t partialLines{0}; //!< of those, lines the transfer covers only in part (0..2)
@@ -52,11 +58,14 @@ struct DmaTransferSplit
  * \param rcb read completion boundary, bytes (a power of two, at most MPS)
  * \param lineBytes host cache line, bytes (a power of two)
  * \param deviceWord the device memory's access unit, bytes (a power of two; 1: any address)
+ * \param coalesceLines the root complex merges a request's completions up to MPS only when the
+ *        request touches at least this many cache lines, else it sends one per line (0: always
+ *        merges; RootComplex::CompletionCoalesceLines)
  * \return the split
  */
 DmaTransferSplit SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps,
                                   uint32_t mrrs, uint32_t rcb, uint32_t lineBytes,
-                                  uint32_t deviceWord);
+                                  uint32_t deviceWord, uint32_t coalesceLines = 0);
 
 } // namespace ns3
 

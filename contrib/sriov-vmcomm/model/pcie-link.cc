@@ -525,13 +525,24 @@ PcieLink::ReadRequest(uint32_t bytes, const Time& earliest, LazyNow& now)
 
 Time
 PcieLink::ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRootLatency,
-                         LazyNow& now)
+                         LazyNow& now, uint32_t completions)
 {
     NS_ABORT_MSG_IF(extraRootLatency.IsStrictlyNegative(),
                     "PcieLink: negative extra root-complex latency " << extraRootLatency);
     int64_t ready = arrivalFs + m_rootReadLatencyFs + extraRootLatency.GetFemtoSeconds();
-    const uint64_t wire = CompletionWireBytes(bytes);
-    const uint64_t tlps = Chunks(bytes, CompletionChunk());
+    uint64_t wire;
+    uint64_t tlps;
+    if (completions == 0)
+    {
+        wire = CompletionWireBytes(bytes);
+        tlps = Chunks(bytes, CompletionChunk());
+    }
+    else
+    {
+        // The root complex's own split (RootComplex::CompletionCoalesceLines).
+        tlps = completions;
+        wire = bytes + tlps * (DLLP_FRAMING + TLP_HEADER + COMPLETION + (m_ecrc ? ECRC : 0));
+    }
     if (m_upstream)
     {
         ready = m_upstream->Serialize(DOWNSTREAM, bytes, wire, tlps, CompletionChunk(), ready, now)

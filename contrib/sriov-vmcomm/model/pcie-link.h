@@ -231,10 +231,12 @@ class PcieLink : public Object
      * \param arrivalFs ReadRequest()'s result
      * \param extraRootLatency root-complex time beyond RootComplexReadLatency, >= 0
      * \param now the present
+     * \param completions completion TLPs the root complex sends (0: the link's own split,
+     *        CompletionSplit; see RootComplex::CompletionCoalesceLines)
      * \return instant the last completion byte reaches the device
      */
     Time ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRootLatency,
-                        LazyNow& now);
+                        LazyNow& now, uint32_t completions = 0);
     /**
      * \brief The read reservation shared by both DeviceRead overloads.
      * \tparam F callable Time(Time): the extra root-complex time given the arrival instant

@@ -20,7 +20,7 @@ namespace ns3 {
  * \brief The host side of device DMA in the root complex: the pipeline that turns a device's
  * memory requests into cache-line accesses, and the host cache those accesses hit or miss.
  *
- * Four mechanisms, each with its own attributes (all zero by default: then the root complex is
+ * Five mechanisms, each with its own attributes (all zero by default: then the root complex is
  * transparent and PcieLink::RootComplexReadLatency alone stands for it):
  * - **Request pipeline.** Reads and writes go through one pipeline (they share it: the reason a
  *   mix of reads and writes moves less than either alone). A read occupies it for
@@ -34,9 +34,15 @@ namespace ns3 {
  *   latency when idle. A partial line costs as much as a whole one. It takes a multi-TLP write
  *   TLP by TLP as they arrive (its work overlaps the write's own serialization on the link).
  * - **Host cache.** A read whose line is not in the last-level cache waits ColdReadLatency more
- *   (the DRAM access). SetWorkingSet() says how the device's data sits in the cache: all of it
- *   cold, or warm up to HostCacheBytes (a larger working set misses in proportion). Writes
- *   allocate in the cache (Intel DDIO) and never pay it.
+ *   (the DRAM access); the misses go to memory through a path of their own, busy
+ *   ColdReadRequestTime per request (a bound on the rate of misses beside the pipeline's).
+ * SetWorkingSet() says how the device's data sits in the cache: all of it cold, or warm up to
+ * HostCacheBytes (a larger working set misses in proportion). Writes allocate in the cache (Intel
+ * DDIO) and never pay it.
+ * - **Completion coalescing.** The root complex merges the cache lines of a read request into
+ *   completions of up to MPS bytes only when the request touches at least
+ *   CompletionCoalesceLines lines; a smaller request gets one completion per line, each with its
+ *   own header on the link (SplitDmaTransfer counts them, PcieLink carries them).
  * - **Read latency distribution.** Each read's memory access takes more by a normal draw
  *   (ReadLatencySpreadMean, ReadLatencySpreadStdDev), limited to 0 .. twice the mean: the spread
  *   of real DMA latency (median, p95, p99.9 and min differ).
@@ -88,6 +94,12 @@ class RootComplex : public Object
     /** \return the fraction of reads that hit the host cache (SetWorkingSet) */
     double GetCacheHitRatio() const;
 
+    /**
+     * \return the fewest cache lines a read request must touch for its completions to be
+     *         merged up to MPS (0: always merged; CompletionCoalesceLines)
+     */
+    uint32_t GetCompletionCoalesceLines() const;
+
     /** \return whether any mechanism is configured (else Read() and Write() add nothing) */
     bool IsActive() const;
 
@@ -129,7 +141,9 @@ class RootComplex : public Object
     Time m_readStraddleLineTime;        //!< pipeline time per line a read straddles
     Time m_writeStraddleLineTime;       //!< pipeline time per line a write straddles
     Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
+    Time m_coldRequestTime;             //!< memory-path time per request of such a read
     uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
+    uint32_t m_coalesceLines;           //!< lines from which completions are merged (0: always)
     Time m_spreadMean;                  //!< mean extra latency per read
     Time m_spreadStdDev;                //!< its standard deviation
     Ptr<NormalRandomVariable> m_jitter; //!< draws it (created when needed)
@@ -138,6 +152,7 @@ class RootComplex : public Object
     bool m_jitterActive;                //!< m_jitter is not the constant 0
     bool m_lastWrite;                   //!< the last operation in the pipeline was a write
     BusyCalendar m_pipeline;            //!< pipeline reservations (time steps)
+    BusyCalendar m_memory;              //!< memory-path reservations of cold reads
     uint64_t m_coldReads;               //!< counter
     uint64_t m_lines;                   //!< counter
 };

@@ -3,8 +3,9 @@
  *
  * Tests of the DMA path's mechanisms, each on its own: how a transfer splits into TLPs and cache
  * lines (SplitDmaTransfer), the root complex's request pipeline shared by reads and writes, its
- * direction switches, the host cache, the read latency spread, and the DMA engine's write data
- * fetch and device-alignment costs.
+ * direction switches, the host cache (cold reads' latency and memory path), the read latency
+ * spread and completion coalescing, and the DMA engine's write data fetch and device-alignment
+ * costs.
  */
 #include "ns3/data-rate.h"
 #include "ns3/dma-engine.h"
@@ -102,9 +103,9 @@ TEST(DmaTransferSplit, CacheLinesFollowTheAddress)
     EXPECT_EQ(Split(3, 58).straddleLines, 0u);
 }
 
-TEST(DmaTransferSplit, TlpsSplitAtAlignedBoundaries)
+TEST(DmaTransferSplit, TlpsSplitBySize)
 {
-    // Writes of up to MPS (256 B) from the first byte, reads at MRRS-aligned (512 B) addresses.
+    // Writes of up to MPS (256 B), reads of up to MRRS (512 B), both from the first byte.
     EXPECT_EQ(Split(0, 256).writeTlps, 1u);
     EXPECT_EQ(Split(0, 257).writeTlps, 2u);
     EXPECT_EQ(Split(192, 128).writeTlps, 1u);  // by size, not at 256 B-aligned addresses
@@ -112,13 +113,34 @@ TEST(DmaTransferSplit, TlpsSplitAtAlignedBoundaries)
     EXPECT_EQ(Split(0, 2048).writeTlps, 8u);
     EXPECT_EQ(Split(0, 512).readRequests, 1u);
     EXPECT_EQ(Split(0, 513).readRequests, 2u);
-    EXPECT_EQ(Split(448, 128).readRequests, 2u); // reads at 512 B-aligned addresses
-    // Completions end at RCB-aligned addresses, merged up to MPS.
+    EXPECT_EQ(Split(448, 128).readRequests, 1u); // by size, not at 512 B-aligned addresses
+    EXPECT_EQ(Split(64, 512).readRequests, 1u);
+    EXPECT_EQ(Split(4032, 128).readRequests, 2u); // but never across 4 KiB
+    // Completions merged up to MPS per request (the default: the root complex always merges).
     EXPECT_EQ(Split(0, 512).completions, 2u);
-    EXPECT_EQ(Split(448, 128).completions, 2u);
+    EXPECT_EQ(Split(448, 128).completions, 1u);
     EXPECT_EQ(Split(0, 64).completions, 1u);
+    EXPECT_EQ(Split(0, 513).completions, 3u); // 512 B in two, 1 B in one
     // No request crosses 4 KiB whatever MRRS.
     EXPECT_EQ(SplitDmaTransfer(4000, 200, 0, 4096, 4096, 64, 64, 8).readRequests, 2u);
+}
+
+TEST(DmaTransferSplit, SmallRequestsGetACompletionPerLine)
+{
+    // The root complex merges a request's lines only from 8 lines on: below, one per line.
+    auto split = [](uint64_t addr, uint32_t len)
+    {
+        return SplitDmaTransfer(addr, len, 0, 256, 512, 64, 64, 8, 8);
+    };
+    EXPECT_EQ(split(0, 64).completions, 1u);
+    EXPECT_EQ(split(0, 256).completions, 4u);      // 4 lines: 4 completions, not 1
+    EXPECT_EQ(split(3, 256).completions, 5u);      // a host offset: 5 lines
+    EXPECT_EQ(split(0, 416).completions, 7u);      // 7 lines
+    EXPECT_EQ(split(41, 416).completions, 2u);     // the same size touching 8 lines: merged
+    EXPECT_EQ(split(0, 512).completions, 2u);      // 8 lines
+    EXPECT_EQ(split(64, 512).completions, 2u);     // one request, merged from its start
+    EXPECT_EQ(split(0, 768).completions, 2u + 4u); // 512 B merged, then 256 B of 4 lines
+    EXPECT_EQ(split(0, 2048).completions, 8u);
 }
 
 TEST(DmaTransferSplit, DeviceWordStraddle)
@@ -284,6 +306,33 @@ TEST(RootComplex, ColdReadsPayTheMemoryAccess)
               warm.dma->Write(warm.mem, 4096, 64, Seconds(0)).done);
 }
 
+TEST(RootComplex, ColdReadsHaveAMemoryPathOfTheirOwn)
+{
+    // Misses go to memory one request per 19 ns, beside the pipeline: cold 64 B reads take
+    // 19 ns each where the engine issues one per 16, warm ones 16; cold 128 B reads behind a
+    // 24 ns pipeline (12 ns per request + 6 per line) take 24, not 24 + 19.
+    auto spacing = [](uint32_t len, bool warm, Time request, Time line)
+    {
+        Rig r;
+        r.Rc()->SetAttribute("ColdReadRequestTime", TimeValue(NanoSeconds(19)));
+        r.Rc()->SetAttribute("ReadRequestTime", TimeValue(request));
+        r.Rc()->SetAttribute("ReadLineTime", TimeValue(line));
+        r.Rc()->SetWorkingSet(8192, warm);
+        return r.ReadSpacing(len);
+    };
+    EXPECT_NEAR(spacing(64, false, Time(0), Time(0)), 19, 0.5);
+    EXPECT_NEAR(spacing(64, true, Time(0), Time(0)), 16, 0.5);
+    EXPECT_NEAR(spacing(128, false, NanoSeconds(12), NanoSeconds(6)), 24, 0.5);
+    // A miss adds no latency through the path when it is idle.
+    Rig idle;
+    idle.Rc()->SetAttribute("ColdReadRequestTime", TimeValue(NanoSeconds(19)));
+    idle.Rc()->SetWorkingSet(8192, false);
+    EXPECT_TRUE(idle.Rc()->IsActive());
+    Rig plain;
+    EXPECT_EQ(idle.dma->Read(idle.mem, 0, nullptr, 64, Seconds(0)).done,
+              plain.dma->Read(plain.mem, 0, nullptr, 64, Seconds(0)).done);
+}
+
 TEST(RootComplex, WarmWorkingSetBeyondTheCacheMissesInProportion)
 {
     Ptr<RootComplex> rc = CreateObject<RootComplex>();
@@ -372,4 +421,55 @@ TEST(DmaEngine, DeviceRealignCostsPerByte)
     t.dma->SetAttribute("ReadRealignDataRate", DataRateValue(DataRate("8Gbps")));
     EXPECT_NEAR(t.ReadSpacing(15, 2), 31, 0.5);
     EXPECT_NEAR(t.ReadSpacing(15, 1), 16, 0.5);
+}
+
+TEST(RootComplex, SmallReadsCarryACompletionPerLine)
+{
+    // With CompletionCoalesceLines 8, a 256 B read (4 lines) crosses the link as 4 completions
+    // of 64 B (4 x 84 B = 336 B), a 512 B read (8 lines) as 2 of 256 B (2 x 276 B).
+    for (uint32_t coalesce : {0u, 8u})
+    {
+        SCOPED_TRACE(coalesce);
+        Rig r;
+        r.Rc()->SetAttribute("CompletionCoalesceLines", UintegerValue(coalesce));
+        EXPECT_EQ(r.Rc()->IsActive(), coalesce != 0);
+        r.dma->Read(r.mem, 0, nullptr, 256, Seconds(0));
+        EXPECT_EQ(r.link->GetWireBytes(PcieLink::DOWNSTREAM), coalesce == 0 ? 276u : 336u);
+        r.dma->Read(r.mem, 4096, nullptr, 512, Seconds(0));
+        EXPECT_EQ(r.link->GetWireBytes(PcieLink::DOWNSTREAM), (coalesce == 0 ? 276u : 336u) + 552u);
+    }
+    // Back to back the link is the limit: 256 B reads take 336 B / 7.235 B/ns = 46.4 ns each
+    // (57.88 Gb/s of TLPs, Gen3 x8 MPS 256) where merged they took 276 B, 38.1 ns.
+    Rig merged;
+    Rig perLine;
+    perLine.Rc()->SetAttribute("CompletionCoalesceLines", UintegerValue(8));
+    EXPECT_NEAR(merged.ReadSpacing(256), 276 * 8 / 57.88, 0.5);
+    EXPECT_NEAR(perLine.ReadSpacing(256), 336 * 8 / 57.88, 0.5);
+    // 512 B (8 lines) is merged either way.
+    Rig perLine512;
+    perLine512.Rc()->SetAttribute("CompletionCoalesceLines", UintegerValue(8));
+    EXPECT_NEAR(perLine512.ReadSpacing(512), 552 * 8 / 57.88, 0.5);
+}
+
+TEST(DmaEngine, UnalignedReadHoldsTheReceivePath)
+{
+    // 256 B reads are bound by the link: 276 B of completion at 57.88 Gb/s = 38.15 ns each. At
+    // a device offset that straddles one more word, the receive path takes them at that rate,
+    // then spends 18 ns realigning: 56.15 ns each, and each read's latency grows by 18 ns.
+    auto rig = []()
+    {
+        Rig r;
+        r.dma->SetAttribute("UnalignedReadTime", TimeValue(Time(0)));
+        r.dma->SetAttribute("ReadRealignDataRate", DataRateValue(DataRate(0)));
+        r.dma->SetAttribute("UnalignedReadReceiveTime", TimeValue(NanoSeconds(18)));
+        return r;
+    };
+    const double link = 276 * 8 / 57.88;
+    EXPECT_NEAR(rig().ReadSpacing(256, 8), link, 0.5); // whole words: nothing to realign
+    EXPECT_NEAR(rig().ReadSpacing(256, 1), link + 18, 0.5);
+    Rig a = rig();
+    Rig b = rig();
+    EXPECT_EQ(b.dma->Read(b.mem, 0, nullptr, 256, Seconds(0), 1).done
+                  - a.dma->Read(a.mem, 0, nullptr, 256, Seconds(0), 0).done,
+              NanoSeconds(18));
 }

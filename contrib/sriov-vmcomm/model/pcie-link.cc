@@ -532,24 +532,25 @@ PcieLink::ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRoo
     int64_t ready = arrivalFs + m_rootReadLatencyFs + extraRootLatency.GetFemtoSeconds();
     uint64_t wire;
     uint64_t tlps;
+    uint32_t chunk = CompletionChunk();
     if (completions == 0)
     {
         wire = CompletionWireBytes(bytes);
-        tlps = Chunks(bytes, CompletionChunk());
+        tlps = Chunks(bytes, chunk);
     }
     else
     {
         // The root complex's own split (RootComplex::CompletionCoalesceLines).
         tlps = completions;
         wire = bytes + tlps * (DLLP_FRAMING + TLP_HEADER + COMPLETION + (m_ecrc ? ECRC : 0));
+        chunk = (bytes + completions - 1) / completions;
     }
     if (m_upstream)
     {
-        ready = m_upstream->Serialize(DOWNSTREAM, bytes, wire, tlps, CompletionChunk(), ready, now)
+        ready = m_upstream->Serialize(DOWNSTREAM, bytes, wire, tlps, chunk, ready, now)
               + m_upstream->m_propagationFs + m_switchFs;
     }
-    const int64_t completionEnd
-        = Serialize(DOWNSTREAM, bytes, wire, tlps, CompletionChunk(), ready, now);
+    const int64_t completionEnd = Serialize(DOWNSTREAM, bytes, wire, tlps, chunk, ready, now);
     const int64_t done = completionEnd + m_propagationFs;
     m_tagRelease.push(done);
     NS_LOG_LOGIC("read " << bytes << " B ready at the root complex " << ready << " fs, done "

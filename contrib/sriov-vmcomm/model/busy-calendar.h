@@ -66,6 +66,16 @@ class BusyCalendar
         return Reserve(earliest, duration, now());
     }
 
+    /**
+     * \param t an instant
+     * \return whether no reservation held ends after \p t: a job ready at \p t starts then, and
+     *         jobs back to back from \p t take one interval (read without the present)
+     */
+    bool IsIdleFrom(int64_t t) const
+    {
+        return m_head == m_busy.size() || t >= m_busy.back().second;
+    }
+
     /** \brief Forget every reservation. */
     void Clear();
 

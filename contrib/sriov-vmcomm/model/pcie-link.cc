@@ -403,19 +403,36 @@ PcieLink::Serialize(Direction dir, uint64_t payload, uint64_t wire, uint64_t tlp
     // the smaller gaps idle. TLP k carries min(chunk, what is left) payload bytes and its
     // share of the overhead.
     const uint64_t overhead = (wire - payload) / tlps;
+    auto tlpFs = [&](uint64_t k)
+    {
+        const uint64_t before = std::min<uint64_t>(payload, k * chunk);
+        return RoundToFs((std::min<uint64_t>(payload - before, chunk) + overhead) * m_fsPerByte);
+    };
     int64_t start = 0;
     int64_t end = earliestFs;
     int64_t duration = 0;
-    uint64_t left = payload;
-    for (uint64_t k = 0; k < tlps; ++k)
+    BusyCalendar& schedule = m_schedule[dir];
+    if (tlps == 1 || schedule.IsIdleFrom(earliestFs))
     {
-        const uint64_t bytes = std::min<uint64_t>(left, chunk);
-        const int64_t pieceFs = RoundToFs((bytes + overhead) * m_fsPerByte);
-        const int64_t at = m_schedule[dir].ReserveLazy(end, pieceFs, present);
-        start = k == 0 ? at : start;
-        end = at + pieceFs;
-        duration += pieceFs;
-        left -= bytes;
+        // Nothing booked after it: its TLPs go back to back, one interval (the usual case,
+        // one reservation).
+        for (uint64_t k = 0; k < tlps; ++k)
+        {
+            duration += tlpFs(k);
+        }
+        start = schedule.ReserveLazy(earliestFs, duration, present);
+        end = start + duration;
+    }
+    else
+    {
+        for (uint64_t k = 0; k < tlps; ++k)
+        {
+            const int64_t pieceFs = tlpFs(k);
+            const int64_t at = schedule.ReserveLazy(end, pieceFs, present);
+            start = k == 0 ? at : start;
+            end = at + pieceFs;
+            duration += pieceFs;
+        }
     }
     m_busyFs[dir] += duration;
     m_payload[dir] += payload;

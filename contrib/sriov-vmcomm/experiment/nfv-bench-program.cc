@@ -69,7 +69,9 @@ class NfvBenchProgram : public ScenarioProgram
     {
         SetUsage(
             "The NFV benchmark methodology of Zhang et al. (CoNEXT 2019) on the model: a traffic "
-            "generator cabled to the host's NIC port (--line-rate), the scenario's frame path "
+            "generator cabled to the host's dual-port NIC (--line-rate; in by port 0 and out by "
+            "port "
+            "1 for p2p and loopback, port 0 alone for p2v and v2v), the scenario's frame path "
             "in the mode, and one JSON object on stdout with the keys scenario, mode, vswitch, "
             "guest, size, direction, chain, metric, load_fraction, gbps_l1, mpps, lat_median_us, "
             "lat_p99_us, lat_p999_us (null where not measured). Throughput: R+, the maximum "

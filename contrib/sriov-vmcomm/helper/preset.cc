@@ -112,8 +112,9 @@ MakeNfp6000Bdw()
          "(doc/validation.md): reads at device offset 1 take 18-20 ns more than the link's "
          "time for them (256 B 64.3 ns against 46.4, 2048 B 325 against 305)"},
         {"ns3::DmaEngine::UnalignedWriteTime", "0ns",
-         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: the per-byte "
-         "cost alone (WriteRealignDataRate)"},
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: an unaligned "
+         "write costs the fetch burst its extra word may start, nothing per write "
+         "(WriteFetchBurstBytes)"},
         {"ns3::DmaEngine::ReadRealignDataRate", "0bps",
          "the NFP6000's: bw_dma_off_rd fits no per-byte cost (UnalignedReadTime, "
          "UnalignedReadReceiveTime)"},

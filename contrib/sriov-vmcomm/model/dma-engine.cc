@@ -128,7 +128,8 @@ DmaEngine::GetTypeId()
               .AddAttribute("UnalignedWriteTime",
                             "As UnalignedReadTime, for writes (on top of their bytes at "
                             "WriteRealignDataRate). Default 0: pcie-bench bw_dma_off_wr of the "
-                            "Haswell host fits the per-byte cost alone.",
+                            "Haswell host fits the fetch burst the extra word may start "
+                            "(WriteFetchBurstBytes) alone.",
                             TimeValue(Time(0)), MakeTimeAccessor(&DmaEngine::m_unalignedWriteTime),
                             MakeTimeChecker(Time(0)))
               .AddAttribute("ReadRealignDataRate",

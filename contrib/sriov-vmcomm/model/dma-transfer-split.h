@@ -81,16 +81,21 @@ DmaTransferSplit SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAd
  * \param deviceAddr address of the first byte in device memory
  * \param len bytes (0: one burst)
  * \param deviceWord the device memory's access unit, bytes (a power of two)
- * \param burstBytes bytes per burst (a multiple of \p deviceWord; less counts as one word)
+ * \param burstBytes bytes per burst (a power of two; less than \p deviceWord counts as one word)
  * \return bursts (at least 1)
  */
 inline uint32_t
 DeviceBursts(uint64_t deviceAddr, uint32_t len, uint32_t deviceWord, uint32_t burstBytes)
 {
+    // Both are powers of two (their attributes' checkers): shifts, not divisions, on every write.
+    const uint32_t wordShift = static_cast<uint32_t>(__builtin_ctz(deviceWord));
+    const uint32_t burstShift
+        = static_cast<uint32_t>(__builtin_ctz(std::max(burstBytes, deviceWord))) - wordShift;
     const uint64_t head = deviceAddr & (deviceWord - 1);
-    const uint64_t words = (head + len + deviceWord - 1) / deviceWord;
-    const uint64_t perBurst = std::max<uint64_t>(1, burstBytes / deviceWord);
-    return words == 0 ? 1 : static_cast<uint32_t>((words + perBurst - 1) / perBurst);
+    const uint64_t words = (head + len + deviceWord - 1) >> wordShift;
+    return words == 0
+             ? 1
+             : static_cast<uint32_t>((words + (uint64_t{1} << burstShift) - 1) >> burstShift);
 }
 
 } // namespace ns3

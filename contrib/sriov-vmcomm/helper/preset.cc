@@ -112,14 +112,26 @@ MakeNfp6000Bdw()
          "(doc/validation.md): reads at device offset 1 take 18-20 ns more than the link's "
          "time for them (256 B 64.3 ns against 46.4, 2048 B 325 against 305)"},
         {"ns3::DmaEngine::UnalignedWriteTime", "0ns",
-         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: the per-byte "
-         "cost alone (WriteRealignDataRate)"},
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: an unaligned "
+         "write costs the fetch burst its extra word may start, nothing per write "
+         "(WriteFetchBurstBytes)"},
         {"ns3::DmaEngine::ReadRealignDataRate", "0bps",
          "the NFP6000's: bw_dma_off_rd fits no per-byte cost (UnalignedReadTime, "
          "UnalignedReadReceiveTime)"},
-        {"ns3::DmaEngine::WriteRealignDataRate", "59Gbps",
-         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: 128 B and "
-         "256 B writes at device offset 1 take 21 ns issue + 0.135 ns/B (26.9, 37.2 Gb/s)"},
+        {"ns3::DmaEngine::WriteRealignDataRate", "0bps",
+         "the NFP6000's: bw_dma_off_wr of the Haswell host fits no per-byte cost (64 B writes "
+         "move 24.2 Gb/s at every device offset); an unaligned write costs the fetch burst its "
+         "extra word may start (WriteFetchBurstBytes)"},
+        {"ns3::DmaEngine::WriteFetchTime", "4ns",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_sz_sweep and "
+         "bw_dma_off_wr (doc/validation.md): writes of 1, 2, 3, 4, 5, 7, 9 bursts take 21, 38, "
+         "55, 72, 89, 123, 157 ns each = 4 + 17 ns per burst"},
+        {"ns3::DmaEngine::WriteFetchBurstTime", "17ns", "see WriteFetchTime"},
+        {"ns3::DmaEngine::WriteFetchBurstBytes", "128",
+         "the NFP6000's, fitted on the Haswell host's pcie-bench bw_dma_off_wr: bursts of 16 "
+         "words of 8 B from the first word touched (64 B at device offset 1, 9 words, as "
+         "aligned; 128 B, 17 words, a burst more; 407 and 416 B, 51-53 words, 72 ns at every "
+         "offset)"},
         {"ns3::RootComplex::ReadRequestTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ReadLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteTlpTime", "0ns", NOT_MEASURED_BDW},
@@ -199,6 +211,8 @@ MakePresets()
         {"ns3::DmaEngine::ProcessingLatency", "0ns", ideal},
         {"ns3::DmaEngine::ReadDataRate", "0bps", ideal},
         {"ns3::DmaEngine::MaxOutstandingReads", "0", ideal},
+        {"ns3::DmaEngine::WriteFetchTime", "0ns", ideal},
+        {"ns3::DmaEngine::WriteFetchBurstTime", "0ns", ideal},
     };
 
     Preset gen4 = Derive(
@@ -218,6 +232,10 @@ MakePresets()
              "estimate: fast enough for 100 GbE line rate (148.8 Mpps of 64 B frames, "
              "about two DMA operations per frame)"},
             {"ns3::DmaEngine::WriteIssueInterval", "3ns", "estimate: as ReadIssueInterval"},
+            {"ns3::DmaEngine::WriteFetchTime", "0ns",
+             "estimate: the NFP6000's write data fetch (17 ns per 128 B) would cap this card "
+             "below its link; not measured: off"},
+            {"ns3::DmaEngine::WriteFetchBurstTime", "0ns", "estimate: see WriteFetchTime"},
             {"ns3::DmaEngine::ReadDataRate", "220Gbps",
              "estimate: nfp6000-bdw's 55 Gb/s scaled by the link rate (x4)"},
             {"ns3::SriovNic::MaxVfs", "1024",
@@ -230,6 +248,7 @@ MakePresets()
                "ns3::PcieLink::CompletionSplit", "ns3::PcieLink::Ecrc", "ns3::PcieLink::Addr64",
                "ns3::PcieLink::MaxOutstandingReads", "ns3::DmaEngine::ReadIssueInterval",
                "ns3::DmaEngine::WriteIssueInterval", "ns3::DmaEngine::ReadDataRate",
+               "ns3::DmaEngine::WriteFetchTime", "ns3::DmaEngine::WriteFetchBurstTime",
                "ns3::MemoryDomain::PageSize", "ns3::SriovNic::MaxVfs"});
 
     Preset ideal3 = Derive(bdw, "ideal-gen3x8",
@@ -322,6 +341,10 @@ MakePresets()
              "and sent must then issue within 13 ns (nfp6000-bdw's 16/21 ns would cap a port "
              "at 10.3 Mpps)"},
             {"ns3::DmaEngine::WriteIssueInterval", "10ns", "estimate: see ReadIssueInterval"},
+            {"ns3::DmaEngine::WriteFetchTime", "0ns",
+             "estimate: the NFP6000's write data fetch (21 ns per write of up to 128 B) would "
+             "cap the port below line rate, as its issue intervals would; not measured: off"},
+            {"ns3::DmaEngine::WriteFetchBurstTime", "0ns", "estimate: see WriteFetchTime"},
             {"ns3::EthernetNetDevice::PhyLatency", "204.8ns",
              "IEEE 802.3 Table 44-2: 10GBASE-R PCS 3584 + serial PMA/PMD 512 bit times, "
              "transmit and receive together, at most: half each way (an upper bound taken as "
@@ -332,7 +355,8 @@ MakePresets()
                      "ns3::PcieLink::MaxPayloadSize", "ns3::PcieLink::Ecrc",
                      "ns3::PcieLink::Addr64", "ns3::MemoryDomain::PageSize",
                      "ns3::SriovNic::MaxVfs", "ns3::DmaEngine::ReadIssueInterval",
-                     "ns3::DmaEngine::WriteIssueInterval", "ns3::EthernetNetDevice::PhyLatency"});
+                     "ns3::DmaEngine::WriteIssueInterval", "ns3::DmaEngine::WriteFetchTime",
+                     "ns3::DmaEngine::WriteFetchBurstTime", "ns3::EthernetNetDevice::PhyLatency"});
     return {bdw, gen4, ideal3, ideal4, hsw, ixgbe};
 }
 

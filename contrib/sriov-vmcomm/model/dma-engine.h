@@ -38,7 +38,11 @@ struct DmaTransferSplit;
  * the last completion arrived, at ReadDataRate. A read whose bytes straddle one more NIC-memory
  * word than its length needs is realigned: it holds the issue stage UnalignedReadTime more, and
  * the engine's receive path, which takes its completions as the link delivers them, then spends
- * UnalignedReadReceiveTime on it and takes no other such read meanwhile. A write is translated when
+ * UnalignedReadReceiveTime on it and takes no other such read meanwhile. A write's data is pulled
+ * from NIC memory by a fetch stage of its own, busy WriteFetchTime plus WriteFetchBurstTime per
+ * burst of up to WriteFetchBurstBytes (whole NIC-memory words from the first word the data
+ * touches, DeviceBursts()): the large-write rate limit, which also makes a write that straddles
+ * one more word cost a burst more when that word starts a burst. A write is translated when
  * its TLPs reach the root complex (where VT-d sits); a read when its request does. A fault stops
  * the access: nothing is read or written.
  *
@@ -219,6 +223,15 @@ class DmaEngine : public Object
      * \return whether the transfer split is needed (root complex or alignment costs)
      */
     bool NeedsSplit(uint64_t deviceAddr) const;
+    /**
+     * \brief Reserve the write data fetch stage.
+     * \param ready instant the write's data could be in the engine (fetch latency included)
+     * \param deviceAddr the write's NIC-memory address
+     * \param len bytes
+     * \param now the present (read only if the reservation needs it)
+     * \return instant the stage serves the write (ready when it is idle)
+     */
+    Time FetchWriteData(const Time& ready, uint64_t deviceAddr, uint32_t len, LazyNow& now);
     /** \param rate the WriteDataRate attribute */
     void SetWriteDataRate(DataRate rate);
     /** \return the WriteDataRate attribute */
@@ -242,10 +255,14 @@ class DmaEngine : public Object
     DataRate m_readRealignDataRate;            //!< read realignment rate (0: none)
     Time m_unalignedReadReceiveTime;           //!< receive-path time, read straddling a word
     DataRate m_writeRealignDataRate;           //!< write realignment rate (0: none)
+    Time m_writeFetchTime;                     //!< fetch-stage time per write
+    Time m_writeFetchBurstTime;                //!< fetch-stage time per burst
+    uint32_t m_writeFetchBurstBytes;           //!< bytes per NIC-memory read burst
     uint32_t m_deviceWordBytes;                //!< device memory access unit
     Ptr<RootComplex> m_rootComplex;            //!< the host side of the requests
     BusyCalendar m_engine;                     //!< issue slots reserved
     BusyCalendar m_receive;                    //!< receive path of word-straddling reads
+    BusyCalendar m_fetch;                      //!< write data fetch stage
     /** release instants (time steps) of the engine read slots in use (min-heap) */
     std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> m_readSlots;
     uint64_t m_reads;          //!< counter

@@ -4,6 +4,7 @@
 #ifndef DMA_TRANSFER_SPLIT_H
 #define DMA_TRANSFER_SPLIT_H
 
+#include <algorithm>
 #include <cstdint>
 
 namespace ns3 {
@@ -66,6 +67,36 @@ struct DmaTransferSplit
 DmaTransferSplit SplitDmaTransfer(uint64_t addr, uint32_t len, uint64_t deviceAddr, uint32_t mps,
                                   uint32_t mrrs, uint32_t rcb, uint32_t lineBytes,
                                   uint32_t deviceWord, uint32_t coalesceLines = 0);
+
+/**
+ * \ingroup sriov-vmcomm
+ * \brief Device-memory bursts in which a device reads a transfer's data: the whole words
+ * [floor(deviceAddr / word), ceil((deviceAddr + len) / word)) the bytes touch, in bursts of up
+ * to \p burstBytes from the first word touched (not at burst-aligned addresses).
+ *
+ * The NFP6000 pulls a DMA write's data from its memory so (DmaEngine::WriteFetchBurstBytes,
+ * 128 B = 16 words of 8 B): a 64 B transfer at device offset 1 touches 9 words, one burst as
+ * when aligned; 128 B at offset 1 touches 17, two bursts where aligned it is one; 416 B touches
+ * 52 or 53 words, four bursts at every offset.
+ * \param deviceAddr address of the first byte in device memory
+ * \param len bytes (0: one burst)
+ * \param deviceWord the device memory's access unit, bytes (a power of two)
+ * \param burstBytes bytes per burst (a power of two; less than \p deviceWord counts as one word)
+ * \return bursts (at least 1)
+ */
+inline uint32_t
+DeviceBursts(uint64_t deviceAddr, uint32_t len, uint32_t deviceWord, uint32_t burstBytes)
+{
+    // Both are powers of two (their attributes' checkers): shifts, not divisions, on every write.
+    const uint32_t wordShift = static_cast<uint32_t>(__builtin_ctz(deviceWord));
+    const uint32_t burstShift
+        = static_cast<uint32_t>(__builtin_ctz(std::max(burstBytes, deviceWord))) - wordShift;
+    const uint64_t head = deviceAddr & (deviceWord - 1);
+    const uint64_t words = (head + len + deviceWord - 1) >> wordShift;
+    return words == 0
+             ? 1
+             : static_cast<uint32_t>((words + (uint64_t{1} << burstShift) - 1) >> burstShift);
+}
 
 } // namespace ns3
 

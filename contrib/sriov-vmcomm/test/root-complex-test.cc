@@ -4,8 +4,8 @@
  * Tests of the DMA path's mechanisms, each on its own: how a transfer splits into TLPs and cache
  * lines (SplitDmaTransfer), the root complex's request pipeline shared by reads and writes, its
  * direction switches, the host cache (cold reads' latency and memory path), the read latency
- * spread and completion coalescing, and the DMA engine's write data fetch and device-alignment
- * costs.
+ * spread and completion coalescing, and the DMA engine's write data fetch (latency and its
+ * burst stage) and device-alignment costs.
  */
 #include "ns3/data-rate.h"
 #include "ns3/dma-engine.h"
@@ -48,6 +48,9 @@ struct Rig
         link->SetAttribute("MaxOutstandingReads", UintegerValue(1024));
         dma = CreateObject<DmaEngine>();
         dma->Attach(link, nullptr);
+        // The card's write data fetch stage is on by default: off here, as the host's parts.
+        dma->SetAttribute("WriteFetchTime", TimeValue(Time(0)));
+        dma->SetAttribute("WriteFetchBurstTime", TimeValue(Time(0)));
         mem = CreateObject<MemoryDomain>();
         mem->SetAttribute("SizeBytes", UintegerValue(1 << 20));
         mem->Attach(nullptr, uint64_t{1} << 30);
@@ -383,6 +386,73 @@ TEST(DmaEngine, WriteDataFetchDelaysTheWrite)
     EXPECT_EQ(b.dma->Write(b.mem, 0, 2048, Seconds(0)).done
                   - a.dma->Write(a.mem, 0, 2048, Seconds(0)).done,
               NanoSeconds(256));
+}
+
+TEST(DmaTransferSplit, DeviceBurstsCountWordsFromTheFirst)
+{
+    // Bursts of 16 words of 8 B, from the first word the bytes touch.
+    EXPECT_EQ(DeviceBursts(0, 64, 8, 128), 1u);   // 8 words
+    EXPECT_EQ(DeviceBursts(1, 64, 8, 128), 1u);   // 9 words: still one burst
+    EXPECT_EQ(DeviceBursts(63, 64, 8, 128), 1u);  // bytes 63..126: words 7..15
+    EXPECT_EQ(DeviceBursts(0, 128, 8, 128), 1u);  // 16 words
+    EXPECT_EQ(DeviceBursts(1, 128, 8, 128), 2u);  // 17 words
+    EXPECT_EQ(DeviceBursts(8, 128, 8, 128), 1u);  // 16 words, not at a 128 B boundary
+    EXPECT_EQ(DeviceBursts(0, 129, 8, 128), 2u);  // 17 words
+    EXPECT_EQ(DeviceBursts(0, 192, 8, 128), 2u);  // 24 words
+    EXPECT_EQ(DeviceBursts(0, 407, 8, 128), 4u);  // 51 words
+    EXPECT_EQ(DeviceBursts(2, 407, 8, 128), 4u);  // 52 words
+    EXPECT_EQ(DeviceBursts(1, 416, 8, 128), 4u);  // 53 words
+    EXPECT_EQ(DeviceBursts(0, 1024, 8, 128), 8u); // 128 words
+    EXPECT_EQ(DeviceBursts(1, 1024, 8, 128), 9u); // 129 words
+    EXPECT_EQ(DeviceBursts(0, 0, 8, 128), 1u);
+    EXPECT_EQ(DeviceBursts(5, 64, 1, 64), 1u); // byte-addressed memory: no straddle
+    EXPECT_EQ(DeviceBursts(0, 64, 8, 4), 8u);  // a burst below a word: one word each
+}
+
+TEST(DmaEngine, WriteFetchStageCostsPerBurst)
+{
+    // Back-to-back writes, everything but the fetch stage out of the way (the link takes less
+    // for each): 4 ns per write + 17 ns per burst of up to 128 B (16 words of 8 B).
+    auto spacing = [](uint32_t len, uint64_t device)
+    {
+        Rig r;
+        r.dma->SetAttribute("WriteIssueInterval", TimeValue(NanoSeconds(1)));
+        r.dma->SetAttribute("WriteDataRate", DataRateValue(DataRate(0)));
+        r.dma->SetAttribute("WriteFetchTime", TimeValue(NanoSeconds(4)));
+        r.dma->SetAttribute("WriteFetchBurstTime", TimeValue(NanoSeconds(17)));
+        r.dma->SetAttribute("WriteFetchBurstBytes", UintegerValue(128));
+        return r.WriteSpacing(len, device);
+    };
+    EXPECT_NEAR(spacing(64, 0), 21, 0.5);
+    EXPECT_NEAR(spacing(64, 1), 21, 0.5); // 9 words: one burst, nothing to pay
+    EXPECT_NEAR(spacing(128, 0), 21, 0.5);
+    EXPECT_NEAR(spacing(128, 1), 38, 0.5); // 17 words: two bursts
+    EXPECT_NEAR(spacing(128, 8), 21, 0.5);
+    EXPECT_NEAR(spacing(192, 0), 38, 0.5);
+    EXPECT_NEAR(spacing(256, 1), 55, 0.5);
+    EXPECT_NEAR(spacing(416, 0), 72, 0.5);
+    EXPECT_NEAR(spacing(416, 1), 72, 0.5); // 53 words: still four bursts
+    // Reads do not use it: 64 B reads keep the 16 ns read issue interval.
+    Rig r;
+    r.dma->SetAttribute("WriteFetchTime", TimeValue(NanoSeconds(40)));
+    EXPECT_NEAR(r.ReadSpacing(64), 16, 0.5);
+}
+
+TEST(DmaEngine, WriteFetchStageAddsNoLatencyWhenIdle)
+{
+    // 40 ns per burst: a 2048 B write at device offset 3 (257 words, 17 bursts) holds the stage
+    // 4 + 17 x 40 = 684 ns, more than the link takes for it (2240 B of TLPs, 310 ns).
+    Rig a;
+    Rig b;
+    b.dma->SetAttribute("WriteFetchTime", TimeValue(NanoSeconds(4)));
+    b.dma->SetAttribute("WriteFetchBurstTime", TimeValue(NanoSeconds(40)));
+    EXPECT_EQ(a.dma->Write(a.mem, 0, 2048, Seconds(0), 3).done,
+              b.dma->Write(b.mem, 0, 2048, Seconds(0), 3).done);
+    // The second of two writes handed over at once waits for the first in the stage (684 ns)
+    // where without the stage it waits for the link only (310 ns).
+    const Time without = a.dma->Write(a.mem, 8192, 2048, Seconds(0)).done;
+    const Time with = b.dma->Write(b.mem, 8192, 2048, Seconds(0)).done;
+    EXPECT_NEAR((with - without).GetNanoSeconds(), 684 - 310, 5);
 }
 
 TEST(DmaEngine, DeviceWordStraddleCostsIssueTime)

@@ -8,6 +8,7 @@
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
+#include "paging-structure-cache.h"
 
 #include <cstdint>
 #include <map>
@@ -30,7 +31,9 @@ namespace ns3 {
  * access per level (4 levels for 4 KiB, 3 for 2 MiB, 2 for 1 GiB pages), at most
  * MaxConcurrentWalks walks at a time, later ones wait for a walker. With PostedWriteWalks > 0,
  * posted writes have walkers of their own (the root complex's posted queue): a write's miss and a
- * read's miss never wait for each other's walk.
+ * read's miss never wait for each other's walk. With PagingStructureCacheEntries > 0, the upper
+ * entries a walk reads (PML4, PDPT, PD) are cached (PagingStructureCache) and a later walk reads
+ * only the levels below the deepest cached one.
  *
  * An access with no mapping, or a write to a read-only mapping, is a fault: the translation
  * fails, the fault is counted and fired on the Fault trace, and the caller must write nothing.
@@ -136,6 +139,8 @@ class Iommu : public Object
     uint64_t GetMisses() const;
     /** \return page-table memory accesses made by walks */
     uint64_t GetWalkAccesses() const;
+    /** \return walks that skipped levels thanks to the paging-structure cache */
+    uint64_t GetPagingStructureHits() const;
     /** \return faults */
     uint64_t GetFaults() const;
     /** \return IOTLB invalidation operations (strict unmaps and lazy flushes) */
@@ -187,7 +192,8 @@ class Iommu : public Object
     void EnsureGeometry()
     {
         if (m_builtEntries != m_iotlbEntries || m_builtWays != m_iotlbWays
-            || m_builtWalks != m_maxWalks || m_builtPostedWalks != m_postedWalks)
+            || m_builtWalks != m_maxWalks || m_builtPostedWalks != m_postedWalks
+            || m_builtPwcEntries != m_pwcEntries)
         {
             ResizeIotlb();
         }
@@ -236,8 +242,10 @@ class Iommu : public Object
     uint32_t m_iotlbEntries;      //!< total IOTLB entries
     uint32_t m_iotlbWays;         //!< associativity
     Time m_walkLevelLatency;      //!< one page-table memory access
+    Time m_walkLeafExtra;         //!< extra time of a walk's last (leaf) access
     uint32_t m_maxWalks;          //!< concurrent page walks
     uint32_t m_postedWalks;       //!< concurrent page walks of posted writes (0: shared)
+    uint32_t m_pwcEntries;        //!< paging-structure cache entries per level (0: none)
     InvalidationMode m_mode;      //!< strict or lazy
     Time m_invalidationLatency;   //!< CPU cost of a strict invalidation
     uint32_t m_flushQueueEntries; //!< lazy: flush when this many are queued
@@ -247,6 +255,7 @@ class Iommu : public Object
     uint32_t m_builtWays;        //!< associativity the arrays were built for
     uint32_t m_builtWalks;       //!< walkers the heap was built for
     uint32_t m_builtPostedWalks; //!< posted-write walkers that heap was built for
+    uint32_t m_builtPwcEntries;  //!< paging-structure cache entries it was built for
     uint32_t m_sets;             //!< IOTLB sets (entries / ways)
     uint32_t m_setMask;          //!< m_sets - 1 when m_sets is a power of two (set = key & mask)
     bool m_setsPowerOfTwo;       //!< m_sets is a power of two: no 64-bit modulo per probe
@@ -263,6 +272,7 @@ class Iommu : public Object
     std::vector<int64_t> m_writeWalkers;    //!< the same for posted writes (PostedWriteWalks)
     std::vector<PendingFlush> m_flushQueue; //!< lazy invalidations not yet done
     EventId m_flushEvent;                   //!< lazy flush timeout
+    PagingStructureCache m_pwc;             //!< upper-level entries of past walks
 
     uint64_t m_hits;          //!< counter
     uint64_t m_misses;        //!< counter

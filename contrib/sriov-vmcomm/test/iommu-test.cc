@@ -243,6 +243,78 @@ TEST(IommuTest, PostedWritesHaveTheirOwnWalkers)
     }
 }
 
+// The paging-structure cache (PagingStructureCacheEntries): a walk reads only the levels below
+// the deepest cached upper entry (PML4 per 512 GiB, PDPT per 1 GiB, PD per 2 MiB), 0 keeps every
+// walk at its full depth, and an invalidation drops the entries covering the range.
+TEST(IommuTest, PagingStructureCacheShortensWalks)
+{
+    const Time level = NanoSeconds(80);
+    const uint64_t MIB2 = 2097152;
+    const uint64_t GIB1 = 1073741824;
+    auto walk = [](Ptr<Iommu> iommu, uint32_t d, uint64_t iova, Time& now)
+    {
+        now += MicroSeconds(10); // walkers idle: readyAt - now is the walk's own time
+        return iommu->Translate(d, iova, false, now).readyAt - now;
+    };
+    {
+        Ptr<Iommu> iommu = MakeIommu(64, 64);
+        iommu->SetAttribute("PagingStructureCacheEntries", UintegerValue(1));
+        iommu->SetAttribute("InvalidationMode", EnumValue(Iommu::STRICT));
+        const uint32_t d = iommu->CreateDomain();
+        iommu->Map(d, 0, HPA, 2 * GIB1, KIB4);
+        Time now = MicroSeconds(1);
+        EXPECT_EQ(walk(iommu, d, 0, now), 4 * level);           // nothing cached
+        EXPECT_EQ(walk(iommu, d, KIB4, now), level);            // same 2 MiB: PD cached
+        EXPECT_EQ(walk(iommu, d, MIB2 + KIB4, now), 2 * level); // same 1 GiB: PDPT cached
+        EXPECT_EQ(walk(iommu, d, GIB1 + KIB4, now), 3 * level); // same 512 GiB: PML4 cached
+        EXPECT_EQ(walk(iommu, d, 2 * KIB4, now), 3 * level);    // one entry per level: evicted
+        EXPECT_EQ(walk(iommu, d, 3 * KIB4, now), level);        // refilled by that walk
+        EXPECT_EQ(iommu->GetPagingStructureHits(), 5u);
+        EXPECT_EQ(iommu->GetWalkAccesses(), 14u);
+        // A strict unmap of one page drops the PD, PDPT and PML4 entries covering it.
+        iommu->Unmap(d, 4 * KIB4, KIB4);
+        EXPECT_EQ(walk(iommu, d, 5 * KIB4, now), 4 * level);
+        // Another domain's walk does not use this domain's entries.
+        const uint32_t other = iommu->CreateDomain();
+        iommu->Map(other, 0, HPA, MIB2, KIB4);
+        EXPECT_EQ(walk(iommu, other, KIB4, now), 4 * level);
+    }
+    {
+        // 0 (the default): every walk reads all its levels; a 2 MiB page walks 3.
+        Ptr<Iommu> iommu = MakeIommu(64, 64);
+        const uint32_t d = iommu->CreateDomain();
+        iommu->Map(d, 0, HPA, MIB2, KIB4);
+        iommu->Map(d, GIB1, HPA + GIB1, 2 * MIB2, MIB2);
+        Time now = MicroSeconds(1);
+        EXPECT_EQ(walk(iommu, d, 0, now), 4 * level);
+        EXPECT_EQ(walk(iommu, d, KIB4, now), 4 * level);
+        EXPECT_EQ(walk(iommu, d, GIB1, now), 3 * level);
+        EXPECT_EQ(walk(iommu, d, GIB1 + MIB2, now), 3 * level);
+        EXPECT_EQ(iommu->GetPagingStructureHits(), 0u);
+    }
+    {
+        // 2 MiB pages: the PD entry is the leaf (IOTLB), so a walk caches PML4 and PDPT only.
+        Ptr<Iommu> iommu = MakeIommu(64, 64);
+        iommu->SetAttribute("PagingStructureCacheEntries", UintegerValue(4));
+        const uint32_t d = iommu->CreateDomain();
+        iommu->Map(d, 0, HPA, 4 * MIB2, MIB2);
+        Time now = MicroSeconds(1);
+        EXPECT_EQ(walk(iommu, d, 0, now), 3 * level);
+        EXPECT_EQ(walk(iommu, d, MIB2, now), level);
+    }
+    {
+        // PageWalkLeafExtraLatency: the leaf access costs more, whatever levels are skipped.
+        Ptr<Iommu> iommu = MakeIommu(64, 64);
+        iommu->SetAttribute("PagingStructureCacheEntries", UintegerValue(1));
+        iommu->SetAttribute("PageWalkLeafExtraLatency", TimeValue(NanoSeconds(100)));
+        const uint32_t d = iommu->CreateDomain();
+        iommu->Map(d, 0, HPA, MIB2, KIB4);
+        Time now = MicroSeconds(1);
+        EXPECT_EQ(walk(iommu, d, 0, now), 4 * level + NanoSeconds(100));
+        EXPECT_EQ(walk(iommu, d, KIB4, now), level + NanoSeconds(100));
+    }
+}
+
 TEST(IommuTest, FaultsAreCountedAndTraced)
 {
     Ptr<Iommu> iommu = MakeIommu(64, 4);

@@ -57,7 +57,6 @@ CollectComponentParams(const std::vector<Ptr<Host>>& hosts, RunRecord& r)
     for (const Ptr<Host>& h : hosts)
     {
         const std::string name = h->GetName() + "/";
-        std::vector<Ptr<PcieLink>> links;
         for (uint32_t n = 0; n < h->GetNNics(); ++n)
         {
             Ptr<SriovNic> nic = h->GetNic(n);
@@ -65,11 +64,8 @@ CollectComponentParams(const std::vector<Ptr<Host>>& hosts, RunRecord& r)
             Add(r, name + "nic" + i, CollectChangedAttributes(nic));
             Add(r, name + "nic" + i + "/dma", CollectChangedAttributes(nic->GetDmaEngine()));
             Add(r, name + "uplink" + i, CollectChangedAttributes(nic->GetUplink()));
-            if (std::find(links.begin(), links.end(), nic->GetPcieLink()) == links.end())
-            {
-                links.push_back(nic->GetPcieLink()); // a NIC's ports share one
-            }
         }
+        const std::vector<Ptr<PcieLink>> links = h->GetPcieLinks(); // ports share one
         for (uint32_t n = 0; n < links.size(); ++n)
         {
             Add(r, name + "pcie" + std::to_string(n), CollectChangedAttributes(links[n]));

@@ -122,22 +122,6 @@ Be32(const uint8_t* b)
     return uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
 }
 
-/** The host's PCIe links, each once, in NIC order: a multi-port NIC's ports share one. */
-std::vector<Ptr<PcieLink>>
-DistinctLinks(const Ptr<Host>& host)
-{
-    std::vector<Ptr<PcieLink>> links;
-    for (uint32_t n = 0; n < host->GetNNics(); ++n)
-    {
-        Ptr<PcieLink> l = host->GetPcieLink(n);
-        if (std::find(links.begin(), links.end(), l) == links.end())
-        {
-            links.push_back(l);
-        }
-    }
-    return links;
-}
-
 } // namespace
 
 RunCollector::RunCollector(const std::vector<Ptr<Host>>& hosts,
@@ -385,7 +369,7 @@ RunCollector::SnapshotBusy() const
             busy[component + "|down"] = l->GetBusyTimeSoFar(PcieLink::Direction(1)).GetSeconds();
         };
         double cores = 0;
-        const std::vector<Ptr<PcieLink>> links = DistinctLinks(h);
+        const std::vector<Ptr<PcieLink>> links = h->GetPcieLinks();
         for (uint32_t n = 0; n < links.size(); ++n)
         {
             link(name + "/pcie" + std::to_string(n), links[n]);
@@ -491,7 +475,7 @@ RunCollector::CollectHost(RunRecord& r, const Ptr<Host>& h) const
                 {component, tag + "_utilization", InWindow(component + "|" + tag)});
         }
     };
-    const std::vector<Ptr<PcieLink>> links = DistinctLinks(h);
+    const std::vector<Ptr<PcieLink>> links = h->GetPcieLinks();
     for (uint32_t n = 0; n < links.size(); ++n)
     {
         linkCounters(numbered("pcie", n), links[n]);

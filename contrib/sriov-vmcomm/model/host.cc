@@ -18,6 +18,8 @@
 #include "vf-net-device.h"
 #include "virtual-switch.h"
 
+#include <algorithm>
+
 namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("Host");
@@ -170,6 +172,20 @@ Host::GetPcieLink(uint32_t i) const
 {
     NS_ABORT_MSG_IF(i >= m_links.size(), "Host " << m_name << " has no NIC " << i);
     return m_links[i];
+}
+
+std::vector<Ptr<PcieLink>>
+Host::GetPcieLinks() const
+{
+    std::vector<Ptr<PcieLink>> links;
+    for (const Ptr<PcieLink>& l : m_links)
+    {
+        if (std::find(links.begin(), links.end(), l) == links.end())
+        {
+            links.push_back(l);
+        }
+    }
+    return links;
 }
 
 Ptr<Iommu>

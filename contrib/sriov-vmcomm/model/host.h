@@ -91,6 +91,11 @@ class Host : public Object
     Ptr<Node> GetNode() const;
     /** \param i NIC index \return the PCIe link of NIC i (the first NIC's by default) */
     Ptr<PcieLink> GetPcieLink(uint32_t i = 0) const;
+    /**
+     * \return the host's PCIe links, each once, in NIC order (the ports of a multi-port NIC
+     * share one link)
+     */
+    std::vector<Ptr<PcieLink>> GetPcieLinks() const;
     /** \return the IOMMU (may be null) */
     Ptr<Iommu> GetIommu() const;
     /** \param i NIC index \return NIC i (the first NIC by default) */

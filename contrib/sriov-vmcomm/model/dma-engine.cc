@@ -542,7 +542,7 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
     Time extra = r.iommuTime;
     if (split)
     {
-        extra += m_rootComplex->Read(s, atRootComplex + r.iommuTime);
+        extra += m_rootComplex->Read(s, atRootComplex + r.iommuTime, r.hpa);
     }
     // The root complex's completions, when it does not merge them all up to MPS.
     const uint32_t completions
@@ -618,7 +618,7 @@ DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, cons
             earlier
                 = Seconds(m_link->GetWriteWireBytes(before) * 8.0 / m_link->GetTlpBandwidthBps());
         }
-        r.done = m_rootComplex->Write(s, r.done, earlier);
+        r.done = m_rootComplex->Write(s, r.done, earlier, r.hpa);
     }
     if (!m_opTrace.IsEmpty())
     {

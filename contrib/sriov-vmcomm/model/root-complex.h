@@ -12,6 +12,8 @@
 #include "ns3/random-variable-stream.h"
 
 #include <cstdint>
+#include <deque>
+#include <unordered_set>
 
 namespace ns3 {
 
@@ -43,6 +45,10 @@ namespace ns3 {
  *   completions of up to MPS bytes only when the request touches at least
  *   CompletionCoalesceLines lines; a smaller request gets one completion per line, each with its
  *   own header on the link (SplitDmaTransfer counts them, PcieLink carries them).
+ * - **DRAM refresh.** A cold read that reaches memory while a refresh is in progress
+ *   (DramRefreshTime every DramRefreshInterval) waits for its end: the tail of cold reads'
+ *   latency (p99.9 far above p95). It adds latency, not a rate bound (one rank refreshes while
+ *   the others serve).
  * - **Read latency distribution.** Each read's memory access takes more by a normal draw
  *   (ReadLatencySpreadMean, ReadLatencySpreadStdDev), limited to 0 .. twice the mean: the spread
  *   of real DMA latency (median, p95, p99.9 and min differ).
@@ -65,10 +71,12 @@ class RootComplex : public Object
      * \brief A read whose request reached the root complex, translated, at \p ready.
      * \param split the read's split (request TLPs, cache lines)
      * \param ready instant the request is at the root complex and translated
+     * \param hpa host-physical address of its first byte (lines the device wrote hit:
+     *        DeviceWriteAllocateBytes)
      * \return time the read's completions wait on top of the link's RootComplexReadLatency
      *         (pipeline queueing, cache miss, latency spread), from \p ready
      */
-    Time Read(const DmaTransferSplit& split, const Time& ready);
+    Time Read(const DmaTransferSplit& split, const Time& ready, uint64_t hpa = 0);
 
     /**
      * \brief A posted write that reached the root complex, translated, at \p ready.
@@ -80,9 +88,11 @@ class RootComplex : public Object
      * \param split the write's split (TLPs, cache lines)
      * \param ready instant its last TLP is at the root complex and translated
      * \param earlierTlps how much earlier the first TLP arrived (0: one TLP)
+     * \param hpa host-physical address of its first byte (its lines are then in the cache)
      * \return instant the pipeline has taken the write (>= \p ready)
      */
-    Time Write(const DmaTransferSplit& split, const Time& ready, const Time& earlierTlps = Time(0));
+    Time Write(const DmaTransferSplit& split, const Time& ready, const Time& earlierTlps = Time(0),
+               uint64_t hpa = 0);
 
     /**
      * \brief Where the device's data sits in the host cache.
@@ -128,33 +138,56 @@ class RootComplex : public Object
      * \return instant the pipeline starts it, time steps
      */
     int64_t Occupy(bool write, const DmaTransferSplit& split, int64_t base, int64_t readyStep);
+    /** \return how long a cold read waits for a DRAM refresh in progress (0: none) */
+    Time RefreshWait();
+    /** \param bytes the DeviceWriteAllocateBytes attribute */
+    void SetDeviceWriteAllocateBytes(uint64_t bytes);
+    /** \return the DeviceWriteAllocateBytes attribute */
+    uint64_t GetDeviceWriteAllocateBytes() const;
+    /**
+     * \brief Note lines the device wrote (they are in the cache), forgetting the oldest.
+     * \param hpa host-physical address of the first byte
+     * \param lines cache lines from there
+     */
+    void Remember(uint64_t hpa, uint32_t lines);
+    /**
+     * \param hpa host-physical address of a read's first byte
+     * \param lines its cache lines
+     * \return whether the device wrote all of them recently (they hit)
+     */
+    bool Written(uint64_t hpa, uint32_t lines) const;
     /** \param mean the ReadLatencySpreadMean attribute */
     void SetSpreadMean(Time mean);
     /** \return the ReadLatencySpreadMean attribute */
     Time GetSpreadMean() const;
 
-    Time m_readRequestTime;             //!< pipeline time per read request TLP
-    Time m_readLineTime;                //!< pipeline time per cache line read
-    Time m_writeTlpTime;                //!< pipeline time per write TLP
-    Time m_writeLineTime;               //!< pipeline time per cache line written
-    Time m_switchLineTime;              //!< extra per line after an operation of the other kind
-    Time m_readStraddleLineTime;        //!< pipeline time per line a read straddles
-    Time m_writeStraddleLineTime;       //!< pipeline time per line a write straddles
-    Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
-    Time m_coldRequestTime;             //!< memory-path time per request of such a read
-    uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
-    uint32_t m_coalesceLines;           //!< lines from which completions are merged (0: always)
-    Time m_spreadMean;                  //!< mean extra latency per read
-    Time m_spreadStdDev;                //!< its standard deviation
-    Ptr<NormalRandomVariable> m_jitter; //!< draws it (created when needed)
-    Ptr<UniformRandomVariable> m_hit;   //!< draws cache hits (created when needed)
-    double m_hitRatio;                  //!< fraction of reads that hit (SetWorkingSet)
-    bool m_jitterActive;                //!< m_jitter is not the constant 0
-    bool m_lastWrite;                   //!< the last operation in the pipeline was a write
-    BusyCalendar m_pipeline;            //!< pipeline reservations (time steps)
-    BusyCalendar m_memory;              //!< memory-path reservations of cold reads
-    uint64_t m_coldReads;               //!< counter
-    uint64_t m_lines;                   //!< counter
+    Time m_readRequestTime;                 //!< pipeline time per read request TLP
+    Time m_readLineTime;                    //!< pipeline time per cache line read
+    Time m_writeTlpTime;                    //!< pipeline time per write TLP
+    Time m_writeLineTime;                   //!< pipeline time per cache line written
+    Time m_switchLineTime;                  //!< extra per line after an operation of the other kind
+    Time m_readStraddleLineTime;            //!< pipeline time per line a read straddles
+    Time m_writeStraddleLineTime;           //!< pipeline time per line a write straddles
+    Time m_coldReadLatency;                 //!< extra latency of a read that misses the cache
+    Time m_coldRequestTime;                 //!< memory-path time per request of such a read
+    Time m_refreshInterval;                 //!< DRAM refresh interval (tREFI; 0: none)
+    Time m_refreshTime;                     //!< DRAM time per refresh (tRFC)
+    uint64_t m_cacheBytes;                  //!< host cache capacity for device data (0: unbounded)
+    uint32_t m_coalesceLines;               //!< lines from which completions are merged (0: always)
+    Time m_spreadMean;                      //!< mean extra latency per read
+    Time m_spreadStdDev;                    //!< its standard deviation
+    Ptr<NormalRandomVariable> m_jitter;     //!< draws it (created when needed)
+    Ptr<UniformRandomVariable> m_hit;       //!< draws cache hits (created when needed)
+    double m_hitRatio;                      //!< fraction of reads that hit (SetWorkingSet)
+    bool m_jitterActive;                    //!< m_jitter is not the constant 0
+    bool m_lastWrite;                       //!< the last operation in the pipeline was a write
+    BusyCalendar m_pipeline;                //!< pipeline reservations (time steps)
+    BusyCalendar m_memory;                  //!< memory-path reservations of cold reads
+    uint64_t m_writtenCapacity;             //!< DeviceWriteAllocateBytes in lines (0: off)
+    std::unordered_set<uint64_t> m_written; //!< lines the device wrote, in the cache
+    std::deque<uint64_t> m_writtenOrder;    //!< the same, oldest first
+    uint64_t m_coldReads;                   //!< counter
+    uint64_t m_lines;                       //!< counter
 };
 
 } // namespace ns3

@@ -235,6 +235,11 @@ DmaEngine::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu)
     NS_ABORT_MSG_IF(!link, "DmaEngine::Attach: a PCIe link is required");
     m_link = link;
     m_iommu = iommu;
+    if (m_iommu)
+    {
+        // The walks read the host's memory: its refreshes delay them as they delay cold reads.
+        m_iommu->SetDramRefreshWait(MakeCallback(&RootComplex::DramRefreshWait, m_rootComplex));
+    }
 }
 
 void
@@ -303,6 +308,10 @@ DmaEngine::SetRootComplex(Ptr<RootComplex> rootComplex)
 {
     NS_ABORT_MSG_IF(!rootComplex, "DmaEngine::SetRootComplex: a root complex is required");
     m_rootComplex = rootComplex;
+    if (m_iommu)
+    {
+        m_iommu->SetDramRefreshWait(MakeCallback(&RootComplex::DramRefreshWait, m_rootComplex));
+    }
 }
 
 inline bool

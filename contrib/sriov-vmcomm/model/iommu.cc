@@ -199,6 +199,7 @@ Iommu::DoDispose()
     m_lastExtent.clear();
     m_iotlb.clear();
     m_walkers.clear();
+    m_refreshWait.Nullify();
     m_writeWalkers.clear();
     Object::DoDispose();
 }
@@ -581,8 +582,14 @@ Iommu::Translate(uint32_t domain, uint64_t iova, bool write, const Time& now)
             = write && !m_writeWalkers.empty() ? m_writeWalkers : m_walkers;
         std::pop_heap(walkers.begin(), walkers.end(), std::greater<>());
         const int64_t start = std::max(nowStep, walkers.back());
-        const int64_t done = start + int64_t{levels} * m_walkLevelLatency.GetTimeStep()
-                           + m_walkLeafExtra.GetTimeStep();
+        int64_t done = start + int64_t{levels} * m_walkLevelLatency.GetTimeStep()
+                     + m_walkLeafExtra.GetTimeStep();
+        if (!m_refreshWait.IsNull())
+        {
+            // The leaf read goes to DRAM (the upper entries stay in the host's cache) and may
+            // meet a refresh; the walker waits for it too.
+            done += m_refreshWait().GetTimeStep();
+        }
         walkers.back() = done;
         std::push_heap(walkers.begin(), walkers.end(), std::greater<>());
 
@@ -621,6 +628,12 @@ Iommu::GetPageRemainder(uint32_t domain, uint64_t iova) const
         return 0;
     }
     return ext->pageBytes - (iova & (ext->pageBytes - 1));
+}
+
+void
+Iommu::SetDramRefreshWait(Callback<Time> wait)
+{
+    m_refreshWait = wait;
 }
 
 uint64_t

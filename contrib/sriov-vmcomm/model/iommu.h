@@ -4,6 +4,7 @@
 #ifndef IOMMU_H
 #define IOMMU_H
 
+#include "ns3/callback.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -33,7 +34,8 @@ namespace ns3 {
  * posted writes have walkers of their own (the root complex's posted queue): a write's miss and a
  * read's miss never wait for each other's walk. With PagingStructureCacheEntries > 0, the upper
  * entries a walk reads (PML4, PDPT, PD) are cached (PagingStructureCache) and a later walk reads
- * only the levels below the deepest cached one.
+ * only the levels below the deepest cached one. The leaf read may wait for a DRAM refresh
+ * (SetDramRefreshWait).
  *
  * An access with no mapping, or a write to a read-only mapping, is a fault: the translation
  * fails, the fault is counted and fired on the Fault trace, and the caller must write nothing.
@@ -135,6 +137,17 @@ class Iommu : public Object
 
     /** \return IOTLB hits */
     uint64_t GetHits() const;
+    /**
+     * \brief Where a walk's leaf read goes: it waits this long for a DRAM refresh.
+     *
+     * A walk's leaf (page-table entry) read goes to memory (the leaf entries of a large window
+     * are not in the host's cache, the upper ones are: PageWalkLeafExtraLatency), so it may meet
+     * a refresh in progress (RootComplex::DramRefreshWait); DmaEngine::Attach sets it. Null
+     * (the default): no wait.
+     * \param wait returns one access's wait
+     */
+    void SetDramRefreshWait(Callback<Time> wait);
+
     /** \return IOTLB misses (each causes a walk) */
     uint64_t GetMisses() const;
     /** \return page-table memory accesses made by walks */
@@ -273,6 +286,7 @@ class Iommu : public Object
     std::vector<PendingFlush> m_flushQueue; //!< lazy invalidations not yet done
     EventId m_flushEvent;                   //!< lazy flush timeout
     PagingStructureCache m_pwc;             //!< upper-level entries of past walks
+    Callback<Time> m_refreshWait;           //!< a page-table read's wait for a DRAM refresh
 
     uint64_t m_hits;          //!< counter
     uint64_t m_misses;        //!< counter

@@ -328,7 +328,7 @@ RootComplex::Read(const DmaTransferSplit& split, const Time& ready, uint64_t hpa
     if (cold)
     {
         ++m_coldReads;
-        extra += m_coldReadLatency + RefreshWait();
+        extra += m_coldReadLatency + DramRefreshWait();
     }
     if (m_jitterActive)
     {
@@ -340,8 +340,8 @@ RootComplex::Read(const DmaTransferSplit& split, const Time& ready, uint64_t hpa
     return extra;
 }
 
-inline Time
-RootComplex::RefreshWait()
+Time
+RootComplex::DramRefreshWait()
 {
     const int64_t interval = m_refreshInterval.GetTimeStep();
     const int64_t busy = m_refreshTime.GetTimeStep();

@@ -120,6 +120,15 @@ class RootComplex : public Object
      */
     int64_t AssignStreams(int64_t stream);
 
+    /**
+     * \brief One access to DRAM meets its rank at a random phase of DramRefreshInterval.
+     *
+     * Used for the data of cold reads and, through Iommu::SetDramRefreshWait, for the IOMMU's
+     * page-table reads.
+     * \return how long it waits for a refresh in progress (0: none, or refresh not modelled)
+     */
+    Time DramRefreshWait();
+
     /** \return reads that missed the host cache */
     uint64_t GetColdReads() const;
     /** \return cache lines read plus written */
@@ -138,8 +147,6 @@ class RootComplex : public Object
      * \return instant the pipeline starts it, time steps
      */
     int64_t Occupy(bool write, const DmaTransferSplit& split, int64_t base, int64_t readyStep);
-    /** \return how long a cold read waits for a DRAM refresh in progress (0: none) */
-    Time RefreshWait();
     /** \param bytes the DeviceWriteAllocateBytes attribute */
     void SetDeviceWriteAllocateBytes(uint64_t bytes);
     /** \return the DeviceWriteAllocateBytes attribute */

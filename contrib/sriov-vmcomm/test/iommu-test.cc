@@ -443,6 +443,30 @@ TEST(IommuTest, LazyUnmapLeavesStaleEntryUntilFlush)
     Simulator::Destroy();
 }
 
+TEST(IommuTest, WalkLeafReadWaitsForADramRefresh)
+{
+    // A walk's leaf read goes to DRAM: its refresh wait (one call per walk) lengthens the walk
+    // and holds the walker, so the next miss on the one walker starts after it. Hits never ask.
+    const Time level = NanoSeconds(80);
+    Ptr<Iommu> iommu = MakeIommu(64, 64, 1);
+    const uint32_t d = iommu->CreateDomain();
+    iommu->Map(d, 0, HPA, 16 * KIB4, KIB4);
+    int asked = 0;
+    std::vector<Time> waits{NanoSeconds(100), Time(0)};
+    iommu->SetDramRefreshWait(Callback<Time>(
+        [&asked, &waits]()
+        {
+            return waits[asked++];
+        }));
+    const Time now = MicroSeconds(1);
+    EXPECT_EQ(iommu->Translate(d, 0, false, now).readyAt, now + 4 * level + NanoSeconds(100));
+    EXPECT_EQ(iommu->Translate(d, 8, false, now).readyAt, now + 4 * level + NanoSeconds(100));
+    EXPECT_EQ(asked, 1); // the hit waited for the walk in progress, not for a refresh
+    // The one walker was busy until the first walk's end.
+    EXPECT_EQ(iommu->Translate(d, KIB4, false, now).readyAt, now + 8 * level + NanoSeconds(100));
+    EXPECT_EQ(asked, 2);
+}
+
 TEST(IommuTest, LazyFlushOnTimeout)
 {
     Ptr<Iommu> iommu = MakeIommu(64, 4, 6, Iommu::LAZY);

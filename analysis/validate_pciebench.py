@@ -320,7 +320,7 @@ def model_distributions(cdfs, options, results):
         if "cdf" not in options:
             d.reason = "dma-bench has no --cdf (it prints no latency distribution)"
         elif d.point.run is None:
-            d.reason = "its point is not modelled: " + (d.point.reason or "?")
+            d.reason = "as its row: " + (d.point.reason or "?")
         elif not results[d.point.run].get("lat_cdf"):
             d.reason = "dma-bench printed no lat_cdf for its point"
         else:

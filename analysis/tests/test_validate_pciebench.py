@@ -206,7 +206,7 @@ class ValidatePciebenchTest(TempDirTest):
         self.assertEqual(within, sum(e <= 10 for e in errors))
         # the command interface's stays not modelled, as its row; x_cdf.csv has no row to pair with
         self.assertEqual(summary[("(cdf) cmd_cdf.csv", "cdf")][:3], (1, 0, 1))
-        self.assertIn("its point is not modelled: NFP command interface", cdf["cmd_cdf.csv"][0]["status"])
+        self.assertIn("not modelled: as its row: NFP command interface", cdf["cmd_cdf.csv"][0]["status"])
         self.assertEqual(summary[("(cdf) x_cdf.csv", "cdf")][:3], (2, 0, 2))
         self.assertEqual(len(cdf["x_cdf.csv"]), 2)
         self.assertTrue(all(r["model"] == "" and "cannot be paired with a row: no point file x.csv" in r["status"]

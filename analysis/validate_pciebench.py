@@ -20,11 +20,18 @@ name: a point file has the columns Test, PAT, Cache, HO, DO, WinSZ, SZ and the m
 Whether the IOMMU is on is a property of the directory, not of a column: --iommu=auto (the
 default) takes it from the directory's name (pcie-bench names IOMMU runs `...-iommu...`).
 
+A distribution file X_cdf.csv holds one CDF per row of X.csv, in order. If dma-bench has --cdf
+(it is asked, `dma-bench --list-options`), every latency call gets --cdf=on and each distribution
+is compared with the model's CDF of its row's point: at every measured CDF row with
+0 < F <= 0.999, the model's quantile at F (its smallest latency reached by a share F of the
+operations) against the measured latency; the distribution's error is the largest
+|model - measured| / measured of those rows.
+
 A point dma-bench cannot express is listed as "not modelled" with the reason, never dropped and
 never given a value: the NFP command-interface tests (LAT_CMD_*), offsets and cache states
-dma-bench has no option for (it is asked, `dma-bench --list-options`), latency figures it does
-not print, distribution (CDF) files. Points are batched per dma-bench call (lists of sizes or
-windows) and the calls run --jobs at a time. --ns3::Type::Attribute=VALUE options go to every
+dma-bench has no option for, latency figures it does not print, distributions that cannot be
+paired with a row or whose row is not modelled. Points are batched per dma-bench call (lists of
+sizes or windows) and the calls run --jobs at a time. --ns3::Type::Attribute=VALUE options go to every
 dma-bench call, over the preset (to try a parameter against the data).
 
 Exit status: 0 done, 2 bad input (one line on stderr; nothing run or written), 1 other errors.
@@ -77,6 +84,8 @@ MAX_SIZE = 1 << 20  # dma-bench's limits
 MAX_WINDOW = 1 << 40
 BATCH = 24  # points per dma-bench call at most, so that --jobs has calls to share
 WITHIN_PCT = 10.0
+CDF_MAX_F = 0.999  # the CDF rows compared: 0 < F <= 0.999 (above: a few outliers of ~10 us)
+CDF_F_SLACK = 1e-9  # the model's fractions are printed to 9 significant digits
 
 
 class BadInput(Exception):
@@ -108,6 +117,52 @@ class Point:
         if self.model is None or not self.measured:
             return None
         return (self.model - self.measured) / self.measured * 100.0
+
+
+class Distribution:
+    """One measured latency distribution of a CDF file, and the model's."""
+
+    def __init__(self, file, index, rows):
+        self.file = file
+        self.index = index  # 0-based, in the file
+        self.rows = rows  # [(ns, F, line)] as measured
+        self.label = f"distribution {index + 1}"
+        self.point = None  # the Point of its row (lat_med_ns) when it can be paired with one
+        self.reason = None  # why not modelled
+        self.model_cdf = None  # [(ns, F)] of the model's point
+        self.error_pct = None  # largest |model - measured| / measured over the compared rows, %
+        self.worst = None  # (F, measured ns, model ns, line) of the row where it is largest
+
+    def compare(self, model_cdf):
+        """Set model_cdf, error_pct and worst from the model's CDF [(ns, F)] (sorted), or the
+        reason if no measured row is comparable."""
+        self.model_cdf = model_cdf
+        worst = None
+        for ns, f, line in self.rows:
+            if not 0 < f <= CDF_MAX_F or ns <= 0:
+                continue
+            model = quantile(model_cdf, f)
+            err = abs(model - ns) / ns * 100.0
+            if worst is None or err > worst[0]:
+                worst = (err, f, ns, model, line)
+        if worst is None:
+            self.reason = f"no CDF row with 0 < F <= {CDF_MAX_F}"
+            return
+        self.error_pct = worst[0]
+        self.worst = worst[1:]
+
+
+def fraction(f):
+    """A CDF fraction for the table: 0.9780, or 3.0e-05 below 0.001."""
+    return f"{f:.4f}" if f >= 0.001 else f"{f:.1e}"
+
+
+def quantile(cdf, f):
+    """The smallest latency of a CDF [(ns, F)] (sorted) whose F reaches f."""
+    for ns, frac in cdf:
+        if frac >= f - CDF_F_SLACK:
+            return ns
+    return cdf[-1][0]
 
 
 class Parser(argparse.ArgumentParser):
@@ -190,7 +245,7 @@ def read_dir(directory):
                 ns, frac = number(r[1], name, i + 2, "ns", False), number(r[2], name, i + 2, "cdf", False)
                 if not dists or ns < dists[-1][-1][0] or frac < dists[-1][-1][1]:
                     dists.append([])
-                dists[-1].append((ns, frac))
+                dists[-1].append((ns, frac, i + 2))
             cdfs[name] = dists
             continue
         missing = [c for c in KEY_COLUMNS if c not in header]
@@ -221,20 +276,55 @@ def read_dir(directory):
 
 
 def label_distributions(cdfs, points_by_file):
-    """{cdf file: [(label, rows)]}. X_cdf.csv is taken as the distributions of X.csv's rows, in
+    """{cdf file: [Distribution]}. X_cdf.csv is taken as the distributions of X.csv's rows, in
     order (pcie-bench writes them so), if it holds one per row and each starts at its row's
-    Min(ns); otherwise they are numbered."""
+    Min(ns): each is then named by its row and paired with the row's Point (its lat_med_ns, whose
+    dma-bench call gives the model's CDF); otherwise they are numbered and not modelled."""
     out = OrderedDict()
     for name, dists in cdfs.items():
+        ds = [Distribution(name, i, rows) for i, rows in enumerate(dists)]
+        out[name] = ds
         sibling = name[:-len("_cdf.csv")] + ".csv" if name.endswith("_cdf.csv") else None
-        rows = list(OrderedDict((p.line, p) for p in points_by_file.get(sibling, [])).values())
-        mins = {p.line: p.measured for p in points_by_file.get(sibling, []) if p.quantity == "lat_min_ns"}
-        if len(rows) == len(dists) and all(abs(mins.get(p.line, -9) - d[0][0]) < 1 for p, d in zip(rows, dists)):
-            labels = [f"{p.test} {p.pattern} {p.cache} window={byte_size(p.window)} size={p.size}" for p in rows]
+        if sibling is None:
+            why = "no point file to pair it with (the name is not X_cdf.csv)"
+        elif sibling not in points_by_file:
+            why = f"no point file {sibling} to pair it with"
         else:
-            labels = [f"distribution {i + 1}" for i in range(len(dists))]
-        out[name] = list(zip(labels, dists))
+            by_line = OrderedDict()
+            for p in points_by_file[sibling]:
+                by_line.setdefault(p.line, []).append(p)
+            mins = {p.line: p.measured for p in points_by_file[sibling] if p.quantity == "lat_min_ns"}
+            rows = list(by_line.values())
+            if len(rows) != len(ds):
+                why = f"{sibling} has {len(rows)} rows, {name} {len(ds)} distributions"
+            elif not all(abs(mins.get(r[0].line, -9) - d.rows[0][0]) < 1 for r, d in zip(rows, ds)):
+                why = f"their minima are not the Min(ns) of {sibling}'s rows"
+            else:
+                why = None
+                for r, d in zip(rows, ds):
+                    p = next((p for p in r if p.quantity == "lat_med_ns"), r[0])
+                    d.point = p
+                    d.label = f"{p.test} {p.pattern} {p.cache} window={byte_size(p.window)} size={p.size}"
+        if why:
+            for d in ds:
+                d.reason = "cannot be paired with a row: " + why
     return out
+
+
+def model_distributions(cdfs, options, results):
+    """Compare each paired distribution with the model's CDF of its row's point (results: the
+    dma-bench objects by (call key, size, window)), or say why not."""
+    for d in (d for ds in cdfs.values() for d in ds):
+        if d.reason:
+            continue
+        if "cdf" not in options:
+            d.reason = "dma-bench has no --cdf (it prints no latency distribution)"
+        elif d.point.run is None:
+            d.reason = "as its row: " + (d.point.reason or "?")
+        elif not results[d.point.run].get("lat_cdf"):
+            d.reason = "dma-bench printed no lat_cdf for its point"
+        else:
+            d.compare([(float(ns), float(f)) for ns, f in results[d.point.run]["lat_cdf"]])
 
 def plan(points, options, cache_choices):
     """Decide for every point how dma-bench runs it, or why it cannot. Returns the dma-bench
@@ -319,6 +409,8 @@ def command(program, args, key, sizes, windows):
         cmd += [f"--host-offset={ho}", f"--device-offset={do}"]
     if args.ops:
         cmd.append(f"--ops={args.ops}")
+    if metric == "lat" and args.cdf:
+        cmd.append("--cdf=on")
     return cmd + args.ns3
 
 
@@ -357,6 +449,22 @@ def table_rows(points):
                "ok" if p.reason is None else "not modelled: " + p.reason)
 
 
+def cdf_rows(cdfs):
+    """The table rows of the distributions (TABLE_COLUMNS): a modelled one shows the measured and
+    the model's quantile where they differ most (line and F of that CDF row); the key columns are
+    its row's when it is paired with one."""
+    for d in (d for ds in cdfs.values() for d in ds):
+        p = d.point
+        key = (p.pattern, p.cache, p.ho, p.do, p.window, p.size) if p else ("",) * 6
+        if d.worst is not None:
+            f, measured, model, line = d.worst
+            yield (d.file, line, "(cdf)", *key, f"cdf q{fraction(f)}", round(measured, 3), round(model, 3),
+                   round((model - measured) / measured * 100.0, 2), "ok")
+        else:
+            yield (d.file, d.rows[0][2], "(cdf)", *key, "cdf", None, None, None,
+                   f"not modelled: {d.reason}")
+
+
 def print_table(points, cdfs, out):
     widths = (31, 4, 12, 4, 7, 3, 3, 9, 5, 11, 9, 9, 7)
     head = ("file", "line", "test", "pat", "cache", "ho", "do", "window", "size", "quantity", "measured",
@@ -367,10 +475,15 @@ def print_table(points, cdfs, out):
         cells = [str(c) for c in r[:10]] + [fmt(r[10], 2), fmt(r[11], 2), fmt(r[12], 1)]
         out.write(" ".join(c.ljust(w) if i < 10 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
                   + ("" if r[13] == "ok" else "  " + r[13]) + "\n")
-    for name, dists in cdfs.items():
-        for label, rows in dists:
-            out.write(f"{name:31} {'-':4} {'(cdf)':12} latency distribution of {label}, {len(rows)} CDF rows  "
-                      "not modelled: dma-bench prints no latency distribution\n")
+    for d, r in zip((d for ds in cdfs.values() for d in ds), cdf_rows(cdfs)):
+        cells = [str(c) for c in r[:10]] + [fmt(r[10], 2), fmt(r[11], 2), fmt(r[12], 1)]
+        note = f"latency distribution of {d.label}, {len(d.rows)} CDF rows"
+        if d.worst is not None:
+            note += f", largest error at F={fraction(d.worst[0])}"
+        else:
+            note += f"; {r[13]}"
+        out.write(" ".join(c.ljust(w) if i < 10 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+                  + "  " + note + "\n")
 
 
 def summarize(points, cdfs):
@@ -396,9 +509,12 @@ def summarize(points, cdfs):
                          max_abs_err_pct=max(errs) if errs else None,
                          within_10pct=sum(e <= WITHIN_PCT for e in errs)))
     for name, dists in cdfs.items():
-        rows.append(dict(test=f"(cdf) {name}", quantity="cdf", points=len(dists), modelled=0,
-                         not_modelled=len(dists),
-                         median_abs_err_pct=None, max_abs_err_pct=None, within_10pct=0))
+        errs = [d.error_pct for d in dists if d.error_pct is not None]
+        rows.append(dict(test=f"(cdf) {name}", quantity="cdf", points=len(dists), modelled=len(errs),
+                         not_modelled=len(dists) - len(errs),
+                         median_abs_err_pct=statistics.median(errs) if errs else None,
+                         max_abs_err_pct=max(errs) if errs else None,
+                         within_10pct=sum(e <= WITHIN_PCT for e in errs)))
     return rows
 
 
@@ -423,8 +539,10 @@ def not_modelled(points, cdfs):
         if p.reason:
             reasons[p.reason].add((p.file, p.line))
     reasons = {why: len(rows) for why, rows in reasons.items()}
-    if cdfs:
-        reasons["latency distribution (CDF): dma-bench prints no distribution"] = sum(map(len, cdfs.values()))
+    for d in (d for ds in cdfs.values() for d in ds):
+        if d.reason:
+            why = "latency distribution (CDF): " + d.reason
+            reasons[why] = reasons.get(why, 0) + 1
     return sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -449,10 +567,8 @@ def write_csv(path, points, cdfs):
         w.writerow(TABLE_COLUMNS)
         for r in table_rows(points):
             w.writerow(["" if c is None else c for c in r])
-        for name, dists in cdfs.items():
-            for label, _ in dists:
-                w.writerow([name, "", "(cdf)", "", "", "", "", "", "", "cdf: " + label, "", "", "",
-                            "not modelled: dma-bench prints no latency distribution"])
+        for r in cdf_rows(cdfs):
+            w.writerow(["" if c is None else c for c in r])
 
 
 def byte_size(n):
@@ -530,24 +646,65 @@ def plot_files(out_dir, points_by_file, cdfs, title):
         plt.close(fig)
         written.append(path)
     for name, dists in cdfs.items():
-        fig, ax = plt.subplots(figsize=(9.5, 5.0))
-        styles = ("-", "--", ":", "-.")
-        for i, (label, rows) in enumerate(dists):
-            ax.plot([r[0] for r in rows], [r[1] for r in rows], styles[i // 10 % 4], lw=1, label=label,
-                    drawstyle="steps-post")
-        ax.set_xscale("log")
-        ax.set_xlabel("latency (ns)")
-        ax.set_ylabel("CDF (measured)")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        fig.suptitle(f"{name}\n{title}", fontsize=9)
-        fig.text(0.01, 0.01, "not modelled: dma-bench prints no latency distribution", fontsize=6)
-        fig.tight_layout(rect=(0, 0.03, 1, 0.95))
         path = os.path.join(out_dir, os.path.splitext(name)[0] + ".png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
+        plot_distributions(plt, Line2D, path, name, dists, title)
         written.append(path)
     return written
+
+
+def short_label(d):
+    """A panel title: "RD Rand Cold 8KiB 64B" for a paired distribution, else its number."""
+    p = d.point
+    if p is None:
+        return d.label
+    test = p.test.replace("LAT_DMA_", "").replace("LAT_CMD_", "CMD ")
+    size = byte_size(p.size)
+    return f"{test} {p.pattern} {p.cache} {byte_size(p.window)} {size}{'' if size[-1].isalpha() else 'B'}"
+
+
+def plot_distributions(plt, Line2D, path, name, dists, title):
+    """One panel per distribution: measured CDF (steps, solid) and the model's (dashed, same
+    colour), x from a bit below the smaller minimum to a bit above the larger p99.9 of the two."""
+    cols = min(4, len(dists))
+    nrows = (len(dists) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.1 * cols + 0.4, 2.35 * nrows + 1.0), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    note_box = dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1.0)
+    for i, d in enumerate(dists):
+        ax = axes[i // cols][i % cols]
+        c = colors[i % len(colors)]
+        measured = [(r[0], r[1]) for r in d.rows]
+        ax.plot([r[0] for r in measured], [r[1] for r in measured], "-", color=c, lw=1.2, drawstyle="steps-post")
+        lo, hi = measured[0][0], quantile(measured, CDF_MAX_F)
+        if d.model_cdf:
+            model = [(d.model_cdf[0][0], 0.0)] + d.model_cdf
+            ax.plot([r[0] for r in model], [r[1] for r in model], "--", color=c, lw=1.2, drawstyle="steps-post")
+            lo, hi = min(lo, model[0][0]), max(hi, quantile(d.model_cdf, CDF_MAX_F))
+        pad = max(0.08 * (hi - lo), 5.0)
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(0, 1.02)
+        ax.set_title(short_label(d), fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, alpha=0.3)
+        if d.error_pct is not None:
+            ax.text(0.97, 0.05, f"max err {d.error_pct:.1f}%\nat F={fraction(d.worst[0])}", transform=ax.transAxes,
+                    ha="right", va="bottom", fontsize=6.5, bbox=note_box)
+        else:
+            ax.text(0.97, 0.05, "\n".join(textwrap.wrap("not modelled: " + d.reason, width=34)),
+                    transform=ax.transAxes, ha="right", va="bottom", fontsize=5.5, color="0.3", bbox=note_box)
+        if i % cols == 0:
+            ax.set_ylabel("CDF", fontsize=7)
+        if i // cols == nrows - 1 or i + cols >= len(dists):
+            ax.set_xlabel("latency (ns)", fontsize=7)
+    for j in range(len(dists), nrows * cols):
+        axes[j // cols][j % cols].set_visible(False)
+    handles = [Line2D([], [], color="k", lw=1.2, label="measured"),
+               Line2D([], [], color="k", lw=1.2, ls="--", label="model")]
+    fig.legend(handles=handles, loc="upper right", fontsize=7.5, ncol=2, frameon=False)
+    fig.suptitle(f"{name}\n{title}; x: up to the larger p99.9", fontsize=9)
+    fig.tight_layout()  # leaves room for the suptitle
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def main(argv):
@@ -589,6 +746,7 @@ def main(argv):
         print(f"validate-pciebench: ignored {name}: not a pcie-bench point file ({why})", file=sys.stderr)
 
     points = [p for ps in points_by_file.values() for p in ps]
+    args.cdf = "cdf" in options  # latency calls print the CDF (an older dma-bench cannot)
     # --cache=warm|cold (issue 10); a dma-bench that lists no choices is taken at that word
     cache_choices = (options["cache"].get("choices") or ["warm", "cold"]) if "cache" in options else []
     calls = plan(points, options, cache_choices)
@@ -602,6 +760,7 @@ def main(argv):
             p.run = None
         else:
             p.model = float(obj[p.json_key])
+    model_distributions(cdfs, options, results)
 
     header = f"{base}, preset {args.preset}, {iommu_note}, page size {args.page_size}"
     if args.ns3:

@@ -1,13 +1,17 @@
 """analysis/validate_pciebench.py end to end on a small pcie-bench-format directory made here, with
 the real dma-bench of the build directory (ctest sets VMCOMM_BUILD_DIR): the model figures and
-the summary are what dma-bench prints for those points, unmodelled tests are listed as such, and
-bad input is refused (exit 2, one line, nothing written)."""
+the summary are what dma-bench prints for those points, a latency distribution paired with its row
+is compared with dma-bench's CDF of that point, unmodelled tests and distributions are listed as
+such (also with a dma-bench that has no --cdf), and bad input is refused (exit 2, one line,
+nothing written)."""
 
 import csv
 import json
 import os
 import statistics
 import subprocess
+import sys
+import textwrap
 import unittest
 
 from helpers import ANALYSIS, TempDirTest
@@ -28,6 +32,29 @@ def bw_row(test, pat, cache, window, size, gbps, ho=0, do=0):
 def lat_row(test, pat, cache, window, size, med, p999):
     return (f"{test},{pat},{cache},0,0,{window},{size},1,1,1,1,1,1,1,1,1,{med},500.0,2000.0,{med + 20},"
             f"{p999},0,1000")
+
+
+# Measured CDFs (ns, F) of lat.csv's three rows (each starts at the row's Min(ns), 500): the
+# 0.9995 row is far off any model and must not count (only 0 < F <= 0.999 is compared).
+LAT_CDFS = (
+    [(500.0, 0.0), (560.0, 0.2), (600.0, 0.5), (640.0, 0.95), (700.0, 0.999), (5000.0, 0.9995), (6000.0, 1.0)],
+    [(500.0, 0.0), (900.0, 0.5), (950.0, 0.999), (6000.0, 1.0)],
+    [(500.0, 0.0), (780.0, 0.1), (800.0, 0.5), (840.0, 0.99), (6000.0, 1.0)],
+)
+
+
+def cdf_lines(*dists):
+    return [f"{round(ns * 1.2)},{ns},{f}" for d in dists for ns, f in d]
+
+
+def quantile(cdf, f):
+    """The model's quantile as the tool takes it: the smallest latency whose fraction reaches f."""
+    return next(ns for ns, frac in cdf if frac >= f - 1e-9)
+
+
+def cdf_error(measured, model_cdf):
+    """(largest |model - measured| / measured in % over 0 < F <= 0.999, its F)"""
+    return max((abs(quantile(model_cdf, f) - ns) / ns * 100, f) for ns, f in measured if 0 < f <= 0.999)
 
 
 def write(path, header, rows):
@@ -68,7 +95,11 @@ class ValidatePciebenchTest(TempDirTest):
         write(os.path.join(d, "cmd.csv"), LAT_HEADER, [
             lat_row("LAT_CMD_RD", "Seq", "HWarm", 4096, 8, 506.0, 780.0),
         ])
-        # two latency distributions, concatenated as pcie-bench writes them
+        # the distributions of lat.csv's rows, concatenated as pcie-bench writes them
+        write(os.path.join(d, "lat_cdf.csv"), "cycles,ns,cdf", cdf_lines(*LAT_CDFS))
+        # the command interface's: paired with its row, which is not modelled
+        write(os.path.join(d, "cmd_cdf.csv"), "cycles,ns,cdf", cdf_lines([(500.0, 0.0), (506.0, 0.5), (780.0, 1.0)]))
+        # two distributions of no point file: cannot be paired
         write(os.path.join(d, "x_cdf.csv"), "cycles,ns,cdf",
               ["700,583.3,0", "720,600.0,0.5", "800,666.7,1.0", "900,750.0,0", "950,791.7,1.0"])
         with open(os.path.join(d, "notes.csv"), "w") as f:
@@ -86,9 +117,9 @@ class ValidatePciebenchTest(TempDirTest):
         for line in lines:
             if line.startswith("not modelled"):
                 break
-            if line.startswith("(cdf)"):
-                continue
             f = line.split()
+            if line.startswith("(cdf)"):
+                f = [f"(cdf) {f[1]}"] + f[2:]
             out[(f[0], f[1])] = tuple(int(x) for x in f[2:5]) + tuple(
                 None if x == "-" else float(x) for x in f[5:7]) + (int(f[7]),)
         return out
@@ -103,8 +134,9 @@ class ValidatePciebenchTest(TempDirTest):
         rd = {o["size"]: o["gbps"] for o in dma_bench("--op=read", "--size=64,256", "--window=8KiB")}
         wr = {o["size"]: o["gbps"] for o in dma_bench("--op=write", "--size=64,256", "--window=8KiB")}
         rd64m = dma_bench("--op=read", "--size=64", "--window=64MiB")[0]["gbps"]
-        lat = {o["size"]: o for o in dma_bench("--op=read", "--metric=lat", "--pattern=seq", "--size=64,1024")}
-        wrrd = dma_bench("--op=rw", "--metric=lat", "--pattern=seq", "--size=64")[0]
+        lat = {o["size"]: o for o in dma_bench("--op=read", "--metric=lat", "--pattern=seq", "--size=64,1024",
+                                               "--cdf=on")}
+        wrrd = dma_bench("--op=rw", "--metric=lat", "--pattern=seq", "--size=64", "--cdf=on")[0]
 
         with open(self.path("t.csv")) as f:
             table = list(csv.DictReader(f))
@@ -145,11 +177,81 @@ class ValidatePciebenchTest(TempDirTest):
         if "cache" not in options():  # dma-bench without --cache: its host cache is warm only
             self.assertIn("no --cache", dwarm["status"])
         self.assertIn("not modelled", result.stdout)
-        self.assertEqual(sorted(os.listdir(self.path("png"))), ["cmd.png", "lat.png", "sweep_a.png", "x_cdf.png"])
+        self.assertEqual(sorted(os.listdir(self.path("png"))),
+                         ["cmd.png", "cmd_cdf.png", "lat.png", "lat_cdf.png", "sweep_a.png", "x_cdf.png"])
+
+        # lat_cdf.csv: each distribution against dma-bench's CDF of its row's point; its error is
+        # the largest quantile error, the table row shows where (measured, model quantile, F)
+        cdf = {r["file"]: [] for r in table if r["test"] == "(cdf)"}
+        for r in table:
+            if r["test"] == "(cdf)":
+                cdf[r["file"]].append(r)
+        model_cdfs = (lat[64]["lat_cdf"], lat[1024]["lat_cdf"], wrrd["lat_cdf"])
+        errors = []
+        for row, measured, model_cdf in zip(cdf["lat_cdf.csv"], LAT_CDFS, model_cdfs):
+            self.assertEqual(model_cdf[-1][1], 1)
+            error, f = cdf_error(measured, model_cdf)
+            errors.append(error)
+            self.assertEqual(row["status"], "ok", row)
+            self.assertEqual(row["quantity"], "cdf q" + (f"{f:.4f}" if f >= 0.001 else f"{f:.1e}"))
+            self.assertEqual(float(row["measured"]), dict((f, ns) for ns, f in measured)[f])
+            self.assertEqual(float(row["model"]), quantile(model_cdf, f))
+            self.assertAlmostEqual(abs(float(row["error_pct"])), error, delta=0.006)
+        self.assertEqual([(r["window"], r["size"]) for r in cdf["lat_cdf.csv"]],
+                         [("8192", "64"), ("8192", "1024"), ("8192", "64")])
+        points, modelled, not_modelled, med, mx, within = summary[("(cdf) lat_cdf.csv", "cdf")]
+        self.assertEqual((points, modelled, not_modelled), (3, 3, 0))
+        self.assertAlmostEqual(med, statistics.median(errors), delta=0.051)
+        self.assertAlmostEqual(mx, max(errors), delta=0.051)
+        self.assertEqual(within, sum(e <= 10 for e in errors))
+        # the command interface's stays not modelled, as its row; x_cdf.csv has no row to pair with
+        self.assertEqual(summary[("(cdf) cmd_cdf.csv", "cdf")][:3], (1, 0, 1))
+        self.assertIn("not modelled: as its row: NFP command interface", cdf["cmd_cdf.csv"][0]["status"])
+        self.assertEqual(summary[("(cdf) x_cdf.csv", "cdf")][:3], (2, 0, 2))
+        self.assertEqual(len(cdf["x_cdf.csv"]), 2)
+        self.assertTrue(all(r["model"] == "" and "cannot be paired with a row: no point file x.csv" in r["status"]
+                            for r in cdf["x_cdf.csv"]), cdf["x_cdf.csv"])
+
+    def test_dma_bench_without_cdf(self):
+        """An older dma-bench (no --cdf in --list-options): the distributions are listed, not modelled,
+        with the reason; the points still are."""
+        d = self.path("card")
+        os.makedirs(d)
+        write(os.path.join(d, "lat.csv"), LAT_HEADER, [
+            lat_row("LAT_DMA_RD", "Seq", "HWarm", 8192, 64, 600.0, 650.0),
+        ])
+        write(os.path.join(d, "lat_cdf.csv"), "cycles,ns,cdf", cdf_lines(LAT_CDFS[0]))
+        old = self.path("old", "bin", "dma-bench")
+        os.makedirs(os.path.dirname(old))
+        with open(old, "w") as f:
+            f.write(textwrap.dedent(f"""\
+                #!{sys.executable}
+                import json, os, subprocess, sys
+                real = {DMA_BENCH!r}
+                if "--list-options" in sys.argv:
+                    out = json.loads(subprocess.run([real, "--list-options"], capture_output=True, text=True,
+                                                    check=True).stdout)
+                    out["options"] = [o for o in out["options"] if o["name"] != "cdf"]
+                    print(json.dumps(out))
+                    sys.exit(0)
+                if any(a.startswith("--cdf") for a in sys.argv):
+                    print("error: unknown option --cdf", file=sys.stderr)
+                    sys.exit(2)
+                os.execv(real, [real] + sys.argv[1:])
+                """))
+        os.chmod(old, 0o755)
+        result = self.run_tool("validate_pciebench.py", d, "--preset=nfp6000-bdw", f"--build-dir={self.path('old')}",
+                               f"--ops={OPS}", f"--csv={self.path('t.csv')}")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.summary(result.stdout)[("(cdf) lat_cdf.csv", "cdf")][:3], (1, 0, 1))
+        self.assertIn("dma-bench has no --cdf", result.stdout)
+        with open(self.path("t.csv")) as f:
+            table = list(csv.DictReader(f))
+        med = [r for r in table if r["quantity"] == "lat_med_ns"][0]
+        self.assertEqual(med["status"], "ok")
         cdf = [r for r in table if r["test"] == "(cdf)"]
-        self.assertEqual(len(cdf), 2)
-        self.assertTrue(all(r["status"].startswith("not modelled: dma-bench prints no latency distribution")
-                            for r in cdf))
+        self.assertEqual(len(cdf), 1)
+        self.assertEqual(cdf[0]["status"], "not modelled: dma-bench has no --cdf (it prints no latency distribution)")
 
     def test_attribute_overrides_and_markdown(self):
         d = self.make_data("card")
@@ -168,6 +270,7 @@ class ValidatePciebenchTest(TempDirTest):
         self.assertIn("| BW_DMA_RD | bw_gbps | 4 | 3 | 1 |", text)
         self.assertIn("| LAT_CMD_RD | all | 1 | 0 | 1 | - | - | 0 |", text)
         self.assertIn("| (cdf) x_cdf.csv | cdf | 2 | 0 | 2 | - | - | 0 |", text)
+        self.assertIn("| (cdf) lat_cdf.csv | cdf | 3 | 3 | 0 |", text)
 
     def test_iommu_from_the_directory_name(self):
         d = self.make_data("cardx-hostx-iommu-nosp")

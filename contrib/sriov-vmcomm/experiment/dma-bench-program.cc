@@ -53,6 +53,11 @@ const Option OPTIONS[] = {
     {"host-offset", "bytes past the cache-line boundary of each host address, 0..63", "0"},
     {"device-offset", "bytes past a cache-line boundary of the NIC-memory address, 0..63", "0"},
     {"cache", "warm or cold (host cache: the window warmed by the host, or flushed)", "warm"},
+    {"cdf",
+     "on or off: with --metric=lat each JSON object gains \"lat_cdf\":[[ns,fraction],...], the "
+     "empirical CDF of the measured latencies (each distinct latency and the share of operations "
+     "at or below it); absent with --metric=bw or off",
+     "off"},
 };
 
 /** ns-3's own informational options, handed to CommandLine as they are. */
@@ -77,6 +82,7 @@ enum OptionIndex
     HOST_OFFSET,
     DEVICE_OFFSET,
     CACHE,
+    CDF,
     N_OPTIONS
 };
 
@@ -244,6 +250,22 @@ ParseSizes(const std::string& option, const std::string& value)
     return out;
 }
 
+/** \return the CDF's pairs as JSON arrays "[ns,fraction],...": ns whole (the samples are whole
+ * nanoseconds), the fraction with 9 significant digits (exact for up to 10^9 operations). */
+std::string
+FormatCdf(const std::vector<std::pair<double, double>>& cdf)
+{
+    std::string s;
+    s.reserve(cdf.size() * 16);
+    char buf[64];
+    for (const auto& [ns, fraction] : cdf)
+    {
+        std::snprintf(buf, sizeof(buf), "%s[%.0f,%.9g]", s.empty() ? "" : ",", ns, fraction);
+        s += buf;
+    }
+    return s;
+}
+
 void
 PrintPresets()
 {
@@ -306,7 +328,8 @@ class DmaBenchProgram : public ScenarioProgram
             .Choices("pattern", {"rand", "seq"})
             .Choices("iommu", {"on", "off"})
             .Choices("metric", {"bw", "lat"})
-            .Choices("cache", {"warm", "cold"});
+            .Choices("cache", {"warm", "cold"})
+            .Choices("cdf", {"on", "off"});
     }
 
     int CheckArguments(int argc, char** argv) override
@@ -353,6 +376,7 @@ class DmaBenchProgram : public ScenarioProgram
         base.hostOffset = ParseOffset("host-offset", m_text[HOST_OFFSET]);
         base.deviceOffset = ParseOffset("device-offset", m_text[DEVICE_OFFSET]);
         base.cacheWarm = Choose<bool>("cache", m_text[CACHE], {{"warm", true}, {"cold", false}});
+        base.latCdf = Choose<bool>("cdf", m_text[CDF], {{"on", true}, {"off", false}});
         m_sizes = ParseSizes("size", m_text[SIZE]);
         m_windows = ParseSizes("window", m_text[WINDOW]);
         for (uint64_t s : m_sizes)
@@ -477,6 +501,10 @@ class DmaBenchProgram : public ScenarioProgram
                           << ",\"iotlb_miss_rate\":"
                           << (c.iommu ? JsonNumber(r.iotlbMissRate, 4) : std::string("null"))
                           << ",\"ops\":" << r.ops;
+                if (!r.latCdf.empty())
+                {
+                    std::cout << ",\"lat_cdf\":[" << FormatCdf(r.latCdf) << "]";
+                }
                 if (runId >= 0)
                 {
                     std::cout << ",\"run_id\":" << runId;

@@ -332,6 +332,19 @@ Bench::Run()
     m_r.latP95Ns = pct(95);
     m_r.latP999Ns = pct(99.9);
     m_r.latMinNs = static_cast<double>(m_latNs.front());
+    if (m_c.latCdf && m_c.metric == DmaBenchConfig::LATENCY)
+    {
+        // One pair per distinct latency: the last of a run of equal samples gives its fraction.
+        const std::size_t n = m_latNs.size();
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            if (i + 1 == n || m_latNs[i + 1] != m_latNs[i])
+            {
+                m_r.latCdf.emplace_back(static_cast<double>(m_latNs[i]),
+                                        static_cast<double>(i + 1) / static_cast<double>(n));
+            }
+        }
+    }
     m_r.counters.emplace_back("outstanding", m_outstanding);
     m_r.counters.emplace_back("ops", m_r.ops);
     m_r.counters.emplace_back("interval_seconds", m_r.interval.GetSeconds());

@@ -66,6 +66,7 @@ struct DmaBenchConfig
     uint32_t hostOffset{0};   //!< bytes past the cache-line boundary of each host address (0..63)
     uint32_t deviceOffset{0}; //!< bytes past a cache-line boundary of the NIC-memory address
     bool cacheWarm{true};     //!< host cache warm (the window's lines cached) or cold
+    bool latCdf{false};       //!< latency: also build DmaBenchResult::latCdf (off: no cost)
 };
 
 /**
@@ -86,6 +87,12 @@ struct DmaBenchResult
     Time interval;            //!< measured interval (simulated)
     Time simTime;             //!< simulated time of the whole point
     LatencyHistogram latency; //!< latency of each measured operation
+    /**
+     * Latency: the empirical CDF of the measured latencies, one (ns, fraction) pair per distinct
+     * latency in increasing order, fraction = share of the operations at or below it (the last
+     * is 1). Empty unless config.latCdf and the metric is LATENCY.
+     */
+    std::vector<std::pair<double, double>> latCdf;
     /** further counters of the interval, (name, value): PCIe utilization, IOTLB, stalls */
     std::vector<std::pair<std::string, double>> counters;
 };

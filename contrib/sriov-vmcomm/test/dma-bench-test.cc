@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -233,6 +234,53 @@ TEST_F(DmaBench, LatencyPercentilesAreOrdered)
     EXPECT_LT(r.latMinNs, r.latP999Ns);
 }
 
+TEST_F(DmaBench, LatencyCdfIsTheSamplesDistribution)
+{
+    DmaBenchConfig c = Point(DmaBenchConfig::READ, 64, 1 * MIB, DmaBenchConfig::LATENCY, true);
+    c.latCdf = true;
+    const DmaBenchResult r = RunDmaBenchPoint(c);
+    ASSERT_GT(r.latCdf.size(), 1u); // IOTLB hits and walks: more than one latency
+    EXPECT_LE(r.latCdf.size(), r.ops);
+    EXPECT_EQ(r.latCdf.front().first, r.latMinNs);
+    EXPECT_EQ(r.latCdf.back().second, 1.0);
+    for (std::size_t i = 1; i < r.latCdf.size(); ++i)
+    {
+        EXPECT_LT(r.latCdf[i - 1].first, r.latCdf[i].first) << i;   // one pair per latency
+        EXPECT_LT(r.latCdf[i - 1].second, r.latCdf[i].second) << i; // each adds operations
+    }
+    for (const auto& [ns, fraction] : r.latCdf)
+    {
+        const double count = fraction * static_cast<double>(r.ops); // a whole number of ops
+        EXPECT_NEAR(count, std::round(count), 1e-6) << ns;
+    }
+    // Its quantiles are the nearest-rank percentiles: the smallest latency reaching the fraction.
+    auto quantile = [&r](double f)
+    {
+        for (const auto& [ns, fraction] : r.latCdf)
+        {
+            if (fraction >= f)
+            {
+                return ns;
+            }
+        }
+        return -1.0;
+    };
+    EXPECT_EQ(quantile(0.5), r.latMedianNs);
+    EXPECT_EQ(quantile(0.95), r.latP95Ns);
+    EXPECT_EQ(quantile(0.999), r.latP999Ns);
+
+    // Not asked, or bandwidth: no CDF (and the other figures as with it).
+    c.latCdf = false;
+    const DmaBenchResult off = RunDmaBenchPoint(c);
+    EXPECT_TRUE(off.latCdf.empty());
+    EXPECT_EQ(off.latMedianNs, r.latMedianNs);
+    EXPECT_EQ(off.latP999Ns, r.latP999Ns);
+    DmaBenchConfig bw = Point(DmaBenchConfig::READ, 64, 8 * KIB, DmaBenchConfig::BANDWIDTH);
+    bw.ops = 2000;
+    bw.latCdf = true;
+    EXPECT_TRUE(RunDmaBenchPoint(bw).latCdf.empty());
+}
+
 TEST_F(DmaBench, InvalidPointsThrow)
 {
     DmaBenchConfig c = Point(DmaBenchConfig::READ, 0, 8 * KIB, DmaBenchConfig::BANDWIDTH);
@@ -439,6 +487,7 @@ TEST(DmaBenchProgram, BadInputExits2AndWritesNothing)
         {"--iommu=yes", "on, off"},
         {"--page-size=8KiB", "4KiB, 2MiB, 1GiB"},
         {"--metric=iops", "bw, lat"},
+        {"--cdf=yes", "--cdf=yes: allowed values are on, off"},
         {"--ops=-3", "--ops"},
         {"--ns3::PcieLink::Lanes=many", "ns3::PcieLink::Lanes"},
         {"--ns3::PcieLink::Bogus=1", "Bogus"},
@@ -505,5 +554,23 @@ TEST(DmaBenchProgram, OneRunPerPoint)
     for (const char* suffix : {"", "-wal", "-shm"})
     {
         std::remove((db + suffix).c_str());
+    }
+}
+
+TEST(DmaBenchProgram, CdfOnlyWhenAsked)
+{
+    ASSERT_TRUE(ProgramBuilt());
+    std::string out;
+    ASSERT_EQ(
+        RunProgram("--metric=lat --cdf=on --ops=300 --warmup=100 --window=1MiB --iommu=on", &out),
+        0)
+        << out;
+    const std::size_t at = out.find("\"lat_cdf\":[[");
+    ASSERT_NE(at, std::string::npos) << out;
+    EXPECT_NE(out.find(",1]]}", at), std::string::npos) << out; // the last pair's fraction is 1
+    for (const char* args : {"--metric=lat --cdf=off", "--metric=lat", "--metric=bw --cdf=on"})
+    {
+        ASSERT_EQ(RunProgram(std::string(args) + " --ops=300 --warmup=100", &out), 0) << out;
+        EXPECT_EQ(out.find("lat_cdf"), std::string::npos) << args << "\n" << out;
     }
 }

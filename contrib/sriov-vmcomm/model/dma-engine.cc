@@ -560,10 +560,7 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
     if (split && s.deviceStraddleWords != 0 && m_unalignedReadReceiveTime.IsStrictlyPositive())
     {
         // The receive path takes the completions as they arrive, then realigns the data.
-        const uint64_t wire
-            = completions == 0
-                ? m_link->GetReadCompletionWireBytes(len)
-                : len + uint64_t{completions} * m_link->GetReadCompletionWireBytes(0);
+        const uint64_t wire = m_link->GetReadCompletionWireBytes(len, completions);
         const Time onWire = Seconds(wire * 8.0 / m_link->GetTlpBandwidthBps());
         const int64_t busy = (onWire + m_unalignedReadReceiveTime).GetTimeStep();
         const int64_t start = m_receive.ReserveLazy((r.done - onWire).GetTimeStep(), busy,

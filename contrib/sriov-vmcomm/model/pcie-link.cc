@@ -361,10 +361,10 @@ PcieLink::CompletionChunk() const
 }
 
 inline uint64_t
-PcieLink::CompletionWireBytes(uint32_t bytes) const
+PcieLink::CompletionWireBytes(uint32_t bytes, uint32_t completions) const
 {
     const uint32_t perTlp = DLLP_FRAMING + TLP_HEADER + COMPLETION + (m_ecrc ? ECRC : 0);
-    return bytes + Chunks(bytes, CompletionChunk()) * perTlp;
+    return bytes + (completions == 0 ? Chunks(bytes, CompletionChunk()) : completions) * perTlp;
 }
 
 uint64_t
@@ -380,9 +380,9 @@ PcieLink::GetReadRequestWireBytes(uint32_t bytes) const
 }
 
 uint64_t
-PcieLink::GetReadCompletionWireBytes(uint32_t bytes) const
+PcieLink::GetReadCompletionWireBytes(uint32_t bytes, uint32_t completions) const
 {
-    return CompletionWireBytes(bytes);
+    return CompletionWireBytes(bytes, completions);
 }
 
 inline int64_t
@@ -547,19 +547,17 @@ PcieLink::ReadCompletion(uint32_t bytes, int64_t arrivalFs, const Time& extraRoo
     NS_ABORT_MSG_IF(extraRootLatency.IsStrictlyNegative(),
                     "PcieLink: negative extra root-complex latency " << extraRootLatency);
     int64_t ready = arrivalFs + m_rootReadLatencyFs + extraRootLatency.GetFemtoSeconds();
-    uint64_t wire;
+    const uint64_t wire = CompletionWireBytes(bytes, completions);
     uint64_t tlps;
     uint32_t chunk = CompletionChunk();
     if (completions == 0)
     {
-        wire = CompletionWireBytes(bytes);
         tlps = Chunks(bytes, chunk);
     }
     else
     {
         // The root complex's own split (RootComplex::CompletionCoalesceLines).
         tlps = completions;
-        wire = bytes + tlps * (DLLP_FRAMING + TLP_HEADER + COMPLETION + (m_ecrc ? ECRC : 0));
         chunk = (bytes + completions - 1) / completions;
     }
     if (m_upstream)

@@ -75,9 +75,11 @@ class PcieLink : public Object
     uint64_t GetReadRequestWireBytes(uint32_t bytes) const;
     /**
      * \param bytes size of a DMA read
-     * \return bytes of completion TLPs downstream, split per the CompletionSplit attribute
+     * \param completions completion TLPs the root complex sends (0: split per the
+     *        CompletionSplit attribute; see RootComplex::CompletionCoalesceLines)
+     * \return bytes of completion TLPs downstream
      */
-    uint64_t GetReadCompletionWireBytes(uint32_t bytes) const;
+    uint64_t GetReadCompletionWireBytes(uint32_t bytes, uint32_t completions = 0) const;
     /**
      * \param bytes transfer size
      * \return effective DMA write bandwidth in bit/s (data / wire bytes x TLP bandwidth)
@@ -258,8 +260,12 @@ class PcieLink : public Object
     uint64_t WriteWireBytes(uint32_t bytes) const;
     /** \param bytes read size \return GetReadRequestWireBytes(bytes) */
     uint64_t RequestWireBytes(uint32_t bytes) const;
-    /** \param bytes read size \return GetReadCompletionWireBytes(bytes) */
-    uint64_t CompletionWireBytes(uint32_t bytes) const;
+    /**
+     * \param bytes read size
+     * \param completions completion TLPs (0: CompletionSplit's)
+     * \return GetReadCompletionWireBytes(bytes, completions)
+     */
+    uint64_t CompletionWireBytes(uint32_t bytes, uint32_t completions) const;
     /** \return the largest completion TLP payload, bytes */
     uint32_t CompletionChunk() const;
     /** \brief Recompute the cached bandwidth from the attributes. */

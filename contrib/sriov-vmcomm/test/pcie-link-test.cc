@@ -183,6 +183,9 @@ TEST(PcieLink, WireBytes)
     EXPECT_EQ(link->GetWriteWireBytes(64), 84u);
     EXPECT_EQ(link->GetReadRequestWireBytes(64), 20u);
     EXPECT_EQ(link->GetReadCompletionWireBytes(64), 84u); // completions have no address
+    // The root complex's own split: one header per completion it sends.
+    EXPECT_EQ(link->GetReadCompletionWireBytes(416, 7), 416u + 7 * 20);
+    EXPECT_EQ(link->GetReadCompletionWireBytes(416, 0), link->GetReadCompletionWireBytes(416));
     link->SetAttribute("Addr64", BooleanValue(true));
 
     link->SetAttribute("Ecrc", BooleanValue(true));

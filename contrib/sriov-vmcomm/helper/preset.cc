@@ -145,6 +145,7 @@ MakeNfp6000Bdw()
         {"ns3::RootComplex::ReadStraddleLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::WriteStraddleLineTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::DirectionSwitchLineTime", "0ns", NOT_MEASURED_BDW},
+        {"ns3::RootComplex::DirectionSwitchLines", "0", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ColdReadLatency", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::ColdReadRequestTime", "0ns", NOT_MEASURED_BDW},
         {"ns3::RootComplex::DramRefreshInterval", "0ns", NOT_MEASURED_BDW},
@@ -307,6 +308,11 @@ MakePresets()
              std::string(HSW)
                  + "BW_DMA_RW: alternating reads and writes take 20-25% longer per line than "
                    "the two alone"},
+            {"ns3::RootComplex::DirectionSwitchLines", "18",
+             std::string(HSW)
+                 + "BW_DMA_RW: 3 ns per line more than reads and writes alone up to 1 KiB (16 "
+                   "lines), then no more: 50-60 ns per operation at 1-2 KiB (2 KiB: 49.2 "
+                   "Gb/s, 44.2 with every line paying)"},
             {"ns3::RootComplex::CompletionCoalesceLines", "8",
              std::string(HSW)
                  + "bw_dma_sz_sweep: reads of 3-7 lines (192-448 B) take 11.3 ns per line, the "

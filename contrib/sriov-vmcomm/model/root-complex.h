@@ -173,6 +173,7 @@ class RootComplex : public Object
     Time m_writeTlpTime;                    //!< pipeline time per write TLP
     Time m_writeLineTime;                   //!< pipeline time per cache line written
     Time m_switchLineTime;                  //!< extra per line after an operation of the other kind
+    uint32_t m_switchLines;                 //!< lines that pay it (0: all)
     Time m_readStraddleLineTime;            //!< pipeline time per line a read straddles
     Time m_writeStraddleLineTime;           //!< pipeline time per line a write straddles
     Time m_coldReadLatency;                 //!< extra latency of a read that misses the cache

@@ -290,6 +290,30 @@ TEST(RootComplex, ReadsAndWritesShareThePipeline)
     EXPECT_NEAR((w[99] - w[49]).GetNanoSeconds() / 50.0, 104, 1);
 }
 
+TEST(RootComplex, DirectionSwitchCostsItsFirstLinesOnly)
+{
+    // The switch's 3 ns per line stop after DirectionSwitchLines lines of each operation: with
+    // 2, alternating 256 B reads and writes (80 ns a pair alone) take 80 + 2 x 2 x 3 = 92 ns a
+    // pair; 128 B ones (2 lines each, 40 ns a pair) still pay all theirs: 52 ns.
+    auto pair = [](uint32_t len)
+    {
+        Rig r;
+        r.Rc()->SetAttribute("ReadLineTime", TimeValue(NanoSeconds(10)));
+        r.Rc()->SetAttribute("WriteLineTime", TimeValue(NanoSeconds(10)));
+        r.Rc()->SetAttribute("DirectionSwitchLineTime", TimeValue(NanoSeconds(3)));
+        r.Rc()->SetAttribute("DirectionSwitchLines", UintegerValue(2));
+        std::vector<Time> w;
+        for (int i = 0; i < 100; ++i)
+        {
+            r.dma->Read(r.mem, 4096 * i, nullptr, len, Seconds(0));
+            w.push_back(r.dma->Write(r.mem, 4096 * i + 2048, len, Seconds(0)).done);
+        }
+        return (w[99] - w[49]).GetNanoSeconds() / 50.0;
+    };
+    EXPECT_NEAR(pair(256), 92, 1);
+    EXPECT_NEAR(pair(128), 52, 1);
+}
+
 TEST(RootComplex, ColdReadsPayTheMemoryAccess)
 {
     Rig warm;

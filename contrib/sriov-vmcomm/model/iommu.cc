@@ -158,17 +158,10 @@ Iommu::Iommu()
     , m_invalidationLatency(MicroSeconds(1))
     , m_flushQueueEntries(256)
     , m_flushTimeout(MilliSeconds(10))
-    , m_builtEntries(0)
-    , m_builtWays(0)
     , m_builtWalks(0)
     , m_builtPostedWalks(0)
     , m_builtPwcEntries(0)
-    , m_sets(0)
-    , m_setMask(0)
-    , m_setsPowerOfTwo(false)
     , m_lruClock(0)
-    , m_hits(0)
-    , m_misses(0)
     , m_walkAccesses(0)
     , m_faults(0)
     , m_invalidations(0)
@@ -197,7 +190,7 @@ Iommu::DoDispose()
     m_flushQueue.clear();
     m_domains.clear();
     m_lastExtent.clear();
-    m_iotlb.clear();
+    m_iotlb = Iotlb();
     m_walkers.clear();
     m_refreshWait.Nullify();
     m_writeWalkers.clear();
@@ -222,14 +215,9 @@ Iommu::ResizeIotlb()
 {
     NS_LOG_FUNCTION(this << m_iotlbEntries << m_iotlbWays << m_maxWalks);
     CheckAttributes();
-    m_sets = m_iotlbEntries / m_iotlbWays;
-    m_setsPowerOfTwo = (m_sets & (m_sets - 1)) == 0;
-    m_setMask = m_setsPowerOfTwo ? m_sets - 1 : 0;
-    m_iotlb.assign(m_iotlbEntries, IotlbEntry());
+    m_iotlb.Resize(m_iotlbEntries, m_iotlbWays);
     m_walkers.assign(m_maxWalks, std::numeric_limits<int64_t>::min());
     m_writeWalkers.assign(m_postedWalks, std::numeric_limits<int64_t>::min());
-    m_builtEntries = m_iotlbEntries;
-    m_builtWays = m_iotlbWays;
     m_builtWalks = m_maxWalks;
     m_builtPostedWalks = m_postedWalks;
     m_pwc.Resize(m_pwcEntries);
@@ -425,76 +413,12 @@ Iommu::WalkLevels(uint64_t pageBytes)
     return 4;
 }
 
-inline uint32_t
-Iommu::SetIndex(uint32_t domain, uint64_t page, uint64_t pageBytes) const
-{
-    // Low page-number bits pick the set, as in hardware, so consecutive pages of a domain fill
-    // distinct sets; domain and page size only rotate the mapping (for domain 0 and 4 KiB pages
-    // the set is page mod sets).
-    const uint64_t sizeClass = pageBytes == PAGE_4K ? 0 : (pageBytes == PAGE_2M ? 1 : 2);
-    const uint64_t key
-        = page + uint64_t{domain} * 0x9E3779B97F4A7C15ULL + sizeClass * 0xC2B2AE3D27D4EB4FULL;
-    // A mask when the set count is a power of two (the default 16 sets): the same set as the
-    // modulo, without a 64-bit division per probe.
-    if (m_setsPowerOfTwo)
-    {
-        return static_cast<uint32_t>(key & m_setMask);
-    }
-    return static_cast<uint32_t>(key % m_sets);
-}
-
-inline Iommu::IotlbEntry*
-Iommu::Probe(uint32_t domain, uint64_t page, uint64_t pageBytes)
-{
-    IotlbEntry* set = &m_iotlb[size_t{SetIndex(domain, page, pageBytes)} * m_iotlbWays];
-    for (uint32_t w = 0; w < m_iotlbWays; w++)
-    {
-        IotlbEntry& e = set[w];
-        if (e.valid && e.page == page && e.domain == domain && e.pageBytes == pageBytes)
-        {
-            return &e;
-        }
-    }
-    return nullptr;
-}
-
-inline void
-Iommu::Fill(const IotlbEntry& e)
-{
-    IotlbEntry* set = &m_iotlb[size_t{SetIndex(e.domain, e.page, e.pageBytes)} * m_iotlbWays];
-    IotlbEntry* victim = &set[0];
-    for (uint32_t w = 0; w < m_iotlbWays; w++)
-    {
-        if (!set[w].valid)
-        {
-            victim = &set[w];
-            break;
-        }
-        if (set[w].lastUse < victim->lastUse)
-        {
-            victim = &set[w];
-        }
-    }
-    *victim = e;
-}
-
 void
 Iommu::InvalidateRange(uint32_t domain, uint64_t iova, uint64_t bytes)
 {
     NS_LOG_FUNCTION(this << domain << iova << bytes);
     m_pwc.InvalidateRange(domain, iova, bytes);
-    const uint64_t end = iova + bytes;
-    for (auto& e : m_iotlb)
-    {
-        if (e.valid && e.domain == domain)
-        {
-            const uint64_t start = e.page * e.pageBytes;
-            if (start < end && iova < start + e.pageBytes)
-            {
-                e.valid = false;
-            }
-        }
-    }
+    m_iotlb.InvalidateRange(domain, iova, bytes);
 }
 
 void
@@ -502,13 +426,7 @@ Iommu::InvalidateDomain(uint32_t domain)
 {
     NS_LOG_FUNCTION(this << domain);
     m_pwc.InvalidateDomain(domain);
-    for (auto& e : m_iotlb)
-    {
-        if (e.domain == domain)
-        {
-            e.valid = false;
-        }
-    }
+    m_iotlb.InvalidateDomain(domain);
 }
 
 Iommu::Translation
@@ -521,29 +439,34 @@ Iommu::Translate(uint32_t domain, uint64_t iova, bool write, const Time& now)
     const int64_t nowStep = now.GetTimeStep();
 
     const Extent* ext = FindExtent(domain, iova);
-    IotlbEntry* hit = nullptr;
+    Iotlb::Entry* hit = nullptr;
     bool fault = false;
     if (ext != nullptr)
     {
         fault = write && !ext->writable;
         if (!fault)
         {
-            hit = Probe(domain, iova >> PageShift(ext->pageBytes), ext->pageBytes);
+            hit = m_iotlb.Probe(domain, iova >> PageShift(ext->pageBytes), ext->pageBytes);
         }
     }
     else if (!m_flushQueue.empty())
     {
         // Unmapped, but a lazily invalidated IOTLB entry may still translate it. Only then is
-        // the page size unknown, so probe each.
+        // the page size unknown, so look each up; the entry is used (Touch) only if the access
+        // is allowed.
         for (uint64_t pb : {PAGE_4K, PAGE_2M, PAGE_1G})
         {
-            hit = Probe(domain, iova >> PageShift(pb), pb);
+            hit = m_iotlb.Find(domain, iova >> PageShift(pb), pb);
             if (hit != nullptr)
             {
                 break;
             }
         }
         fault = hit == nullptr || (write && !hit->writable);
+        if (!fault)
+        {
+            m_iotlb.Touch(*hit);
+        }
     }
     else
     {
@@ -563,8 +486,6 @@ Iommu::Translate(uint32_t domain, uint64_t iova, bool write, const Time& now)
 
     if (hit != nullptr)
     {
-        m_hits++;
-        hit->lastUse = ++m_lruClock;
         t.iotlbHit = true;
         t.pageBytes = hit->pageBytes;
         t.hpa = hit->hpaPage + (iova & (hit->pageBytes - 1));
@@ -573,7 +494,6 @@ Iommu::Translate(uint32_t domain, uint64_t iova, bool write, const Time& now)
     }
     else
     {
-        m_misses++;
         // The walk reads only the levels below the deepest upper entry cached.
         const uint32_t levels = m_pwc.Walk(domain, iova, WalkLevels(ext->pageBytes), ++m_lruClock);
         m_walkAccesses += levels;
@@ -598,16 +518,14 @@ Iommu::Translate(uint32_t domain, uint64_t iova, bool write, const Time& now)
         t.hpa = ext->hpa + (iova - ext->iova);
         t.readyAt = TimeStep(done);
 
-        IotlbEntry e;
+        Iotlb::Entry e;
         e.domain = domain;
         e.page = iova >> PageShift(ext->pageBytes);
         e.pageBytes = ext->pageBytes;
         e.hpaPage = t.hpa - pageOffset;
         e.writable = ext->writable;
-        e.valid = true;
-        e.lastUse = ++m_lruClock;
         e.readyStep = done;
-        Fill(e);
+        m_iotlb.Fill(e);
         NS_LOG_LOGIC("miss: domain " << domain << " iova 0x" << std::hex << iova << std::dec
                                      << " walk " << levels << " levels, ready " << t.readyAt);
     }
@@ -639,13 +557,13 @@ Iommu::SetDramRefreshWait(Callback<Time> wait)
 uint64_t
 Iommu::GetHits() const
 {
-    return m_hits;
+    return m_iotlb.GetHits();
 }
 
 uint64_t
 Iommu::GetMisses() const
 {
-    return m_misses;
+    return m_iotlb.GetMisses();
 }
 
 uint64_t
@@ -676,8 +594,7 @@ void
 Iommu::ResetCounters()
 {
     NS_LOG_FUNCTION(this);
-    m_hits = 0;
-    m_misses = 0;
+    m_iotlb.ResetCounters();
     m_walkAccesses = 0;
     m_pwc.ResetCounters();
     m_faults = 0;

@@ -4,6 +4,7 @@
 #ifndef IOMMU_H
 #define IOMMU_H
 
+#include "iotlb.h"
 #include "ns3/callback.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
@@ -27,9 +28,9 @@ namespace ns3 {
  * gigabytes of memory costs a few map entries; the page granularity matters for the IOTLB and for
  * the depth of a walk.
  *
- * The IOTLB is set associative (IotlbEntries, IotlbWays) with LRU replacement per set, tagged by
- * domain, page number and page size. A hit costs nothing; a miss walks the page table: one memory
- * access per level (4 levels for 4 KiB, 3 for 2 MiB, 2 for 1 GiB pages), at most
+ * The IOTLB (Iotlb) is set associative (IotlbEntries, IotlbWays) with LRU replacement per set,
+ * tagged by domain, page number and page size. A hit costs nothing; a miss walks the page table:
+ * one memory access per level (4 levels for 4 KiB, 3 for 2 MiB, 2 for 1 GiB pages), at most
  * MaxConcurrentWalks walks at a time, later ones wait for a walker. With PostedWriteWalks > 0,
  * posted writes have walkers of their own (the root complex's posted queue): a write's miss and a
  * read's miss never wait for each other's walk. With PagingStructureCacheEntries > 0, the upper
@@ -175,19 +176,6 @@ class Iommu : public Object
         bool writable;      //!< write permission
     };
 
-    /** One IOTLB entry (one way of a set). */
-    struct IotlbEntry
-    {
-        uint32_t domain{0};    //!< domain id
-        uint64_t page{0};      //!< iova / pageBytes
-        uint64_t pageBytes{0}; //!< page size
-        uint64_t hpaPage{0};   //!< hpa of the page start
-        bool writable{false};  //!< write permission
-        bool valid{false};     //!< holds a translation
-        uint64_t lastUse{0};   //!< LRU stamp, larger is more recent
-        int64_t readyStep{0};  //!< time step its walk completes (earlier hits wait for it)
-    };
-
     /** A lazily queued invalidation. */
     struct PendingFlush
     {
@@ -204,7 +192,7 @@ class Iommu : public Object
     /** \brief Rebuild the IOTLB and the walkers if their attributes changed. */
     void EnsureGeometry()
     {
-        if (m_builtEntries != m_iotlbEntries || m_builtWays != m_iotlbWays
+        if (m_iotlb.GetEntries() != m_iotlbEntries || m_iotlb.GetWays() != m_iotlbWays
             || m_builtWalks != m_maxWalks || m_builtPostedWalks != m_postedWalks
             || m_builtPwcEntries != m_pwcEntries)
         {
@@ -212,9 +200,9 @@ class Iommu : public Object
         }
     }
 
-    // FindExtent, WalkLevels, SetIndex, Probe and Fill are defined inline in iommu.cc: the
-    // library is built with -fPIC, where GCC inlines no exported function, and Translate()
-    // calls them on every DMA.
+    // FindExtent and WalkLevels are defined inline in iommu.cc (and the IOTLB's Probe, SetIndex
+    // and Fill in iotlb.h): the library is built with -fPIC, where GCC inlines no exported
+    // function, and Translate() calls them on every DMA.
 
     /** \param domain domain id; aborts if it does not exist */
     void CheckDomain(uint32_t domain) const
@@ -235,19 +223,12 @@ class Iommu : public Object
     const Extent* FindExtent(uint32_t domain, uint64_t iova) const;
     /** \param pageBytes page size \return walk depth in levels */
     static uint32_t WalkLevels(uint64_t pageBytes);
-    /** \param domain domain \param page page number \param pageBytes page size \return set */
-    uint32_t SetIndex(uint32_t domain, uint64_t page, uint64_t pageBytes) const;
-    /**
-     * \param domain domain \param page page number \param pageBytes page size
-     * \return the valid IOTLB entry for the page, or nullptr
-     */
-    IotlbEntry* Probe(uint32_t domain, uint64_t page, uint64_t pageBytes);
-    /** \brief Insert a translation, evicting the set's least recently used entry.
-     * \param e the entry (valid, tags and data filled in) */
-    void Fill(const IotlbEntry& e);
-    /** \brief Remove IOTLB entries of the domain overlapping [iova, iova+bytes). */
+    /** \brief Remove the IOTLB's and the paging-structure caches' entries of the domain
+     * overlapping [iova, iova+bytes). \param domain domain id \param iova start
+     * \param bytes length */
     void InvalidateRange(uint32_t domain, uint64_t iova, uint64_t bytes);
-    /** \brief Remove all IOTLB entries of the domain (domain-selective invalidation). */
+    /** \brief Remove all IOTLB and paging-structure cache entries of the domain
+     * (domain-selective invalidation). \param domain domain id */
     void InvalidateDomain(uint32_t domain);
     /** \brief Recreate the IOTLB sets and walkers after an attribute change. */
     void ResizeIotlb();
@@ -264,14 +245,9 @@ class Iommu : public Object
     uint32_t m_flushQueueEntries; //!< lazy: flush when this many are queued
     Time m_flushTimeout;          //!< lazy: flush this long after the first queued entry
 
-    uint32_t m_builtEntries;     //!< IOTLB entries the arrays were built for
-    uint32_t m_builtWays;        //!< associativity the arrays were built for
     uint32_t m_builtWalks;       //!< walkers the heap was built for
     uint32_t m_builtPostedWalks; //!< posted-write walkers that heap was built for
     uint32_t m_builtPwcEntries;  //!< paging-structure cache entries it was built for
-    uint32_t m_sets;             //!< IOTLB sets (entries / ways)
-    uint32_t m_setMask;          //!< m_sets - 1 when m_sets is a power of two (set = key & mask)
-    bool m_setsPowerOfTwo;       //!< m_sets is a power of two: no 64-bit modulo per probe
 
     std::vector<std::map<uint64_t, Extent>> m_domains; //!< per domain: extents by start iova
     /**
@@ -279,8 +255,8 @@ class Iommu : public Object
      * one extent; map nodes do not move, so the pointer stays valid until the extent is erased.
      */
     mutable std::vector<const Extent*> m_lastExtent;
-    std::vector<IotlbEntry> m_iotlb;        //!< set s holds ways [s * ways, (s + 1) * ways)
-    uint64_t m_lruClock;                    //!< source of LRU stamps
+    Iotlb m_iotlb;                          //!< leaf translations of past walks
+    uint64_t m_lruClock;                    //!< source of the paging-structure cache's LRU stamps
     std::vector<int64_t> m_walkers;         //!< min-heap of walker busy-until time steps
     std::vector<int64_t> m_writeWalkers;    //!< the same for posted writes (PostedWriteWalks)
     std::vector<PendingFlush> m_flushQueue; //!< lazy invalidations not yet done
@@ -288,8 +264,6 @@ class Iommu : public Object
     PagingStructureCache m_pwc;             //!< upper-level entries of past walks
     Callback<Time> m_refreshWait;           //!< a page-table read's wait for a DRAM refresh
 
-    uint64_t m_hits;          //!< counter
-    uint64_t m_misses;        //!< counter
     uint64_t m_walkAccesses;  //!< counter
     uint64_t m_faults;        //!< counter
     uint64_t m_invalidations; //!< counter

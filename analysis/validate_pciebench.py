@@ -326,6 +326,7 @@ def model_distributions(cdfs, options, results):
         else:
             d.compare([(float(ns), float(f)) for ns, f in results[d.point.run]["lat_cdf"]])
 
+
 def plan(points, options, cache_choices):
     """Decide for every point how dma-bench runs it, or why it cannot. Returns the dma-bench
     calls: {call key: set of (size, window)}."""

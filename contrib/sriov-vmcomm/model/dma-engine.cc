@@ -237,7 +237,8 @@ DmaEngine::Attach(Ptr<PcieLink> link, Ptr<Iommu> iommu)
     m_iommu = iommu;
     if (m_iommu)
     {
-        // The walks read the host's memory: its refreshes delay them as they delay cold reads.
+        // The walks read the host's memory: its refreshes delay them as they delay cold reads
+        // (an IOMMU shared by several engines takes the last one's root complex: one memory).
         m_iommu->SetDramRefreshWait(MakeCallback(&RootComplex::DramRefreshWait, m_rootComplex));
     }
 }

@@ -136,8 +136,6 @@ class Iommu : public Object
     /** \brief Flush the lazy invalidation queue now (also done by size and timeout). */
     void FlushQueue();
 
-    /** \return IOTLB hits */
-    uint64_t GetHits() const;
     /**
      * \brief Where a walk's leaf read goes: it waits this long for a DRAM refresh.
      *
@@ -149,6 +147,8 @@ class Iommu : public Object
      */
     void SetDramRefreshWait(Callback<Time> wait);
 
+    /** \return IOTLB hits */
+    uint64_t GetHits() const;
     /** \return IOTLB misses (each causes a walk) */
     uint64_t GetMisses() const;
     /** \return page-table memory accesses made by walks */

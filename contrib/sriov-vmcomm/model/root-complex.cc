@@ -362,7 +362,7 @@ RootComplex::DramRefreshWait()
         return Time(0);
     }
     // A phase drawn, not the simulation's clock: a clock would lock onto a periodic benchmark
-    // loop (every 12th 640 ns read meets a refresh), where real loops drift against it.
+    // loop (every 13th 641 ns read meets a refresh), where real loops drift against it.
     if (!m_hit)
     {
         m_hit = CreateObject<UniformRandomVariable>();
@@ -396,7 +396,9 @@ RootComplex::Remember(uint64_t hpa, uint32_t lines)
             m_writtenOrder.push_back(line);
         }
     }
-    // The oldest written lines leave the DDIO ways first.
+    // The oldest written lines leave the DDIO ways first (first in, first out: a line written
+    // again keeps its place; under uniformly random writes, as the benchmarks', FIFO keeps as
+    // many lines as LRU would, under a guest's reused buffers fewer).
     while (m_writtenOrder.size() > m_writtenCapacity)
     {
         m_written.erase(m_writtenOrder.front());

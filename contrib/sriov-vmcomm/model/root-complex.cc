@@ -176,9 +176,9 @@ RootComplex::GetTypeId()
 }
 
 RootComplex::RootComplex()
-    : m_cacheBytes(0)
+    : m_switchLines(0)
+    , m_cacheBytes(0)
     , m_coalesceLines(0)
-    , m_switchLines(0)
     , m_spreadMean(0)
     , m_spreadStdDev(0)
     , m_hitRatio(1.0)
@@ -391,14 +391,18 @@ RootComplex::Remember(uint64_t hpa, uint32_t lines)
     const uint64_t first = hpa / CACHE_LINE_BYTES;
     for (uint64_t line = first; line < first + lines; ++line)
     {
-        if (m_written.insert(line).second)
+        auto it = m_written.find(line);
+        if (it != m_written.end())
         {
-            m_writtenOrder.push_back(line);
+            // Written again: the most recently used, wherever it was.
+            m_writtenOrder.splice(m_writtenOrder.end(), m_writtenOrder, it->second);
+        }
+        else
+        {
+            m_written.emplace(line, m_writtenOrder.insert(m_writtenOrder.end(), line));
         }
     }
-    // The oldest written lines leave the DDIO ways first (first in, first out: a line written
-    // again keeps its place; under uniformly random writes, as the benchmarks', FIFO keeps as
-    // many lines as LRU would, under a guest's reused buffers fewer).
+    // The least recently used lines leave the DDIO ways first.
     while (m_writtenOrder.size() > m_writtenCapacity)
     {
         m_written.erase(m_writtenOrder.front());
@@ -407,17 +411,21 @@ RootComplex::Remember(uint64_t hpa, uint32_t lines)
 }
 
 bool
-RootComplex::Written(uint64_t hpa, uint32_t lines) const
+RootComplex::Written(uint64_t hpa, uint32_t lines)
 {
     const uint64_t first = hpa / CACHE_LINE_BYTES;
+    bool all = lines != 0;
     for (uint64_t line = first; line < first + lines; ++line)
     {
-        if (m_written.count(line) == 0)
+        auto it = m_written.find(line);
+        if (it == m_written.end())
         {
-            return false;
+            all = false;
+            continue;
         }
+        m_writtenOrder.splice(m_writtenOrder.end(), m_writtenOrder, it->second);
     }
-    return lines != 0;
+    return all;
 }
 
 Time

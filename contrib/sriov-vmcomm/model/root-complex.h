@@ -12,8 +12,8 @@
 #include "ns3/random-variable-stream.h"
 
 #include <cstdint>
-#include <deque>
-#include <unordered_set>
+#include <list>
+#include <unordered_map>
 
 namespace ns3 {
 
@@ -152,50 +152,55 @@ class RootComplex : public Object
     /** \return the DeviceWriteAllocateBytes attribute */
     uint64_t GetDeviceWriteAllocateBytes() const;
     /**
-     * \brief Note lines the device wrote (they are in the cache), forgetting the oldest.
+     * \brief Note lines the device wrote (they are in the cache, the most recently used),
+     * forgetting the least recently used beyond DeviceWriteAllocateBytes.
      * \param hpa host-physical address of the first byte
      * \param lines cache lines from there
      */
     void Remember(uint64_t hpa, uint32_t lines);
     /**
+     * \brief Look a read's lines up among those the device wrote; those found become the most
+     * recently used (a read hit updates the cache's replacement state; a miss allocates nothing).
      * \param hpa host-physical address of a read's first byte
      * \param lines its cache lines
-     * \return whether the device wrote all of them recently (they hit)
+     * \return whether all of them are there (the read hits)
      */
-    bool Written(uint64_t hpa, uint32_t lines) const;
+    bool Written(uint64_t hpa, uint32_t lines);
     /** \param mean the ReadLatencySpreadMean attribute */
     void SetSpreadMean(Time mean);
     /** \return the ReadLatencySpreadMean attribute */
     Time GetSpreadMean() const;
 
-    Time m_readRequestTime;                 //!< pipeline time per read request TLP
-    Time m_readLineTime;                    //!< pipeline time per cache line read
-    Time m_writeTlpTime;                    //!< pipeline time per write TLP
-    Time m_writeLineTime;                   //!< pipeline time per cache line written
-    Time m_switchLineTime;                  //!< extra per line after an operation of the other kind
-    uint32_t m_switchLines;                 //!< lines that pay it (0: all)
-    Time m_readStraddleLineTime;            //!< pipeline time per line a read straddles
-    Time m_writeStraddleLineTime;           //!< pipeline time per line a write straddles
-    Time m_coldReadLatency;                 //!< extra latency of a read that misses the cache
-    Time m_coldRequestTime;                 //!< memory-path time per request of such a read
-    Time m_refreshInterval;                 //!< DRAM refresh interval (tREFI; 0: none)
-    Time m_refreshTime;                     //!< DRAM time per refresh (tRFC)
-    uint64_t m_cacheBytes;                  //!< host cache capacity for device data (0: unbounded)
-    uint32_t m_coalesceLines;               //!< lines from which completions are merged (0: always)
-    Time m_spreadMean;                      //!< mean extra latency per read
-    Time m_spreadStdDev;                    //!< its standard deviation
-    Ptr<NormalRandomVariable> m_jitter;     //!< draws it (created when needed)
-    Ptr<UniformRandomVariable> m_hit;       //!< draws cache hits (created when needed)
-    double m_hitRatio;                      //!< fraction of reads that hit (SetWorkingSet)
-    bool m_jitterActive;                    //!< m_jitter is not the constant 0
-    bool m_lastWrite;                       //!< the last operation in the pipeline was a write
-    BusyCalendar m_pipeline;                //!< pipeline reservations (time steps)
-    BusyCalendar m_memory;                  //!< memory-path reservations of cold reads
-    uint64_t m_writtenCapacity;             //!< DeviceWriteAllocateBytes in lines (0: off)
-    std::unordered_set<uint64_t> m_written; //!< lines the device wrote, in the cache
-    std::deque<uint64_t> m_writtenOrder;    //!< the same, oldest first
-    uint64_t m_coldReads;                   //!< counter
-    uint64_t m_lines;                       //!< counter
+    Time m_readRequestTime;             //!< pipeline time per read request TLP
+    Time m_readLineTime;                //!< pipeline time per cache line read
+    Time m_writeTlpTime;                //!< pipeline time per write TLP
+    Time m_writeLineTime;               //!< pipeline time per cache line written
+    Time m_switchLineTime;              //!< extra per line after an operation of the other kind
+    uint32_t m_switchLines;             //!< lines that pay it (0: all)
+    Time m_readStraddleLineTime;        //!< pipeline time per line a read straddles
+    Time m_writeStraddleLineTime;       //!< pipeline time per line a write straddles
+    Time m_coldReadLatency;             //!< extra latency of a read that misses the cache
+    Time m_coldRequestTime;             //!< memory-path time per request of such a read
+    Time m_refreshInterval;             //!< DRAM refresh interval (tREFI; 0: none)
+    Time m_refreshTime;                 //!< DRAM time per refresh (tRFC)
+    uint64_t m_cacheBytes;              //!< host cache capacity for device data (0: unbounded)
+    uint32_t m_coalesceLines;           //!< lines from which completions are merged (0: always)
+    Time m_spreadMean;                  //!< mean extra latency per read
+    Time m_spreadStdDev;                //!< its standard deviation
+    Ptr<NormalRandomVariable> m_jitter; //!< draws it (created when needed)
+    Ptr<UniformRandomVariable> m_hit;   //!< draws cache hits (created when needed)
+    double m_hitRatio;                  //!< fraction of reads that hit (SetWorkingSet)
+    bool m_jitterActive;                //!< m_jitter is not the constant 0
+    bool m_lastWrite;                   //!< the last operation in the pipeline was a write
+    BusyCalendar m_pipeline;            //!< pipeline reservations (time steps)
+    BusyCalendar m_memory;              //!< memory-path reservations of cold reads
+    uint64_t m_writtenCapacity;         //!< DeviceWriteAllocateBytes in lines (0: off)
+    std::list<uint64_t>
+        m_writtenOrder; //!< lines the device wrote, in the cache, least recent first
+    /** the same lines, each to its place in m_writtenOrder */
+    std::unordered_map<uint64_t, std::list<uint64_t>::iterator> m_written;
+    uint64_t m_coldReads; //!< counter
+    uint64_t m_lines;     //!< counter
 };
 
 } // namespace ns3

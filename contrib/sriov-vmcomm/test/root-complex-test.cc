@@ -425,6 +425,31 @@ TEST(RootComplex, LinesTheDeviceWroteHitTheCache)
     EXPECT_EQ(plain->Read(Split(a, 64), Seconds(0), a), NanoSeconds(40));
 }
 
+TEST(RootComplex, WrittenLinesLeaveLeastRecentlyUsedFirst)
+{
+    // The DDIO ways replace as the cache does: a line written again, or read, becomes the most
+    // recently used and outlives lines written after it (first in, first out would evict it).
+    Ptr<RootComplex> rc = CreateObject<RootComplex>();
+    rc->SetAttribute("ColdReadLatency", TimeValue(NanoSeconds(40)));
+    rc->SetAttribute("DeviceWriteAllocateBytes", UintegerValue(128)); // two lines
+    rc->SetWorkingSet(8192, false);
+    const uint64_t a = 0x10000;
+    const uint64_t b = a + 64;
+    const uint64_t c = a + 4096;
+    const uint64_t d = a + 8192;
+    rc->Write(Split(a, 64), Seconds(0), Time(0), a);
+    rc->Write(Split(b, 64), Seconds(0), Time(0), b);
+    rc->Write(Split(a, 64), Seconds(0), Time(0), a); // a again: b is now the least recent
+    rc->Write(Split(c, 64), Seconds(0), Time(0), c);
+    EXPECT_EQ(rc->Read(Split(a, 64), Seconds(0), a), Time(0));
+    EXPECT_EQ(rc->Read(Split(b, 64), Seconds(0), b), NanoSeconds(40));
+    // A read hit refreshes too: c, read after a, outlives it.
+    EXPECT_EQ(rc->Read(Split(c, 64), Seconds(0), c), Time(0));
+    rc->Write(Split(d, 64), Seconds(0), Time(0), d);
+    EXPECT_EQ(rc->Read(Split(c, 64), Seconds(0), c), Time(0));
+    EXPECT_EQ(rc->Read(Split(a, 64), Seconds(0), a), NanoSeconds(40));
+}
+
 TEST(RootComplex, WarmWorkingSetBeyondTheCacheMissesInProportion)
 {
     Ptr<RootComplex> rc = CreateObject<RootComplex>();

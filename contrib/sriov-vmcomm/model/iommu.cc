@@ -179,7 +179,7 @@ Iommu::NotifyConstructionCompleted()
 {
     NS_LOG_FUNCTION(this);
     Object::NotifyConstructionCompleted();
-    ResizeIotlb();
+    BuildGeometry();
 }
 
 void
@@ -211,7 +211,7 @@ Iommu::CheckAttributes() const
 }
 
 void
-Iommu::ResizeIotlb()
+Iommu::BuildGeometry()
 {
     NS_LOG_FUNCTION(this << m_iotlbEntries << m_iotlbWays << m_maxWalks);
     CheckAttributes();

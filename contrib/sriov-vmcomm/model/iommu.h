@@ -189,14 +189,15 @@ class Iommu : public Object
     /** \brief Abort with a clear message if a combination of attribute values is invalid (the
      * checkers refuse single values out of range). */
     void CheckAttributes() const;
-    /** \brief Rebuild the IOTLB and the walkers if their attributes changed. */
+    /** \brief Rebuild the IOTLB, the walkers and the paging-structure cache if their
+     * attributes changed. */
     void EnsureGeometry()
     {
         if (m_iotlb.GetEntries() != m_iotlbEntries || m_iotlb.GetWays() != m_iotlbWays
             || m_builtWalks != m_maxWalks || m_builtPostedWalks != m_postedWalks
             || m_builtPwcEntries != m_pwcEntries)
         {
-            ResizeIotlb();
+            BuildGeometry();
         }
     }
 
@@ -230,8 +231,9 @@ class Iommu : public Object
     /** \brief Remove all IOTLB and paging-structure cache entries of the domain
      * (domain-selective invalidation). \param domain domain id */
     void InvalidateDomain(uint32_t domain);
-    /** \brief Recreate the IOTLB sets and walkers after an attribute change. */
-    void ResizeIotlb();
+    /** \brief (Re)build the IOTLB's sets, the walkers and the paging-structure cache from their
+     * attributes (at construction, and after an attribute change). */
+    void BuildGeometry();
 
     uint32_t m_iotlbEntries;      //!< total IOTLB entries
     uint32_t m_iotlbWays;         //!< associativity

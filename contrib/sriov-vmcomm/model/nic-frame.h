@@ -37,6 +37,7 @@ struct NicFrame
     std::vector<uint8_t> bytes;       //!< the Ethernet frame as fetched (capacity kept across uses)
     uint32_t length{0};               //!< valid bytes in \c bytes
     uint64_t txIova{0};               //!< where the frame was in the source VM's memory
+    uint32_t txSlot{0};               //!< TX ring slot it was sent from (its write-back at step 3)
     uint64_t rxIova{0};               //!< RX buffer address VF2 handed out at step 6
     uint32_t rxSlot{0};               //!< RX ring slot of that buffer
     DmaEngine::Result write;          //!< outcome of the step-7 DMA write

@@ -243,14 +243,11 @@ VirtualFunction::FetchTxFrame(NicFrame* frame, uint32_t slot, Time doorbell)
     m_txRetiredAt = retired;
     const Time ready = TimeStep(retired);
     frame->nic += TimeStep(retired - fetched);
-    // TX completion: write the descriptor back with its done bit, in ring order; the guest may
-    // then reuse it.
-    DmaEngine::Result wb = dma->Write(m_memory, descAddr, DescriptorRing::DESC_BYTES, ready);
-    desc[10] = DescriptorRing::DESC_DONE | (r2.fault ? DescriptorRing::DESC_ERROR : 0);
-    dma->Commit(m_memory, wb, desc, DescriptorRing::DESC_BYTES);
-    m_tx->SetDoneAt(slot, wb.done.GetTimeStep());
+    frame->txSlot = slot;
     if (r2.fault)
     {
+        // Nothing to forward: the error write-back is the frame's last step.
+        WriteBackTx(frame, ready, DescriptorRing::DESC_ERROR);
         m_nic->Drop(frame, SriovNic::DROP_IOMMU_FAULT);
         return;
     }
@@ -264,8 +261,27 @@ void
 VirtualFunction::TxFetched(NicFrame* frame)
 {
     NS_LOG_FUNCTION(this << frame->id);
+    // The write-back is asked for now, when the frame's data is in: booked at the doorbell with
+    // the reads, it held the engine's write fetch stage microseconds ahead, in gaps too short
+    // for the frame writes asked for meanwhile (doc/model.md, "Time").
+    WriteBackTx(frame, Simulator::Now(), 0);
     FireStep({STEP_FETCH_TX_FRAME, frame->id, m_index, 0, frame->txIova, 0, frame->length, true});
     m_nic->Forward(frame, *this);
+}
+
+void
+VirtualFunction::WriteBackTx(const NicFrame* frame, Time at, uint8_t status)
+{
+    // TX completion: the descriptor written back with its done bit, in ring order (the frames
+    // retire in ring order at non-decreasing instants); the guest may then reuse the slot.
+    const uint64_t descAddr = m_tx->GetDescriptorAddress(frame->txSlot);
+    DmaEngine::Result wb = m_dma->Write(m_memory, descAddr, DescriptorRing::DESC_BYTES, at);
+    NS_ABORT_MSG_IF(wb.fault, "VF " << m_index << ": TX ring not mapped in the VM's IOMMU domain");
+    uint8_t desc[DescriptorRing::DESC_BYTES] = {};
+    DescriptorRing::Encode(desc, frame->txIova, uint16_t(frame->length),
+                           DescriptorRing::DESC_DONE | status);
+    m_dma->Commit(m_memory, wb, desc, DescriptorRing::DESC_BYTES);
+    m_tx->SetDoneAt(frame->txSlot, wb.done.GetTimeStep());
 }
 
 // ---- RX: descriptor cache and step 6 ----

@@ -220,8 +220,18 @@ class VirtualFunction : public Object
      * doorbell is still to come is fetched when it comes.
      */
     void IssuePendingTx();
-    /** \brief Event: step 3's frame is in the NIC and retires (ring order). \param frame it */
+    /**
+     * \brief Event: step 3's frame is in the NIC and retires (ring order): its TX descriptor is
+     * written back and the frame forwarded. \param frame it
+     */
     void TxFetched(NicFrame* frame);
+    /**
+     * \brief Write a retired frame's TX descriptor back (done bit) and tell the ring when.
+     * \param frame the frame (txSlot, txIova, length)
+     * \param at instant the frame retired
+     * \param status status bits besides the done bit (DESC_ERROR after a faulted read)
+     */
+    void WriteBackTx(const NicFrame* frame, Time at, uint8_t status);
     /** \brief Event: the done notice arrived (step 11 follows in ring order). \param frame it */
     void DoneNoticeArrived(NicFrame* frame);
     /** \brief Event: the write faulted (error completion in ring order). \param frame it */

@@ -105,3 +105,21 @@ def content(db):
         return result
     finally:
         conn.close()
+
+
+def assert_coinciding_visible(test, ax):
+    """Every line of ax that a later-drawn line covers (a marker on the same point, a segment
+    along the same segment) shows around it: a larger marker, a wider line. Returns how many
+    covered pairs it checked."""
+    lines = [(line, list(zip(line.get_xdata(), line.get_ydata()))) for line in ax.get_lines()]
+    checked = 0
+    for i, (below, xy) in enumerate(lines):
+        for above, other in lines[i + 1:]:
+            if below.get_marker() not in ("None", "", None) and set(xy) & set(other):
+                checked += 1
+                test.assertGreater(below.get_markersize(), above.get_markersize(),
+                                   f"{below.get_label()} hidden by {above.get_label()} at {set(xy) & set(other)}")
+            if set(zip(xy, xy[1:])) & set(zip(other, other[1:])) and below.get_linestyle() != "None":
+                test.assertGreater(below.get_linewidth(), above.get_linewidth(),
+                                   f"line of {below.get_label()} hidden by {above.get_label()}")
+    return checked

@@ -15,6 +15,11 @@ CPU, IOTLB, PCIe) leave saturated runs out, and when the load varies they use th
 of the sweep only (the title says so); the load plot shows where each mode saturates (hollow
 markers: saturated). The table has a column counting saturated runs.
 
+Modes often give the same figures (vf-dma, veb, vepa): in the line plots every series has its
+own marker (one colour per mode, one line style per variant), a series that later ones cover is
+drawn with larger markers and a wider line so that it shows around them (values unmoved), and
+the legend's title names the series whose values are identical (plot_overlap.py).
+
 A plot whose data the database does not have is skipped with a note saying what is missing.
 Exit status: 0 done (even if some plots were skipped), 2 the database is missing, unreadable or
 of another schema version.
@@ -30,6 +35,7 @@ import re
 import statistics
 import sys
 
+import plot_overlap
 import vmcomm_db
 
 # Presentation order (doc/modes.md); modes not listed follow in alphabetical order.
@@ -74,6 +80,14 @@ def series_style(labels):
 def variant_of(label):
     """The " (name=value ...)" part of a series label, or ""."""
     return label[len(label.split(" ", 1)[0]):]
+
+
+def _legend(ax, series, entries, markersize, linewidth, **kwargs):
+    """Legend of entries [(style, label)] at the base sizes, titled with the series [(label,
+    [(x, y)])] whose values are identical (plot_overlap)."""
+    title = plot_overlap.note(series)
+    ax.legend(*plot_overlap.legend_handles(entries, markersize, linewidth), title=title or None,
+              title_fontsize=kwargs.get("fontsize"), **kwargs)
 
 
 def hist_percentile(buckets, q):
@@ -290,8 +304,7 @@ def _save(fig, out_dir, name):
 def plot_latency_cdf(res, plt, out_dir):
     st = res.steady()
     fig, ax = plt.subplots(figsize=(8, 5))
-    drawn = 0
-    style = series_style(st.modes())
+    curves = []
     for mode in st.modes():
         buckets = collections.Counter()
         for run in st.by_mode(mode):
@@ -308,9 +321,17 @@ def plot_latency_cdf(res, plt, out_dir):
             seen += count
             xs.append(hi / 1e3)
             ys.append(seen / total)
+        curves.append((mode, list(zip(xs, ys))))
+    drawn = len(curves)
+    # Curves drawn on top of one another (modes with the same histogram): the covered one wider.
+    style = series_style([mode for mode, _ in curves])
+    size = plot_overlap.sizes(curves, 0, 1.5)
+    entries = []
+    for mode, xy in curves:
         colour, linestyle = style[mode]
-        ax.plot(xs, ys, drawstyle="steps-post", label=mode, color=colour, linestyle=linestyle)
-        drawn += 1
+        ax.plot(*zip(*xy), drawstyle="steps-post", color=colour, linestyle=linestyle,
+                linewidth=size[mode]["linewidth"])
+        entries.append((dict(color=colour, linestyle=linestyle), mode))
     if not drawn:
         plt.close(fig)
         raise Skip("no latency_hist rows with flow_id = -1 (all-flows histogram) in ok runs "
@@ -320,7 +341,7 @@ def plot_latency_cdf(res, plt, out_dir):
     ax.set_ylabel("fraction of frames")
     ax.set_ylim(0, 1.01)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="x-small", ncol=2 if drawn > 8 else 1)
+    _legend(ax, curves, entries, 0, 1.5, fontsize="x-small", ncol=2 if drawn > 8 else 1)
     ax.set_title(f"Latency CDF, steady state{st.note} (saturated runs left out)", fontsize="medium")
     return _save(fig, out_dir, "latency-cdf.png")
 
@@ -352,14 +373,20 @@ def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
         raise Skip(f"no {ylabel} values (flows table or all-flows latency histogram) for runs with a "
                    "frame size that are not saturated")
     fig, ax = plt.subplots(figsize=(8, 5))
-    markers = "osD^v<>ph*"
+    # Modes with identical values overlap: a marker per series, and a series that later ones
+    # cover drawn with a larger marker and a wider line (plot_overlap), so that each shows.
+    xy = [(mode, [(p[0], p[1] * scale) for p in points]) for mode, points in series.items()]
+    size = plot_overlap.sizes(xy, 6, 1.5)
+    style = series_style(list(series))
+    entries = []
     for i, (mode, points) in enumerate(series.items()):
         sizes = [p[0] for p in points]
         means = [p[1] * scale for p in points]
         errs = [[(p[1] - p[2]) * scale for p in points], [(p[3] - p[1]) * scale for p in points]]
-        # Modes with identical values overlap: distinct markers keep each one visible.
-        ax.errorbar(sizes, means, yerr=errs, marker=markers[i % len(markers)], capsize=3,
-                    label=mode, alpha=0.8)
+        colour, linestyle = style[mode]
+        look = dict(marker=plot_overlap.marker(i), color=colour, linestyle=linestyle)
+        ax.errorbar(sizes, means, yerr=errs, capsize=3, alpha=0.8, **look, **size[mode])
+        entries.append((look, mode))
     _log_if_wide(ax, [p[1] * scale for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
@@ -367,7 +394,7 @@ def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    _legend(ax, xy, entries, 6, 1.5, fontsize="small")
     ax.set_title(f"{title}, steady state{st.note}\n(mean; bars: min-max over runs; saturated runs "
                  "left out)", fontsize="medium")
     return _save(fig, out_dir, name)
@@ -394,17 +421,23 @@ def plot_throughput_vs_size(res, plt, out_dir):
         series[label].append((size, carried, saturated))
     fig, ax = plt.subplots(figsize=(8, 5))
     style = series_style(list(series))
-    markers = "osD^v<>ph*"
-    for i, label in enumerate(sorted(series, key=mode_key)):
+    labels = sorted(series, key=mode_key)
+    # A series that later ones cover: larger markers, a wider line (plot_overlap).
+    xy = [(label, [(p[0], p[1]) for p in sorted(series[label])]) for label in labels]
+    size = plot_overlap.sizes(xy, 6, 1.5)
+    entries = []
+    for i, label in enumerate(labels):
         points = sorted(series[label])
         colour, linestyle = style[label]
-        m = markers[i % len(markers)]
+        m = plot_overlap.marker(i)
+        ms, lw = size[label]["markersize"], size[label]["linewidth"]
         ax.plot([p[0] for p in points], [p[1] for p in points], marker=m, color=colour,
-                linestyle=linestyle, label=label, alpha=0.8)
+                linestyle=linestyle, alpha=0.8, markersize=ms, linewidth=lw)
         ax.plot([p[0] for p in points if not p[2]], [p[1] for p in points if not p[2]],
-                linestyle="none", marker=m, color=colour)
+                linestyle="none", marker=m, color=colour, markersize=ms)
         ax.plot([p[0] for p in points if p[2]], [p[1] for p in points if p[2]], linestyle="none",
-                marker=m, markersize=10, markerfacecolor="white", markeredgecolor=colour, zorder=3)
+                marker=m, markersize=ms + 4, markerfacecolor="white", markeredgecolor=colour, zorder=3)
+        entries.append((dict(marker=m, color=colour, linestyle=linestyle), label))
     _log_if_wide(ax, [p[1] for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
@@ -412,7 +445,7 @@ def plot_throughput_vs_size(res, plt, out_dir):
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel("highest carried load (Gb/s of frames, all flows)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    _legend(ax, xy, entries, 6, 1.5, fontsize="small")
     ax.set_title("Highest carried load vs frame size, over the sweep's loads\n(hollow: saturated, "
                  "the mode's capacity; filled: carried all it was offered, capacity at least this)",
                  fontsize="medium")
@@ -575,11 +608,17 @@ def plot_load(res, plt, out_dir):
         raise Skip("no offered/carried load (flows.offered_bps, flows.frame_bps)")
     sizes = sorted(panels, key=lambda s: (s is None, s))
     fig, axes = plt.subplots(len(sizes), 2, figsize=(12, 4.2 * len(sizes)), squeeze=False)
-    markers = "osD^v<>ph*"
+    # One colour per mode, one line style per variant, one marker per series (the same in every
+    # row); a series that later ones cover drawn larger and wider (plot_overlap).
+    labels = sorted({label for series in panels.values() for label in series}, key=mode_key)
+    style = series_style(labels)
     for row, size in enumerate(sizes):
         ax_t, ax_l = axes[row]
         lo, hi = float("inf"), 0.0
-        for i, label in enumerate(sorted(panels[size], key=mode_key)):
+        drawn = []  # (label, points)
+        for label in labels:
+            if label not in panels[size]:
+                continue
             per_load = collections.defaultdict(list)
             for run in panels[size][label]:
                 per_load[run["params"].get(LOAD_PARAM)].append(run)
@@ -591,19 +630,29 @@ def plot_load(res, plt, out_dir):
             points.sort()
             xs = [p[0] for p in points]
             lo, hi = min(lo, *xs), max(hi, *xs)
-            m = markers[i % len(markers)]
-            line_t, = ax_t.plot(xs, [p[1] for p in points], marker=m, label=label, alpha=0.8)
-            line_l, = ax_l.plot(xs, [p[2] / 1e3 if p[2] else float("nan") for p in points], marker=m,
-                                label=label, alpha=0.8)
-            # Saturated points hollow: the path did not carry what was offered.
-            for ax, line, k in ((ax_t, line_t, 1), (ax_l, line_l, 2)):
-                sat = [p for p in points if p[3] and p[k]]
-                ax.plot([p[0] for p in sat], [p[k] / (1e3 if k == 2 else 1) for p in sat],
-                        linestyle="none", marker=m, markersize=11, markerfacecolor="white",
-                        markeredgecolor=line.get_color(), zorder=3)
+            drawn.append((label, points))
+        carried = [(label, [(p[0], p[1]) for p in points]) for label, points in drawn]
+        p99 = [(label, [(p[0], p[2] / 1e3 if p[2] else float("nan")) for p in points])
+               for label, points in drawn]
+        entries = []
+        for ax, series, k in ((ax_t, carried, 1), (ax_l, p99, 2)):
+            size_of = plot_overlap.sizes(series, 6, 1.5)
+            for (label, xy), (_, points) in zip(series, drawn):
+                colour, linestyle = style[label]
+                m = plot_overlap.marker(labels.index(label))
+                ms = size_of[label]["markersize"]
+                ax.plot(*zip(*xy), marker=m, color=colour, linestyle=linestyle, alpha=0.8,
+                        markersize=ms, linewidth=size_of[label]["linewidth"])
+                # Saturated points hollow: the path did not carry what was offered.
+                sat = [(x, y) for (x, y), p in zip(xy, points) if p[3] and p[k]]
+                if sat:
+                    ax.plot(*zip(*sat), linestyle="none", marker=m, markersize=ms + 5,
+                            markerfacecolor="white", markeredgecolor=colour, zorder=3)
+                if ax is ax_t:
+                    entries.append((dict(marker=m, color=colour, linestyle=linestyle), label))
         if hi > 0:
-            ax_t.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1,
-                      label="carried = offered")
+            ax_t.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1)
+            entries.append((dict(color="grey", linestyle=":", marker="None"), "carried = offered"))
         where = f"{size:g} B frames" if size is not None else "all sizes"
         for ax in (ax_t, ax_l):
             ax.set_xscale("log")
@@ -615,7 +664,10 @@ def plot_load(res, plt, out_dir):
         ax_l.set_ylabel("p99 latency (us)")
         ax_l.set_title(f"p99 latency vs offered load, {where}\n(hollow: saturated; queueing, "
                        "not the path)", fontsize="medium")
-        ax_t.legend(fontsize="x-small")
+        _legend(ax_t, carried, entries, 6, 1.5, fontsize="x-small")
+        note = plot_overlap.note(p99)
+        if note:
+            ax_l.legend(handles=[], title=note, title_fontsize="x-small")
     return _save(fig, out_dir, "load.png")
 
 

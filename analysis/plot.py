@@ -17,8 +17,9 @@ markers: saturated). The table has a column counting saturated runs.
 
 Modes often give the same figures (vf-dma, veb, vepa): in the line plots every series has its
 own marker (one colour per mode, one line style per variant), a series that later ones cover is
-drawn with larger markers and a wider line so that it shows around them (values unmoved), and
-the legend's title names the series whose values are identical (plot_overlap.py).
+drawn again under them, with larger markers and a wider line where they cover it, so that it
+shows around them (values unmoved), and the legend's title names the series whose values are
+identical (plot_overlap.py).
 
 A plot whose data the database does not have is skipped with a note saying what is missing.
 Exit status: 0 done (even if some plots were skipped), 2 the database is missing, unreadable or
@@ -82,12 +83,11 @@ def variant_of(label):
     return label[len(label.split(" ", 1)[0]):]
 
 
-def _legend(ax, series, entries, markersize, linewidth, **kwargs):
-    """Legend of entries [(style, label)] at the base sizes, titled with the series [(label,
-    [(x, y)])] whose values are identical (plot_overlap)."""
+def _legend(ax, series, **kwargs):
+    """The legend, titled with the series [(label, [(x, y)])] whose values are identical
+    (plot_overlap)."""
     title = plot_overlap.note(series)
-    ax.legend(*plot_overlap.legend_handles(entries, markersize, linewidth), title=title or None,
-              title_fontsize=kwargs.get("fontsize"), **kwargs)
+    ax.legend(title=title or None, title_fontsize=kwargs.get("fontsize"), **kwargs)
 
 
 def hist_percentile(buckets, q):
@@ -323,15 +323,14 @@ def plot_latency_cdf(res, plt, out_dir):
             ys.append(seen / total)
         curves.append((mode, list(zip(xs, ys))))
     drawn = len(curves)
-    # Curves drawn on top of one another (modes with the same histogram): the covered one wider.
+    # Curves drawn on top of one another (modes with the same histogram): the covered one wider
+    # where it is covered (plot_overlap).
     style = series_style([mode for mode, _ in curves])
-    size = plot_overlap.sizes(curves, 0, 1.5)
-    entries = []
-    for mode, xy in curves:
-        colour, linestyle = style[mode]
-        ax.plot(*zip(*xy), drawstyle="steps-post", color=colour, linestyle=linestyle,
-                linewidth=size[mode]["linewidth"])
-        entries.append((dict(color=colour, linestyle=linestyle), mode))
+    looks = [(mode, xy, dict(drawstyle="steps-post", color=style[mode][0], linestyle=style[mode][1]))
+             for mode, xy in curves]
+    for mode, xy, look in looks:
+        ax.plot(*zip(*xy), label=mode, linewidth=1.5, **look)
+    plot_overlap.underlay(ax, looks, 0, 1.5)
     if not drawn:
         plt.close(fig)
         raise Skip("no latency_hist rows with flow_id = -1 (all-flows histogram) in ok runs "
@@ -341,7 +340,7 @@ def plot_latency_cdf(res, plt, out_dir):
     ax.set_ylabel("fraction of frames")
     ax.set_ylim(0, 1.01)
     ax.grid(True, which="both", alpha=0.3)
-    _legend(ax, curves, entries, 0, 1.5, fontsize="x-small", ncol=2 if drawn > 8 else 1)
+    _legend(ax, curves, fontsize="x-small", ncol=2 if drawn > 8 else 1)
     ax.set_title(f"Latency CDF, steady state{st.note} (saturated runs left out)", fontsize="medium")
     return _save(fig, out_dir, "latency-cdf.png")
 
@@ -373,20 +372,20 @@ def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
         raise Skip(f"no {ylabel} values (flows table or all-flows latency histogram) for runs with a "
                    "frame size that are not saturated")
     fig, ax = plt.subplots(figsize=(8, 5))
-    # Modes with identical values overlap: a marker per series, and a series that later ones
-    # cover drawn with a larger marker and a wider line (plot_overlap), so that each shows.
+    # Modes with identical values overlap: a marker per series, and under a series that later
+    # ones cover a larger marker and a wider line where they do (plot_overlap), so each shows.
     xy = [(mode, [(p[0], p[1] * scale) for p in points]) for mode, points in series.items()]
-    size = plot_overlap.sizes(xy, 6, 1.5)
     style = series_style(list(series))
-    entries = []
+    looks = []
     for i, (mode, points) in enumerate(series.items()):
         sizes = [p[0] for p in points]
         means = [p[1] * scale for p in points]
         errs = [[(p[1] - p[2]) * scale for p in points], [(p[3] - p[1]) * scale for p in points]]
         colour, linestyle = style[mode]
-        look = dict(marker=plot_overlap.marker(i), color=colour, linestyle=linestyle)
-        ax.errorbar(sizes, means, yerr=errs, capsize=3, alpha=0.8, **look, **size[mode])
-        entries.append((look, mode))
+        look = dict(marker=plot_overlap.marker(i), color=colour, linestyle=linestyle, alpha=0.8)
+        ax.errorbar(sizes, means, yerr=errs, capsize=3, label=mode, markersize=6, linewidth=1.5, **look)
+        looks.append((mode, xy[i][1], look))
+    plot_overlap.underlay(ax, looks, 6, 1.5)
     _log_if_wide(ax, [p[1] * scale for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
@@ -394,7 +393,7 @@ def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)
-    _legend(ax, xy, entries, 6, 1.5, fontsize="small")
+    _legend(ax, xy, fontsize="small")
     ax.set_title(f"{title}, steady state{st.note}\n(mean; bars: min-max over runs; saturated runs "
                  "left out)", fontsize="medium")
     return _save(fig, out_dir, name)
@@ -422,22 +421,26 @@ def plot_throughput_vs_size(res, plt, out_dir):
     fig, ax = plt.subplots(figsize=(8, 5))
     style = series_style(list(series))
     labels = sorted(series, key=mode_key)
-    # A series that later ones cover: larger markers, a wider line (plot_overlap).
+    # Under a series that later ones cover: larger markers, a wider line where they do
+    # (plot_overlap); the hollow markers of saturated points likewise.
     xy = [(label, [(p[0], p[1]) for p in sorted(series[label])]) for label in labels]
-    size = plot_overlap.sizes(xy, 6, 1.5)
-    entries = []
+    looks, hollow = [], []
     for i, label in enumerate(labels):
         points = sorted(series[label])
         colour, linestyle = style[label]
         m = plot_overlap.marker(i)
-        ms, lw = size[label]["markersize"], size[label]["linewidth"]
         ax.plot([p[0] for p in points], [p[1] for p in points], marker=m, color=colour,
-                linestyle=linestyle, alpha=0.8, markersize=ms, linewidth=lw)
+                linestyle=linestyle, label=label, alpha=0.8)
         ax.plot([p[0] for p in points if not p[2]], [p[1] for p in points if not p[2]],
-                linestyle="none", marker=m, color=colour, markersize=ms)
-        ax.plot([p[0] for p in points if p[2]], [p[1] for p in points if p[2]], linestyle="none",
-                marker=m, markersize=ms + 4, markerfacecolor="white", markeredgecolor=colour, zorder=3)
-        entries.append((dict(marker=m, color=colour, linestyle=linestyle), label))
+                linestyle="none", marker=m, color=colour)
+        sat = [(p[0], p[1]) for p in points if p[2]]
+        look = dict(linestyle="none", marker=m, markerfacecolor="white", markeredgecolor=colour)
+        if sat:
+            ax.plot(*zip(*sat), markersize=10, zorder=3, **look)
+        looks.append((label, xy[i][1], dict(marker=m, color=colour, linestyle=linestyle, alpha=0.8)))
+        hollow.append((label, sat, look))
+    plot_overlap.underlay(ax, looks, 6, 1.5)
+    plot_overlap.underlay(ax, hollow, 10, 0, zorder=2.9)
     _log_if_wide(ax, [p[1] for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
@@ -445,7 +448,7 @@ def plot_throughput_vs_size(res, plt, out_dir):
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel("highest carried load (Gb/s of frames, all flows)")
     ax.grid(True, which="both", alpha=0.3)
-    _legend(ax, xy, entries, 6, 1.5, fontsize="small")
+    _legend(ax, xy, fontsize="small")
     ax.set_title("Highest carried load vs frame size, over the sweep's loads\n(hollow: saturated, "
                  "the mode's capacity; filled: carried all it was offered, capacity at least this)",
                  fontsize="medium")
@@ -634,25 +637,25 @@ def plot_load(res, plt, out_dir):
         carried = [(label, [(p[0], p[1]) for p in points]) for label, points in drawn]
         p99 = [(label, [(p[0], p[2] / 1e3 if p[2] else float("nan")) for p in points])
                for label, points in drawn]
-        entries = []
         for ax, series, k in ((ax_t, carried, 1), (ax_l, p99, 2)):
-            size_of = plot_overlap.sizes(series, 6, 1.5)
+            looks, hollow = [], []
             for (label, xy), (_, points) in zip(series, drawn):
                 colour, linestyle = style[label]
                 m = plot_overlap.marker(labels.index(label))
-                ms = size_of[label]["markersize"]
-                ax.plot(*zip(*xy), marker=m, color=colour, linestyle=linestyle, alpha=0.8,
-                        markersize=ms, linewidth=size_of[label]["linewidth"])
+                look = dict(marker=m, color=colour, linestyle=linestyle, alpha=0.8)
+                ax.plot(*zip(*xy), label=label, **look)
                 # Saturated points hollow: the path did not carry what was offered.
                 sat = [(x, y) for (x, y), p in zip(xy, points) if p[3] and p[k]]
+                hollow_look = dict(linestyle="none", marker=m, markerfacecolor="white", markeredgecolor=colour)
                 if sat:
-                    ax.plot(*zip(*sat), linestyle="none", marker=m, markersize=ms + 5,
-                            markerfacecolor="white", markeredgecolor=colour, zorder=3)
-                if ax is ax_t:
-                    entries.append((dict(marker=m, color=colour, linestyle=linestyle), label))
+                    ax.plot(*zip(*sat), markersize=11, zorder=3, **hollow_look)
+                looks.append((label, xy, look))
+                hollow.append((label, sat, hollow_look))
+            plot_overlap.underlay(ax, looks, 6, 1.5)
+            plot_overlap.underlay(ax, hollow, 11, 0, zorder=2.9)
         if hi > 0:
-            ax_t.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1)
-            entries.append((dict(color="grey", linestyle=":", marker="None"), "carried = offered"))
+            ax_t.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1,
+                      label="carried = offered")
         where = f"{size:g} B frames" if size is not None else "all sizes"
         for ax in (ax_t, ax_l):
             ax.set_xscale("log")
@@ -664,7 +667,7 @@ def plot_load(res, plt, out_dir):
         ax_l.set_ylabel("p99 latency (us)")
         ax_l.set_title(f"p99 latency vs offered load, {where}\n(hollow: saturated; queueing, "
                        "not the path)", fontsize="medium")
-        _legend(ax_t, carried, entries, 6, 1.5, fontsize="x-small")
+        _legend(ax_t, carried, fontsize="x-small")
         note = plot_overlap.note(p99)
         if note:
             ax_l.legend(handles=[], title=note, title_fontsize="x-small")

@@ -83,20 +83,19 @@ def empty(ax, what):
 
 
 def draw(ax, series, markersize, linewidth):
-    """Draw series [(key, [(x, y)], style, legend label)] in order, each series that later ones
-    cover enlarged (plot_overlap: concentric markers, banded lines; values unchanged). Returns
-    the legend's handles and labels: the series' styles at the base sizes."""
-    size = plot_overlap.sizes([(key, xy) for key, xy, _, _ in series], markersize, linewidth)
+    """Draw series [(key, [(x, y)], style, legend label)] in order at the base sizes, and under
+    each where later ones cover it a larger marker and a wider line (plot_overlap.underlay:
+    concentric markers, banded lines; values unchanged)."""
     for key, xy, style, lbl in series:
-        ax.plot(*zip(*xy), **style, **size[key])
-    return plot_overlap.legend_handles([(style, lbl) for _, _, style, lbl in series], markersize, linewidth)
+        ax.plot(*zip(*xy), label=lbl, markersize=markersize, linewidth=linewidth, **style)
+    plot_overlap.underlay(ax, [(key, xy, style) for key, xy, style, _ in series], markersize, linewidth)
 
 
-def legend(ax, series, handles, **kwargs):
+def legend(ax, series, **kwargs):
     """The legend, titled with the series whose values are identical (by mode, per kind)."""
     title = plot_overlap.note([(key, xy) for key, xy, _, _ in series], name=lambda key: key[0],
                               kind=lambda key: key[1])
-    ax.legend(*handles, fontsize=7, title=title or None, title_fontsize=7, **kwargs)
+    ax.legend(fontsize=7, title=title or None, title_fontsize=7, **kwargs)
 
 
 def figure(points, scenario, plt):
@@ -119,7 +118,7 @@ def figure(points, scenario, plt):
             if xy:
                 series.append(((lbl, direction), xy, dict(linestyle=style, marker=markers[lbl],
                                                           color=colours[lbl]), f"{lbl}, {direction}"))
-    handles = draw(ax, series, 3, 1.5)
+    draw(ax, series, 3, 1.5)
     ax.set_xscale("log", base=2)
     ax.set_xlabel("frame size, bytes (FCS included)")
     ax.set_ylabel("R+, Gb/s counting L1 bits")
@@ -128,7 +127,7 @@ def figure(points, scenario, plt):
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     if series:
-        legend(ax, series, handles, ncol=2)
+        legend(ax, series, ncol=2)
     else:
         empty(ax, "throughput")
 
@@ -143,14 +142,14 @@ def figure(points, scenario, plt):
                 if xy:
                     series.append(((lbl, direction), xy, dict(linestyle=style, marker=markers[lbl],
                                                               color=colours[lbl]), f"{lbl}, {direction}"))
-        handles = draw(ax, series, 3, 1.5)
+        draw(ax, series, 3, 1.5)
         ax.set_xlabel("VNFs in the chain")
         ax.set_ylabel("R+ at 64 B, Mpps")
         ax.set_title("loopback: throughput vs chain length")
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
         if series:
-            legend(ax, series, handles, ncol=2)
+            legend(ax, series, ncol=2)
         else:
             empty(ax, "64 B throughput")
 
@@ -165,14 +164,14 @@ def figure(points, scenario, plt):
             if xy:
                 series.append(((lbl, kind), xy, dict(linestyle=style, marker=marker, color=colours[lbl]),
                                lbl if kind == "median" else None))
-    handles = draw(ax, series, 6, 1.5)
+    draw(ax, series, 6, 1.5)
     ax.set_xlabel("offered load, fraction of R+")
     ax.set_ylabel("one-way latency, us (o median, x p99)")
     ax.set_title(f"{scenario}: latency at 64 B, uni" + (" (1 VNF)" if loop else ""))
     ax.set_yscale("log")
     ax.grid(alpha=0.3, which="both")
     if series:
-        legend(ax, series, handles)
+        legend(ax, series)
     else:
         empty(ax, "latency")
     fig.tight_layout()

@@ -4,10 +4,11 @@ Two modes with the same values (vf-dma, veb and vepa give the same R+ where the 
 bottleneck) draw on top of one another: the legend lists a series the reader cannot see, and
 concludes it is missing. The plots of this module (plot.py, plot_nfv.py, plot_dma.py) therefore
   - draw each series of a panel with its own marker (MARKERS), and
-  - draw a series that series drawn after it pass through with a larger marker (MARKER_STEP
-    points per such series at its most shared point) and a wider line (LINE_STEP points per
-    series sharing one of its segments): coinciding series show as concentric markers and a
-    banded line, each in its own colour. The values are never moved (no dodge, no jitter);
+  - draw every series at the base sizes, and under it, where series drawn after it cover it, a
+    larger marker (MARKER_STEP points per covering series) at the shared points and a wider
+    line (LINE_STEP points per covering series) along the shared segments (underlay()):
+    coinciding series show as concentric markers and a banded line, each in its own colour,
+    and only where they coincide. The values are never moved (no dodge, no jitter);
   - name, in the legend's title, the series whose values are identical point for point,
     computed from the data: "same values: vf-dma = veb = vepa".
 
@@ -31,27 +32,54 @@ def _point(xy):
     return (xy[0], xy[1])
 
 
-def layers(series):
-    """{key: (points, segments)} for series [(key, [(x, y), ...])] in drawing order: the most
-    series drawn after it that pass through one of its points, and that run along one of its
-    segments (two consecutive points), both 0 for a series nothing covers."""
+def covered(series):
+    """{key: ({point: n}, {segment: n})} for series [(key, [(x, y), ...])] in drawing order: the
+    points of each series that n >= 1 series drawn after it pass through, and its segments (two
+    consecutive points) that n later series run along."""
     pts = [{_point(p) for p in xy} for _, xy in series]
     segs = [{(_point(a), _point(b)) for a, b in zip(xy, xy[1:])} for _, xy in series]
     out = {}
     for i, (key, _) in enumerate(series):
         later = range(i + 1, len(series))
-        on_point = max((sum(p in pts[j] for j in later) for p in pts[i]), default=0)
-        on_segment = max((sum(s in segs[j] for j in later) for s in segs[i]), default=0)
-        out[key] = (on_point, on_segment)
+        on_point = {p: sum(p in pts[j] for j in later) for p in pts[i]}
+        on_segment = {s: sum(s in segs[j] for j in later) for s in segs[i]}
+        out[key] = ({p: n for p, n in on_point.items() if n}, {s: n for s, n in on_segment.items() if n})
     return out
 
 
-def sizes(series, markersize, linewidth):
-    """{key: {"markersize": ..., "linewidth": ...}}: the base sizes, enlarged by layers() so
-    that a series covered by later ones still shows around them."""
-    return {key: {"markersize": markersize + MARKER_STEP * on_point,
-                  "linewidth": linewidth + LINE_STEP * on_segment}
-            for key, (on_point, on_segment) in layers(series).items()}
+def underlay(ax, series, markersize, linewidth, zorder=1.9):
+    """Draw, under series [(key, [(x, y)], style)] drawn at the base sizes, each series where
+    later ones cover it (draw_covered()). style: the series' plot keywords (colour, marker,
+    linestyle, drawstyle...) without sizes. Returns the artists drawn (no legend entry)."""
+    drawn = []
+    styles = {key: style for key, _, style in series}
+    for key, cover in covered([(key, xy) for key, xy, _ in series]).items():
+        drawn += draw_covered(ax, cover, styles[key], markersize, linewidth, zorder)
+    return drawn
+
+
+def draw_covered(ax, cover, style, markersize, linewidth, zorder=1.9):
+    """Draw one series where later ones cover it (cover: its entry of covered()): its marker
+    MARKER_STEP points larger per covering series at the points, its line LINE_STEP points wider
+    along the segments. zorder: just under the series' own artists (Line2D: 2). Returns the
+    artists drawn (no legend entry)."""
+    points, segments = cover
+    drawn = []
+    if style.get("marker") not in (None, "None", "none", "", " "):
+        for n in sorted(set(points.values())):
+            at = sorted(p for p, m in points.items() if m == n)
+            drawn += ax.plot(*zip(*at), **dict(style, linestyle="none", markersize=markersize + MARKER_STEP * n,
+                                                 label="_nolegend_", zorder=zorder))
+    if style.get("linestyle", "-") not in ("none", "None", "", " "):
+        for n in sorted(set(segments.values())):
+            xs, ys = [], []
+            for (a, b), m in sorted(segments.items()):
+                if m == n:
+                    xs += [a[0], b[0], float("nan")]
+                    ys += [a[1], b[1], float("nan")]
+            drawn += ax.plot(xs, ys, **dict(style, marker="None", linewidth=linewidth + LINE_STEP * n,
+                                            label="_nolegend_", zorder=zorder))
+    return drawn
 
 
 def identical(series):
@@ -90,15 +118,3 @@ def note(series, name=str, kind=lambda key: None):
         parts.append(names + (f" ({', '.join(where)})" if where else ""))
     return "same values: " + "; ".join(parts)
 
-
-def legend_handles(entries, markersize, linewidth):
-    """(handles, labels) for a legend of entries [(plot style dict, label or None)]: each style
-    at the base sizes (the enlarged ones of sizes() would make a covered series look heavier)."""
-    from matplotlib.lines import Line2D
-
-    handles, labels = [], []
-    for style, label in entries:
-        if label is not None:
-            handles.append(Line2D([], [], markersize=markersize, linewidth=linewidth, **style))
-            labels.append(label)
-    return handles, labels

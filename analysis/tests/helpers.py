@@ -127,7 +127,9 @@ def assert_coinciding_visible(test, ax):
                     size[series] = (line.get_markersize(), rank)
         if line.get_linestyle() != "None":
             for seg in zip(xy, xy[1:]):
-                on_segment.setdefault(seg, {})[series] = (line.get_linewidth(), rank)
+                width = on_segment.setdefault(seg, {})
+                if line.get_linewidth() >= width.get(series, (0, 0))[0]:
+                    width[series] = (line.get_linewidth(), rank)
     checked = 0
     for where, what, shared in (("point", "marker", at_point), ("segment", "line", on_segment)):
         for place, by_series in shared.items():

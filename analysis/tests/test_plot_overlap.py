@@ -9,18 +9,40 @@ OTHER = [(64, 2.3), (256, 7.1), (1518, 10.0)]  # meets SAME at its last point on
 
 
 class PlotOverlapTest(unittest.TestCase):
-    def test_layers_count_later_series_through_points_and_segments(self):
+    def test_covered_counts_later_series_through_points_and_segments(self):
         series = [("vf-dma", SAME), ("veb", SAME), ("vepa", SAME), ("vswitch-dpdk", OTHER)]
-        self.assertEqual(plot_overlap.layers(series),
-                         {"vf-dma": (3, 2), "veb": (2, 1), "vepa": (1, 0), "vswitch-dpdk": (0, 0)})
-        sizes = plot_overlap.sizes(series, 3, 1.5)
-        self.assertEqual(sizes["vswitch-dpdk"], {"markersize": 3, "linewidth": 1.5})
-        self.assertEqual(sizes["vepa"], {"markersize": 3 + plot_overlap.MARKER_STEP, "linewidth": 1.5})
-        self.assertEqual(sizes["vf-dma"], {"markersize": 3 + 3 * plot_overlap.MARKER_STEP,
-                                           "linewidth": 1.5 + 2 * plot_overlap.LINE_STEP})
-        # Nothing coincides: base sizes, whatever the order.
-        self.assertEqual(set(map(tuple, (v.values() for v in plot_overlap.sizes(
-            [("a", [(1, 1), (2, 2)]), ("b", [(1, 2), (2, 1)])], 3, 1.5).values()))), {(3, 1.5)})
+        seg = lambda i: (SAME[i], SAME[i + 1])
+        self.assertEqual(plot_overlap.covered(series), {
+            "vf-dma": ({(64, 10.0): 2, (256, 10.0): 2, (1518, 10.0): 3}, {seg(0): 2, seg(1): 2}),
+            "veb": ({(64, 10.0): 1, (256, 10.0): 1, (1518, 10.0): 2}, {seg(0): 1, seg(1): 1}),
+            "vepa": ({(1518, 10.0): 1}, {}),
+            "vswitch-dpdk": ({}, {})})
+
+    def test_underlay_draws_covered_places_only_larger_and_wider(self):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots()
+        try:
+            looks = [(k, xy, dict(color=c, marker="o", linestyle="-"))
+                     for k, xy, c in (("vf-dma", SAME, "C0"), ("veb", SAME, "C1"), ("other", OTHER, "C2"))]
+            drawn = plot_overlap.underlay(ax, looks, 3, 1.5)
+            step, wide = plot_overlap.MARKER_STEP, plot_overlap.LINE_STEP
+            got = sorted((line.get_color(), line.get_linestyle(),
+                          line.get_markersize() if line.get_marker() != "None" else None,
+                          line.get_linewidth(), len(line.get_xdata())) for line in drawn)
+            self.assertEqual(got, [
+                ("C0", "-", None, 1.5 + wide, 6),  # vf-dma's two segments, veb on them (nan-separated)
+                ("C0", "None", 3 + step, 1.5, 2),  # the points veb covers
+                ("C0", "None", 3 + 2 * step, 1.5, 1),  # 1518 B: veb and other
+                ("C1", "None", 3 + step, 1.5, 1)])  # veb at 1518 B: other
+            self.assertTrue(all(line.get_zorder() < 2 and line.get_label() == "_nolegend_" for line in drawn))
+            # Nothing covered: nothing drawn.
+            self.assertEqual(plot_overlap.underlay(ax, looks[2:], 3, 1.5), [])
+        finally:
+            plt.close(fig)
 
     def test_identical_groups_compare_exactly(self):
         near = [(x, y + 1e-9) for x, y in SAME]

@@ -15,6 +15,12 @@ CPU, IOTLB, PCIe) leave saturated runs out, and when the load varies they use th
 of the sweep only (the title says so); the load plot shows where each mode saturates (hollow
 markers: saturated). The table has a column counting saturated runs.
 
+Modes often give the same figures (vf-dma, veb, vepa): in the line plots every series has its
+own marker (one colour per mode, one line style per variant), a series that later ones cover is
+drawn again under them, with larger markers and a wider line where they cover it, so that it
+shows around them (values unmoved), and the legend's title names the series whose values are
+identical (plot_overlap.py).
+
 A plot whose data the database does not have is skipped with a note saying what is missing.
 Exit status: 0 done (even if some plots were skipped), 2 the database is missing, unreadable or
 of another schema version.
@@ -30,6 +36,7 @@ import re
 import statistics
 import sys
 
+import plot_overlap
 import vmcomm_db
 
 # Presentation order (doc/modes.md); modes not listed follow in alphabetical order.
@@ -74,6 +81,13 @@ def series_style(labels):
 def variant_of(label):
     """The " (name=value ...)" part of a series label, or ""."""
     return label[len(label.split(" ", 1)[0]):]
+
+
+def _legend(ax, series, **kwargs):
+    """The legend, titled with the series [(label, [(x, y)])] whose values are identical
+    (plot_overlap)."""
+    title = plot_overlap.note(series)
+    ax.legend(title=title or None, title_fontsize=kwargs.get("fontsize"), **kwargs)
 
 
 def hist_percentile(buckets, q):
@@ -290,8 +304,7 @@ def _save(fig, out_dir, name):
 def plot_latency_cdf(res, plt, out_dir):
     st = res.steady()
     fig, ax = plt.subplots(figsize=(8, 5))
-    drawn = 0
-    style = series_style(st.modes())
+    curves = []
     for mode in st.modes():
         buckets = collections.Counter()
         for run in st.by_mode(mode):
@@ -308,9 +321,16 @@ def plot_latency_cdf(res, plt, out_dir):
             seen += count
             xs.append(hi / 1e3)
             ys.append(seen / total)
-        colour, linestyle = style[mode]
-        ax.plot(xs, ys, drawstyle="steps-post", label=mode, color=colour, linestyle=linestyle)
-        drawn += 1
+        curves.append((mode, list(zip(xs, ys))))
+    drawn = len(curves)
+    # Curves drawn on top of one another (modes with the same histogram): the covered one wider
+    # where it is covered (plot_overlap).
+    style = series_style([mode for mode, _ in curves])
+    looks = [(mode, xy, dict(drawstyle="steps-post", color=style[mode][0], linestyle=style[mode][1]))
+             for mode, xy in curves]
+    for mode, xy, look in looks:
+        ax.plot(*zip(*xy), label=mode, linewidth=1.5, **look)
+    plot_overlap.underlay(ax, looks, 0, 1.5)
     if not drawn:
         plt.close(fig)
         raise Skip("no latency_hist rows with flow_id = -1 (all-flows histogram) in ok runs "
@@ -320,7 +340,7 @@ def plot_latency_cdf(res, plt, out_dir):
     ax.set_ylabel("fraction of frames")
     ax.set_ylim(0, 1.01)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="x-small", ncol=2 if drawn > 8 else 1)
+    _legend(ax, curves, fontsize="x-small", ncol=2 if drawn > 8 else 1)
     ax.set_title(f"Latency CDF, steady state{st.note} (saturated runs left out)", fontsize="medium")
     return _save(fig, out_dir, "latency-cdf.png")
 
@@ -352,14 +372,20 @@ def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
         raise Skip(f"no {ylabel} values (flows table or all-flows latency histogram) for runs with a "
                    "frame size that are not saturated")
     fig, ax = plt.subplots(figsize=(8, 5))
-    markers = "osD^v<>ph*"
+    # Modes with identical values overlap: a marker per series, and under a series that later
+    # ones cover a larger marker and a wider line where they do (plot_overlap), so each shows.
+    xy = [(mode, [(p[0], p[1] * scale) for p in points]) for mode, points in series.items()]
+    style = series_style(list(series))
+    looks = []
     for i, (mode, points) in enumerate(series.items()):
         sizes = [p[0] for p in points]
         means = [p[1] * scale for p in points]
         errs = [[(p[1] - p[2]) * scale for p in points], [(p[3] - p[1]) * scale for p in points]]
-        # Modes with identical values overlap: distinct markers keep each one visible.
-        ax.errorbar(sizes, means, yerr=errs, marker=markers[i % len(markers)], capsize=3,
-                    label=mode, alpha=0.8)
+        colour, linestyle = style[mode]
+        look = dict(marker=plot_overlap.marker(i), color=colour, linestyle=linestyle, alpha=0.8)
+        ax.errorbar(sizes, means, yerr=errs, capsize=3, label=mode, markersize=6, linewidth=1.5, **look)
+        looks.append((mode, xy[i][1], look))
+    plot_overlap.underlay(ax, looks, 6, 1.5)
     _log_if_wide(ax, [p[1] * scale for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
@@ -367,7 +393,7 @@ def _plot_vs_size(res, plt, out_dir, key, scale, ylabel, title, name):
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    _legend(ax, xy, fontsize="small")
     ax.set_title(f"{title}, steady state{st.note}\n(mean; bars: min-max over runs; saturated runs "
                  "left out)", fontsize="medium")
     return _save(fig, out_dir, name)
@@ -394,17 +420,27 @@ def plot_throughput_vs_size(res, plt, out_dir):
         series[label].append((size, carried, saturated))
     fig, ax = plt.subplots(figsize=(8, 5))
     style = series_style(list(series))
-    markers = "osD^v<>ph*"
-    for i, label in enumerate(sorted(series, key=mode_key)):
+    labels = sorted(series, key=mode_key)
+    # Under a series that later ones cover: larger markers, a wider line where they do
+    # (plot_overlap); the hollow markers of saturated points likewise.
+    xy = [(label, [(p[0], p[1]) for p in sorted(series[label])]) for label in labels]
+    looks, hollow = [], []
+    for i, label in enumerate(labels):
         points = sorted(series[label])
         colour, linestyle = style[label]
-        m = markers[i % len(markers)]
+        m = plot_overlap.marker(i)
         ax.plot([p[0] for p in points], [p[1] for p in points], marker=m, color=colour,
                 linestyle=linestyle, label=label, alpha=0.8)
         ax.plot([p[0] for p in points if not p[2]], [p[1] for p in points if not p[2]],
                 linestyle="none", marker=m, color=colour)
-        ax.plot([p[0] for p in points if p[2]], [p[1] for p in points if p[2]], linestyle="none",
-                marker=m, markersize=10, markerfacecolor="white", markeredgecolor=colour, zorder=3)
+        sat = [(p[0], p[1]) for p in points if p[2]]
+        look = dict(linestyle="none", marker=m, markerfacecolor="white", markeredgecolor=colour)
+        if sat:
+            ax.plot(*zip(*sat), markersize=10, zorder=3, **look)
+        looks.append((label, xy[i][1], dict(marker=m, color=colour, linestyle=linestyle, alpha=0.8)))
+        hollow.append((label, sat, look))
+    plot_overlap.underlay(ax, looks, 6, 1.5)
+    plot_overlap.underlay(ax, hollow, 10, 0, zorder=2.9)
     _log_if_wide(ax, [p[1] for points in series.values() for p in points])
     ax.set_xscale("log", base=2)
     ax.set_xticks(res.sizes())
@@ -412,7 +448,7 @@ def plot_throughput_vs_size(res, plt, out_dir):
     ax.set_xlabel("frame size (bytes)")
     ax.set_ylabel("highest carried load (Gb/s of frames, all flows)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    _legend(ax, xy, fontsize="small")
     ax.set_title("Highest carried load vs frame size, over the sweep's loads\n(hollow: saturated, "
                  "the mode's capacity; filled: carried all it was offered, capacity at least this)",
                  fontsize="medium")
@@ -575,11 +611,17 @@ def plot_load(res, plt, out_dir):
         raise Skip("no offered/carried load (flows.offered_bps, flows.frame_bps)")
     sizes = sorted(panels, key=lambda s: (s is None, s))
     fig, axes = plt.subplots(len(sizes), 2, figsize=(12, 4.2 * len(sizes)), squeeze=False)
-    markers = "osD^v<>ph*"
+    # One colour per mode, one line style per variant, one marker per series (the same in every
+    # row); a series that later ones cover drawn larger and wider (plot_overlap).
+    labels = sorted({label for series in panels.values() for label in series}, key=mode_key)
+    style = series_style(labels)
     for row, size in enumerate(sizes):
         ax_t, ax_l = axes[row]
         lo, hi = float("inf"), 0.0
-        for i, label in enumerate(sorted(panels[size], key=mode_key)):
+        drawn = []  # (label, points)
+        for label in labels:
+            if label not in panels[size]:
+                continue
             per_load = collections.defaultdict(list)
             for run in panels[size][label]:
                 per_load[run["params"].get(LOAD_PARAM)].append(run)
@@ -591,16 +633,26 @@ def plot_load(res, plt, out_dir):
             points.sort()
             xs = [p[0] for p in points]
             lo, hi = min(lo, *xs), max(hi, *xs)
-            m = markers[i % len(markers)]
-            line_t, = ax_t.plot(xs, [p[1] for p in points], marker=m, label=label, alpha=0.8)
-            line_l, = ax_l.plot(xs, [p[2] / 1e3 if p[2] else float("nan") for p in points], marker=m,
-                                label=label, alpha=0.8)
-            # Saturated points hollow: the path did not carry what was offered.
-            for ax, line, k in ((ax_t, line_t, 1), (ax_l, line_l, 2)):
-                sat = [p for p in points if p[3] and p[k]]
-                ax.plot([p[0] for p in sat], [p[k] / (1e3 if k == 2 else 1) for p in sat],
-                        linestyle="none", marker=m, markersize=11, markerfacecolor="white",
-                        markeredgecolor=line.get_color(), zorder=3)
+            drawn.append((label, points))
+        carried = [(label, [(p[0], p[1]) for p in points]) for label, points in drawn]
+        p99 = [(label, [(p[0], p[2] / 1e3 if p[2] else float("nan")) for p in points])
+               for label, points in drawn]
+        for ax, series, k in ((ax_t, carried, 1), (ax_l, p99, 2)):
+            looks, hollow = [], []
+            for (label, xy), (_, points) in zip(series, drawn):
+                colour, linestyle = style[label]
+                m = plot_overlap.marker(labels.index(label))
+                look = dict(marker=m, color=colour, linestyle=linestyle, alpha=0.8)
+                ax.plot(*zip(*xy), label=label, **look)
+                # Saturated points hollow: the path did not carry what was offered.
+                sat = [(x, y) for (x, y), p in zip(xy, points) if p[3] and p[k]]
+                hollow_look = dict(linestyle="none", marker=m, markerfacecolor="white", markeredgecolor=colour)
+                if sat:
+                    ax.plot(*zip(*sat), markersize=11, zorder=3, **hollow_look)
+                looks.append((label, xy, look))
+                hollow.append((label, sat, hollow_look))
+            plot_overlap.underlay(ax, looks, 6, 1.5)
+            plot_overlap.underlay(ax, hollow, 11, 0, zorder=2.9)
         if hi > 0:
             ax_t.plot([lo, hi], [lo, hi], color="grey", linestyle=":", linewidth=1,
                       label="carried = offered")
@@ -615,7 +667,10 @@ def plot_load(res, plt, out_dir):
         ax_l.set_ylabel("p99 latency (us)")
         ax_l.set_title(f"p99 latency vs offered load, {where}\n(hollow: saturated; queueing, "
                        "not the path)", fontsize="medium")
-        ax_t.legend(fontsize="x-small")
+        _legend(ax_t, carried, fontsize="x-small")
+        note = plot_overlap.note(p99)
+        if note:
+            ax_l.legend(handles=[], title=note, title_fontsize="x-small")
     return _save(fig, out_dir, "load.png")
 
 

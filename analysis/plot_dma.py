@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 
+import plot_overlap
 import vmcomm_db
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -111,22 +112,39 @@ def series(points, figure, x_index, **want):
     return sorted(out)
 
 
+def draw(ax, series):
+    """Draw model series [(xy, fmt, plot keywords with lw and ms)] in order, and under each where
+    later ones cover it a larger marker and a wider line, grown from its own sizes
+    (plot_overlap.draw_covered; the values are not moved). Returns the legend title naming the
+    series whose values are identical, or None."""
+    cover = plot_overlap.covered([(i, xy) for i, (xy, _, _) in enumerate(series)])
+    for i, (xy, fmt, kw) in enumerate(series):
+        kw = dict(kw, ms=kw.get("ms", 6.0), lw=kw.get("lw", 1.5))
+        lines = ax.plot(*zip(*xy), fmt, **kw)
+        look = dict(color=kw["color"], marker=lines[0].get_marker(), linestyle=lines[0].get_linestyle())
+        plot_overlap.draw_covered(ax, cover[i], look, kw["ms"], kw["lw"])
+    return plot_overlap.note([(kw["label"], xy) for xy, _, kw in series]) or None
+
+
 def plot_bw_vs_size(points, plt, out_dir):
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     drawn = False
     styles = {"read": "tab:blue", "write": "tab:red", "rw": "tab:green"}
+    lines = []  # where the link is the bound, the model is on the ideal device's line
     for op, color in styles.items():
         model = series(points, "gbps", 7, preset=DEFAULT_PRESET, op=op, metric="bw", iommu="off",
                        pattern="rand")
         if model:
             drawn = True
             label = {"rw": "model rw mix (reads + writes)"}.get(op, f"model {op}")
-            ax.plot(*zip(*model), "-", color=color, lw=1.4, marker=".", ms=4, label=label)
+            lines.append((model, "-", dict(color=color, lw=1.4, marker=".", ms=4, label=label)))
         ideal = series(points, "gbps", 7, preset="ideal-gen3x8", op=op, metric="bw", iommu="off",
                        pattern="rand")
         if ideal and op != "rw":
-            ax.plot(*zip(*ideal), ":", color=color, lw=1.2, label=f"link bound ({op}, ideal device)")
-        if op in MEASURED_BW:
+            lines.append((ideal, ":", dict(color=color, lw=1.2, ms=0, label=f"link bound ({op}, ideal device)")))
+    title = draw(ax, lines)
+    for op, color in styles.items():
+        if drawn and op in MEASURED_BW:
             ax.plot(*zip(*MEASURED_BW[op]), "o", color=color, mfc="white", ms=8, mew=1.6,
                     label=f"pcie-bench measured {op}")
     if not drawn:
@@ -137,7 +155,7 @@ def plot_bw_vs_size(points, plt, out_dir):
     ax.set_xlim(0, 2112)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="lower right", title=title, title_fontsize=7)
     return save(fig, plt, out_dir, "dma-bw-vs-size.png")
 
 
@@ -149,9 +167,10 @@ def plot_lat_vs_size(points, plt, out_dir):
     p999 = series(points, "lat_p999_ns", 7, preset=DEFAULT_PRESET, op="read", metric="lat",
                   iommu="off", pattern="rand")
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    ax.plot(*zip(*median), "-", color="tab:blue", marker=".", ms=4, label="model median")
+    lines = [(median, "-", dict(color="tab:blue", marker=".", ms=4, label="model median"))]
     if p999:
-        ax.plot(*zip(*p999), "--", color="tab:blue", lw=0.8, label="model 99.9th percentile")
+        lines.append((p999, "--", dict(color="tab:blue", lw=0.8, ms=0, label="model 99.9th percentile")))
+    title = draw(ax, lines)
     ax.plot(*zip(*MEASURED_LAT), "o", color="tab:blue", mfc="white", ms=8, mew=1.6,
             label="pcie-bench measured median")
     ax.plot(*zip(*MEASURED_LAT_RANDOM), "s", color="tab:purple", mfc="white", ms=7, mew=1.4,
@@ -162,7 +181,7 @@ def plot_lat_vs_size(points, plt, out_dir):
     ax.set_xlim(0, 2112)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="lower right", title=title, title_fontsize=7)
     return save(fig, plt, out_dir, "dma-lat-vs-size.png")
 
 
@@ -172,15 +191,17 @@ def plot_iommu_window(points, plt, out_dir):
     if not bw4k:
         raise Skip("no nfp6000-bdw 64 B read bandwidth runs with the IOMMU on and 4 KiB pages")
     fig, (ax, lx) = plt.subplots(1, 2, figsize=(9.6, 3.8))
-    ax.plot(*zip(*bw4k), "-", color="tab:blue", marker=".", label="model, 4 KiB pages")
+    # Below the IOTLB's reach the three coincide: each drawn around the next (draw()).
+    lines = [(bw4k, "-", dict(color="tab:blue", marker=".", label="model, 4 KiB pages"))]
     bw128 = series(points, "gbps", 8, preset=DEFAULT_PRESET, op="read", metric="bw", iommu="on",
                    page=4096, entries=128, pattern="rand", size=64)
     if bw128:
-        ax.plot(*zip(*bw128), "-.", color="tab:orange", marker=".", label="model, 4 KiB, 128 IOTLB entries")
+        lines.append((bw128, "-.", dict(color="tab:orange", marker=".", label="model, 4 KiB, 128 IOTLB entries")))
     bw2m = series(points, "gbps", 8, preset=DEFAULT_PRESET, op="read", metric="bw", iommu="on",
                   page=2 * MIB, entries=64, pattern="rand", size=64)
     if bw2m:
-        ax.plot(*zip(*bw2m), "--", color="tab:green", marker=".", label="model, 2 MiB pages")
+        lines.append((bw2m, "--", dict(color="tab:green", marker=".", label="model, 2 MiB pages")))
+    title = draw(ax, lines)
     ax.plot(*zip(*MEASURED_IOMMU_BW), "o", color="black", mfc="white", ms=8, mew=1.6,
             label="pcie-bench measured (4 KiB)")
     ax.hlines(32.4, 4 * KIB, 256 * KIB, color="black", lw=0.8, ls=":")
@@ -192,7 +213,7 @@ def plot_iommu_window(points, plt, out_dir):
     lat = series(points, "lat_median_ns", 8, preset=DEFAULT_PRESET, op="read", metric="lat",
                  iommu="on", page=4096, entries=64, pattern="rand", size=64)
     if lat:
-        lx.plot(*zip(*lat), "-", color="tab:blue", marker=".", label="model median, 4 KiB pages")
+        draw(lx, [(lat, "-", dict(color="tab:blue", marker=".", label="model median, 4 KiB pages"))])
     lx.plot(*zip(*MEASURED_IOMMU_LAT), "o", color="black", mfc="white", ms=8, mew=1.6,
             label="pcie-bench measured median")
     lx.axvline(64 * 4 * KIB, color="gray", lw=0.6, ls=":")
@@ -206,7 +227,7 @@ def plot_iommu_window(points, plt, out_dir):
         a.set_xticklabels([f"{t // MIB}M" if t >= MIB else f"{t // KIB}K" for t in ticks])
         a.set_xlabel("window (bytes); dotted: IOTLB reach 64 x 4 KiB")
         a.grid(alpha=0.3)
-        a.legend(fontsize=7, loc="lower left")
+        a.legend(fontsize=7, loc="lower left", title=title if a is ax else None, title_fontsize=7)
     return save(fig, plt, out_dir, "dma-iommu-window.png")
 
 

@@ -14,8 +14,10 @@ scenario present:
                      Right: latency at 64 B, uni-directional, vs offered load as a fraction of
                      R+: median (circles, solid) and 99th percentile (crosses, dotted).
 
-A panel without points says so. Exit status: 0 done (also with no nfv-bench runs: nothing
-written), 2 bad database. Run with /usr/bin/python3 (Debian's matplotlib).
+Every mode has its own colour and marker (left, middle); series with the same values stay
+visible and the legend's title names them (plot_overlap.py). A panel without points says so.
+Exit status: 0 done (also with no nfv-bench runs: nothing written), 2 bad database. Run with
+/usr/bin/python3 (Debian's matplotlib).
 """
 
 import argparse
@@ -24,6 +26,7 @@ import os
 import statistics
 import sys
 
+import plot_overlap
 import vmcomm_db
 
 SCENARIOS = ("p2p", "p2v", "v2v", "loopback")
@@ -79,24 +82,43 @@ def empty(ax, what):
     ax.text(0.5, 0.5, f"no {what} points", ha="center", va="center", transform=ax.transAxes)
 
 
-def plot_scenario(points, scenario, plt, out_dir):
+def draw(ax, series, markersize, linewidth):
+    """Draw series [(key, [(x, y)], style, legend label)] in order at the base sizes, and under
+    each where later ones cover it a larger marker and a wider line (plot_overlap.underlay:
+    concentric markers, banded lines; values unchanged)."""
+    for key, xy, style, lbl in series:
+        ax.plot(*zip(*xy), label=lbl, markersize=markersize, linewidth=linewidth, **style)
+    plot_overlap.underlay(ax, [(key, xy, style) for key, xy, style, _ in series], markersize, linewidth)
+
+
+def legend(ax, series, **kwargs):
+    """The legend, titled with the series whose values are identical (by mode, per kind)."""
+    title = plot_overlap.note([(key, xy) for key, xy, _, _ in series], name=lambda key: key[0],
+                              kind=lambda key: key[1])
+    ax.legend(fontsize=7, title=title or None, title_fontsize=7, **kwargs)
+
+
+def figure(points, scenario, plt):
+    """The figure of one scenario (see the module's docstring)."""
     pts = [(p, f) for p, f in points if p["nfv-scenario"] == scenario]
     loop = scenario == "loopback"
     fig, axes = plt.subplots(1, 3 if loop else 2, figsize=(15 if loop else 10.5, 4.4))
     labels = sorted({label(p) for p, _ in pts}, key=order)
+    # One colour and one marker per series label, the same in every panel.
     colours = {lbl: f"C{i % 10}" for i, lbl in enumerate(labels)}
+    markers = {lbl: plot_overlap.marker(i) for i, lbl in enumerate(labels)}
 
     ax = axes[0]
-    n = 0
+    series = []
     for lbl in labels:
         for direction, style in (("uni", "-"), ("bi", "--")):
             xy = sorted((int(p["size"]), f["gbps_l1"]) for p, f in pts
                         if label(p) == lbl and p["metric"] == "throughput" and p["direction"] == direction
                         and p["chain"] == "1" and "gbps_l1" in f)
             if xy:
-                n += 1
-                ax.plot(*zip(*xy), style, marker="o", ms=3, color=colours[lbl],
-                        label=f"{lbl}, {direction}")
+                series.append(((lbl, direction), xy, dict(linestyle=style, marker=markers[lbl],
+                                                          color=colours[lbl]), f"{lbl}, {direction}"))
+    draw(ax, series, 3, 1.5)
     ax.set_xscale("log", base=2)
     ax.set_xlabel("frame size, bytes (FCS included)")
     ax.set_ylabel("R+, Gb/s counting L1 bits")
@@ -104,54 +126,62 @@ def plot_scenario(points, scenario, plt, out_dir):
     ax.axhline(10, color="grey", lw=0.8, ls=":")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    if n:
-        ax.legend(fontsize=7, ncol=2)
+    if series:
+        legend(ax, series, ncol=2)
     else:
         empty(ax, "throughput")
 
     if loop:
         ax = axes[1]
-        n = 0
+        series = []
         for lbl in labels:
             for direction, style in (("uni", "-"), ("bi", "--")):
                 xy = sorted((int(p["chain"]), f["mpps"]) for p, f in pts
                             if label(p) == lbl and p["metric"] == "throughput" and p["size"] == "64"
                             and p["direction"] == direction and "mpps" in f)
                 if xy:
-                    n += 1
-                    ax.plot(*zip(*xy), style, marker="o", ms=3, color=colours[lbl], label=f"{lbl}, {direction}")
+                    series.append(((lbl, direction), xy, dict(linestyle=style, marker=markers[lbl],
+                                                              color=colours[lbl]), f"{lbl}, {direction}"))
+        draw(ax, series, 3, 1.5)
         ax.set_xlabel("VNFs in the chain")
         ax.set_ylabel("R+ at 64 B, Mpps")
         ax.set_title("loopback: throughput vs chain length")
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
-        if n:
-            ax.legend(fontsize=7, ncol=2)
+        if series:
+            legend(ax, series, ncol=2)
         else:
             empty(ax, "64 B throughput")
 
     ax = axes[-1]
-    n = 0
+    series = []
     for lbl in labels:
-        for figure, marker, style in (("lat_median_us", "o", "-"), ("lat_p99_us", "x", ":")):
-            xy = sorted((float(p["load-fraction"]), f[figure]) for p, f in pts
+        for figure_name, kind, marker, style in (("lat_median_us", "median", "o", "-"),
+                                                 ("lat_p99_us", "p99", "x", ":")):
+            xy = sorted((float(p["load-fraction"]), f[figure_name]) for p, f in pts
                         if label(p) == lbl and p["metric"] == "latency" and p["size"] == "64"
-                        and p["direction"] == "uni" and p["chain"] == "1" and figure in f)
+                        and p["direction"] == "uni" and p["chain"] == "1" and figure_name in f)
             if xy:
-                n += 1
-                ax.plot(*zip(*xy), style, marker=marker, color=colours[lbl],
-                        label=lbl if figure == "lat_median_us" else None)
+                series.append(((lbl, kind), xy, dict(linestyle=style, marker=marker, color=colours[lbl]),
+                               lbl if kind == "median" else None))
+    draw(ax, series, 6, 1.5)
     ax.set_xlabel("offered load, fraction of R+")
     ax.set_ylabel("one-way latency, us (o median, x p99)")
     ax.set_title(f"{scenario}: latency at 64 B, uni" + (" (1 VNF)" if loop else ""))
     ax.set_yscale("log")
     ax.grid(alpha=0.3, which="both")
-    if n:
-        ax.legend(fontsize=7)
+    if series:
+        legend(ax, series)
     else:
         empty(ax, "latency")
-    path = os.path.join(out_dir, f"nfv-{scenario}.png")
     fig.tight_layout()
+    return fig
+
+
+def plot_scenario(points, scenario, plt, out_dir):
+    """Write nfv-SCENARIO.png into out_dir; return its path."""
+    fig = figure(points, scenario, plt)
+    path = os.path.join(out_dir, f"nfv-{scenario}.png")
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path

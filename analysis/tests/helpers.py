@@ -105,3 +105,36 @@ def content(db):
         return result
     finally:
         conn.close()
+
+
+def assert_coinciding_visible(test, ax):
+    """Every series of ax (its lines, told apart by colour) that a series drawn above it covers
+    shows around it: at a point they share, its largest marker is larger than theirs; along a
+    segment they share, its line is wider. Artists are drawn by zorder, then in the order added.
+    Returns how many covered points and segments it checked."""
+    from matplotlib.colors import to_rgba
+
+    at_point = {}  # (x, y) -> {series: (markersize, drawing rank)}
+    on_segment = {}  # ((x, y), (x, y)) -> {series: (linewidth, drawing rank)}
+    ranked = sorted(enumerate(ax.get_lines()), key=lambda il: (il[1].get_zorder(), il[0]))
+    for rank, (_, line) in enumerate(ranked):
+        series = to_rgba(line.get_markeredgecolor() if line.get_linestyle() == "None" else line.get_color())
+        xy = list(zip(line.get_xdata(), line.get_ydata()))
+        if line.get_marker() not in ("None", "", None):
+            for p in xy:
+                size = at_point.setdefault(p, {})
+                if line.get_markersize() >= size.get(series, (0, 0))[0]:
+                    size[series] = (line.get_markersize(), rank)
+        if line.get_linestyle() != "None":
+            for seg in zip(xy, xy[1:]):
+                width = on_segment.setdefault(seg, {})
+                if line.get_linewidth() >= width.get(series, (0, 0))[0]:
+                    width[series] = (line.get_linewidth(), rank)
+    checked = 0
+    for where, what, shared in (("point", "marker", at_point), ("segment", "line", on_segment)):
+        for place, by_series in shared.items():
+            drawn = sorted(by_series.values(), key=lambda sr: sr[1])
+            for below, above in zip(drawn, drawn[1:]):
+                checked += 1
+                test.assertGreater(below[0], above[0], f"a series' {what} hidden by a later one at {where} {place}")
+    return checked

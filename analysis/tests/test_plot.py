@@ -4,7 +4,9 @@ import os
 import sqlite3
 import unittest
 
-from helpers import TempDirTest, small_spec
+from unittest import mock
+
+from helpers import TempDirTest, assert_coinciding_visible, small_spec
 
 import vmcomm_db
 
@@ -116,6 +118,72 @@ class PlotTest(TempDirTest):
         st = res.steady()
         self.assertEqual(sorted(r["mode"] for r in st.runs.values()),
                          ["vf-dma (size=1500)", "vswitch-dpdk (size=1500)", "vswitch-dpdk (size=64)"])
+
+    def test_identical_modes_stay_visible_and_are_named(self):
+        # vf-dma, veb and vepa with the same figures: in every line plot each shows (the covered
+        # series drawn larger and wider, a marker per series) and the legend names them.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        import plot
+
+        db = self.path("same.db")
+        conn = vmcomm_db.connect(db)
+        conn.execute("BEGIN")
+        for mode in ("vf-dma", "veb", "vepa", "vswitch-dpdk"):
+            nic = mode != "vswitch-dpdk"
+            for size in (64, 1500):
+                for load, offered in (("1Gbps", 1e9), ("20Gbps", 20e9)):
+                    carried = min(offered, 10e9 if nic else 5e9)
+                    p99 = (2000 if nic else 4000) * (1 if offered == carried else 100) + size
+                    run_id = vmcomm_db.insert_run(
+                        conn, dict(point=f"{mode}-{size}-{load}", scenario="x", mode=mode, status="ok"),
+                        {"mode": mode, "size": size, "load": load})
+                    conn.execute("INSERT INTO flows(run_id, flow_id, rx_frames, throughput_bps, lat_p50_ns, "
+                                 "lat_p99_ns, saturated, offered_bps, frame_bps) VALUES (?, 0, 10, ?, ?, ?, ?, ?, ?)",
+                                 (run_id, carried, p99 / 2, p99, int(offered != carried), offered, carried))
+                    conn.executemany("INSERT INTO latency_hist(run_id, flow_id, lo_ns, hi_ns, count) "
+                                     "VALUES (?, -1, ?, ?, ?)",
+                                     [(run_id, lo, lo + 500, 5) for lo in (p99 / 4, p99 / 2, p99 - 500)])
+        conn.execute("COMMIT")
+        res = plot.Results(conn)
+        conn.close()
+        figures = {}
+
+        def keep(fig, out_dir, name):
+            figures[name] = fig
+            return name
+
+        with mock.patch.object(plot, "_save", keep):
+            for fn in (plot.plot_latency_cdf, plot.plot_throughput_vs_size, plot.plot_p99_vs_size,
+                       plot.plot_load):
+                fn(res, plt, self.dir)
+        try:
+            for name, fig in figures.items():
+                for ax in fig.axes:
+                    self.assertGreater(assert_coinciding_visible(self, ax), 0, name)
+            same = "same values: vf-dma = veb = vepa"
+            title = lambda ax: ax.get_legend().get_title().get_text()
+            # The CDF: the steady runs (load 1Gbps), a series per frame size.
+            self.assertEqual(title(figures["latency-cdf.png"].axes[0]), "; ".join(
+                " = ".join(f"{m} (load=1Gbps size={size})" for m in ("vf-dma", "veb", "vepa"))
+                for size in (64, 1500)).join(("same values: ", "")))
+            for name in ("throughput-vs-size.png", "p99-latency-vs-size.png"):
+                self.assertEqual(title(figures[name].axes[0]), same, name)
+            for ax in figures["load.png"].axes:  # carried and p99 per frame size
+                self.assertEqual(title(ax), same)
+            # A marker per series: the legend's four modes are told apart by shape too.
+            legend = figures["throughput-vs-size.png"].axes[0].get_legend()
+            handles = legend.legend_handles if hasattr(legend, "legend_handles") else legend.legendHandles
+            self.assertEqual(len({h.get_marker() for h in handles}), 4)
+            # The values drawn are the data's: 10 Gb/s carried by each NIC mode at both sizes.
+            lines = figures["throughput-vs-size.png"].axes[0].get_lines()
+            self.assertEqual([tuple(line.get_ydata()) for line in lines[0:9:3]], [(10.0, 10.0)] * 3)
+        finally:
+            for fig in figures.values():
+                plt.close(fig)
 
     def test_unusable_databases_exit_2(self):
         newer = self.path("newer.db")

@@ -3,7 +3,7 @@
 import os
 import unittest
 
-from helpers import TempDirTest
+from helpers import TempDirTest, assert_coinciding_visible
 
 import vmcomm_db
 
@@ -50,6 +50,49 @@ class PlotDmaTest(TempDirTest):
         self.assertEqual(result.returncode, 0, result.stderr)
         for name in PLOTS:
             self.assertTrue(os.path.isfile(self.path("all", name)), result.stderr)
+
+    def test_coinciding_model_series_stay_visible(self):
+        # Within the IOTLB's reach 4 KiB pages, 128 entries and 2 MiB pages give the same
+        # bandwidth: each of the three shows (drawn around the next), values unmoved.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        import plot_dma
+
+        conn = vmcomm_db.connect(self.path("iommu.db"))
+        conn.execute("BEGIN")
+        windows = (4096, 65536, 262144, 1048576, 67108864)
+        for window in windows:
+            far = window > 262144
+            add_point(conn, {"gbps": 9.7 if far else 32.0}, window=window, iommu="on")
+            add_point(conn, {"gbps": 12.0 if far else 32.0}, window=window, iommu="on",
+                      **{"ns3::Iommu::IotlbEntries": 128})
+            add_point(conn, {"gbps": 32.0}, window=window, iommu="on", page_size=2097152)
+        conn.execute("COMMIT")
+        points = plot_dma.load(conn)
+        conn.close()
+        figures = {}
+
+        def keep(fig, plt_, out_dir, name):
+            figures[name] = fig
+            return name
+
+        original, plot_dma.save = plot_dma.save, keep
+        try:
+            plot_dma.plot_iommu_window(points, plt, self.dir)
+        finally:
+            plot_dma.save = original
+        fig = figures["dma-iommu-window.png"]
+        try:
+            ax = fig.axes[0]
+            self.assertGreater(assert_coinciding_visible(self, ax), 0)
+            labelled = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+            self.assertEqual([tuple(line.get_ydata()) for line in labelled[:3]],
+                             [(32.0, 32.0, 32.0, 9.7, 9.7), (32.0, 32.0, 32.0, 12.0, 12.0), (32.0,) * 5])
+        finally:
+            plt.close(fig)
 
     def test_no_dma_runs_and_missing_database(self):
         db = self.path("empty.db")

@@ -3,7 +3,7 @@
 import os
 import unittest
 
-from helpers import TempDirTest
+from helpers import TempDirTest, assert_coinciding_visible
 
 import plot_nfv
 import vmcomm_db
@@ -56,6 +56,62 @@ class PlotNfvTest(TempDirTest):
         self.assertTrue(os.path.isfile(self.path("all", "nfv-p2v.png")), result.stderr)
         # ... and only them: nfv-bench points are no flows of a scenario run.
         self.assertEqual(sorted(os.listdir(self.path("all"))), ["nfv-loopback.png", "nfv-p2v.png"])
+
+    def test_identical_modes_stay_visible_and_are_named(self):
+        # vf-dma, veb and vepa with the same R+ and latency (the wire is the bottleneck): each
+        # must show (a covered series drawn larger, its own marker) and the legend says they
+        # are identical; the values drawn are the data's.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        conn = vmcomm_db.connect(self.path("same.db"))
+        conn.execute("BEGIN")
+        for mode in ("vf-dma", "veb", "vepa", "vswitch-dpdk"):
+            nic = mode != "vswitch-dpdk"
+            vswitch = "" if nic else "ovs-dpdk"
+            for size in (64, 256, 1518):
+                for direction in ("uni", "bi"):
+                    gbps = (10.0 if nic else size / 200) * (2 if direction == "bi" else 1)
+                    add_point(conn, {"gbps_l1": gbps, "mpps": 14.88}, mode, vswitch=vswitch,
+                              nfv_scenario="loopback", size=size, direction=direction)
+            add_point(conn, {"gbps_l1": 5.0, "mpps": 7.5 if nic else 2.0}, mode, vswitch=vswitch,
+                      nfv_scenario="loopback", chain=2)
+            for fraction in (0.1, 0.99):
+                add_point(conn, {"lat_median_us": (3 if nic else 5) + fraction, "lat_p99_us": 9 + fraction},
+                          mode, vswitch=vswitch, nfv_scenario="loopback", metric="latency",
+                          load_fraction=fraction)
+        conn.execute("COMMIT")
+        points = plot_nfv.load(conn)
+        conn.close()
+        fig = plot_nfv.figure(points, "loopback", plt)
+        try:
+            throughput, chain, latency = fig.axes
+            for ax in fig.axes:
+                self.assertGreater(assert_coinciding_visible(self, ax), 0)
+            self.assertEqual(throughput.get_legend().get_title().get_text(),
+                             "same values: vf-dma = veb = vepa (uni, bi)")
+            # bi: one chain length only, the same 14.88 Mpps in every mode.
+            self.assertEqual(chain.get_legend().get_title().get_text(),
+                             "same values: vf-dma = veb = vepa (uni); vf-dma = veb = vepa = vswitch-dpdk (bi)")
+            # p99 is the same in every mode; the median in the NIC modes only.
+            self.assertEqual(latency.get_legend().get_title().get_text(),
+                             "same values: vf-dma = veb = vepa (median); "
+                             "vf-dma = veb = vepa = vswitch-dpdk (p99)")
+            # One marker per mode in the throughput panels, in the legend as in the plot.
+            handles = throughput.get_legend().legend_handles if hasattr(
+                throughput.get_legend(), "legend_handles") else throughput.get_legend().legendHandles
+            markers = {t.get_text().split(",")[0]: h.get_marker()
+                       for t, h in zip(throughput.get_legend().get_texts(), handles)}
+            self.assertEqual(len(set(markers.values())), 4, markers)
+            # The values are the data's, not moved.
+            self.assertEqual(sorted({tuple(line.get_ydata()) for line in throughput.get_lines()[:6]}),
+                             [(10.0, 10.0, 10.0), (20.0, 20.0, 20.0)])
+            self.assertEqual([tuple(line.get_xdata()) for line in throughput.get_lines()[:6]],
+                             [(64, 256, 1518)] * 6)
+        finally:
+            plt.close(fig)
 
     def test_labels(self):
         self.assertEqual(plot_nfv.label({"mode": "vswitch-dpdk", "vswitch": "ovs-dpdk", "guest": "dpdk"}),

@@ -478,26 +478,39 @@ DmaEngine::StoreTime(uint32_t bytes) const
 }
 
 inline DmaEngine::Result
-DmaEngine::Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write, const Time& at)
+DmaEngine::Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write, const Time& at,
+                     const Time& last, Time* firstReady)
 {
     Result r;
     if (!m_iommu)
     {
         // No remapping: IOVA is the guest physical address, bounded by the VM's memory.
-        r.done = at;
+        r.done = last;
+        if (firstReady != nullptr)
+        {
+            *firstReady = at;
+        }
         r.fault = iova + len > mem->GetSize();
         r.hpa = mem->GetHpaBase() + iova;
         return r;
     }
     const uint32_t domain = mem->GetIommuDomain();
     const int64_t atStep = at.GetTimeStep();
-    int64_t done = atStep; // all pages translated, in time steps (no Time temporaries per page)
+    const int64_t lastStep = last.GetTimeStep();
+    int64_t done = lastStep; // all there and translated, in steps (no Time temporaries per page)
     uint64_t addr = iova;
     const uint64_t end = iova + len;
     bool first = true;
     do
     {
-        const Iommu::Translation t = m_iommu->Translate(domain, addr, write, at);
+        // A page after the first arrives later, in proportion to the bytes before it.
+        const int64_t pageAt
+            = first || lastStep == atStep
+                ? atStep
+                : atStep
+                      + static_cast<int64_t>(static_cast<double>(lastStep - atStep)
+                                             * static_cast<double>(addr - iova) / len);
+        const Iommu::Translation t = m_iommu->Translate(domain, addr, write, TimeStep(pageAt));
         if (t.fault)
         {
             r.fault = true;
@@ -508,6 +521,10 @@ DmaEngine::Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write,
         {
             r.hpa = t.hpa;
             first = false;
+            if (firstReady != nullptr)
+            {
+                *firstReady = t.readyAt;
+            }
         }
         else
         {
@@ -522,8 +539,19 @@ DmaEngine::Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write,
         addr += remainder;
     } while (addr < end);
     r.done = TimeStep(done);
-    r.iommuTime = TimeStep(done - atStep);
+    r.iommuTime = TimeStep(done - lastStep);
     return r;
+}
+
+Time
+DmaEngine::EarlierTlps(uint32_t len, uint32_t tlps) const
+{
+    if (tlps <= 1)
+    {
+        return Time(0);
+    }
+    const uint32_t before = std::min(len - 1, (tlps - 1) * m_link->GetMps());
+    return Seconds(m_link->GetWriteWireBytes(before) * 8.0 / m_link->GetTlpBandwidthBps());
 }
 
 DmaEngine::Result
@@ -548,7 +576,7 @@ DmaEngine::Read(const Ptr<MemoryDomain>& mem, uint64_t iova, uint8_t* out, uint3
     // and its walk delays the completions; then the root complex serves it.
     const int64_t arrival = m_link->ReadRequest(len, issue, now);
     const Time atRootComplex = m_link->FsToTime(arrival);
-    Result r = Translate(PeekPointer(mem), iova, len, false, atRootComplex);
+    Result r = Translate(PeekPointer(mem), iova, len, false, atRootComplex, atRootComplex);
     Time extra = r.iommuTime;
     if (split)
     {
@@ -613,19 +641,23 @@ DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, cons
     ready = FetchWriteData(ready, deviceAddr, len, now);
     const Time issue = Issue(ready, interval, now);
     const Time atRootComplex = m_link->PostedWrite(PcieLink::UPSTREAM, len, issue, now);
-    Result r = Translate(PeekPointer(mem), iova, len, true, atRootComplex);
+    // The TLPs arrive one after another: all but the last came in earlier by their serialization
+    // on the link (back to back: the write is one burst). The IOMMU translates a page when its
+    // first TLP arrives, so the walk overlaps the transfer of the TLPs behind it; the root
+    // complex takes them as they arrive.
+    Time earlier;
+    if (split || m_iommu)
+    {
+        earlier = EarlierTlps(len, split ? s.writeTlps
+                                         : (len + m_link->GetMps() - 1) / m_link->GetMps());
+    }
+    Time firstReady;
+    Result r = Translate(PeekPointer(mem), iova, len, true, atRootComplex - earlier, atRootComplex,
+                         &firstReady);
     if (split && !r.fault)
     {
-        // The root complex takes the TLPs as they arrive: all but the last came in earlier by
-        // their serialization on the link (back to back: the write is one burst).
-        Time earlier;
-        if (s.writeTlps > 1)
-        {
-            const uint32_t before = std::min(len - 1, (s.writeTlps - 1) * m_link->GetMps());
-            earlier
-                = Seconds(m_link->GetWriteWireBytes(before) * 8.0 / m_link->GetTlpBandwidthBps());
-        }
-        r.done = m_rootComplex->Write(s, r.done, earlier, r.hpa);
+        // The first TLP's work may start once it is there and translated.
+        r.done = m_rootComplex->Write(s, r.done, std::min(earlier, r.done - firstReady), r.hpa);
     }
     if (!m_opTrace.IsEmpty())
     {

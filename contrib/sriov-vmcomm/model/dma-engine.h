@@ -180,14 +180,29 @@ class DmaEngine : public Object
 
     /**
      * \brief Translate [iova, iova+len) page by page.
+     *
+     * A write's TLPs reach the IOMMU one after another, from \p at (the first byte's) to
+     * \p last (the last byte's): each page is translated when its first byte arrives (as
+     * interpolated by its offset), so a walk overlaps the transfer of the TLPs behind it.
      * \param mem the VM memory
      * \param iova start
      * \param len length
      * \param write access type
-     * \param at instant the access reaches the IOMMU
-     * \return fault, first hpa, instant all pages are translated (in done)
+     * \param at instant the first byte reaches the IOMMU
+     * \param last instant the last byte reaches it (not before \p at; \p at for a read, whose
+     *        request carries the whole range)
+     * \param firstReady if not null, set to the instant the first page is translated
+     * \return fault, first hpa, the instant the whole access is there and translated (in done),
+     *         and how much later than \p last that is (iommuTime)
      */
-    Result Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write, const Time& at);
+    Result Translate(MemoryDomain* mem, uint64_t iova, uint32_t len, bool write, const Time& at,
+                     const Time& last, Time* firstReady = nullptr);
+    /**
+     * \param len bytes of a posted write
+     * \param tlps its TLPs
+     * \return how long before its last TLP its first one arrives (back to back on the link)
+     */
+    Time EarlierTlps(uint32_t len, uint32_t tlps) const;
     /**
      * \param hpa host physical address
      * \param len length

@@ -124,3 +124,47 @@ TEST(DmaEngine, OutstandingReadBound)
     // Writes are posted: they take no read slot.
     EXPECT_LT(r.dma->Write(r.mem, 0, 64, Seconds(0)).done, a);
 }
+
+TEST(DmaEngine, AWritesWalkOverlapsTheTransferOfItsLaterTlps)
+{
+    // The IOMMU translates a posted write's page when its first TLP arrives: a write of one TLP
+    // pays the whole walk after arriving, a write of eight (2 KiB at MPS 256) only the part of
+    // the walk that outlasts its last seven TLPs' serialization.
+    const Time walk = NanoSeconds(4 * 150); // 4 levels of 4 KiB pages, no paging-structure cache
+    auto finish = [walk](bool iommuOn, uint32_t len)
+    {
+        Rig r = MakeRig();
+        Ptr<Iommu> iommu;
+        if (iommuOn)
+        {
+            iommu = CreateObject<Iommu>();
+            iommu->SetAttribute("PageWalkLevelLatency", TimeValue(walk / 4));
+            r.dma->Attach(r.link, iommu);
+        }
+        r.mem = CreateObject<MemoryDomain>();
+        r.mem->SetAttribute("SizeBytes", UintegerValue(1 << 20));
+        r.mem->Attach(iommu, uint64_t{1} << 30);
+        const Time t0 = MicroSeconds(1);
+        const DmaEngine::Result w = r.dma->Write(r.mem, 0, len, t0);
+        EXPECT_FALSE(w.fault);
+        if (iommuOn)
+        {
+            EXPECT_TRUE(w.iotlbMiss);
+        }
+        Simulator::Destroy();
+        return w.done;
+    };
+    // One TLP: the walk starts when the write has arrived.
+    EXPECT_EQ(finish(true, 64) - finish(false, 64), walk);
+    // Eight TLPs: it starts when the first one has, seven TLPs of serialization earlier.
+    Ptr<PcieLink> link = CreateObject<PcieLink>();
+    UintegerValue mpsValue;
+    link->GetAttribute("MaxPayloadSize", mpsValue);
+    const auto mps = static_cast<uint32_t>(mpsValue.Get());
+    ASSERT_EQ(mps, 256u);
+    const Time earlier
+        = Seconds(link->GetWriteWireBytes(7 * mps) * 8.0 / link->GetTlpBandwidthBps());
+    ASSERT_LT(earlier, walk);
+    EXPECT_NEAR((finish(true, 2048) - finish(false, 2048)).GetNanoSeconds(),
+                (walk - earlier).GetNanoSeconds(), 1.0);
+}

@@ -61,7 +61,7 @@ class DmaEngine : public Object
         bool fault{false};     //!< the IOMMU refused an address: nothing was moved
         bool iotlbMiss{false}; //!< at least one page missed the IOTLB
         uint64_t hpa{0};       //!< host physical address of the first byte
-        Time iommuTime;        //!< time spent waiting for IOMMU walks
+        Time iommuTime;        //!< how much the IOMMU walks delayed it past its last byte's arrival
         Time done; //!< read: data in NIC memory; write: data at the root complex, translated
     };
 

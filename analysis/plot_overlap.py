@@ -32,28 +32,38 @@ def _point(xy):
     return (xy[0], xy[1])
 
 
-def covered(series):
+def _near(p, q, ytol):
+    """Whether points p and q are drawn on one another: the same x, y within ytol."""
+    return p[0] == q[0] and abs(p[1] - q[1]) <= ytol
+
+
+def covered(series, ytol=0.0):
     """{key: ({point: n}, {segment: n})} for series [(key, [(x, y), ...])] in drawing order: the
     points of each series that n >= 1 series drawn after it pass through, and its segments (two
-    consecutive points) that n later series run along."""
-    pts = [{_point(p) for p in xy} for _, xy in series]
-    segs = [{(_point(a), _point(b)) for a, b in zip(xy, xy[1:])} for _, xy in series]
+    consecutive points) that n later series run along. ytol: how far apart in y two points at the
+    same x may be and still hide one another (0: only equal values; measured series that differ
+    in the last digits overlap as much as equal ones)."""
+    pts = [[_point(p) for p in xy] for _, xy in series]
+    segs = [list(zip(p, p[1:])) for p in pts]
     out = {}
     for i, (key, _) in enumerate(series):
         later = range(i + 1, len(series))
-        on_point = {p: sum(p in pts[j] for j in later) for p in pts[i]}
-        on_segment = {s: sum(s in segs[j] for j in later) for s in segs[i]}
+        on_point = {p: sum(any(_near(p, q, ytol) for q in pts[j]) for j in later) for p in pts[i]}
+        on_segment = {(a, b): sum(any(_near(a, c, ytol) and _near(b, d, ytol) for c, d in segs[j])
+                                  for j in later)
+                      for a, b in segs[i]}
         out[key] = ({p: n for p, n in on_point.items() if n}, {s: n for s, n in on_segment.items() if n})
     return out
 
 
-def underlay(ax, series, markersize, linewidth, zorder=1.9):
+def underlay(ax, series, markersize, linewidth, zorder=1.9, ytol=0.0):
     """Draw, under series [(key, [(x, y)], style)] drawn at the base sizes, each series where
-    later ones cover it (draw_covered()). style: the series' plot keywords (colour, marker,
-    linestyle, drawstyle...) without sizes. Returns the artists drawn (no legend entry)."""
+    later ones cover it (draw_covered(); ytol as covered()'s). style: the series' plot keywords
+    (colour, marker, linestyle, drawstyle...) without sizes. Returns the artists drawn (no legend
+    entry)."""
     drawn = []
     styles = {key: style for key, _, style in series}
-    for key, cover in covered([(key, xy) for key, xy, _ in series]).items():
+    for key, cover in covered([(key, xy) for key, xy, _ in series], ytol).items():
         drawn += draw_covered(ax, cover, styles[key], markersize, linewidth, zorder)
     return drawn
 

@@ -607,32 +607,8 @@ def plot_files(out_dir, points_by_file, cdfs, title):
                      "do": "device offset (B)"}[x]
             panels = [(label, x, ps)]
         fig, axes = plt.subplots(1, len(panels), figsize=(7.5 * len(panels), 5.0), squeeze=False)
-        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
         for ax, (xlabel, x, pp) in zip(axes[0], panels):
-            series = OrderedDict()
-            for p in sorted(pp, key=lambda p: tuple(getattr(p, a) for a in varying)):
-                k = tuple((a, getattr(p, a)) for a in varying if a not in ("ho", "do", x))
-                series.setdefault(k, []).append(p)
-            handles = []
-            for i, (k, sp) in enumerate(series.items()):
-                sp.sort(key=lambda p: getattr(p, x))
-                c = colors[i % len(colors)]
-                lab = " ".join(f"{v}" if a in ("test", "cache", "pattern") else f"{a}={byte_size(v)}"
-                               for a, v in k) or "data"
-                ax.plot([getattr(p, x) for p in sp], [p.measured for p in sp], "o-", color=c, ms=3.5, lw=1)
-                m = [p for p in sp if p.model is not None]
-                if m:
-                    ax.plot([getattr(p, x) for p in m], [p.model for p in m], "x--", color=c, ms=5, lw=1)
-                handles.append(Line2D([], [], color=c, lw=2, label=lab + ("" if m else " (not modelled)")))
-            handles += [Line2D([], [], color="k", marker="o", ms=3.5, lw=1, label="measured"),
-                        Line2D([], [], color="k", marker="x", ls="--", ms=5, lw=1, label="model")]
-            xs = [getattr(p, x) for p in pp]
-            if min(xs) > 0 and max(xs) / min(xs) >= 16:
-                ax.set_xscale("log", base=2)
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel("bandwidth (Gb/s)" if primary == "bw_gbps" else "median latency (ns)")
-            ax.grid(True, alpha=0.3)
-            ax.legend(handles=handles, fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+            draw_panel(ax, pp, x, xlabel, varying, primary)
         missing = [p for p in ps if p.model is None]
         note = ""
         if missing:
@@ -651,6 +627,56 @@ def plot_files(out_dir, points_by_file, cdfs, title):
         plot_distributions(plt, Line2D, path, name, dists, title)
         written.append(path)
     return written
+
+
+def draw_panel(ax, pp, x, xlabel, varying, primary):
+    """One panel of a point file's plot: a colour per series (the varying columns but x and the
+    offsets), measured solid with dots, model dashed with crosses. Series drawn on one another
+    (the same values, or within 1% of the panel's range) stay visible (plot_overlap: a covered
+    series is drawn again beneath, larger, where later ones cover it; values never moved), and
+    the legend's title names the series whose values are the same."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    import plot_overlap
+
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    series = OrderedDict()
+    for p in sorted(pp, key=lambda p: tuple(getattr(p, a) for a in varying)):
+        k = tuple((a, getattr(p, a)) for a in varying if a not in ("ho", "do", x))
+        series.setdefault(k, []).append(p)
+    handles, drawn = [], {"measured": [], "model": []}
+    for i, (k, sp) in enumerate(series.items()):
+        sp.sort(key=lambda p: getattr(p, x))
+        c = colors[i % len(colors)]
+        lab = " ".join(f"{v}" if a in ("test", "cache", "pattern") else f"{a}={byte_size(v)}"
+                       for a, v in k) or "data"
+        xy = [(getattr(p, x), p.measured) for p in sp]
+        ax.plot(*zip(*xy), "o-", color=c, ms=3.5, lw=1)
+        drawn["measured"].append((lab, xy, dict(color=c, marker="o", linestyle="-")))
+        m = [p for p in sp if p.model is not None]
+        if m:
+            xy = [(getattr(p, x), p.model) for p in m]
+            ax.plot(*zip(*xy), "x--", color=c, ms=5, lw=1)
+            drawn["model"].append((lab, xy, dict(color=c, marker="x", linestyle="--")))
+        handles.append(Line2D([], [], color=c, lw=2, label=lab + ("" if m else " (not modelled)")))
+    # Points closer than about a marker (1% of the panel's range) hide one another.
+    ys = [y for kind in drawn.values() for _, xy, _ in kind for _, y in xy]
+    ytol = 0.01 * (max(ys) - min(ys))
+    plot_overlap.underlay(ax, drawn["measured"], 3.5, 1, ytol=ytol)
+    plot_overlap.underlay(ax, drawn["model"], 5, 1, ytol=ytol)
+    handles += [Line2D([], [], color="k", marker="o", ms=3.5, lw=1, label="measured"),
+                Line2D([], [], color="k", marker="x", ls="--", ms=5, lw=1, label="model")]
+    same = plot_overlap.note([((kind, lab), xy) for kind in ("measured", "model") for lab, xy, _ in drawn[kind]],
+                             name=lambda key: key[1], kind=lambda key: key[0])
+    xs = [getattr(p, x) for p in pp]
+    if min(xs) > 0 and max(xs) / min(xs) >= 16:
+        ax.set_xscale("log", base=2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("bandwidth (Gb/s)" if primary == "bw_gbps" else "median latency (ns)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(handles=handles, fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              title="\n".join(textwrap.wrap(same, width=34)) or None, title_fontsize=6.5)
 
 
 def short_label(d):

@@ -18,6 +18,17 @@ class PlotOverlapTest(unittest.TestCase):
             "vepa": ({(1518, 10.0): 1}, {}),
             "vswitch-dpdk": ({}, {})})
 
+    def test_covered_within_a_tolerance(self):
+        # Two measured series 0.05 apart overlap on the plot: covered with ytol 0.1, not with 0.
+        near = [(x, y + 0.05) for x, y in SAME]
+        self.assertEqual(plot_overlap.covered([("cold", SAME), ("warm", near)]),
+                         {"cold": ({}, {}), "warm": ({}, {})})
+        seg = lambda i: (SAME[i], SAME[i + 1])
+        self.assertEqual(plot_overlap.covered([("cold", SAME), ("warm", near), ("other", OTHER)], 0.1),
+                         {"cold": ({(64, 10.0): 1, (256, 10.0): 1, (1518, 10.0): 2}, {seg(0): 1, seg(1): 1}),
+                          "warm": ({(1518, 10.05): 1}, {}),
+                          "other": ({}, {})})
+
     def test_underlay_draws_covered_places_only_larger_and_wider(self):
         import matplotlib
 

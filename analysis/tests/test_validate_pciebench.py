@@ -14,7 +14,7 @@ import sys
 import textwrap
 import unittest
 
-from helpers import ANALYSIS, TempDirTest
+from helpers import ANALYSIS, TempDirTest, assert_coinciding_visible
 
 REAL_BUILD = os.environ.get("VMCOMM_BUILD_DIR") or os.path.join(os.path.dirname(ANALYSIS), "build")
 DMA_BENCH = os.path.join(REAL_BUILD, "bin", "dma-bench")
@@ -74,6 +74,35 @@ def options():
 
 
 @unittest.skipUnless(os.access(DMA_BENCH, os.X_OK), f"no built dma-bench in {REAL_BUILD}")
+class PanelTest(unittest.TestCase):
+    def test_coinciding_series_stay_visible_and_are_named(self):
+        """Cold and warm measured 0.01 Gb/s apart and modelled the same: both visible, and the
+        legend names the model series whose values are the same (the measured ones are not)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        import validate_pciebench as vp
+
+        points = []
+        for cache, delta in (("Cold", 0.0), ("HWarm", 0.01)):
+            for line, window in enumerate((4096, 65536, 1048576)):
+                row = {"Test": "BW_DMA_WR", "PAT": "Rand", "Cache": cache, "HO": 0, "DO": 0,
+                       "WinSZ": window, "SZ": 256}
+                p = vp.Point("w.csv", line, row, "bw_gbps", 50.0 - line + delta)
+                p.model = 52.0 - 2 * line
+                points.append(p)
+        fig, ax = plt.subplots()
+        try:
+            vp.draw_panel(ax, points, "window", "window (B)", ["cache", "window"], "bw_gbps")
+            self.assertGreater(assert_coinciding_visible(self, ax), 0)
+            self.assertEqual(ax.get_legend().get_title().get_text(),
+                             "same values: Cold = HWarm (model)")
+        finally:
+            plt.close(fig)
+
+
 class ValidatePciebenchTest(TempDirTest):
     def make_data(self, name):
         d = self.path(name)

@@ -648,8 +648,7 @@ DmaEngine::Write(const Ptr<MemoryDomain>& mem, uint64_t iova, uint32_t len, cons
     Time earlier;
     if (split || m_iommu)
     {
-        earlier = EarlierTlps(len, split ? s.writeTlps
-                                         : (len + m_link->GetMps() - 1) / m_link->GetMps());
+        earlier = EarlierTlps(len, split ? s.writeTlps : m_link->GetWriteTlps(len));
     }
     Time firstReady;
     Result r = Translate(PeekPointer(mem), iova, len, true, atRootComplex - earlier, atRootComplex,

@@ -373,6 +373,12 @@ PcieLink::GetWriteWireBytes(uint32_t bytes) const
     return WriteWireBytes(bytes);
 }
 
+uint32_t
+PcieLink::GetWriteTlps(uint32_t bytes) const
+{
+    return static_cast<uint32_t>(Chunks(bytes, m_mps));
+}
+
 uint64_t
 PcieLink::GetReadRequestWireBytes(uint32_t bytes) const
 {

@@ -69,6 +69,11 @@ class PcieLink : public Object
      */
     uint64_t GetWriteWireBytes(uint32_t bytes) const;
     /**
+     * \param bytes payload of a DMA write
+     * \return the memory-write TLPs it splits into: ceil(bytes/MPS) (as GetWriteWireBytes counts)
+     */
+    uint32_t GetWriteTlps(uint32_t bytes) const;
+    /**
      * \param bytes size of a DMA read
      * \return bytes of read-request TLPs upstream: ceil(bytes/MRRS) requests
      */

@@ -400,14 +400,23 @@ TEST(RootComplex, ColdReadsWaitForADramRefresh)
     EXPECT_EQ(rc->Read(s, Seconds(0)), NanoSeconds(40));
 }
 
-TEST(RootComplex, LinesTheDeviceWroteHitTheCache)
+/** A root complex whose reads miss a cold cache (40 ns), with DDIO keeping the device's last
+ *  two written lines. */
+static Ptr<RootComplex>
+MakeDdioRootComplex()
 {
-    // DDIO: device writes allocate in the cache, so a read of the lines just written hits even
-    // when the working set is cold; the cache keeps the last DeviceWriteAllocateBytes written.
     Ptr<RootComplex> rc = CreateObject<RootComplex>();
     rc->SetAttribute("ColdReadLatency", TimeValue(NanoSeconds(40)));
     rc->SetAttribute("DeviceWriteAllocateBytes", UintegerValue(128)); // two lines
     rc->SetWorkingSet(8192, false);
+    return rc;
+}
+
+TEST(RootComplex, LinesTheDeviceWroteHitTheCache)
+{
+    // DDIO: device writes allocate in the cache, so a read of the lines just written hits even
+    // when the working set is cold; the cache keeps the last DeviceWriteAllocateBytes written.
+    Ptr<RootComplex> rc = MakeDdioRootComplex();
     const uint64_t a = 0x10000;
     rc->Write(Split(a, 64), Seconds(0), Time(0), a);
     EXPECT_EQ(rc->Read(Split(a, 64), Seconds(0), a), Time(0));
@@ -429,10 +438,7 @@ TEST(RootComplex, WrittenLinesLeaveLeastRecentlyUsedFirst)
 {
     // The DDIO ways replace as the cache does: a line written again, or read, becomes the most
     // recently used and outlives lines written after it (first in, first out would evict it).
-    Ptr<RootComplex> rc = CreateObject<RootComplex>();
-    rc->SetAttribute("ColdReadLatency", TimeValue(NanoSeconds(40)));
-    rc->SetAttribute("DeviceWriteAllocateBytes", UintegerValue(128)); // two lines
-    rc->SetWorkingSet(8192, false);
+    Ptr<RootComplex> rc = MakeDdioRootComplex();
     const uint64_t a = 0x10000;
     const uint64_t b = a + 64;
     const uint64_t c = a + 4096;
